@@ -1,0 +1,50 @@
+# The two commands that matter: `make demo` and `make test`. Everything else is here to serve them.
+
+BUILD       ?= build
+ASAN_BUILD  ?= build-asan
+JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+CTEST_FLAGS ?= --output-on-failure --timeout 300
+
+.PHONY: all deps build build-asan demo test test-release test-asan bench clean format
+
+all: build
+
+deps:
+	@bash deps/install.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DALIQUOT_WERROR=ON $(CMAKE_FLAGS)
+
+$(ASAN_BUILD)/build.ninja: | deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DALIQUOT_WERROR=ON \
+	  -DALIQUOT_SANITIZE=ON -DALIQUOT_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+# A simulated day in a fresh lab under ./var/.
+demo: build
+	$(BUILD)/aliquot demo --dir var
+
+# Every test: once in the optimized build, once more under AddressSanitizer + UBSan.
+test: test-release test-asan
+
+test-release: build
+	cd $(BUILD) && ctest $(CTEST_FLAGS) -j $(JOBS)
+
+test-asan: build-asan
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS) -j $(JOBS)
+
+bench: build
+	@for b in $(BUILD)/bench/*_bench; do echo "== $$b"; $$b || exit 1; done
+
+format:
+	clang-format -i $$(git ls-files '*.h' '*.cc')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

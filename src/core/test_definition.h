@@ -1,0 +1,55 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/enums.h"
+
+namespace aliquot::core {
+
+// A reference interval applies to one sex (or both when `sex` is empty) and an age band in days,
+// [age_min_days, age_max_days). A value is within the interval when low <= value <= high.
+struct ReferenceInterval {
+  std::optional<AdministrativeSex> sex;
+  int age_min_days = 0;
+  std::optional<int> age_max_days;  // exclusive; empty = no upper bound
+  std::optional<double> low;
+  std::optional<double> high;
+  std::string text;  // for coded tests, the expected answer(s), e.g. "negative"
+};
+
+// Critical limits are inclusive: a value at or below `low`, or at or above `high`, is critical
+// and must be phoned to a caregiver with read-back before release (results.md).
+struct CriticalLimits {
+  std::optional<double> low;
+  std::optional<double> high;
+};
+
+// An orderable, resultable test from the catalog.
+struct TestDefinition {
+  std::string code;  // the lab's test code, e.g. "K"
+  std::string name;  // "Potassium"
+  std::string loinc;
+  std::string unit;  // UCUM; empty for coded and text tests
+  std::string specimen_type;
+  std::string container_type;
+  std::string section;  // "chemistry", "hematology", ...
+  ResultKind kind = ResultKind::kNumeric;
+  int decimals = 0;
+  std::vector<std::string> answers;           // coded tests: allowed answers
+  std::vector<std::string> abnormal_answers;  // coded tests: answers flagged A
+  std::vector<ReferenceInterval> reference_intervals;
+  CriticalLimits critical;
+  int source_line = 0;  // where it is defined in its catalog file
+};
+
+// A named group of tests ordered together (CBC, BMP, ...). Panels may contain panels.
+struct PanelDefinition {
+  std::string code;
+  std::string name;
+  std::vector<std::string> members;
+  int source_line = 0;
+};
+
+}  // namespace aliquot::core

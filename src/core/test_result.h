@@ -1,0 +1,82 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/enums.h"
+#include "core/time.h"
+
+namespace aliquot::core {
+
+// The value of a result. Numeric values keep full precision; `decimals` says how they are
+// reported. `comparator` is "<" or ">" for values reported against a measuring-range limit.
+struct ResultValue {
+  ResultKind kind = ResultKind::kNumeric;
+  double number = 0;
+  std::string comparator;
+  std::string text;  // the coded answer or the free text
+  std::string unit;  // UCUM
+  int decimals = 0;
+};
+
+// The value as reported: numbers rounded half away from zero to `decimals`, e.g. "4.10".
+std::string format_reported(const ResultValue& value);
+// `value` rounded half away from zero to `decimals` places, as text.
+std::string format_decimal(double value, int decimals);
+
+// One ordered test on one specimen. Every step says who and when.
+struct TestResult {
+  std::int64_t id = 0;
+  std::int64_t order_id = 0;
+  std::int64_t specimen_id = 0;  // 0 until accessioned
+  std::string test_code;
+  std::string section;  // the catalog section when ordered; worklists select on it
+  ResultStatus status = ResultStatus::kPending;
+  std::optional<ResultValue> value;
+  AbnormalFlag flag = AbnormalFlag::kNone;
+  std::string reference_range;  // the interval applied, as reported ("3.5-5.1")
+  std::optional<Instant> entered_at;
+  std::string entered_by;
+  std::optional<Instant> released_at;  // verified and released to clinicians
+  std::string released_by;
+  std::optional<Instant> corrected_at;
+  std::string corrected_by;
+  std::string correction_reason;
+  std::optional<Instant> cancelled_at;
+  std::string cancelled_by;
+  std::string cancel_reason;
+  int revision = 0;  // incremented by each correction; earlier values are kept as revisions
+};
+
+// A released value that was later corrected, kept as it was.
+struct ResultRevision {
+  std::int64_t result_id = 0;
+  int revision = 0;
+  ResultValue value;
+  AbnormalFlag flag = AbnormalFlag::kNone;
+  std::string reference_range;
+  ResultStatus status = ResultStatus::kFinal;
+  Instant released_at{};
+  std::string released_by;
+  Instant replaced_at{};
+  std::string replaced_by;
+  std::string reason;
+};
+
+// The documented phone call for a critical result (The Joint Commission NPSG.02.03.01; CLSI
+// GP47): who called, whom, when, and whether the receiver read the result back.
+struct CriticalCall {
+  std::int64_t id = 0;
+  std::int64_t result_id = 0;
+  int result_revision = 0;  // the value the call was about
+  std::string called_by;
+  std::string called_to;
+  Instant called_at{};
+  bool read_back_confirmed = false;
+  std::string notes;
+  Instant documented_at{};
+  std::string documented_by;
+};
+
+}  // namespace aliquot::core

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+
+#include "catalog/catalog.h"
+#include "core/time.h"
+#include "core/user.h"
+
+namespace aliquot::lab {
+
+// What every use case needs besides its transaction: the catalog in force, the clock, and the
+// person acting (who is recorded at every step and checked for permission).
+struct Context {
+  const catalog::Catalog& catalog;
+  const core::Clock& clock;
+  core::User actor;
+};
+
+}  // namespace aliquot::lab

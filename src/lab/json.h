@@ -1,0 +1,33 @@
+#pragma once
+
+// The JSON form of the domain, one schema for every door: the audit trail's before/after images,
+// `--json` output of the CLI, and later the HTTP API. Times are RFC 3339 UTC strings, enums their
+// codes (core/enums.h), absent optional values null.
+
+#include <nlohmann/json.hpp>
+
+#include "core/order.h"
+#include "core/patient.h"
+#include "core/specimen.h"
+#include "core/test_result.h"
+#include "core/user.h"
+#include "lab/queries.h"
+#include "store/store.h"
+
+namespace aliquot::lab {
+
+nlohmann::json to_json(const core::Patient& patient);
+nlohmann::json to_json(const core::Order& order);
+nlohmann::json to_json(const core::Specimen& specimen);
+nlohmann::json to_json(const core::ResultValue& value);  // includes "reported": the rounded text
+nlohmann::json to_json(const core::TestResult& result);
+nlohmann::json to_json(const core::ResultRevision& revision);
+nlohmann::json to_json(const core::CriticalCall& call);
+nlohmann::json to_json(const core::User& user);
+nlohmann::json to_json(const store::WorklistRow& row);
+nlohmann::json to_json(const ResultDetail& detail);  // adds test name, unit, section
+nlohmann::json to_json(const SpecimenDetail& detail);
+nlohmann::json to_json(const OrderDetail& detail);
+nlohmann::json to_json(const PatientReport& report);
+
+}  // namespace aliquot::lab

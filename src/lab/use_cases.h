@@ -1,0 +1,143 @@
+#pragma once
+
+// The lab's use cases. Each is a function over an open write transaction: it reads, decides,
+// writes the new state together with its audit entry, and leaves commit() to the caller, so that
+// one transaction may carry one use case (the CLI) or many (the ingest pipeline's group commit).
+// On any error the caller must abandon the transaction: nothing of a refused step is kept.
+//
+// Every refusal is a value whose message names what is wrong: unknown patient, specimen not
+// received, critical call missing, result already released, not permitted for the actor's role...
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/order.h"
+#include "core/patient.h"
+#include "core/specimen.h"
+#include "core/test_result.h"
+#include "core/user.h"
+#include "lab/context.h"
+#include "store/store.h"
+
+namespace aliquot::lab {
+
+// --- users -------------------------------------------------------------------------------
+struct AddUser {
+  std::string username;
+  std::string display_name;
+  core::Role role = core::Role::kClerk;
+};
+// Admins add users; the first user of a new lab is added by initialize_lab.
+Result<core::User> add_user(store::Transaction& tx, const Context& ctx, const AddUser& command);
+
+// --- patients ----------------------------------------------------------------------------
+struct RegisterPatient {
+  std::string mrn;
+  std::string family_name;
+  std::string given_name;
+  core::Date birth_date{};
+  core::AdministrativeSex sex = core::AdministrativeSex::kUnknown;
+};
+// AlreadyExists when the MRN is taken; InvalidArgument for a bad MRN, empty family name, or a
+// birth date in the future.
+Result<core::Patient> register_patient(store::Transaction& tx, const Context& ctx,
+                                       const RegisterPatient& command);
+
+// --- orders ------------------------------------------------------------------------------
+struct PlaceOrder {
+  std::string mrn;
+  std::vector<std::string> test_codes;  // tests and panels from the catalog
+  core::Priority priority = core::Priority::kRoutine;
+  std::string ordering_provider;
+  std::string clinical_info;
+};
+// Creates the order and one pending result per distinct test. NotFound for an unknown patient or
+// test code (every unknown code is named); InvalidArgument without tests or provider.
+Result<core::Order> place_order(store::Transaction& tx, const Context& ctx,
+                                const PlaceOrder& command);
+
+struct AccessionOrder {
+  std::string order_number;
+  std::optional<core::Instant> collected_at;  // defaults to now
+  std::string collected_by;                   // defaults to the actor
+};
+// Works out the containers the order needs from the catalog — one specimen per (specimen type,
+// container) among the tests that have no live specimen yet — and assigns each an accession
+// number. Accessioning again after a rejection makes the recollection specimen. Returned in
+// order of draw. FailedPrecondition when every test already has a specimen.
+Result<std::vector<core::Specimen>> accession_order(store::Transaction& tx, const Context& ctx,
+                                                    const AccessionOrder& command);
+
+// --- specimens ---------------------------------------------------------------------------
+struct ReceiveSpecimen {
+  std::string accession_number;
+  std::string condition;  // "" = acceptable
+};
+// FailedPrecondition when already received or rejected.
+Result<core::Specimen> receive_specimen(store::Transaction& tx, const Context& ctx,
+                                        const ReceiveSpecimen& command);
+
+struct RejectSpecimen {
+  std::string accession_number;
+  core::RejectionReason reason = core::RejectionReason::kHemolyzed;
+  std::string comment;
+};
+// A collected or received specimen may be rejected while none of its results is released; its
+// unreleased results are cancelled with the reason, and the order can be accessioned again.
+Result<core::Specimen> reject_specimen(store::Transaction& tx, const Context& ctx,
+                                       const RejectSpecimen& command);
+
+// --- results -----------------------------------------------------------------------------
+struct EnterResult {
+  std::string accession_number;
+  std::string test_code;
+  std::string value;  // "4.1", "<0.01", "negative", free text for text tests
+  std::string unit;   // optional; when given it must be the catalog's UCUM unit
+};
+// Records a value on a received specimen (status preliminary), flags it against the reference
+// interval for the patient's sex and age at collection, and marks it critical against the
+// catalog's critical limits. A preliminary value may be entered again (it replaces the previous
+// one, audited). FailedPrecondition when the specimen is not received or the result is released
+// (use correct_result) or cancelled.
+Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx,
+                                      const EnterResult& command);
+
+struct DocumentCriticalCall {
+  std::string accession_number;
+  std::string test_code;
+  std::string called_to;                   // the licensed caregiver who received the call
+  std::string called_by;                   // defaults to the actor
+  std::optional<core::Instant> called_at;  // defaults to now
+  bool read_back_confirmed = false;
+  std::string notes;
+};
+// FailedPrecondition when the result is not critical, has no value, or read-back was not
+// confirmed (the call is then not accepted as notification: call again).
+Result<core::CriticalCall> document_critical_call(store::Transaction& tx, const Context& ctx,
+                                                  const DocumentCriticalCall& command);
+
+struct ReleaseResult {
+  std::string accession_number;
+  std::string test_code;
+};
+// Verifies and releases a preliminary result (status final). FailedPrecondition when it has no
+// value, is already released, is cancelled, or is critical without a documented call with
+// read-back for its current value. PermissionDenied for roles that may not release.
+Result<core::TestResult> release_result(store::Transaction& tx, const Context& ctx,
+                                        const ReleaseResult& command);
+
+struct CorrectResult {
+  std::string accession_number;
+  std::string test_code;
+  std::string value;
+  std::string unit;
+  std::string reason;  // required
+};
+// Replaces a released value, keeping the original as a revision (status corrected). A corrected
+// value that is critical needs its own documented call before it is released: until then the
+// correction is refused. InvalidArgument without a reason; FailedPrecondition when not released.
+Result<core::TestResult> correct_result(store::Transaction& tx, const Context& ctx,
+                                        const CorrectResult& command);
+
+}  // namespace aliquot::lab

@@ -1,0 +1,146 @@
+#pragma once
+
+// The lab's persistent state behind one interface, so that callers (lab/ use cases, the CLI, the
+// server) do not change when a backend is added. Each backend lives in its own folder
+// (store/sqlite/, later store/postgres/) and passes the same conformance suite
+// (tests/store_conformance_test.cc).
+//
+// Everything happens inside a Transaction. A transaction may carry any number of use cases before
+// it commits once: that is how the ingest pipeline groups many results into one commit.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/audit_entry.h"
+#include "core/error.h"
+#include "core/order.h"
+#include "core/patient.h"
+#include "core/specimen.h"
+#include "core/test_result.h"
+#include "core/user.h"
+
+namespace aliquot::store {
+
+// A pending result on a received specimen, with what a bench worklist shows beside it.
+struct WorklistRow {
+  core::TestResult result;
+  core::Specimen specimen;
+  core::Order order;
+  core::Patient patient;
+};
+
+// Selects audit entries by subject; empty fields do not restrict. `accession_number` also
+// matches the entries of that specimen's results.
+struct AuditFilter {
+  std::string patient_mrn;
+  std::string accession_number;
+  std::string test_code;
+  std::string entity_type;
+};
+
+// A version of the catalog as loaded into the lab: the TOML text and its SHA-256.
+struct CatalogVersion {
+  std::int64_t version = 0;
+  std::string name;  // file name it was loaded from
+  std::string content;
+  std::string sha256;
+  core::Instant loaded_at{};
+  std::string loaded_by;
+};
+
+// One unit of work. Not thread-safe: one thread uses a transaction at a time. Destroying it
+// without commit() rolls everything back. After any write fails the transaction should be
+// abandoned (destroyed) rather than committed.
+//
+// Conventions: insert_* return the stored entity with its `id` set; update_* replace every field
+// of the entity with that id and fail with NotFound when there is none; find_* return
+// std::nullopt when nothing matches; list functions return rows in the stated order.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  Transaction() = default;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  // Makes every change durable (synchronous on disk) and ends the transaction.
+  virtual Result<void> commit() = 0;
+
+  // Allocates the next value of a named, gap-tolerant, monotonic counter ("accession.26",
+  // "order.26"); the first value is 1.
+  virtual Result<std::int64_t> next_sequence(std::string_view name) = 0;
+
+  // Lab settings, key -> value ("lab.name", "catalog.version", ...).
+  virtual Result<std::optional<std::string>> get_setting(std::string_view key) = 0;
+  virtual Result<void> set_setting(std::string_view key, std::string_view value) = 0;
+
+  virtual Result<core::User> insert_user(core::User user) = 0;  // AlreadyExists on same username
+  virtual Result<std::optional<core::User>> find_user(std::string_view username) = 0;
+  virtual Result<std::vector<core::User>> list_users() = 0;  // by username
+
+  virtual Result<CatalogVersion> insert_catalog_version(CatalogVersion version) = 0;
+  virtual Result<std::optional<CatalogVersion>> latest_catalog_version() = 0;
+
+  virtual Result<core::Patient> insert_patient(core::Patient patient) = 0;  // AlreadyExists: MRN
+  virtual Result<std::optional<core::Patient>> find_patient(std::int64_t id) = 0;
+  virtual Result<std::optional<core::Patient>> find_patient_by_mrn(std::string_view mrn) = 0;
+  virtual Result<void> update_patient(const core::Patient& patient) = 0;
+
+  virtual Result<core::Order> insert_order(core::Order order) = 0;  // AlreadyExists: number
+  virtual Result<std::optional<core::Order>> find_order(std::int64_t id) = 0;
+  virtual Result<std::optional<core::Order>> find_order_by_number(std::string_view number) = 0;
+  // Newest first (ordered_at descending, then id descending).
+  virtual Result<std::vector<core::Order>> orders_for_patient(std::int64_t patient_id) = 0;
+
+  virtual Result<core::Specimen> insert_specimen(core::Specimen specimen) = 0;  // AlreadyExists
+  virtual Result<void> update_specimen(const core::Specimen& specimen) = 0;
+  virtual Result<std::optional<core::Specimen>> find_specimen(std::int64_t id) = 0;
+  virtual Result<std::optional<core::Specimen>> find_specimen_by_accession(
+      std::string_view accession_number) = 0;
+  virtual Result<std::vector<core::Specimen>> specimens_for_order(std::int64_t order_id) = 0;  // by id
+
+  virtual Result<core::TestResult> insert_result(core::TestResult result) = 0;
+  virtual Result<void> update_result(const core::TestResult& result) = 0;
+  virtual Result<std::optional<core::TestResult>> find_result(std::int64_t id) = 0;
+  virtual Result<std::vector<core::TestResult>> results_for_order(std::int64_t order_id) = 0;  // by id
+  virtual Result<std::vector<core::TestResult>> results_for_specimen(std::int64_t specimen_id) = 0;  // by id
+  // Results of received specimens whose status is pending or preliminary, in `section` (all
+  // sections when empty): STAT first, then ASAP, then routine; within a priority, oldest receipt
+  // first, then result id.
+  virtual Result<std::vector<WorklistRow>> worklist(std::string_view section) = 0;
+
+  virtual Result<void> insert_result_revision(const core::ResultRevision& revision) = 0;
+  virtual Result<std::vector<core::ResultRevision>> revisions_for_result(std::int64_t result_id) = 0;  // by revision
+
+  virtual Result<core::CriticalCall> insert_critical_call(core::CriticalCall call) = 0;
+  virtual Result<std::vector<core::CriticalCall>> critical_calls_for_result(std::int64_t result_id) = 0;  // by id
+
+  // The audit trail. Entries are appended with the sequence and hashes already set (audit/chain.h
+  // computes them); the store refuses a sequence that is not last + 1.
+  virtual Result<void> append_audit_entry(const core::AuditEntry& entry) = 0;
+  virtual Result<std::optional<core::AuditEntry>> last_audit_entry() = 0;
+  // In sequence order, from `from_sequence` on, at most `limit` entries.
+  virtual Result<std::vector<core::AuditEntry>> audit_entries(std::int64_t from_sequence,
+                                                              std::int64_t limit) = 0;
+  virtual Result<std::vector<core::AuditEntry>> find_audit_entries(const AuditFilter& filter) = 0;  // in sequence order
+};
+
+enum class TransactionMode {
+  kRead,   // sees a consistent snapshot; writes fail
+  kWrite,  // takes the write lock at begin, so that it never fails later for a conflict
+};
+
+// A lab database. Thread-safe: transactions may be begun from several threads; a kWrite begin
+// waits for the current writer.
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Result<std::unique_ptr<Transaction>> begin(TransactionMode mode) = 0;
+  // The schema version the database was migrated to.
+  virtual int schema_version() const = 0;
+};
+
+}  // namespace aliquot::store
