@@ -1,0 +1,93 @@
+#include "catalog/catalog.h"
+
+#include <set>
+#include <utility>
+
+namespace aliquot::catalog {
+namespace {
+
+std::string upper_case(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && upper_case(a) == upper_case(b);
+}
+
+template <typename T>
+const T* find_by_code(const std::vector<T>& items, std::string_view code) {
+  for (const T& item : items) {
+    if (equals_ignoring_case(item.code, code)) return &item;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string Diagnostic::to_string() const {
+  std::string out = file;
+  if (line > 0) {
+    out += ":" + std::to_string(line);
+    if (column > 0) out += ":" + std::to_string(column);
+  }
+  out += ": ";
+  out += message;
+  return out;
+}
+
+const core::TestDefinition* Catalog::find_test(std::string_view code) const {
+  const auto it = test_index_.find(upper_case(code));
+  return it == test_index_.end() ? nullptr : &tests_[it->second];
+}
+
+const core::PanelDefinition* Catalog::find_panel(std::string_view code) const {
+  const auto it = panel_index_.find(upper_case(code));
+  return it == panel_index_.end() ? nullptr : &panels_[it->second];
+}
+
+const Container* Catalog::find_container(std::string_view code) const {
+  return find_by_code(containers_, code);
+}
+
+const Section* Catalog::find_section(std::string_view code) const {
+  return find_by_code(sections_, code);
+}
+
+Result<std::vector<const core::TestDefinition*>> Catalog::expand(
+    const std::vector<std::string>& codes) const {
+  std::vector<const core::TestDefinition*> tests;
+  std::set<const core::TestDefinition*> seen;
+  std::vector<std::string> unknown;
+  std::set<std::string> unknown_seen;
+
+  // The loader refuses panel cycles, so the recursion ends.
+  const auto visit = [&](const auto& self, std::string_view code) -> void {
+    if (const core::TestDefinition* test = find_test(code)) {
+      if (seen.insert(test).second) tests.push_back(test);
+      return;
+    }
+    if (const core::PanelDefinition* panel = find_panel(code)) {
+      for (const std::string& member : panel->members) self(self, member);
+      return;
+    }
+    if (unknown_seen.insert(upper_case(code)).second) unknown.emplace_back(code);
+  };
+  for (const std::string& code : codes) visit(visit, code);
+
+  if (!unknown.empty()) {
+    std::string message =
+        unknown.size() == 1 ? "unknown test or panel code " : "unknown test or panel codes ";
+    for (std::size_t i = 0; i < unknown.size(); ++i) {
+      if (i > 0) message += ", ";
+      message += "'" + unknown[i] + "'";
+    }
+    return not_found(std::move(message));
+  }
+  return tests;
+}
+
+}  // namespace aliquot::catalog

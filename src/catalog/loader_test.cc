@@ -1,0 +1,347 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+
+namespace aliquot::catalog {
+namespace {
+
+constexpr std::string_view kPreamble = R"toml([catalog]
+name = "menu"
+version = "1"
+[[section]]
+code = "chemistry"
+name = "Chemistry"
+[[section]]
+code = "urinalysis"
+name = "Urinalysis"
+[[specimen_type]]
+code = "serum"
+name = "Serum"
+[[specimen_type]]
+code = "urine"
+name = "Urine"
+[[container]]
+code = "sst"
+name = "Gold top"
+draw_order = 3
+[[container]]
+code = "urine-cup"
+name = "Urine cup"
+draw_order = 10
+)toml";
+constexpr int kPreambleLines = 23;
+
+std::vector<std::string> diagnostics_of(const LoadOutcome& outcome) {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : outcome.diagnostics) out.push_back(d.to_string());
+  return out;
+}
+
+LoadOutcome load(std::string_view tests) {
+  return load_catalog(std::string(kPreamble) + std::string(tests), "menu.toml");
+}
+
+const core::TestDefinition& only_test(const LoadOutcome& outcome) {
+  EXPECT_EQ(diagnostics_of(outcome), std::vector<std::string>{});
+  static const core::TestDefinition kNone;
+  if (!outcome.catalog || outcome.catalog->tests().empty()) return kNone;
+  return outcome.catalog->tests().front();
+}
+
+TEST(LoadCatalog, ReadsANumericTestCompletely) {
+  const LoadOutcome outcome = load(R"toml(
+[[test]]
+code = "HGB"
+name = "Hemoglobin"
+loinc = "718-7"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "g/dL"
+decimals = 1
+critical = { low = 6 }
+reference = [
+  { age_max = "7d", low = 14.5, high = 22.5 },
+  { sex = "F", age_min = "18y", low = 12.0, high = 15.5 },
+  { sex = "M", age_min = "18y", high = 17.5, low = 13.5 },
+]
+)toml");
+  const core::TestDefinition& test = only_test(outcome);
+  EXPECT_EQ(test.code, "HGB");
+  EXPECT_EQ(test.name, "Hemoglobin");
+  EXPECT_EQ(test.loinc, "718-7");
+  EXPECT_EQ(test.unit, "g/dL");
+  EXPECT_EQ(test.kind, core::ResultKind::kNumeric);
+  EXPECT_EQ(test.decimals, 1);
+  EXPECT_EQ(test.source_line, kPreambleLines + 2);
+  EXPECT_EQ(test.critical.low, 6.0);
+  EXPECT_FALSE(test.critical.high.has_value());
+  ASSERT_EQ(test.reference_intervals.size(), 3u);
+  const core::ReferenceInterval& newborn = test.reference_intervals[0];
+  EXPECT_FALSE(newborn.sex.has_value());
+  EXPECT_EQ(newborn.age_min_days, 0);
+  EXPECT_EQ(newborn.age_max_days, 7);
+  EXPECT_EQ(newborn.low, 14.5);
+  EXPECT_EQ(newborn.high, 22.5);
+  const core::ReferenceInterval& man = test.reference_intervals[2];
+  EXPECT_EQ(man.sex, core::AdministrativeSex::kMale);
+  EXPECT_EQ(man.age_min_days, 6574);
+  EXPECT_FALSE(man.age_max_days.has_value());
+  EXPECT_EQ(man.low, 13.5);
+}
+
+TEST(LoadCatalog, ReadsACodedTestWithAnswersSpelledAsListed) {
+  const LoadOutcome outcome = load(R"toml(
+[[test]]
+code = "UA-NIT"
+name = "Nitrite"
+loinc = "5802-4"
+section = "urinalysis"
+specimen_type = "urine"
+container = "urine-cup"
+kind = "Coded"
+answers = ["negative", "positive"]
+abnormal_answers = ["POSITIVE"]
+reference = [{ text = "Negative" }]
+)toml");
+  const core::TestDefinition& test = only_test(outcome);
+  EXPECT_EQ(test.kind, core::ResultKind::kCoded);
+  EXPECT_EQ(test.answers, (std::vector<std::string>{"negative", "positive"}));
+  EXPECT_EQ(test.abnormal_answers, (std::vector<std::string>{"positive"}));
+  ASSERT_EQ(test.reference_intervals.size(), 1u);
+  EXPECT_EQ(test.reference_intervals[0].text, "negative");
+  EXPECT_TRUE(test.unit.empty());
+}
+
+TEST(LoadCatalog, AcceptsReferenceIntervalsWrittenAsSubTables) {
+  const LoadOutcome outcome = load(R"toml(
+[[test]]
+code = "K"
+name = "Potassium"
+loinc = "2823-3"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mmol/L"
+decimals = 1
+[[test.reference]]
+low = 3.5
+high = 5.1
+)toml");
+  const core::TestDefinition& test = only_test(outcome);
+  ASSERT_EQ(test.reference_intervals.size(), 1u);
+  EXPECT_EQ(test.reference_intervals[0].low, 3.5);
+}
+
+TEST(LoadCatalog, AcceptsGapsBetweenAgeBands) {
+  const LoadOutcome outcome = load(R"toml(
+[[test]]
+code = "ALP"
+name = "Alkaline phosphatase"
+loinc = "6768-6"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "U/L"
+decimals = 0
+reference = [
+  { age_max = "1y", low = 100, high = 500 },
+  { age_min = "18y", low = 40, high = 129 },
+]
+)toml");
+  EXPECT_EQ(only_test(outcome).reference_intervals.size(), 2u);
+}
+
+TEST(LoadCatalog, AcceptsAdjacentBandsBecauseTheUpperAgeIsExclusive) {
+  const LoadOutcome outcome = load(R"toml(
+[[test]]
+code = "ALP"
+name = "Alkaline phosphatase"
+loinc = "6768-6"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "U/L"
+decimals = 0
+reference = [
+  { age_max = "18y", low = 100, high = 500 },
+  { sex = "F", age_min = "18y", low = 35, high = 104 },
+  { sex = "M", age_min = "18y", low = 40, high = 129 },
+]
+)toml");
+  EXPECT_EQ(only_test(outcome).reference_intervals.size(), 3u);
+}
+
+TEST(LoadCatalog, RefusesAnIntervalForBothSexesOverlappingOneForASingleSex) {
+  const LoadOutcome outcome = load(R"toml(
+[[test]]
+code = "ALT"
+name = "ALT"
+loinc = "1742-6"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "U/L"
+decimals = 0
+reference = [
+  { sex = "F", low = 7, high = 45 },
+  { low = 7, high = 55 },
+]
+)toml");
+  EXPECT_FALSE(outcome.catalog.has_value());
+  EXPECT_EQ(diagnostics_of(outcome),
+            std::vector<std::string>{
+                "menu.toml:36:3: reference interval 2 of test 'ALT' (0d and over) overlaps "
+                "reference interval 1 (line 35, 0d and over) for sex F"});
+}
+
+TEST(LoadCatalog, CatchesAMisspelledCriticalKeyAndNamesIt) {
+  const LoadOutcome outcome = load(R"toml(
+[[test]]
+code = "K"
+name = "Potassium"
+loinc = "2823-3"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mmol/L"
+decimals = 1
+critcal_high = 6.5
+)toml");
+  ASSERT_EQ(outcome.diagnostics.size(), 1u);
+  const Diagnostic& d = outcome.diagnostics[0];
+  EXPECT_EQ(d.file, "menu.toml");
+  EXPECT_EQ(d.line, kPreambleLines + 11);
+  EXPECT_EQ(d.column, 1);
+  EXPECT_EQ(d.message.substr(0, 45), "unknown key 'critcal_high' in test 'K'; allow");
+}
+
+TEST(LoadCatalog, ReportsEveryProblemNotJustTheFirst) {
+  const LoadOutcome outcome = load(R"toml(
+[[test]]
+code = "K"
+name = "Potassium"
+loinc = "2823-4"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mmoll/L"
+decimals = 9
+critical = { low = 4.0 }
+reference = [{ low = 3.5, high = 5.1 }]
+)toml");
+  EXPECT_FALSE(outcome.catalog.has_value());
+  EXPECT_EQ(diagnostics_of(outcome),
+            (std::vector<std::string>{
+                "menu.toml:28:9: test 'K': LOINC code '2823-4' has check digit 4; expected 3",
+                "menu.toml:32:8: test 'K': unknown UCUM unit atom 'mmoll' in 'mmoll/L'",
+                "menu.toml:33:12: key 'decimals' of test 'K' must be between 0 and 6, not 9",
+                "menu.toml:34:20: critical low 4 of test 'K' is not below the low 3.5 of "
+                "reference interval 1 (line 35)",
+            }));
+}
+
+TEST(LoadCatalog, ChecksCriticalLimitsAgainstEveryAgeBand) {
+  // A neonatal band can sit close to a critical limit that suits adults.
+  const LoadOutcome outcome = load(R"toml(
+[[test]]
+code = "GLU"
+name = "Glucose"
+loinc = "2345-7"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mg/dL"
+decimals = 0
+critical = { low = 50, high = 400 }
+reference = [
+  { age_max = "3d", low = 40, high = 90 },
+  { age_min = "3d", low = 70, high = 99 },
+]
+)toml");
+  EXPECT_EQ(diagnostics_of(outcome),
+            std::vector<std::string>{
+                "menu.toml:34:20: critical low 50 of test 'GLU' is not below the low 40 of "
+                "reference interval 1 (line 36)"});
+}
+
+TEST(LoadCatalog, RefusesAPanelSharingATestCodeInAnyLetterCase) {
+  const LoadOutcome outcome = load(R"toml(
+[[test]]
+code = "Glu"
+name = "Glucose"
+loinc = "2345-7"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mg/dL"
+decimals = 0
+[[panel]]
+code = "GLU"
+name = "Glucose panel"
+members = ["glu"]
+)toml");
+  EXPECT_EQ(diagnostics_of(outcome),
+            std::vector<std::string>{
+                "menu.toml:35:8: panel code 'GLU' is already the code of test 'Glu' (line 25)"});
+}
+
+TEST(LoadCatalog, AcceptsATextTestWithoutUnitOrDecimals) {
+  const LoadOutcome outcome = load(R"toml(
+[[test]]
+code = "COMMENT"
+name = "Specimen comment"
+loinc = "8251-1"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+kind = "text"
+)toml");
+  EXPECT_EQ(only_test(outcome).kind, core::ResultKind::kText);
+}
+
+TEST(LoadCatalog, ReportsASyntaxErrorWithItsPosition) {
+  const LoadOutcome outcome = load_catalog("[catalog]\nname = \"x\nversion = \"1\"\n", "x.toml");
+  ASSERT_EQ(outcome.diagnostics.size(), 1u);
+  EXPECT_EQ(outcome.diagnostics[0].line, 2);
+  EXPECT_EQ(outcome.diagnostics[0].message.substr(0, 18), "TOML syntax error:");
+  EXPECT_FALSE(outcome.catalog.has_value());
+}
+
+TEST(LoadCatalogFile, ReportsAFileThatCannotBeReadAsOneDiagnostic) {
+  const std::string path = "/nonexistent/aliquot/menu.toml";
+  const LoadOutcome outcome = load_catalog_file(path);
+  EXPECT_FALSE(outcome.catalog.has_value());
+  EXPECT_EQ(
+      diagnostics_of(outcome),
+      std::vector<std::string>{path + ": cannot read the catalog file: No such file or directory"});
+}
+
+TEST(LoadCatalogFile, NamesTheFileInItsDiagnostics) {
+  char pattern[] = "/tmp/aliquot-catalog-XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  const std::filesystem::path directory(pattern);
+  const std::filesystem::path path = directory / "menu.toml";
+  std::ofstream(path) << kPreamble << "unknown = 1\n";  // still inside the last [[container]]
+  const LoadOutcome outcome = load_catalog_file(path.string());
+  const std::vector<std::string> expected = {
+      path.string() + ":" + std::to_string(kPreambleLines + 1) +
+          ":1: unknown key 'unknown' in container 'urine-cup'; allowed keys: code, name, "
+          "draw_order",
+      path.string() + ": the catalog defines no tests ([[test]])"};
+  EXPECT_EQ(diagnostics_of(outcome), expected);
+  const LoadOutcome directory_outcome = load_catalog_file(directory.string());
+  EXPECT_EQ(diagnostics_of(directory_outcome),
+            std::vector<std::string>{directory.string() +
+                                     ": cannot read the catalog file: it is a directory"});
+  std::filesystem::remove_all(directory);
+}
+
+}  // namespace
+}  // namespace aliquot::catalog
