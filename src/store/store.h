@@ -3,7 +3,7 @@
 // The lab's persistent state behind one interface, so that callers (lab/ use cases, the CLI, the
 // server) do not change when a backend is added. Each backend lives in its own folder
 // (store/sqlite/, later store/postgres/) and passes the same conformance suite
-// (tests/store_conformance_test.cc).
+// (tests/store/store_conformance_test.cc).
 //
 // Everything happens inside a Transaction. A transaction may carry any number of use cases before
 // it commits once: that is how the ingest pipeline groups many results into one commit.
@@ -40,6 +40,14 @@ struct AuditFilter {
   std::string accession_number;
   std::string test_code;
   std::string entity_type;
+};
+
+// The head of the audit chain: the sequence and hash of the last entry appended. Backends keep it
+// apart from the entries, updated in the same transaction as each append, so that removing the
+// last entries of the trail is detectable (audit::verify compares it with the last entry).
+struct AuditHead {
+  std::int64_t sequence = 0;
+  std::string hash;
 };
 
 // A version of the catalog as loaded into the lab: the TOML text and its SHA-256.
@@ -126,6 +134,15 @@ class Transaction {
   virtual Result<std::vector<core::AuditEntry>> audit_entries(std::int64_t from_sequence,
                                                               std::int64_t limit) = 0;
   virtual Result<std::vector<core::AuditEntry>> find_audit_entries(const AuditFilter& filter) = 0;  // in sequence order
+  // The chain head as recorded by append_audit_entry; std::nullopt before the first append.
+  // Backends override this with a head stored apart from the entries. This default derives it
+  // from last_audit_entry(), which cannot reveal removed last entries; it exists so that
+  // implementations written before the head was added keep working.
+  virtual Result<std::optional<AuditHead>> audit_head() {
+    ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::AuditEntry> last, last_audit_entry());
+    if (!last) return std::optional<AuditHead>();
+    return std::optional<AuditHead>(AuditHead{last->sequence, last->hash});
+  }
 };
 
 enum class TransactionMode {

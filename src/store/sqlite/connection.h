@@ -1,0 +1,68 @@
+#pragma once
+
+// One SQLite connection with its cache of prepared statements, and the mapping of SQLite's
+// result codes to our error codes.
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/error.h"
+#include "store/sqlite/statement.h"
+
+namespace aliquot::store::sqlite {
+
+// Maps an SQLite result code of `db` to an Error whose message says what we were doing:
+//   SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY -> AlreadyExists (callers restate the key),
+//   SQLITE_CONSTRAINT_FOREIGNKEY           -> FailedPrecondition (a referenced row is missing),
+//   SQLITE_BUSY / SQLITE_LOCKED            -> Unavailable (another process holds the database),
+//   SQLITE_CORRUPT / SQLITE_NOTADB         -> DataLoss,
+//   anything else                          -> Internal with sqlite3_errmsg.
+Error sqlite_error(sqlite3* db, int result_code, std::string_view doing);
+
+enum class Access { kReadWrite, kReadOnly };
+enum class Create { kIfMissing, kNever };
+
+// Owns one sqlite3 handle, configured for the lab's durability rules: foreign keys on, a busy
+// timeout, synchronous=FULL (a commit returns only once it is on disk), and for a file WAL
+// journal mode. Statements are compiled once per connection and reused (prepare()).
+//
+// Not thread-safe: the store hands a connection to one transaction at a time. The connection is
+// opened with SQLITE_OPEN_NOMUTEX for that reason.
+class Connection {
+ public:
+  // Opens and configures the database at `path` (":memory:" for a private in-memory one).
+  // A read-only connection also sets `PRAGMA query_only`, so no statement can write through it.
+  static Result<std::unique_ptr<Connection>> open(const std::string& path, Access access,
+                                                  Create create);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // The cached statement for `sql`, compiled on first use. `sql` must be fixed text with `?`
+  // parameters: values are bound, never spliced in. Asking for a statement that an unfinished
+  // execution still holds is an Internal error (a bug in the caller).
+  Result<Statement> prepare(std::string_view sql);
+
+  // Runs fixed SQL that has no parameters and returns no rows we need (pragmas, migration DDL).
+  Result<void> execute_script(const char* sql, std::string_view doing);
+
+  // True while a transaction is open on this connection.
+  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+  sqlite3* handle() const { return db_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  Connection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+  sqlite3* db_;
+  std::string path_;
+  // Keyed by the SQL text; node-based, so slots stay put while statements borrow them.
+  std::unordered_map<std::string, CachedStatement> statements_;
+};
+
+}  // namespace aliquot::store::sqlite

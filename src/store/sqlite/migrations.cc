@@ -1,0 +1,277 @@
+#include "store/sqlite/migrations.h"
+
+#include <array>
+#include <string>
+
+#include "core/time.h"
+
+namespace aliquot::store::sqlite {
+namespace {
+
+// Conventions of the schema, shared by every table:
+// - instants are INTEGER unix milliseconds UTC; NULL when the event has not happened;
+// - civil dates are TEXT 'YYYY-MM-DD'; NULL when not set;
+// - enums are TEXT holding their codes from core/enums.h ("stat", "received", "HH", ...);
+// - booleans are INTEGER 0/1;
+// - text that is "" when absent is NOT NULL with ''.
+// `INTEGER PRIMARY KEY` is SQLite's row id (ids assigned on insert); a PostgreSQL schema uses
+// BIGINT GENERATED ALWAYS AS IDENTITY for the same columns. Everything else here is portable.
+constexpr const char* kSchemaVersion1 = R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  username      TEXT NOT NULL UNIQUE,
+  display_name  TEXT NOT NULL,
+  role          TEXT NOT NULL,
+  active        INTEGER NOT NULL,
+  created_at    INTEGER NOT NULL
+);
+
+CREATE TABLE settings (
+  name   TEXT PRIMARY KEY,
+  value  TEXT NOT NULL
+);
+
+CREATE TABLE sequences (
+  name   TEXT PRIMARY KEY,
+  value  INTEGER NOT NULL
+);
+
+CREATE TABLE catalog_versions (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  content    TEXT NOT NULL,
+  sha256     TEXT NOT NULL,
+  loaded_at  INTEGER NOT NULL,
+  loaded_by  TEXT NOT NULL
+);
+
+CREATE TABLE patients (
+  id             INTEGER PRIMARY KEY,
+  mrn            TEXT NOT NULL UNIQUE,
+  family_name    TEXT NOT NULL,
+  given_name     TEXT NOT NULL,
+  birth_date     TEXT,
+  sex            TEXT NOT NULL,
+  registered_at  INTEGER NOT NULL,
+  registered_by  TEXT NOT NULL
+);
+
+CREATE TABLE orders (
+  id                 INTEGER PRIMARY KEY,
+  order_number       TEXT NOT NULL UNIQUE,
+  patient_id         INTEGER NOT NULL REFERENCES patients (id),
+  ordering_provider  TEXT NOT NULL,
+  priority           TEXT NOT NULL,
+  clinical_info      TEXT NOT NULL,
+  ordered_at         INTEGER NOT NULL,
+  ordered_by         TEXT NOT NULL
+);
+CREATE INDEX orders_by_patient ON orders (patient_id, ordered_at);
+
+-- The codes as requested (panels as panels), in the order given.
+CREATE TABLE order_requested_codes (
+  order_id  INTEGER NOT NULL REFERENCES orders (id),
+  ordinal   INTEGER NOT NULL,
+  code      TEXT NOT NULL,
+  PRIMARY KEY (order_id, ordinal)
+);
+
+CREATE TABLE specimens (
+  id                 INTEGER PRIMARY KEY,
+  accession_number   TEXT NOT NULL UNIQUE,
+  order_id           INTEGER NOT NULL REFERENCES orders (id),
+  specimen_type      TEXT NOT NULL,
+  container_type     TEXT NOT NULL,
+  collected_at       INTEGER NOT NULL,
+  collected_by       TEXT NOT NULL,
+  received_at        INTEGER,
+  received_by        TEXT NOT NULL,
+  receipt_condition  TEXT NOT NULL,
+  status             TEXT NOT NULL,
+  rejection_reason   TEXT,
+  rejection_comment  TEXT NOT NULL,
+  rejected_at        INTEGER,
+  rejected_by        TEXT NOT NULL
+);
+CREATE INDEX specimens_by_order ON specimens (order_id);
+
+-- value_* columns are all NULL when the result has no value yet (value_kind IS NULL).
+CREATE TABLE results (
+  id                 INTEGER PRIMARY KEY,
+  order_id           INTEGER NOT NULL REFERENCES orders (id),
+  specimen_id        INTEGER REFERENCES specimens (id),
+  test_code          TEXT NOT NULL,
+  section            TEXT NOT NULL,
+  status             TEXT NOT NULL,
+  value_kind         TEXT,
+  value_number       REAL,
+  value_comparator   TEXT,
+  value_text         TEXT,
+  value_unit         TEXT,
+  value_decimals     INTEGER,
+  flag               TEXT NOT NULL,
+  reference_range    TEXT NOT NULL,
+  entered_at         INTEGER,
+  entered_by         TEXT NOT NULL,
+  released_at        INTEGER,
+  released_by        TEXT NOT NULL,
+  corrected_at       INTEGER,
+  corrected_by       TEXT NOT NULL,
+  correction_reason  TEXT NOT NULL,
+  cancelled_at       INTEGER,
+  cancelled_by       TEXT NOT NULL,
+  cancel_reason      TEXT NOT NULL,
+  revision           INTEGER NOT NULL
+);
+CREATE INDEX results_by_order ON results (order_id);
+CREATE INDEX results_by_specimen ON results (specimen_id);
+-- The worklist selects open results (pending, preliminary) of one section or of all.
+CREATE INDEX results_by_status_section ON results (status, section);
+
+CREATE TABLE result_revisions (
+  result_id         INTEGER NOT NULL REFERENCES results (id),
+  revision          INTEGER NOT NULL,
+  value_kind        TEXT NOT NULL,
+  value_number      REAL NOT NULL,
+  value_comparator  TEXT NOT NULL,
+  value_text        TEXT NOT NULL,
+  value_unit        TEXT NOT NULL,
+  value_decimals    INTEGER NOT NULL,
+  flag              TEXT NOT NULL,
+  reference_range   TEXT NOT NULL,
+  status            TEXT NOT NULL,
+  released_at       INTEGER NOT NULL,
+  released_by       TEXT NOT NULL,
+  replaced_at       INTEGER NOT NULL,
+  replaced_by       TEXT NOT NULL,
+  reason            TEXT NOT NULL,
+  PRIMARY KEY (result_id, revision)
+);
+
+CREATE TABLE critical_calls (
+  id                   INTEGER PRIMARY KEY,
+  result_id            INTEGER NOT NULL REFERENCES results (id),
+  result_revision      INTEGER NOT NULL,
+  called_by            TEXT NOT NULL,
+  called_to            TEXT NOT NULL,
+  called_at            INTEGER NOT NULL,
+  read_back_confirmed  INTEGER NOT NULL,
+  notes                TEXT NOT NULL,
+  documented_at        INTEGER NOT NULL,
+  documented_by        TEXT NOT NULL
+);
+CREATE INDEX critical_calls_by_result ON critical_calls (result_id);
+
+-- The hash-chained audit trail (audit/chain.h). `sequence` has no gaps; rows are only inserted.
+CREATE TABLE audit_log (
+  sequence          INTEGER PRIMARY KEY,
+  recorded_at       INTEGER NOT NULL,
+  actor             TEXT NOT NULL,
+  action            TEXT NOT NULL,
+  entity_type       TEXT NOT NULL,
+  entity_key        TEXT NOT NULL,
+  patient_mrn       TEXT NOT NULL,
+  accession_number  TEXT NOT NULL,
+  test_code         TEXT NOT NULL,
+  before_json       TEXT NOT NULL,
+  after_json        TEXT NOT NULL,
+  reason            TEXT NOT NULL,
+  previous_hash     TEXT NOT NULL,
+  hash              TEXT NOT NULL
+);
+CREATE INDEX audit_log_by_patient ON audit_log (patient_mrn);
+CREATE INDEX audit_log_by_accession ON audit_log (accession_number);
+CREATE INDEX audit_log_by_test ON audit_log (test_code);
+CREATE INDEX audit_log_by_entity ON audit_log (entity_type, entity_key);
+
+-- The chain head: one row, rewritten with every append, so that removing the last entries of
+-- audit_log is detectable.
+CREATE TABLE audit_head (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),
+  last_sequence  INTEGER NOT NULL,
+  last_hash      TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations{{
+    {1, "initial schema", kSchemaVersion1},
+}};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int latest_schema_version() { return kMigrations.back().version; }
+
+Result<int> apply_migrations(Connection& connection) {
+  return apply_migrations(connection, migrations());
+}
+
+Result<int> apply_migrations(Connection& connection, std::span<const Migration> list) {
+  const std::string& path = connection.path();
+  const int known = list.empty() ? 0 : list.back().version;
+  ALIQUOT_RETURN_IF_ERROR(
+      connection.execute_script("BEGIN IMMEDIATE", "migrating database '" + path + "'"));
+  // Runs the steps; the transaction is rolled back below when any of them fails.
+  auto migrate = [&]() -> Result<int> {
+    // A database of some other program must not have our tables added to it.
+    {
+      ALIQUOT_ASSIGN_OR_RETURN(
+          Statement tables,
+          connection.prepare("SELECT"
+                             " SUM(CASE WHEN name = 'schema_migrations' THEN 1 ELSE 0 END),"
+                             " COUNT(*)"
+                             " FROM sqlite_master WHERE type = 'table'"));
+      ALIQUOT_RETURN_IF_ERROR(tables.step("reading the tables of '" + path + "'"));
+      const bool has_migrations_table = sqlite3_column_int64(tables.handle(), 0) > 0;
+      const std::int64_t table_count = sqlite3_column_int64(tables.handle(), 1);
+      if (!has_migrations_table && table_count > 0) {
+        return failed_precondition("'" + path +
+                                   "' is an SQLite database of another program: it has tables "
+                                   "but no schema_migrations");
+      }
+    }
+    ALIQUOT_RETURN_IF_ERROR(
+        connection.execute_script("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                  " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+                                  "creating schema_migrations in '" + path + "'"));
+
+    int recorded = 0;
+    {
+      ALIQUOT_ASSIGN_OR_RETURN(Statement current,
+                               connection.prepare("SELECT MAX(version) FROM schema_migrations"));
+      ALIQUOT_RETURN_IF_ERROR(current.step("reading the schema version of '" + path + "'"));
+      recorded = static_cast<int>(sqlite3_column_int64(current.handle(), 0));
+    }
+    if (recorded > known) {
+      return data_loss("database '" + path + "' has schema version " + std::to_string(recorded) +
+                       ", newer than version " + std::to_string(known) +
+                       " that this program knows; use a newer aliquot");
+    }
+    const std::int64_t now = core::to_unix_millis(core::SystemClock().now());
+    for (const Migration& migration : list) {
+      if (migration.version <= recorded) continue;
+      const std::string doing = "applying migration " + std::to_string(migration.version) + " (" +
+                                std::string(migration.description) + ") to '" + path + "'";
+      ALIQUOT_RETURN_IF_ERROR(connection.execute_script(migration.sql, doing));
+      ALIQUOT_ASSIGN_OR_RETURN(
+          Statement record,
+          connection.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"));
+      ALIQUOT_RETURN_IF_ERROR(record.bind_int64(migration.version).bind_int64(now).run(doing));
+    }
+    return known;
+  };
+  Result<int> reached = migrate();
+  if (!reached.has_value()) {
+    if (connection.in_transaction()) {
+      // The error of the failed step is what matters; a failed rollback adds nothing to it.
+      (void)connection.execute_script("ROLLBACK", "rolling back the migration");
+    }
+    return reached.error();
+  }
+  ALIQUOT_RETURN_IF_ERROR(
+      connection.execute_script("COMMIT", "committing the migration of '" + path + "'"));
+  return reached;
+}
+
+}  // namespace aliquot::store::sqlite

@@ -1,0 +1,167 @@
+#include "store/sqlite/migrations.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace aliquot::store::sqlite {
+namespace {
+
+class MigrationsTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "aliquot-migrations-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    directory_ = pattern;
+    path_ = directory_ + "/lab.db";
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(directory_, ignored);
+  }
+
+  std::unique_ptr<Connection> connect() {
+    Result<std::unique_ptr<Connection>> connection =
+        Connection::open(path_, Access::kReadWrite, Create::kIfMissing);
+    EXPECT_TRUE(connection.has_value()) << connection.error().message();
+    return connection.has_value() ? std::move(connection).value() : nullptr;
+  }
+
+  // (version, applied_at) rows of schema_migrations.
+  static std::vector<std::pair<int, std::int64_t>> recorded(Connection& connection) {
+    std::vector<std::pair<int, std::int64_t>> rows;
+    Statement statement =
+        std::move(connection.prepare("SELECT version, applied_at FROM schema_migrations"
+                                     " ORDER BY version"))
+            .value();
+    while (*statement.step("reading")) {
+      RowReader row(statement);
+      const int version = row.int32();
+      rows.emplace_back(version, row.int64());
+    }
+    return rows;
+  }
+
+  static bool has_table(Connection& connection, const std::string& name) {
+    Statement statement =
+        std::move(connection.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = ?")).value();
+    statement.bind_text(name);
+    EXPECT_TRUE(*statement.step("reading"));
+    return sqlite3_column_int64(statement.handle(), 0) == 1;
+  }
+
+  std::string directory_;
+  std::string path_;
+};
+
+TEST(Migrations, AreNumberedFromOneWithoutGaps) {
+  int expected = 1;
+  for (const Migration& migration : migrations()) {
+    EXPECT_EQ(migration.version, expected++);
+    EXPECT_FALSE(migration.description.empty());
+  }
+  EXPECT_EQ(latest_schema_version(), expected - 1);
+}
+
+TEST_F(MigrationsTest, NewDatabaseGetsEveryMigrationRecorded) {
+  auto connection = connect();
+  EXPECT_EQ(*apply_migrations(*connection), latest_schema_version());
+  const auto rows = recorded(*connection);
+  ASSERT_EQ(rows.size(), migrations().size());
+  EXPECT_EQ(rows.back().first, latest_schema_version());
+  EXPECT_GT(rows.back().second, 0);
+  for (const char* table : {"users", "settings", "sequences", "catalog_versions", "patients",
+                            "orders", "order_requested_codes", "specimens", "results",
+                            "result_revisions", "critical_calls", "audit_log", "audit_head"}) {
+    EXPECT_TRUE(has_table(*connection, table)) << table;
+  }
+}
+
+TEST_F(MigrationsTest, ReapplyingIsANoOp) {
+  auto connection = connect();
+  ASSERT_TRUE(apply_migrations(*connection));
+  const auto first = recorded(*connection);
+  EXPECT_EQ(*apply_migrations(*connection), latest_schema_version());
+  EXPECT_EQ(recorded(*connection), first);
+}
+
+TEST_F(MigrationsTest, OlderDatabaseGetsOnlyTheNewMigrations) {
+  const std::vector<Migration> older(migrations().begin(), migrations().end());
+  std::vector<Migration> newer = older;
+  const int next = latest_schema_version() + 1;
+  newer.push_back({next, "test addition", "CREATE TABLE added_later (x INTEGER);"});
+
+  auto connection = connect();
+  ASSERT_EQ(*apply_migrations(*connection, older), latest_schema_version());
+  const auto before = recorded(*connection);
+  EXPECT_FALSE(has_table(*connection, "added_later"));
+
+  // If the earlier migrations ran again, their CREATE TABLE would fail on existing tables.
+  Result<int> reached = apply_migrations(*connection, newer);
+  ASSERT_TRUE(reached.has_value()) << reached.error().message();
+  EXPECT_EQ(*reached, next);
+  EXPECT_TRUE(has_table(*connection, "added_later"));
+  const auto after = recorded(*connection);
+  ASSERT_EQ(after.size(), before.size() + 1);
+  EXPECT_TRUE(std::equal(before.begin(), before.end(), after.begin()));
+  EXPECT_EQ(after.back().first, next);
+}
+
+TEST_F(MigrationsTest, FailingMigrationLeavesTheDatabaseAsItWas) {
+  std::vector<Migration> broken(migrations().begin(), migrations().end());
+  const int next = latest_schema_version() + 1;
+  broken.push_back({next, "half good", "CREATE TABLE half (x INTEGER); CREATE TABLE oops ("});
+  auto connection = connect();
+  ASSERT_TRUE(apply_migrations(*connection));
+  Result<int> reached = apply_migrations(*connection, broken);
+  ASSERT_FALSE(reached.has_value());
+  EXPECT_EQ(reached.error().code(), ErrorCode::kInternal);
+  EXPECT_NE(
+      reached.error().message().find("applying migration " + std::to_string(next) + " (half good)"),
+      std::string::npos)
+      << reached.error().message();
+  EXPECT_FALSE(has_table(*connection, "half"));
+  EXPECT_EQ(recorded(*connection).back().first, latest_schema_version());
+  EXPECT_FALSE(connection->in_transaction());
+}
+
+TEST_F(MigrationsTest, DatabaseFromANewerProgramIsRefusedNamingBothVersions) {
+  {
+    auto connection = connect();
+    ASSERT_TRUE(apply_migrations(*connection));
+    Statement statement =
+        std::move(connection->prepare("INSERT INTO schema_migrations VALUES (99, 0)")).value();
+    ASSERT_TRUE(statement.run("recording a future version"));
+  }
+  Result<std::unique_ptr<Store>> store = open_sqlite_store(path_);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kDataLoss);
+  EXPECT_EQ(store.error().message(), "database '" + path_ +
+                                         "' has schema version 99, newer than version " +
+                                         std::to_string(latest_schema_version()) +
+                                         " that this program knows; use a newer aliquot");
+}
+
+TEST_F(MigrationsTest, DatabaseOfAnotherProgramIsRefused) {
+  {
+    auto connection = connect();
+    ASSERT_TRUE(connection->execute_script("CREATE TABLE contacts (name TEXT)", "setup"));
+  }
+  Result<std::unique_ptr<Store>> store = open_sqlite_store(path_);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(store.error().message(), "'" + path_ +
+                                         "' is an SQLite database of another program: it has "
+                                         "tables but no schema_migrations");
+}
+
+}  // namespace
+}  // namespace aliquot::store::sqlite

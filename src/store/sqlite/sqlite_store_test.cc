@@ -1,0 +1,209 @@
+// What the SQLite backend promises beyond the conformance suite (tests/store/): its pragmas,
+// how it opens files, maps errors, caches statements and isolates readers.
+
+#include "store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "store/sqlite/connection.h"
+
+namespace aliquot::store::sqlite {
+namespace {
+
+class SqliteStoreTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "aliquot-sqlite-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    directory_ = pattern;
+    path_ = directory_ + "/lab.db";
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(directory_, ignored);
+  }
+
+  static std::string pragma(Connection& connection, const std::string& name) {
+    Statement statement = std::move(connection.prepare("PRAGMA " + name)).value();
+    EXPECT_TRUE(*statement.step("reading " + name));
+    RowReader row(statement);
+    return row.text();
+  }
+
+  std::string directory_;
+  std::string path_;
+};
+
+TEST_F(SqliteStoreTest, FileDatabaseIsInWalModeWithFullSyncAndForeignKeys) {
+  ASSERT_TRUE(open_sqlite_store(path_));
+  auto connection = std::move(Connection::open(path_, Access::kReadWrite, Create::kNever)).value();
+  EXPECT_EQ(pragma(*connection, "journal_mode"), "wal");
+  EXPECT_EQ(pragma(*connection, "synchronous"), "2");  // FULL
+  EXPECT_EQ(pragma(*connection, "foreign_keys"), "1");
+  EXPECT_EQ(pragma(*connection, "query_only"), "0");
+}
+
+TEST_F(SqliteStoreTest, ReadOnlyConnectionCannotWrite) {
+  ASSERT_TRUE(open_sqlite_store(path_));
+  auto connection = std::move(Connection::open(path_, Access::kReadOnly, Create::kNever)).value();
+  EXPECT_EQ(pragma(*connection, "query_only"), "1");
+  Result<void> written =
+      connection->execute_script("INSERT INTO settings (name, value) VALUES ('a', 'b')", "writing");
+  ASSERT_FALSE(written.has_value());
+}
+
+TEST_F(SqliteStoreTest, MustExistRefusesAMissingFileWithoutCreatingIt) {
+  SqliteOptions options;
+  options.must_exist = true;
+  Result<std::unique_ptr<Store>> store = open_sqlite_store(path_, options);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store.error().message(), "there is no database at '" + path_ + "'");
+  EXPECT_FALSE(std::filesystem::exists(path_));
+}
+
+TEST_F(SqliteStoreTest, MustExistOpensAnExistingDatabase) {
+  ASSERT_TRUE(open_sqlite_store(path_));
+  SqliteOptions options;
+  options.must_exist = true;
+  EXPECT_TRUE(open_sqlite_store(path_, options));
+}
+
+TEST_F(SqliteStoreTest, FileThatIsNotADatabaseIsDataLoss) {
+  {
+    std::ofstream file(path_, std::ios::binary);
+    file << std::string(4096, 'x');
+  }
+  Result<std::unique_ptr<Store>> store = open_sqlite_store(path_);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kDataLoss);
+  EXPECT_EQ(store.error().message(),
+            "configuring database '" + path_ + "': file is not a database");
+}
+
+TEST_F(SqliteStoreTest, UnopenableLocationIsUnavailable) {
+  Result<std::unique_ptr<Store>> store = open_sqlite_store(directory_ + "/no/such/dir/lab.db");
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
+}
+
+TEST_F(SqliteStoreTest, ReopeningKeepsTheSchemaVersion) {
+  const int version = (*open_sqlite_store(path_))->schema_version();
+  EXPECT_EQ((*open_sqlite_store(path_))->schema_version(), version);
+}
+
+TEST_F(SqliteStoreTest, ReadTransactionKeepsItsSnapshotWhileAWriterCommits) {
+  auto store = std::move(open_sqlite_store(path_)).value();
+  auto reader = std::move(store->begin(TransactionMode::kRead)).value();
+  {
+    auto writer = std::move(store->begin(TransactionMode::kWrite)).value();
+    ASSERT_TRUE(writer->set_setting("lab.name", "Central"));
+    ASSERT_TRUE(writer->commit());
+  }
+  EXPECT_FALSE(reader->get_setting("lab.name")->has_value());
+  auto later = std::move(store->begin(TransactionMode::kRead)).value();
+  EXPECT_EQ(**later->get_setting("lab.name"), "Central");
+}
+
+TEST_F(SqliteStoreTest, ReadersRunBesideAnOpenWriter) {
+  auto store = std::move(open_sqlite_store(path_)).value();
+  auto writer = std::move(store->begin(TransactionMode::kWrite)).value();
+  ASSERT_TRUE(writer->set_setting("lab.name", "Central"));
+  // Same thread, writer still open: a file database serves the read from its own connection,
+  // which does not see the uncommitted write.
+  auto reader = store->begin(TransactionMode::kRead);
+  ASSERT_TRUE(reader.has_value()) << reader.error().message();
+  EXPECT_FALSE((*reader)->get_setting("lab.name")->has_value());
+}
+
+TEST_F(SqliteStoreTest, InMemoryReadOnTheWritingThreadFailsInsteadOfDeadlocking) {
+  auto store = std::move(open_sqlite_store(":memory:")).value();
+  auto writer = std::move(store->begin(TransactionMode::kWrite)).value();
+  Result<std::unique_ptr<Transaction>> reader = store->begin(TransactionMode::kRead);
+  ASSERT_FALSE(reader.has_value());
+  EXPECT_EQ(reader.error().code(), ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(SqliteStoreTest, WriteWaitsForAnotherProcessAndReportsUnavailableWhenItKeepsTheLock) {
+  ASSERT_TRUE(open_sqlite_store(path_));
+  auto store = std::move(open_sqlite_store(path_)).value();
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  Result<std::unique_ptr<Transaction>> writer = store->begin(TransactionMode::kWrite);
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  ASSERT_FALSE(writer.has_value());
+  EXPECT_EQ(writer.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(writer.error().message(), "beginning a transaction: database is locked");
+  // The failed begin released the store's writer lock.
+  EXPECT_TRUE(store->begin(TransactionMode::kWrite).has_value());
+}
+
+TEST(SqliteError, MapsResultCodesToErrorCodes) {
+  EXPECT_EQ(sqlite_error(nullptr, SQLITE_CONSTRAINT_UNIQUE, "x").code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(sqlite_error(nullptr, SQLITE_CONSTRAINT_PRIMARYKEY, "x").code(),
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(sqlite_error(nullptr, SQLITE_CONSTRAINT_FOREIGNKEY, "x").code(),
+            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(sqlite_error(nullptr, SQLITE_BUSY, "x").code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(sqlite_error(nullptr, SQLITE_BUSY_SNAPSHOT, "x").code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(sqlite_error(nullptr, SQLITE_LOCKED, "x").code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(sqlite_error(nullptr, SQLITE_CORRUPT, "x").code(), ErrorCode::kDataLoss);
+  EXPECT_EQ(sqlite_error(nullptr, SQLITE_NOTADB, "x").code(), ErrorCode::kDataLoss);
+  EXPECT_EQ(sqlite_error(nullptr, SQLITE_CONSTRAINT_NOTNULL, "x").code(), ErrorCode::kInternal);
+  EXPECT_EQ(sqlite_error(nullptr, SQLITE_IOERR, "x").code(), ErrorCode::kInternal);
+  EXPECT_EQ(sqlite_error(nullptr, SQLITE_BUSY, "committing").message(),
+            "committing: database is locked");
+}
+
+TEST(Connection, PreparesEachStatementOnceAndReusesIt) {
+  auto connection =
+      std::move(Connection::open(":memory:", Access::kReadWrite, Create::kIfMissing)).value();
+  sqlite3_stmt* first = nullptr;
+  {
+    Statement statement = std::move(connection->prepare("SELECT ?")).value();
+    statement.bind_int64(7);
+    ASSERT_TRUE(*statement.step("selecting"));
+    first = statement.handle();
+  }
+  Statement again = std::move(connection->prepare("SELECT ?")).value();
+  EXPECT_EQ(again.handle(), first);
+  // The bindings of the earlier execution were cleared.
+  ASSERT_TRUE(*again.step("selecting"));
+  EXPECT_EQ(sqlite3_column_type(again.handle(), 0), SQLITE_NULL);
+}
+
+TEST(Connection, RefusesAStatementStillInUse) {
+  auto connection =
+      std::move(Connection::open(":memory:", Access::kReadWrite, Create::kIfMissing)).value();
+  Statement held = std::move(connection->prepare("SELECT 1")).value();
+  Result<Statement> nested = connection->prepare("SELECT 1");
+  ASSERT_FALSE(nested.has_value());
+  EXPECT_EQ(nested.error().code(), ErrorCode::kInternal);
+}
+
+TEST(RowReader, UndecodableStoredValueIsDataLossNamingTheColumn) {
+  auto connection =
+      std::move(Connection::open(":memory:", Access::kReadWrite, Create::kIfMissing)).value();
+  Statement statement = std::move(connection->prepare("SELECT 'purple' AS status")).value();
+  ASSERT_TRUE(*statement.step("selecting"));
+  RowReader row(statement);
+  (void)row.parse(core::parse_result_status);
+  ASSERT_TRUE(row.error().has_value());
+  EXPECT_EQ(row.error()->code(), ErrorCode::kDataLoss);
+  EXPECT_EQ(row.error()->message(),
+            "the database holds a value this program cannot read in column 'status': unknown "
+            "result status 'purple'; one of: pending, preliminary, final, corrected, cancelled");
+}
+
+}  // namespace
+}  // namespace aliquot::store::sqlite

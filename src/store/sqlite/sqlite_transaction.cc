@@ -1,0 +1,1056 @@
+#include "store/sqlite/sqlite_transaction.h"
+
+#include <cmath>
+#include <map>
+#include <utility>
+
+#include "core/enums.h"
+
+namespace aliquot::store::sqlite {
+namespace {
+
+// SQL portability: the statements below are meant to run unchanged on PostgreSQL apart from the
+// parameter markers (`?` here, `$n` there). They use INSERT ... RETURNING and
+// INSERT ... ON CONFLICT (...) DO UPDATE (SQLite >= 3.35, PostgreSQL >= 9.5), LIMIT, CASE and
+// plain joins. Ordering by text compares bytes (SQLite's BINARY collation); a PostgreSQL schema
+// declares those columns COLLATE "C" to keep the same order.
+
+// Column lists, in the order the read_* functions below consume them. Macros so that the SQL
+// texts are string literals assembled at compile time; they hold column names only.
+#define ALIQUOT_USER_COLUMNS "u.id, u.username, u.display_name, u.role, u.active, u.created_at"
+#define ALIQUOT_CATALOG_COLUMNS "c.version, c.name, c.content, c.sha256, c.loaded_at, c.loaded_by"
+#define ALIQUOT_PATIENT_COLUMNS                                                      \
+  "p.id, p.mrn, p.family_name, p.given_name, p.birth_date, p.sex, p.registered_at, " \
+  "p.registered_by"
+#define ALIQUOT_ORDER_COLUMNS                                                              \
+  "o.id, o.order_number, o.patient_id, o.ordering_provider, o.priority, o.clinical_info, " \
+  "o.ordered_at, o.ordered_by"
+#define ALIQUOT_SPECIMEN_COLUMNS                                                              \
+  "s.id, s.accession_number, s.order_id, s.specimen_type, s.container_type, s.collected_at, " \
+  "s.collected_by, s.received_at, s.received_by, s.receipt_condition, s.status, "             \
+  "s.rejection_reason, s.rejection_comment, s.rejected_at, s.rejected_by"
+#define ALIQUOT_RESULT_COLUMNS                                                                 \
+  "r.id, r.order_id, r.specimen_id, r.test_code, r.section, r.status, r.value_kind, "          \
+  "r.value_number, r.value_comparator, r.value_text, r.value_unit, r.value_decimals, r.flag, " \
+  "r.reference_range, r.entered_at, r.entered_by, r.released_at, r.released_by, "              \
+  "r.corrected_at, r.corrected_by, r.correction_reason, r.cancelled_at, r.cancelled_by, "      \
+  "r.cancel_reason, r.revision"
+#define ALIQUOT_REVISION_COLUMNS                                                              \
+  "v.result_id, v.revision, v.value_kind, v.value_number, v.value_comparator, v.value_text, " \
+  "v.value_unit, v.value_decimals, v.flag, v.reference_range, v.status, v.released_at, "      \
+  "v.released_by, v.replaced_at, v.replaced_by, v.reason"
+#define ALIQUOT_CRITICAL_CALL_COLUMNS                                             \
+  "k.id, k.result_id, k.result_revision, k.called_by, k.called_to, k.called_at, " \
+  "k.read_back_confirmed, k.notes, k.documented_at, k.documented_by"
+#define ALIQUOT_AUDIT_COLUMNS                                                                  \
+  "a.sequence, a.recorded_at, a.actor, a.action, a.entity_type, a.entity_key, a.patient_mrn, " \
+  "a.accession_number, a.test_code, a.before_json, a.after_json, a.reason, a.previous_hash, "  \
+  "a.hash"
+
+// The result's columns after `id`, for INSERT and UPDATE; bind_result() binds them in order.
+#define ALIQUOT_RESULT_VALUES_NAMES                                                   \
+  "order_id, specimen_id, test_code, section, status, value_kind, value_number, "     \
+  "value_comparator, value_text, value_unit, value_decimals, flag, reference_range, " \
+  "entered_at, entered_by, released_at, released_by, corrected_at, corrected_by, "    \
+  "correction_reason, cancelled_at, cancelled_by, cancel_reason, revision"
+
+// Restates an AlreadyExists error from a UNIQUE constraint with the key the caller knows.
+template <typename T, typename MessageFunction>
+Result<T> restate_conflict(Result<T> result, MessageFunction message) {
+  if (!result.has_value() && result.error().code() == ErrorCode::kAlreadyExists) {
+    return already_exists(message());
+  }
+  return result;
+}
+
+Result<void> check_number(const core::ResultValue& value, std::string_view what) {
+  // SQLite stores a NaN as NULL; refusing it keeps what is read back equal to what was written.
+  if (std::isnan(value.number)) {
+    return invalid_argument(std::string(what) + " has a numeric value that is not a number (NaN)");
+  }
+  return ok();
+}
+
+core::User read_user(RowReader& row) {
+  core::User user;
+  user.id = row.int64();
+  user.username = row.text();
+  user.display_name = row.text();
+  user.role = row.parse(core::parse_role);
+  user.active = row.boolean();
+  user.created_at = row.instant();
+  return user;
+}
+
+CatalogVersion read_catalog_version(RowReader& row) {
+  CatalogVersion version;
+  version.version = row.int64();
+  version.name = row.text();
+  version.content = row.text();
+  version.sha256 = row.text();
+  version.loaded_at = row.instant();
+  version.loaded_by = row.text();
+  return version;
+}
+
+core::Patient read_patient(RowReader& row) {
+  core::Patient patient;
+  patient.id = row.int64();
+  patient.mrn = row.text();
+  patient.family_name = row.text();
+  patient.given_name = row.text();
+  patient.birth_date = row.date();
+  patient.sex = row.parse(core::parse_administrative_sex);
+  patient.registered_at = row.instant();
+  patient.registered_by = row.text();
+  return patient;
+}
+
+// Reads the order's own columns; requested_codes come from their table.
+core::Order read_order(RowReader& row) {
+  core::Order order;
+  order.id = row.int64();
+  order.order_number = row.text();
+  order.patient_id = row.int64();
+  order.ordering_provider = row.text();
+  order.priority = row.parse(core::parse_priority);
+  order.clinical_info = row.text();
+  order.ordered_at = row.instant();
+  order.ordered_by = row.text();
+  return order;
+}
+
+core::Specimen read_specimen(RowReader& row) {
+  core::Specimen specimen;
+  specimen.id = row.int64();
+  specimen.accession_number = row.text();
+  specimen.order_id = row.int64();
+  specimen.specimen_type = row.text();
+  specimen.container_type = row.text();
+  specimen.collected_at = row.instant();
+  specimen.collected_by = row.text();
+  specimen.received_at = row.optional_instant();
+  specimen.received_by = row.text();
+  specimen.condition = row.text();
+  specimen.status = row.parse(core::parse_specimen_status);
+  if (row.next_is_null()) {
+    row.skip(1);
+  } else {
+    specimen.rejection_reason = row.parse(core::parse_rejection_reason);
+  }
+  specimen.rejection_comment = row.text();
+  specimen.rejected_at = row.optional_instant();
+  specimen.rejected_by = row.text();
+  return specimen;
+}
+
+// value_kind, value_number, value_comparator, value_text, value_unit, value_decimals.
+core::ResultValue read_value(RowReader& row) {
+  core::ResultValue value;
+  value.kind = row.parse(core::parse_result_kind);
+  value.number = row.real();
+  value.comparator = row.text();
+  value.text = row.text();
+  value.unit = row.text();
+  value.decimals = row.int32();
+  return value;
+}
+
+core::TestResult read_result(RowReader& row) {
+  core::TestResult result;
+  result.id = row.int64();
+  result.order_id = row.int64();
+  if (row.next_is_null()) {
+    row.skip(1);  // not accessioned yet
+  } else {
+    result.specimen_id = row.int64();
+  }
+  result.test_code = row.text();
+  result.section = row.text();
+  result.status = row.parse(core::parse_result_status);
+  if (row.next_is_null()) {
+    row.skip(6);
+  } else {
+    result.value = read_value(row);
+  }
+  result.flag = row.parse(core::parse_abnormal_flag);
+  result.reference_range = row.text();
+  result.entered_at = row.optional_instant();
+  result.entered_by = row.text();
+  result.released_at = row.optional_instant();
+  result.released_by = row.text();
+  result.corrected_at = row.optional_instant();
+  result.corrected_by = row.text();
+  result.correction_reason = row.text();
+  result.cancelled_at = row.optional_instant();
+  result.cancelled_by = row.text();
+  result.cancel_reason = row.text();
+  result.revision = row.int32();
+  return result;
+}
+
+core::ResultRevision read_revision(RowReader& row) {
+  core::ResultRevision revision;
+  revision.result_id = row.int64();
+  revision.revision = row.int32();
+  revision.value = read_value(row);
+  revision.flag = row.parse(core::parse_abnormal_flag);
+  revision.reference_range = row.text();
+  revision.status = row.parse(core::parse_result_status);
+  revision.released_at = row.instant();
+  revision.released_by = row.text();
+  revision.replaced_at = row.instant();
+  revision.replaced_by = row.text();
+  revision.reason = row.text();
+  return revision;
+}
+
+core::CriticalCall read_critical_call(RowReader& row) {
+  core::CriticalCall call;
+  call.id = row.int64();
+  call.result_id = row.int64();
+  call.result_revision = row.int32();
+  call.called_by = row.text();
+  call.called_to = row.text();
+  call.called_at = row.instant();
+  call.read_back_confirmed = row.boolean();
+  call.notes = row.text();
+  call.documented_at = row.instant();
+  call.documented_by = row.text();
+  return call;
+}
+
+core::AuditEntry read_audit_entry(RowReader& row) {
+  core::AuditEntry entry;
+  entry.sequence = row.int64();
+  entry.at = row.instant();
+  entry.actor = row.text();
+  entry.action = row.text();
+  entry.entity_type = row.text();
+  entry.entity_key = row.text();
+  entry.patient_mrn = row.text();
+  entry.accession_number = row.text();
+  entry.test_code = row.text();
+  entry.before = row.text();
+  entry.after = row.text();
+  entry.reason = row.text();
+  entry.previous_hash = row.text();
+  entry.hash = row.text();
+  return entry;
+}
+
+// Reads every row of `statement` with `read`; the first undecodable value fails the whole read.
+template <typename T, typename ReadFunction>
+Result<std::vector<T>> read_all(Statement& statement, std::string_view doing, ReadFunction read) {
+  std::vector<T> rows;
+  for (;;) {
+    ALIQUOT_ASSIGN_OR_RETURN(const bool has_row, statement.step(doing));
+    if (!has_row) return rows;
+    RowReader row(statement);
+    T value = read(row);
+    if (row.error()) return *row.error();
+    rows.push_back(std::move(value));
+  }
+}
+
+// Reads at most one row.
+template <typename T, typename ReadFunction>
+Result<std::optional<T>> read_one(Statement& statement, std::string_view doing, ReadFunction read) {
+  ALIQUOT_ASSIGN_OR_RETURN(const bool has_row, statement.step(doing));
+  if (!has_row) return std::optional<T>();
+  RowReader row(statement);
+  T value = read(row);
+  if (row.error()) return *row.error();
+  return std::optional<T>(std::move(value));
+}
+
+void bind_value(Statement& statement, const std::optional<core::ResultValue>& value) {
+  if (!value) {
+    for (int i = 0; i < 6; ++i) statement.bind_null();
+    return;
+  }
+  statement.bind_text(core::to_code(value->kind))
+      .bind_double(value->number)
+      .bind_text(value->comparator)
+      .bind_text(value->text)
+      .bind_text(value->unit)
+      .bind_int64(value->decimals);
+}
+
+// Binds ALIQUOT_RESULT_VALUES_NAMES in order.
+void bind_result(Statement& statement, const core::TestResult& result) {
+  statement.bind_int64(result.order_id);
+  // 0 means "not accessioned yet": NULL, so that the foreign key is not checked.
+  if (result.specimen_id == 0) {
+    statement.bind_null();
+  } else {
+    statement.bind_int64(result.specimen_id);
+  }
+  statement.bind_text(result.test_code)
+      .bind_text(result.section)
+      .bind_text(core::to_code(result.status));
+  bind_value(statement, result.value);
+  statement.bind_text(core::to_code(result.flag))
+      .bind_text(result.reference_range)
+      .bind_optional_instant(result.entered_at)
+      .bind_text(result.entered_by)
+      .bind_optional_instant(result.released_at)
+      .bind_text(result.released_by)
+      .bind_optional_instant(result.corrected_at)
+      .bind_text(result.corrected_by)
+      .bind_text(result.correction_reason)
+      .bind_optional_instant(result.cancelled_at)
+      .bind_text(result.cancelled_by)
+      .bind_text(result.cancel_reason)
+      .bind_int64(result.revision);
+}
+
+// Binds the specimen's columns after `id`, in table order.
+void bind_specimen(Statement& statement, const core::Specimen& specimen) {
+  statement.bind_text(specimen.accession_number)
+      .bind_int64(specimen.order_id)
+      .bind_text(specimen.specimen_type)
+      .bind_text(specimen.container_type)
+      .bind_instant(specimen.collected_at)
+      .bind_text(specimen.collected_by)
+      .bind_optional_instant(specimen.received_at)
+      .bind_text(specimen.received_by)
+      .bind_text(specimen.condition)
+      .bind_text(core::to_code(specimen.status));
+  if (specimen.rejection_reason) {
+    statement.bind_text(core::to_code(*specimen.rejection_reason));
+  } else {
+    statement.bind_null();
+  }
+  statement.bind_text(specimen.rejection_comment)
+      .bind_optional_instant(specimen.rejected_at)
+      .bind_text(specimen.rejected_by);
+}
+
+// Binds the patient's columns after `id`, in table order. An unset birth date (Date{}, not a
+// calendar date) is stored as NULL.
+void bind_patient(Statement& statement, const core::Patient& patient) {
+  statement.bind_text(patient.mrn).bind_text(patient.family_name).bind_text(patient.given_name);
+  if (patient.birth_date.ok()) {
+    statement.bind_text(core::format_date(patient.birth_date));
+  } else {
+    statement.bind_null();
+  }
+  statement.bind_text(core::to_code(patient.sex))
+      .bind_instant(patient.registered_at)
+      .bind_text(patient.registered_by);
+}
+
+// Steps an INSERT ... RETURNING id.
+Result<std::int64_t> returned_id(Statement& statement, std::string_view doing) {
+  ALIQUOT_ASSIGN_OR_RETURN(const bool has_row, statement.step(doing));
+  if (!has_row) return internal_error(std::string(doing) + ": no id was returned");
+  return sqlite3_column_int64(statement.handle(), 0);
+}
+
+// Steps an UPDATE ... RETURNING id: NotFound when no row had that id.
+Result<void> updated_one(Statement& statement, std::string_view doing, std::string_view entity,
+                         std::int64_t id) {
+  ALIQUOT_ASSIGN_OR_RETURN(const bool has_row, statement.step(doing));
+  if (!has_row) {
+    return not_found("cannot update " + std::string(entity) + " " + std::to_string(id) +
+                     ": there is no " + std::string(entity) + " with that id");
+  }
+  return ok();
+}
+
+std::string result_label(const core::TestResult& result) {
+  return "result " + result.test_code + " of order " + std::to_string(result.order_id);
+}
+
+}  // namespace
+
+// --- lifetime ----------------------------------------------------------------------------
+
+Result<std::unique_ptr<SqliteTransaction>> SqliteTransaction::begin(Connection& connection,
+                                                                    TransactionMode mode,
+                                                                    std::function<void()> on_end) {
+  std::unique_ptr<SqliteTransaction> transaction(
+      new SqliteTransaction(connection, mode, std::move(on_end)));
+  const bool write = mode == TransactionMode::kWrite;
+  // IMMEDIATE takes SQLite's write lock now, so the transaction never fails later for a
+  // conflict with another process (store.h: kWrite).
+  Result<void> begun = [&]() -> Result<void> {
+    ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                             connection.prepare(write ? "BEGIN IMMEDIATE" : "BEGIN"));
+    ALIQUOT_RETURN_IF_ERROR(statement.run("beginning a transaction"));
+    if (!write) {
+      // A deferred transaction takes its snapshot at the first read: read now, so that the
+      // snapshot is the state when begin() returned.
+      ALIQUOT_ASSIGN_OR_RETURN(Statement read,
+                               connection.prepare("SELECT COUNT(*) FROM schema_migrations"));
+      ALIQUOT_RETURN_IF_ERROR(read.run("beginning a read transaction"));
+    }
+    return ok();
+  }();
+  if (!begun.has_value()) return begun.error();  // the destructor rolls back and calls on_end
+  return transaction;
+}
+
+SqliteTransaction::~SqliteTransaction() {
+  if (!ended_ && connection_.in_transaction()) {
+    // Nothing can be reported from a destructor; a failed rollback leaves the connection to
+    // SQLite's own recovery when the next transaction begins.
+    Result<Statement> rollback = connection_.prepare("ROLLBACK");
+    if (rollback.has_value()) (void)rollback->run("rolling back");
+  }
+  ended_ = true;
+  if (on_end_) on_end_();
+}
+
+Result<void> SqliteTransaction::check_open() const {
+  if (ended_) return failed_precondition("the transaction has already been committed");
+  return ok();
+}
+
+Result<void> SqliteTransaction::check_writable(std::string_view operation) const {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  if (mode_ == TransactionMode::kRead) {
+    return failed_precondition(std::string(operation) +
+                               " is a write and this is a read transaction");
+  }
+  return ok();
+}
+
+Result<void> SqliteTransaction::commit() {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  {
+    ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("COMMIT"));
+    ALIQUOT_RETURN_IF_ERROR(statement.run("committing"));
+  }
+  ended_ = true;
+  // Give the connection and the writer lock back now rather than when the object is destroyed.
+  if (on_end_) {
+    std::function<void()> on_end = std::move(on_end_);
+    on_end_ = nullptr;
+    on_end();
+  }
+  return ok();
+}
+
+// --- sequences and settings --------------------------------------------------------------
+
+Result<std::int64_t> SqliteTransaction::next_sequence(std::string_view name) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("next_sequence"));
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("INSERT INTO sequences (name, value) VALUES (?, 1)"
+                                   " ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1"
+                                   " RETURNING value"));
+  statement.bind_text(name);
+  return returned_id(statement,
+                     "allocating the next value of sequence '" + std::string(name) + "'");
+}
+
+Result<std::optional<std::string>> SqliteTransaction::get_setting(std::string_view key) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("SELECT value FROM settings WHERE name = ?"));
+  statement.bind_text(key);
+  return read_one<std::string>(statement, "reading setting '" + std::string(key) + "'",
+                               [](RowReader& row) { return row.text(); });
+}
+
+Result<void> SqliteTransaction::set_setting(std::string_view key, std::string_view value) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("set_setting"));
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("INSERT INTO settings (name, value) VALUES (?, ?)"
+                                   " ON CONFLICT (name) DO UPDATE SET value = excluded.value"));
+  statement.bind_text(key).bind_text(value);
+  return statement.run("writing setting '" + std::string(key) + "'");
+}
+
+// --- users and catalog versions ----------------------------------------------------------
+
+Result<core::User> SqliteTransaction::insert_user(core::User user) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_user"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("INSERT INTO users (username, display_name, role, active, created_at)"
+              " VALUES (?, ?, ?, ?, ?) RETURNING id"));
+  statement.bind_text(user.username)
+      .bind_text(user.display_name)
+      .bind_text(core::to_code(user.role))
+      .bind_bool(user.active)
+      .bind_instant(user.created_at);
+  ALIQUOT_ASSIGN_OR_RETURN(
+      user.id, restate_conflict(returned_id(statement, "inserting user '" + user.username + "'"),
+                                [&] { return "user '" + user.username + "' already exists"; }));
+  return user;
+}
+
+Result<std::optional<core::User>> SqliteTransaction::find_user(std::string_view username) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("SELECT " ALIQUOT_USER_COLUMNS
+                                                        " FROM users u WHERE u.username = ?"));
+  statement.bind_text(username);
+  return read_one<core::User>(statement, "finding user '" + std::string(username) + "'", read_user);
+}
+
+Result<std::vector<core::User>> SqliteTransaction::list_users() {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("SELECT " ALIQUOT_USER_COLUMNS
+                                                        " FROM users u ORDER BY u.username"));
+  return read_all<core::User>(statement, "listing users", read_user);
+}
+
+Result<CatalogVersion> SqliteTransaction::insert_catalog_version(CatalogVersion version) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_catalog_version"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("INSERT INTO catalog_versions (version, name, content, sha256, loaded_at, loaded_by)"
+              " VALUES (?, ?, ?, ?, ?, ?) RETURNING version"));
+  // Version 0 asks for the next one (the highest so far + 1).
+  if (version.version == 0) {
+    statement.bind_null();
+  } else {
+    statement.bind_int64(version.version);
+  }
+  statement.bind_text(version.name)
+      .bind_text(version.content)
+      .bind_text(version.sha256)
+      .bind_instant(version.loaded_at)
+      .bind_text(version.loaded_by);
+  ALIQUOT_ASSIGN_OR_RETURN(
+      version.version,
+      restate_conflict(
+          returned_id(statement, "inserting catalog version from '" + version.name + "'"), [&] {
+            return "catalog version " + std::to_string(version.version) + " already exists";
+          }));
+  return version;
+}
+
+Result<std::optional<CatalogVersion>> SqliteTransaction::latest_catalog_version() {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("SELECT " ALIQUOT_CATALOG_COLUMNS
+                                   " FROM catalog_versions c ORDER BY c.version DESC LIMIT 1"));
+  return read_one<CatalogVersion>(statement, "reading the latest catalog version",
+                                  read_catalog_version);
+}
+
+// --- patients ----------------------------------------------------------------------------
+
+Result<core::Patient> SqliteTransaction::insert_patient(core::Patient patient) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_patient"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("INSERT INTO patients (mrn, family_name, given_name, birth_date, sex,"
+              " registered_at, registered_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+  bind_patient(statement, patient);
+  ALIQUOT_ASSIGN_OR_RETURN(
+      patient.id,
+      restate_conflict(returned_id(statement, "inserting patient with MRN '" + patient.mrn + "'"),
+                       [&] { return "patient with MRN '" + patient.mrn + "' already exists"; }));
+  return patient;
+}
+
+Result<std::optional<core::Patient>> SqliteTransaction::find_patient(std::int64_t id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("SELECT " ALIQUOT_PATIENT_COLUMNS
+                                                        " FROM patients p WHERE p.id = ?"));
+  statement.bind_int64(id);
+  return read_one<core::Patient>(statement, "finding patient " + std::to_string(id), read_patient);
+}
+
+Result<std::optional<core::Patient>> SqliteTransaction::find_patient_by_mrn(std::string_view mrn) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("SELECT " ALIQUOT_PATIENT_COLUMNS
+                                                        " FROM patients p WHERE p.mrn = ?"));
+  statement.bind_text(mrn);
+  return read_one<core::Patient>(statement, "finding patient with MRN '" + std::string(mrn) + "'",
+                                 read_patient);
+}
+
+Result<void> SqliteTransaction::update_patient(const core::Patient& patient) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("update_patient"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("UPDATE patients SET mrn = ?, family_name = ?, given_name = ?, birth_date = ?,"
+              " sex = ?, registered_at = ?, registered_by = ? WHERE id = ? RETURNING id"));
+  bind_patient(statement, patient);
+  statement.bind_int64(patient.id);
+  return restate_conflict(updated_one(statement, "updating patient " + std::to_string(patient.id),
+                                      "patient", patient.id),
+                          [&] { return "patient with MRN '" + patient.mrn + "' already exists"; });
+}
+
+// --- orders ------------------------------------------------------------------------------
+
+Result<core::Order> SqliteTransaction::insert_order(core::Order order) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_order"));
+  const std::string doing = "inserting order '" + order.order_number + "'";
+  {
+    ALIQUOT_ASSIGN_OR_RETURN(
+        Statement statement,
+        prepare("INSERT INTO orders (order_number, patient_id, ordering_provider, priority,"
+                " clinical_info, ordered_at, ordered_by) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id"));
+    statement.bind_text(order.order_number)
+        .bind_int64(order.patient_id)
+        .bind_text(order.ordering_provider)
+        .bind_text(core::to_code(order.priority))
+        .bind_text(order.clinical_info)
+        .bind_instant(order.ordered_at)
+        .bind_text(order.ordered_by);
+    ALIQUOT_ASSIGN_OR_RETURN(order.id, restate_conflict(returned_id(statement, doing), [&] {
+                               return "order '" + order.order_number + "' already exists";
+                             }));
+  }
+  for (std::size_t i = 0; i < order.requested_codes.size(); ++i) {
+    ALIQUOT_ASSIGN_OR_RETURN(
+        Statement statement,
+        prepare("INSERT INTO order_requested_codes (order_id, ordinal, code) VALUES (?, ?, ?)"));
+    statement.bind_int64(order.id)
+        .bind_int64(static_cast<std::int64_t>(i))
+        .bind_text(order.requested_codes[i]);
+    ALIQUOT_RETURN_IF_ERROR(statement.run(doing));
+  }
+  return order;
+}
+
+Result<void> SqliteTransaction::load_requested_codes(core::Order& order) {
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("SELECT code FROM order_requested_codes WHERE order_id = ?"
+                                   " ORDER BY ordinal"));
+  statement.bind_int64(order.id);
+  ALIQUOT_ASSIGN_OR_RETURN(
+      order.requested_codes,
+      read_all<std::string>(statement,
+                            "reading the requested codes of order '" + order.order_number + "'",
+                            [](RowReader& row) { return row.text(); }));
+  return ok();
+}
+
+Result<std::optional<core::Order>> SqliteTransaction::find_one_order(Statement& statement,
+                                                                     std::string_view doing) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::Order> order,
+                           read_one<core::Order>(statement, doing, read_order));
+  if (order) ALIQUOT_RETURN_IF_ERROR(load_requested_codes(*order));
+  return order;
+}
+
+Result<std::optional<core::Order>> SqliteTransaction::find_order(std::int64_t id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("SELECT " ALIQUOT_ORDER_COLUMNS
+                                                        " FROM orders o WHERE o.id = ?"));
+  statement.bind_int64(id);
+  return find_one_order(statement, "finding order " + std::to_string(id));
+}
+
+Result<std::optional<core::Order>> SqliteTransaction::find_order_by_number(
+    std::string_view number) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("SELECT " ALIQUOT_ORDER_COLUMNS
+                                                        " FROM orders o WHERE o.order_number = ?"));
+  statement.bind_text(number);
+  return find_one_order(statement, "finding order '" + std::string(number) + "'");
+}
+
+Result<std::vector<core::Order>> SqliteTransaction::orders_for_patient(std::int64_t patient_id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  std::vector<core::Order> orders;
+  {
+    ALIQUOT_ASSIGN_OR_RETURN(
+        Statement statement,
+        prepare("SELECT " ALIQUOT_ORDER_COLUMNS " FROM orders o WHERE o.patient_id = ?"
+                " ORDER BY o.ordered_at DESC, o.id DESC"));
+    statement.bind_int64(patient_id);
+    ALIQUOT_ASSIGN_OR_RETURN(
+        orders,
+        read_all<core::Order>(
+            statement, "listing the orders of patient " + std::to_string(patient_id), read_order));
+  }
+  for (core::Order& order : orders) ALIQUOT_RETURN_IF_ERROR(load_requested_codes(order));
+  return orders;
+}
+
+// --- specimens ---------------------------------------------------------------------------
+
+Result<core::Specimen> SqliteTransaction::insert_specimen(core::Specimen specimen) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_specimen"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("INSERT INTO specimens (accession_number, order_id, specimen_type, container_type,"
+              " collected_at, collected_by, received_at, received_by, receipt_condition, status,"
+              " rejection_reason, rejection_comment, rejected_at, rejected_by)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+  bind_specimen(statement, specimen);
+  ALIQUOT_ASSIGN_OR_RETURN(
+      specimen.id,
+      restate_conflict(
+          returned_id(statement, "inserting specimen '" + specimen.accession_number + "'"), [&] {
+            return "specimen with accession number '" + specimen.accession_number +
+                   "' already exists";
+          }));
+  return specimen;
+}
+
+Result<void> SqliteTransaction::update_specimen(const core::Specimen& specimen) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("update_specimen"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("UPDATE specimens SET accession_number = ?, order_id = ?, specimen_type = ?,"
+              " container_type = ?, collected_at = ?, collected_by = ?, received_at = ?,"
+              " received_by = ?, receipt_condition = ?, status = ?, rejection_reason = ?,"
+              " rejection_comment = ?, rejected_at = ?, rejected_by = ? WHERE id = ?"
+              " RETURNING id"));
+  bind_specimen(statement, specimen);
+  statement.bind_int64(specimen.id);
+  return restate_conflict(
+      updated_one(statement, "updating specimen '" + specimen.accession_number + "'", "specimen",
+                  specimen.id),
+      [&] {
+        return "specimen with accession number '" + specimen.accession_number + "' already exists";
+      });
+}
+
+Result<std::optional<core::Specimen>> SqliteTransaction::select_specimen(Statement& statement,
+                                                                         std::string_view doing) {
+  return read_one<core::Specimen>(statement, doing, read_specimen);
+}
+
+Result<std::optional<core::Specimen>> SqliteTransaction::find_specimen(std::int64_t id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("SELECT " ALIQUOT_SPECIMEN_COLUMNS
+                                                        " FROM specimens s WHERE s.id = ?"));
+  statement.bind_int64(id);
+  return select_specimen(statement, "finding specimen " + std::to_string(id));
+}
+
+Result<std::optional<core::Specimen>> SqliteTransaction::find_specimen_by_accession(
+    std::string_view accession_number) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("SELECT " ALIQUOT_SPECIMEN_COLUMNS " FROM specimens s WHERE s.accession_number = ?"));
+  statement.bind_text(accession_number);
+  return select_specimen(statement, "finding specimen '" + std::string(accession_number) + "'");
+}
+
+Result<std::vector<core::Specimen>> SqliteTransaction::specimens_for_order(std::int64_t order_id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("SELECT " ALIQUOT_SPECIMEN_COLUMNS
+                                   " FROM specimens s WHERE s.order_id = ? ORDER BY s.id"));
+  statement.bind_int64(order_id);
+  return read_all<core::Specimen>(
+      statement, "listing the specimens of order " + std::to_string(order_id), read_specimen);
+}
+
+// --- results -----------------------------------------------------------------------------
+
+Result<core::TestResult> SqliteTransaction::insert_result(core::TestResult result) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_result"));
+  if (result.value) ALIQUOT_RETURN_IF_ERROR(check_number(*result.value, result_label(result)));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("INSERT INTO results (" ALIQUOT_RESULT_VALUES_NAMES
+              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+              " RETURNING id"));
+  bind_result(statement, result);
+  ALIQUOT_ASSIGN_OR_RETURN(result.id, returned_id(statement, "inserting " + result_label(result)));
+  return result;
+}
+
+Result<void> SqliteTransaction::update_result(const core::TestResult& result) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("update_result"));
+  if (result.value) ALIQUOT_RETURN_IF_ERROR(check_number(*result.value, result_label(result)));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("UPDATE results SET order_id = ?, specimen_id = ?, test_code = ?, section = ?,"
+              " status = ?, value_kind = ?, value_number = ?, value_comparator = ?,"
+              " value_text = ?, value_unit = ?, value_decimals = ?, flag = ?,"
+              " reference_range = ?, entered_at = ?, entered_by = ?, released_at = ?,"
+              " released_by = ?, corrected_at = ?, corrected_by = ?, correction_reason = ?,"
+              " cancelled_at = ?, cancelled_by = ?, cancel_reason = ?, revision = ?"
+              " WHERE id = ? RETURNING id"));
+  bind_result(statement, result);
+  statement.bind_int64(result.id);
+  return updated_one(statement, "updating result " + std::to_string(result.id), "result",
+                     result.id);
+}
+
+Result<std::vector<core::TestResult>> SqliteTransaction::select_results(std::string_view sql,
+                                                                        std::int64_t key,
+                                                                        std::string_view doing) {
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare(sql));
+  statement.bind_int64(key);
+  return read_all<core::TestResult>(statement, doing, read_result);
+}
+
+Result<std::optional<core::TestResult>> SqliteTransaction::find_result(std::int64_t id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("SELECT " ALIQUOT_RESULT_COLUMNS
+                                                        " FROM results r WHERE r.id = ?"));
+  statement.bind_int64(id);
+  return read_one<core::TestResult>(statement, "finding result " + std::to_string(id), read_result);
+}
+
+Result<std::vector<core::TestResult>> SqliteTransaction::results_for_order(std::int64_t order_id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  return select_results("SELECT " ALIQUOT_RESULT_COLUMNS
+                        " FROM results r WHERE r.order_id = ? ORDER BY r.id",
+                        order_id, "listing the results of order " + std::to_string(order_id));
+}
+
+Result<std::vector<core::TestResult>> SqliteTransaction::results_for_specimen(
+    std::int64_t specimen_id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  return select_results(
+      "SELECT " ALIQUOT_RESULT_COLUMNS " FROM results r WHERE r.specimen_id = ? ORDER BY r.id",
+      specimen_id, "listing the results of specimen " + std::to_string(specimen_id));
+}
+
+Result<std::vector<WorklistRow>> SqliteTransaction::worklist(std::string_view section) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  // Served by results_by_status_section; the codes are bound from core/enums.h.
+#define ALIQUOT_WORKLIST_SELECT                                                             \
+  "SELECT " ALIQUOT_RESULT_COLUMNS ", " ALIQUOT_SPECIMEN_COLUMNS ", " ALIQUOT_ORDER_COLUMNS \
+  ", " ALIQUOT_PATIENT_COLUMNS                                                              \
+  " FROM results r"                                                                         \
+  " JOIN specimens s ON s.id = r.specimen_id"                                               \
+  " JOIN orders o ON o.id = r.order_id"                                                     \
+  " JOIN patients p ON p.id = o.patient_id"                                                 \
+  " WHERE r.status IN (?, ?) AND s.status = ?"
+#define ALIQUOT_WORKLIST_ORDER                                        \
+  " ORDER BY CASE o.priority WHEN ? THEN 0 WHEN ? THEN 1 ELSE 2 END," \
+  " s.received_at, r.id"
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare(section.empty() ? std::string_view(ALIQUOT_WORKLIST_SELECT ALIQUOT_WORKLIST_ORDER)
+                              : std::string_view(ALIQUOT_WORKLIST_SELECT
+                                                 " AND r.section = ?" ALIQUOT_WORKLIST_ORDER)));
+#undef ALIQUOT_WORKLIST_SELECT
+#undef ALIQUOT_WORKLIST_ORDER
+  statement.bind_text(core::to_code(core::ResultStatus::kPending))
+      .bind_text(core::to_code(core::ResultStatus::kPreliminary))
+      .bind_text(core::to_code(core::SpecimenStatus::kReceived));
+  if (!section.empty()) statement.bind_text(section);
+  statement.bind_text(core::to_code(core::Priority::kStat))
+      .bind_text(core::to_code(core::Priority::kAsap));
+
+  const std::string doing = section.empty()
+                                ? std::string("reading the worklist of all sections")
+                                : "reading the worklist of section '" + std::string(section) + "'";
+  std::vector<WorklistRow> rows;
+  {
+    ALIQUOT_ASSIGN_OR_RETURN(rows, read_all<WorklistRow>(statement, doing, [](RowReader& row) {
+                               WorklistRow worklist_row;
+                               worklist_row.result = read_result(row);
+                               worklist_row.specimen = read_specimen(row);
+                               worklist_row.order = read_order(row);
+                               worklist_row.patient = read_patient(row);
+                               return worklist_row;
+                             }));
+  }
+  // Many rows share an order: read each order's codes once.
+  std::map<std::int64_t, std::vector<std::string>> codes_by_order;
+  for (WorklistRow& row : rows) {
+    auto it = codes_by_order.find(row.order.id);
+    if (it == codes_by_order.end()) {
+      ALIQUOT_RETURN_IF_ERROR(load_requested_codes(row.order));
+      codes_by_order.emplace(row.order.id, row.order.requested_codes);
+    } else {
+      row.order.requested_codes = it->second;
+    }
+  }
+  return rows;
+}
+
+Result<void> SqliteTransaction::insert_result_revision(const core::ResultRevision& revision) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_result_revision"));
+  const std::string label = "revision " + std::to_string(revision.revision) + " of result " +
+                            std::to_string(revision.result_id);
+  ALIQUOT_RETURN_IF_ERROR(check_number(revision.value, label));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("INSERT INTO result_revisions (result_id, revision, value_kind, value_number,"
+              " value_comparator, value_text, value_unit, value_decimals, flag, reference_range,"
+              " status, released_at, released_by, replaced_at, replaced_by, reason)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  statement.bind_int64(revision.result_id).bind_int64(revision.revision);
+  bind_value(statement, revision.value);
+  statement.bind_text(core::to_code(revision.flag))
+      .bind_text(revision.reference_range)
+      .bind_text(core::to_code(revision.status))
+      .bind_instant(revision.released_at)
+      .bind_text(revision.released_by)
+      .bind_instant(revision.replaced_at)
+      .bind_text(revision.replaced_by)
+      .bind_text(revision.reason);
+  return restate_conflict(statement.run("inserting " + label),
+                          [&] { return label + " already exists"; });
+}
+
+Result<std::vector<core::ResultRevision>> SqliteTransaction::revisions_for_result(
+    std::int64_t result_id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("SELECT " ALIQUOT_REVISION_COLUMNS " FROM result_revisions v WHERE v.result_id = ?"
+              " ORDER BY v.revision"));
+  statement.bind_int64(result_id);
+  return read_all<core::ResultRevision>(
+      statement, "listing the revisions of result " + std::to_string(result_id), read_revision);
+}
+
+Result<core::CriticalCall> SqliteTransaction::insert_critical_call(core::CriticalCall call) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_critical_call"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("INSERT INTO critical_calls (result_id, result_revision, called_by, called_to,"
+              " called_at, read_back_confirmed, notes, documented_at, documented_by)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+  statement.bind_int64(call.result_id)
+      .bind_int64(call.result_revision)
+      .bind_text(call.called_by)
+      .bind_text(call.called_to)
+      .bind_instant(call.called_at)
+      .bind_bool(call.read_back_confirmed)
+      .bind_text(call.notes)
+      .bind_instant(call.documented_at)
+      .bind_text(call.documented_by);
+  ALIQUOT_ASSIGN_OR_RETURN(call.id,
+                           returned_id(statement, "inserting the critical call of result " +
+                                                      std::to_string(call.result_id)));
+  return call;
+}
+
+Result<std::vector<core::CriticalCall>> SqliteTransaction::critical_calls_for_result(
+    std::int64_t result_id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("SELECT " ALIQUOT_CRITICAL_CALL_COLUMNS
+                                   " FROM critical_calls k WHERE k.result_id = ? ORDER BY k.id"));
+  statement.bind_int64(result_id);
+  return read_all<core::CriticalCall>(
+      statement, "listing the critical calls of result " + std::to_string(result_id),
+      read_critical_call);
+}
+
+// --- audit -------------------------------------------------------------------------------
+
+Result<std::optional<AuditHead>> SqliteTransaction::audit_head() {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("SELECT last_sequence, last_hash FROM audit_head WHERE id = 1"));
+  return read_one<AuditHead>(statement, "reading the audit chain head", [](RowReader& row) {
+    AuditHead head;
+    head.sequence = row.int64();
+    head.hash = row.text();
+    return head;
+  });
+}
+
+Result<void> SqliteTransaction::append_audit_entry(const core::AuditEntry& entry) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("append_audit_entry"));
+  // The head, not the last row, decides what comes next: a trail whose last rows were removed
+  // must not be silently extended over the gap.
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<AuditHead> head, audit_head());
+  const std::int64_t last = head ? head->sequence : 0;
+  if (entry.sequence != last + 1) {
+    return failed_precondition("audit entry " + std::to_string(entry.sequence) +
+                               " refused: the audit trail ends at entry " + std::to_string(last) +
+                               ", so the next entry must be " + std::to_string(last + 1));
+  }
+  const std::string doing = "appending audit entry " + std::to_string(entry.sequence);
+  {
+    ALIQUOT_ASSIGN_OR_RETURN(
+        Statement statement,
+        prepare("INSERT INTO audit_log (sequence, recorded_at, actor, action, entity_type,"
+                " entity_key, patient_mrn, accession_number, test_code, before_json, after_json,"
+                " reason, previous_hash, hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    statement.bind_int64(entry.sequence)
+        .bind_instant(entry.at)
+        .bind_text(entry.actor)
+        .bind_text(entry.action)
+        .bind_text(entry.entity_type)
+        .bind_text(entry.entity_key)
+        .bind_text(entry.patient_mrn)
+        .bind_text(entry.accession_number)
+        .bind_text(entry.test_code)
+        .bind_text(entry.before)
+        .bind_text(entry.after)
+        .bind_text(entry.reason)
+        .bind_text(entry.previous_hash)
+        .bind_text(entry.hash);
+    ALIQUOT_RETURN_IF_ERROR(restate_conflict(statement.run(doing), [&] {
+      return "audit entry " + std::to_string(entry.sequence) + " already exists";
+    }));
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("INSERT INTO audit_head (id, last_sequence, last_hash) VALUES (1, ?, ?)"
+              " ON CONFLICT (id) DO UPDATE SET last_sequence = excluded.last_sequence,"
+              " last_hash = excluded.last_hash"));
+  statement.bind_int64(entry.sequence).bind_text(entry.hash);
+  return statement.run(doing);
+}
+
+Result<std::vector<core::AuditEntry>> SqliteTransaction::select_audit_entries(
+    Statement& statement, std::string_view doing) {
+  return read_all<core::AuditEntry>(statement, doing, read_audit_entry);
+}
+
+Result<std::optional<core::AuditEntry>> SqliteTransaction::last_audit_entry() {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("SELECT " ALIQUOT_AUDIT_COLUMNS
+                                   " FROM audit_log a ORDER BY a.sequence DESC LIMIT 1"));
+  return read_one<core::AuditEntry>(statement, "reading the last audit entry", read_audit_entry);
+}
+
+Result<std::vector<core::AuditEntry>> SqliteTransaction::audit_entries(std::int64_t from_sequence,
+                                                                       std::int64_t limit) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  // SQLite reads a negative LIMIT as "no limit"; the contract says "at most `limit`".
+  if (limit < 0) {
+    return invalid_argument("audit entries: the limit must not be negative (got " +
+                            std::to_string(limit) + ")");
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("SELECT " ALIQUOT_AUDIT_COLUMNS
+                                                        " FROM audit_log a WHERE a.sequence >= ?"
+                                                        " ORDER BY a.sequence LIMIT ?"));
+  statement.bind_int64(from_sequence).bind_int64(limit);
+  return select_audit_entries(statement,
+                              "reading audit entries from " + std::to_string(from_sequence));
+}
+
+Result<std::vector<core::AuditEntry>> SqliteTransaction::find_audit_entries(
+    const AuditFilter& filter) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  // The text is assembled from fixed fragments (at most 16 shapes, each cached); every value is
+  // bound. An accession number also selects the entries of its results, whose entity key is
+  // "ACCESSION/TEST": the key range ["ACCESSION/", "ACCESSION0") holds exactly those keys,
+  // because '0' is the character after '/'.
+  std::string sql = "SELECT " ALIQUOT_AUDIT_COLUMNS " FROM audit_log a WHERE 1 = 1";
+  if (!filter.patient_mrn.empty()) sql += " AND a.patient_mrn = ?";
+  if (!filter.accession_number.empty()) {
+    sql +=
+        " AND (a.accession_number = ?"
+        " OR (a.entity_type = ? AND a.entity_key >= ? AND a.entity_key < ?))";
+  }
+  if (!filter.test_code.empty()) sql += " AND a.test_code = ?";
+  if (!filter.entity_type.empty()) sql += " AND a.entity_type = ?";
+  sql += " ORDER BY a.sequence";
+
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare(sql));
+  if (!filter.patient_mrn.empty()) statement.bind_text(filter.patient_mrn);
+  if (!filter.accession_number.empty()) {
+    statement.bind_text(filter.accession_number)
+        .bind_text("result")
+        .bind_text(filter.accession_number + "/")
+        .bind_text(filter.accession_number + "0");
+  }
+  if (!filter.test_code.empty()) statement.bind_text(filter.test_code);
+  if (!filter.entity_type.empty()) statement.bind_text(filter.entity_type);
+  return select_audit_entries(statement, "searching the audit trail");
+}
+
+}  // namespace aliquot::store::sqlite

@@ -1,0 +1,110 @@
+#pragma once
+
+// A store::Transaction on one SQLite connection.
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/store.h"
+
+namespace aliquot::store::sqlite {
+
+// Runs every Transaction method as prepared statements on the connection it was given, which it
+// holds (with the store's writer lock for a write transaction) until it ends. A write transaction
+// starts with BEGIN IMMEDIATE, so it holds SQLite's write lock from the start and cannot fail
+// later for a conflict; a read transaction starts with a deferred BEGIN followed by a read, so
+// its snapshot is fixed when begin() returns, and it refuses every write with
+// FailedPrecondition. Destroying it without commit() rolls back, then calls `on_end` (which gives
+// the connection back and releases the locks).
+//
+// Not thread-safe (store.h): one thread uses it at a time. It must not outlive its Store.
+class SqliteTransaction final : public Transaction {
+ public:
+  // Begins the transaction on `connection`; `on_end` runs when it is destroyed, whatever happened.
+  static Result<std::unique_ptr<SqliteTransaction>> begin(Connection& connection,
+                                                          TransactionMode mode,
+                                                          std::function<void()> on_end);
+  ~SqliteTransaction() override;
+
+  Result<void> commit() override;
+  Result<std::int64_t> next_sequence(std::string_view name) override;
+
+  Result<std::optional<std::string>> get_setting(std::string_view key) override;
+  Result<void> set_setting(std::string_view key, std::string_view value) override;
+
+  Result<core::User> insert_user(core::User user) override;
+  Result<std::optional<core::User>> find_user(std::string_view username) override;
+  Result<std::vector<core::User>> list_users() override;
+
+  Result<CatalogVersion> insert_catalog_version(CatalogVersion version) override;
+  Result<std::optional<CatalogVersion>> latest_catalog_version() override;
+
+  Result<core::Patient> insert_patient(core::Patient patient) override;
+  Result<std::optional<core::Patient>> find_patient(std::int64_t id) override;
+  Result<std::optional<core::Patient>> find_patient_by_mrn(std::string_view mrn) override;
+  Result<void> update_patient(const core::Patient& patient) override;
+
+  Result<core::Order> insert_order(core::Order order) override;
+  Result<std::optional<core::Order>> find_order(std::int64_t id) override;
+  Result<std::optional<core::Order>> find_order_by_number(std::string_view number) override;
+  Result<std::vector<core::Order>> orders_for_patient(std::int64_t patient_id) override;
+
+  Result<core::Specimen> insert_specimen(core::Specimen specimen) override;
+  Result<void> update_specimen(const core::Specimen& specimen) override;
+  Result<std::optional<core::Specimen>> find_specimen(std::int64_t id) override;
+  Result<std::optional<core::Specimen>> find_specimen_by_accession(
+      std::string_view accession_number) override;
+  Result<std::vector<core::Specimen>> specimens_for_order(std::int64_t order_id) override;
+
+  Result<core::TestResult> insert_result(core::TestResult result) override;
+  Result<void> update_result(const core::TestResult& result) override;
+  Result<std::optional<core::TestResult>> find_result(std::int64_t id) override;
+  Result<std::vector<core::TestResult>> results_for_order(std::int64_t order_id) override;
+  Result<std::vector<core::TestResult>> results_for_specimen(std::int64_t specimen_id) override;
+  Result<std::vector<WorklistRow>> worklist(std::string_view section) override;
+
+  Result<void> insert_result_revision(const core::ResultRevision& revision) override;
+  Result<std::vector<core::ResultRevision>> revisions_for_result(std::int64_t result_id) override;
+
+  Result<core::CriticalCall> insert_critical_call(core::CriticalCall call) override;
+  Result<std::vector<core::CriticalCall>> critical_calls_for_result(
+      std::int64_t result_id) override;
+
+  Result<void> append_audit_entry(const core::AuditEntry& entry) override;
+  Result<std::optional<core::AuditEntry>> last_audit_entry() override;
+  Result<std::vector<core::AuditEntry>> audit_entries(std::int64_t from_sequence,
+                                                      std::int64_t limit) override;
+  Result<std::vector<core::AuditEntry>> find_audit_entries(const AuditFilter& filter) override;
+  Result<std::optional<AuditHead>> audit_head() override;
+
+ private:
+  SqliteTransaction(Connection& connection, TransactionMode mode, std::function<void()> on_end)
+      : connection_(connection), mode_(mode), on_end_(std::move(on_end)) {}
+
+  // FailedPrecondition once the transaction has ended.
+  Result<void> check_open() const;
+  // As check_open(), and FailedPrecondition in a read transaction; `operation` names the write.
+  Result<void> check_writable(std::string_view operation) const;
+  Result<Statement> prepare(std::string_view sql) { return connection_.prepare(sql); }
+
+  Result<std::optional<core::Order>> find_one_order(Statement& statement, std::string_view doing);
+  Result<void> load_requested_codes(core::Order& order);
+  Result<std::vector<core::TestResult>> select_results(std::string_view sql, std::int64_t key,
+                                                       std::string_view doing);
+  Result<std::optional<core::Specimen>> select_specimen(Statement& statement,
+                                                        std::string_view doing);
+  Result<std::vector<core::AuditEntry>> select_audit_entries(Statement& statement,
+                                                             std::string_view doing);
+
+  Connection& connection_;
+  TransactionMode mode_;
+  std::function<void()> on_end_;
+  bool ended_ = false;
+};
+
+}  // namespace aliquot::store::sqlite

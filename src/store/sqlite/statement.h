@@ -1,0 +1,106 @@
+#pragma once
+
+// One execution of a prepared statement borrowed from a Connection's cache, and the reader of
+// its result rows.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "core/time.h"
+
+namespace aliquot::store::sqlite {
+
+// A cached statement's slot: the compiled statement and whether an execution holds it.
+struct CachedStatement {
+  sqlite3_stmt* statement = nullptr;
+  bool in_use = false;
+};
+
+// Binds parameters in order (first bind_* call is parameter 1), then steps. Destroying it resets
+// the statement and clears its bindings so that the cache can hand it out again. Values are only
+// ever bound, never written into SQL text. Not thread-safe; used by the connection's one holder.
+class Statement {
+ public:
+  Statement(sqlite3* db, CachedStatement& slot);
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement& operator=(Statement&&) = delete;
+
+  Statement& bind_int64(std::int64_t value);
+  Statement& bind_double(double value);
+  Statement& bind_text(std::string_view value);
+  Statement& bind_null();
+  Statement& bind_bool(bool value) { return bind_int64(value ? 1 : 0); }
+  // Unix milliseconds UTC.
+  Statement& bind_instant(core::Instant value) { return bind_int64(core::to_unix_millis(value)); }
+  Statement& bind_optional_instant(const std::optional<core::Instant>& value);
+
+  // Advances to the next result row: true when one is available, false when the statement is
+  // done. Errors are mapped by sqlite_error() with `doing` naming the operation.
+  Result<bool> step(std::string_view doing);
+  // Runs a statement that is not expected to return rows.
+  Result<void> run(std::string_view doing);
+
+  sqlite3_stmt* handle() const { return slot_->statement; }
+
+ private:
+  sqlite3* db_;
+  CachedStatement* slot_;
+  int next_parameter_ = 1;
+  int bind_status_ = SQLITE_OK;
+};
+
+// Reads the columns of the current row in order (first call reads column `first_column`).
+// Values that cannot be decoded (an unknown enum code, a malformed date) are recorded as the
+// first error, reported as DataLoss because the database holds something this program never
+// writes; the caller checks error() after reading.
+class RowReader {
+ public:
+  explicit RowReader(const Statement& statement, int first_column = 0)
+      : statement_(statement.handle()), column_(first_column) {}
+
+  bool next_is_null() const;
+  std::int64_t int64();
+  int int32();
+  double real();
+  bool boolean() { return int64() != 0; }
+  std::string text();
+  core::Instant instant() { return core::from_unix_millis(int64()); }
+  std::optional<core::Instant> optional_instant();
+  // A civil date stored as YYYY-MM-DD; NULL stands for a date that is not set (Date{}).
+  core::Date date();
+
+  // Reads a text column through one of core's parse functions (enum codes).
+  template <typename T>
+  T parse(Result<T> (*parse_function)(std::string_view)) {
+    const int column = column_;
+    const std::string code = text();
+    Result<T> parsed = parse_function(code);
+    if (!parsed.has_value()) {
+      record_error(column, parsed.error().message());
+      return T{};
+    }
+    return *parsed;
+  }
+
+  // Skips columns the caller reads otherwise.
+  void skip(int count) { column_ += count; }
+  int column() const { return column_; }
+  const std::optional<Error>& error() const { return error_; }
+
+ private:
+  void record_error(int column, const std::string& why);
+
+  sqlite3_stmt* statement_;
+  int column_;
+  std::optional<Error> error_;
+};
+
+}  // namespace aliquot::store::sqlite
