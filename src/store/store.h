@@ -134,15 +134,9 @@ class Transaction {
   virtual Result<std::vector<core::AuditEntry>> audit_entries(std::int64_t from_sequence,
                                                               std::int64_t limit) = 0;
   virtual Result<std::vector<core::AuditEntry>> find_audit_entries(const AuditFilter& filter) = 0;  // in sequence order
-  // The chain head as recorded by append_audit_entry; std::nullopt before the first append.
-  // Backends override this with a head stored apart from the entries. This default derives it
-  // from last_audit_entry(), which cannot reveal removed last entries; it exists so that
-  // implementations written before the head was added keep working.
-  virtual Result<std::optional<AuditHead>> audit_head() {
-    ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::AuditEntry> last, last_audit_entry());
-    if (!last) return std::optional<AuditHead>();
-    return std::optional<AuditHead>(AuditHead{last->sequence, last->hash});
-  }
+  // The chain head as recorded by append_audit_entry: kept apart from the entries, so that
+  // removing the last entries of the trail is detectable. std::nullopt before the first append.
+  virtual Result<std::optional<AuditHead>> audit_head() = 0;
 };
 
 enum class TransactionMode {

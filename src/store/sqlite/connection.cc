@@ -4,14 +4,6 @@
 #include <utility>
 
 namespace aliquot::store::sqlite {
-namespace {
-
-// How long a statement waits for another process's lock before reporting Unavailable. Within
-// one process the store's own writer lock orders transactions, so this only matters when two
-// programs (the server and a CLI command) share a database file.
-constexpr int kBusyTimeoutMilliseconds = 5000;
-
-}  // namespace
 
 Error sqlite_error(sqlite3* db, int result_code, std::string_view doing) {
   const std::string detail =
@@ -33,7 +25,8 @@ Error sqlite_error(sqlite3* db, int result_code, std::string_view doing) {
 }
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Access access,
-                                                     Create create) {
+                                                     Create create,
+                                                     std::chrono::milliseconds busy_timeout) {
   // NOMUTEX: a connection is only ever used by the one transaction that holds it.
   // EXRESCODE: extended result codes tell a UNIQUE violation from a FOREIGN KEY one.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
@@ -49,7 +42,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Ac
     return unavailable("cannot open database '" + path + "': " + detail);
   }
   std::unique_ptr<Connection> connection(new Connection(db, path));
-  sqlite3_busy_timeout(db, kBusyTimeoutMilliseconds);
+  sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
 
   const std::string doing = "configuring database '" + path + "'";
   // Reading the schema reads the file header: a file that is not a database fails here, with

@@ -5,12 +5,14 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "core/error.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/statement.h"
 
 namespace aliquot::store::sqlite {
@@ -36,8 +38,10 @@ class Connection {
  public:
   // Opens and configures the database at `path` (":memory:" for a private in-memory one).
   // A read-only connection also sets `PRAGMA query_only`, so no statement can write through it.
-  static Result<std::unique_ptr<Connection>> open(const std::string& path, Access access,
-                                                  Create create);
+  // `busy_timeout` bounds the wait for another process's lock (SqliteOptions::busy_timeout).
+  static Result<std::unique_ptr<Connection>> open(
+      const std::string& path, Access access, Create create,
+      std::chrono::milliseconds busy_timeout = kDefaultBusyTimeout);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

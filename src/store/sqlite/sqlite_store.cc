@@ -35,11 +35,13 @@ using sqlite::SqliteTransaction;
 // transactions.
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::string path, std::unique_ptr<Connection> writer, int schema_version)
+  SqliteStore(std::string path, std::unique_ptr<Connection> writer, int schema_version,
+              std::chrono::milliseconds busy_timeout)
       : path_(std::move(path)),
         in_memory_(path_ == ":memory:"),
         writer_(std::move(writer)),
-        schema_version_(schema_version) {}
+        schema_version_(schema_version),
+        busy_timeout_(busy_timeout) {}
 
   Result<std::unique_ptr<Transaction>> begin(TransactionMode mode) override {
     if (mode == TransactionMode::kWrite || in_memory_) return begin_on_writer(mode);
@@ -84,8 +86,8 @@ class SqliteStore final : public Store {
       }
     }
     if (!connection) {
-      ALIQUOT_ASSIGN_OR_RETURN(connection,
-                               Connection::open(path_, Access::kReadOnly, Create::kNever));
+      ALIQUOT_ASSIGN_OR_RETURN(
+          connection, Connection::open(path_, Access::kReadOnly, Create::kNever, busy_timeout_));
     }
     Connection* borrowed = connection.release();
     ALIQUOT_ASSIGN_OR_RETURN(
@@ -101,6 +103,7 @@ class SqliteStore final : public Store {
   const bool in_memory_;
   const std::unique_ptr<Connection> writer_;
   const int schema_version_;
+  const std::chrono::milliseconds busy_timeout_;
 
   std::mutex state_mutex_;  // guards the members below
   std::condition_variable writer_released_;
@@ -124,9 +127,11 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path,
   ALIQUOT_ASSIGN_OR_RETURN(
       std::unique_ptr<Connection> writer,
       Connection::open(path, Access::kReadWrite,
-                       options.must_exist && !in_memory ? Create::kNever : Create::kIfMissing));
+                       options.must_exist && !in_memory ? Create::kNever : Create::kIfMissing,
+                       options.busy_timeout));
   ALIQUOT_ASSIGN_OR_RETURN(const int version, sqlite::apply_migrations(*writer));
-  return std::unique_ptr<Store>(new SqliteStore(path, std::move(writer), version));
+  return std::unique_ptr<Store>(
+      new SqliteStore(path, std::move(writer), version, options.busy_timeout));
 }
 
 }  // namespace aliquot::store

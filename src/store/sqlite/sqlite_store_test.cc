@@ -134,7 +134,9 @@ TEST_F(SqliteStoreTest, InMemoryReadOnTheWritingThreadFailsInsteadOfDeadlocking)
 
 TEST_F(SqliteStoreTest, WriteWaitsForAnotherProcessAndReportsUnavailableWhenItKeepsTheLock) {
   ASSERT_TRUE(open_sqlite_store(path_));
-  auto store = std::move(open_sqlite_store(path_)).value();
+  SqliteOptions options;
+  options.busy_timeout = std::chrono::milliseconds(200);
+  auto store = std::move(open_sqlite_store(path_, options)).value();
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
