@@ -5,6 +5,7 @@
 // codes (core/enums.h), absent optional values null.
 
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/order.h"
 #include "core/patient.h"
@@ -29,5 +30,9 @@ nlohmann::json to_json(const ResultDetail& detail);  // adds test name, unit, se
 nlohmann::json to_json(const SpecimenDetail& detail);
 nlohmann::json to_json(const OrderDetail& detail);
 nlohmann::json to_json(const PatientReport& report);
+
+// The compact text of `value` (the audit trail's before/after form). Invalid UTF-8 in a string is
+// replaced by U+FFFD instead of throwing, so a badly encoded name cannot stop a use case.
+std::string to_compact_text(const nlohmann::json& value);
 
 }  // namespace aliquot::lab

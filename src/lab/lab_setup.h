@@ -28,8 +28,7 @@ Result<void> initialize_lab(store::Store& store, const core::Clock& clock,
 // Loads a new catalog version into an existing lab (admin only), refusing an invalid one.
 Result<void> load_catalog_version(store::Store& store, const core::Clock& clock,
                                   const std::string& actor_username,
-                                  const std::string& catalog_text,
-                                  const std::string& file_name);
+                                  const std::string& catalog_text, const std::string& file_name);
 
 // The catalog in force: the latest version recorded in the store. FailedPrecondition when the
 // store holds no lab yet (run `aliquot init`).

@@ -1,6 +1,8 @@
 #pragma once
 
 // Read-only views the bench and the clinicians need. They run on any transaction.
+// The functions taking a Context require the actor to be an active user of the lab (any role may
+// read; PermissionDenied otherwise), looked up in the store as the use cases do.
 
 #include <optional>
 #include <string>
@@ -17,7 +19,7 @@ namespace aliquot::lab {
 
 struct ResultDetail {
   core::TestResult result;
-  const core::TestDefinition* test = nullptr;  // from the catalog in force; null if removed
+  const core::TestDefinition* test = nullptr;   // from the catalog in force; null if removed
   std::vector<core::ResultRevision> revisions;  // earlier released values, oldest first
   std::vector<core::CriticalCall> critical_calls;
 };
@@ -37,7 +39,9 @@ struct OrderDetail {
 };
 
 // The patient's report: every order, newest first, with released results shown and the others
-// marked as pending.
+// marked as pending. A result not yet released is given as status pending with no value, flag,
+// reference range, revisions or calls, so that no door (text, JSON, HTTP) can show a value the
+// lab has not released. Cancelled results are kept with their reason.
 struct PatientReport {
   core::Patient patient;
   std::vector<OrderDetail> orders;
@@ -51,8 +55,7 @@ Result<SpecimenDetail> specimen_detail(store::Transaction& tx, const Context& ct
                                        const std::string& accession_number);
 // Pending and preliminary results on received specimens of a section ("" for all); NotFound for a
 // section the catalog does not have.
-Result<std::vector<store::WorklistRow>> section_worklist(store::Transaction& tx,
-                                                         const Context& ctx,
+Result<std::vector<store::WorklistRow>> section_worklist(store::Transaction& tx, const Context& ctx,
                                                          const std::string& section);
 Result<PatientReport> patient_report(store::Transaction& tx, const Context& ctx,
                                      const std::string& mrn);

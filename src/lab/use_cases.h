@@ -7,6 +7,18 @@
 //
 // Every refusal is a value whose message names what is wrong: unknown patient, specimen not
 // received, critical call missing, result already released, not permitted for the actor's role...
+//
+// Common to all of them:
+// - The actor is looked up in the store by `ctx.actor.username`; the stored role and active flag
+//   decide (lab/permissions.h). A user the lab does not have, an inactive user, or a role without
+//   the right is refused with PermissionDenied before anything is read or written.
+// - Everything is validated before the first write, so a refusal writes nothing.
+// - Each changed entity gets its own audit entry (audit::record) with before/after images
+//   (lab/json.h) and the patient MRN, accession number and test code where they apply. Actions:
+//   user.add, patient.register, order.place, result.order, specimen.accession,
+//   result.accession, specimen.receive, specimen.reject, result.cancel, result.recollect,
+//   result.enter, critical_call.document, result.release, result.correct.
+// - Results are named "ACCESSION/TEST" (entity_key), or "ORDER/TEST" before they have a specimen.
 
 #include <optional>
 #include <string>
@@ -66,6 +78,12 @@ struct AccessionOrder {
 // container) among the tests that have no live specimen yet — and assigns each an accession
 // number. Accessioning again after a rejection makes the recollection specimen. Returned in
 // order of draw. FailedPrecondition when every test already has a specimen.
+//
+// The tests that need a specimen are the order's pending results without one (specimen_id 0);
+// after a rejection those are the replacement results reject_specimen created. Cancelled results
+// are never accessioned again. Accession numbers are YY + the next value of the counter
+// "accession.YY" (UTC year of now), skipping values whose check character would be '*'.
+// InvalidArgument for a collection time in the future; NotFound for an unknown order.
 Result<std::vector<core::Specimen>> accession_order(store::Transaction& tx, const Context& ctx,
                                                     const AccessionOrder& command);
 
@@ -85,6 +103,15 @@ struct RejectSpecimen {
 };
 // A collected or received specimen may be rejected while none of its results is released; its
 // unreleased results are cancelled with the reason, and the order can be accessioned again.
+//
+// Rejection and recollection, as a lab expects them: the rejected specimen keeps its results as
+// history (status cancelled, cancel_reason "specimen rejected: hemolyzed", still linked to the
+// rejected specimen, preliminary values kept), and for each cancelled result a new pending
+// result for the same test is created on the order with no specimen (action result.recollect).
+// The order's tests therefore stay visibly outstanding — on the order, on the patient's report
+// ("pending") and to accession_order — until a recollected specimen is accessioned for them.
+// FailedPrecondition when the specimen is already rejected or any of its results is released
+// (correct the released result instead).
 Result<core::Specimen> reject_specimen(store::Transaction& tx, const Context& ctx,
                                        const RejectSpecimen& command);
 
@@ -100,6 +127,12 @@ struct EnterResult {
 // catalog's critical limits. A preliminary value may be entered again (it replaces the previous
 // one, audited). FailedPrecondition when the specimen is not received or the result is released
 // (use correct_result) or cancelled.
+//
+// A preliminary value that was already telephoned to a caregiver (a critical call documented
+// for the current revision) has been communicated: entering a new value then keeps the called
+// value as a ResultRevision (status preliminary, released_at/by = the call's time and caller,
+// reason naming the caregiver told) and increments the revision, so the earlier call no longer
+// covers the new value and a critical new value needs its own call before release.
 Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx,
                                       const EnterResult& command);
 
@@ -113,7 +146,9 @@ struct DocumentCriticalCall {
   std::string notes;
 };
 // FailedPrecondition when the result is not critical, has no value, or read-back was not
-// confirmed (the call is then not accepted as notification: call again).
+// confirmed (the call is then not accepted as notification: call again). The call is tied to
+// the result's current revision, i.e. to the value the caller read out. InvalidArgument without
+// `called_to` or with a call time in the future.
 Result<core::CriticalCall> document_critical_call(store::Transaction& tx, const Context& ctx,
                                                   const DocumentCriticalCall& command);
 
@@ -127,16 +162,35 @@ struct ReleaseResult {
 Result<core::TestResult> release_result(store::Transaction& tx, const Context& ctx,
                                         const ReleaseResult& command);
 
+// The documentation of a phone call made with a corrected value before it is recorded.
+struct CallDocumentation {
+  std::string called_to;                   // the licensed caregiver who received the call
+  std::string called_by;                   // defaults to the actor
+  std::optional<core::Instant> called_at;  // defaults to now
+  bool read_back_confirmed = false;
+  std::string notes;
+};
+
 struct CorrectResult {
   std::string accession_number;
   std::string test_code;
   std::string value;
   std::string unit;
   std::string reason;  // required
+  // Required when the corrected value is critical, refused when it is not.
+  std::optional<CallDocumentation> critical_call;
 };
 // Replaces a released value, keeping the original as a revision (status corrected). A corrected
 // value that is critical needs its own documented call before it is released: until then the
 // correction is refused. InvalidArgument without a reason; FailedPrecondition when not released.
+//
+// A correction is released the moment it is recorded, so a critical corrected value cannot wait
+// for a later call: the technologist phones the caregiver with the corrected value first and
+// records the correction together with that call (`critical_call`, read-back confirmed). The
+// call is stored for the new revision in the same transaction (audited as critical_call.document)
+// and so is tied to exactly the value that was read out. Without it, or without read-back, the
+// correction is refused with FailedPrecondition and nothing changes: the released value stays
+// as it was. InvalidArgument when the corrected value equals the released one.
 Result<core::TestResult> correct_result(store::Transaction& tx, const Context& ctx,
                                         const CorrectResult& command);
 

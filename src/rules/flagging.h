@@ -16,8 +16,7 @@ namespace aliquot::rules {
 // The interval for a patient: the first listed interval whose sex matches (or is unset) and
 // whose age band [min, max) contains `age_days`. nullptr when none applies.
 const core::ReferenceInterval* select_reference_interval(const core::TestDefinition& test,
-                                                         core::AdministrativeSex sex,
-                                                         int age_days);
+                                                         core::AdministrativeSex sex, int age_days);
 
 struct Flagging {
   core::AbnormalFlag flag = core::AbnormalFlag::kNone;
@@ -28,6 +27,10 @@ struct Flagging {
 // Numeric: LL/HH when at or beyond a critical limit, else L/H outside the interval. A value given
 // as "<x" or ">x" is judged by its limit x. Coded: A when the answer is one of the test's abnormal
 // answers. Text: never flagged.
+//
+// The reference range text uses the test's decimals: "3.5-5.1" for both limits, "<200" when the
+// interval has only a high limit, ">40" when only a low one, and "-2.0 to 2.0" when a limit is
+// negative (a hyphen would read as a minus sign). An interval without limits reports its text.
 Flagging flag_result(const core::TestDefinition& test, const core::ResultValue& value,
                      core::AdministrativeSex sex, int age_days);
 
@@ -35,6 +38,18 @@ Flagging flag_result(const core::TestDefinition& test, const core::ResultValue& 
 // tests, one of the allowed answers (case-insensitive, stored as the catalog spells it) for coded
 // tests, any non-empty text for text tests. `unit`, when not empty, must equal the catalog's unit.
 // The error names the test and what was wrong.
+//
+// Numbers are plain decimals only: an optional '-', digits, and optionally '.' followed by
+// digits ("4.1", "-2", "0.5"). Refused, because each is a way a value gets misread: exponents
+// ("1e3"), NaN and infinity, a bare leading or trailing point (".5", "5."), '+', thousands
+// separators and decimal commas. Surrounding blanks are ignored, as are blanks between a
+// comparator and its number ("< 0.01").
+//
+// Comparators: only "<" and ">" are accepted, the way an analyzer reports a value beyond its
+// measuring range. "<=" and ">=" are refused rather than stored as "<"/">": rewriting them would
+// change the reported meaning, and ResultValue promises "<" or ">" to every writer (HL7, reports).
+// A numeric value gets the test's unit and decimals (full precision is kept; the decimals say
+// how it is reported).
 Result<core::ResultValue> parse_result_value(const core::TestDefinition& test,
                                              std::string_view text, std::string_view unit);
 

@@ -1,0 +1,188 @@
+#include "lab/lab_setup.h"
+
+#include <sodium.h>
+
+#include <optional>
+
+#include "audit/chain.h"
+#include "lab/json.h"
+#include "lab/permissions.h"
+#include "lab/use_case_support.h"
+
+namespace aliquot::lab {
+namespace {
+
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * sizeof digest);
+  for (unsigned char byte : digest) {
+    hex.push_back(kHex[byte >> 4]);
+    hex.push_back(kHex[byte & 0x0f]);
+  }
+  return hex;
+}
+
+// Loads `text`, or refuses it with every diagnostic, one per line.
+Result<catalog::Catalog> load_or_refuse(std::string_view text, std::string_view file_name) {
+  catalog::LoadOutcome outcome = catalog::load_catalog(text, file_name);
+  if (outcome.diagnostics.empty() && outcome.catalog) return std::move(*outcome.catalog);
+  std::string message = "catalog '" + std::string(file_name) + "' is invalid (" +
+                        std::to_string(outcome.diagnostics.size()) + " problem" +
+                        (outcome.diagnostics.size() == 1 ? "" : "s") + "):";
+  for (const catalog::Diagnostic& diagnostic : outcome.diagnostics) {
+    message += "\n" + diagnostic.to_string();
+  }
+  return invalid_argument(std::move(message));
+}
+
+nlohmann::json catalog_image(const store::CatalogVersion& version,
+                             const catalog::Catalog& catalog) {
+  // The content itself is in the catalog_versions record; the trail keeps its fingerprint.
+  return nlohmann::json{
+      {"version", version.version},
+      {"name", version.name},
+      {"sha256", version.sha256},
+      {"catalog_name", catalog.name()},
+      {"catalog_version", catalog.version()},
+      {"tests", catalog.tests().size()},
+      {"panels", catalog.panels().size()},
+      {"loaded_at", core::format_instant(version.loaded_at)},
+      {"loaded_by", version.loaded_by},
+  };
+}
+
+Result<store::CatalogVersion> record_catalog(store::Transaction& tx, const catalog::Catalog& loaded,
+                                             std::string_view text, std::string_view file_name,
+                                             const std::string& actor, core::Instant now) {
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest,
+                           tx.latest_catalog_version());
+  store::CatalogVersion version;
+  version.version = latest ? latest->version + 1 : 1;
+  version.name = std::string(file_name);
+  version.content = std::string(text);
+  version.sha256 = sha256_hex(text);
+  version.loaded_at = now;
+  version.loaded_by = actor;
+  if (latest && latest->sha256 == version.sha256) {
+    return already_exists("catalog '" + version.name + "' is identical to version " +
+                          std::to_string(latest->version) + " already in force (sha256 " +
+                          version.sha256 + ")");
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(version, tx.insert_catalog_version(version));
+
+  audit::Change change;
+  change.action = "catalog.load";
+  change.entity_type = "catalog";
+  change.entity_key = std::to_string(version.version);
+  change.after = to_compact_text(catalog_image(version, loaded));
+  ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor, now, change));
+  return version;
+}
+
+}  // namespace
+
+Result<void> initialize_lab(store::Store& store, const core::Clock& clock,
+                            const InitializeLab& command) {
+  if (sodium_init() < 0) return internal_error("libsodium could not be initialized");
+  const std::string file_name = command.catalog_file_name.empty()
+                                    ? std::string(catalog::kDefaultCatalogFileName)
+                                    : command.catalog_file_name;
+  const std::string text = command.catalog_text.empty()
+                               ? std::string(catalog::default_catalog_text())
+                               : command.catalog_text;
+  const std::string lab_name = trimmed(command.lab_name);
+  if (lab_name.empty()) return invalid_argument("the lab needs a name");
+
+  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                           store.begin(store::TransactionMode::kWrite));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<std::string> existing_name,
+                           tx->get_setting("lab.name"));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> existing_catalog,
+                           tx->latest_catalog_version());
+  ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::User> existing_users, tx->list_users());
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::AuditEntry> existing_entry,
+                           tx->last_audit_entry());
+  if (existing_name || existing_catalog || !existing_users.empty() || existing_entry) {
+    return failed_precondition("the store already holds a lab" +
+                               (existing_name ? " ('" + *existing_name + "')" : std::string()) +
+                               "; it is initialized only once");
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog loaded, load_or_refuse(text, file_name));
+
+  // The first admin initializes the lab, so the trail names them from its first entry.
+  core::User admin;
+  admin.username = trimmed(command.admin_username);
+  admin.display_name = trimmed(command.admin_display_name);
+  if (admin.display_name.empty()) admin.display_name = admin.username;
+  admin.role = core::Role::kAdmin;
+  admin.active = true;
+  const core::Instant now = clock.now();
+  admin.created_at = now;
+  ALIQUOT_RETURN_IF_ERROR(validate_username(admin.username));
+
+  ALIQUOT_RETURN_IF_ERROR(tx->set_setting("lab.name", lab_name));
+  audit::Change setting;
+  setting.action = "setting.set";
+  setting.entity_type = "setting";
+  setting.entity_key = "lab.name";
+  setting.after = to_compact_text(nlohmann::json{{"key", "lab.name"}, {"value", lab_name}});
+  ALIQUOT_RETURN_IF_ERROR(record_change(*tx, admin.username, now, setting));
+
+  ALIQUOT_RETURN_IF_ERROR(record_catalog(*tx, loaded, text, file_name, admin.username, now));
+
+  ALIQUOT_ASSIGN_OR_RETURN(admin, tx->insert_user(admin));
+  audit::Change user;
+  user.action = "user.add";
+  user.entity_type = "user";
+  user.entity_key = admin.username;
+  user.after = audit_image(admin);
+  ALIQUOT_RETURN_IF_ERROR(record_change(*tx, admin.username, now, user));
+  return tx->commit();
+}
+
+Result<void> load_catalog_version(store::Store& store, const core::Clock& clock,
+                                  const std::string& actor_username,
+                                  const std::string& catalog_text, const std::string& file_name) {
+  if (sodium_init() < 0) return internal_error("libsodium could not be initialized");
+  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                           store.begin(store::TransactionMode::kWrite));
+  ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
+                           authorize(*tx, actor_username, Action::kLoadCatalog));
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog loaded, load_or_refuse(catalog_text, file_name));
+  ALIQUOT_RETURN_IF_ERROR(
+      record_catalog(*tx, loaded, catalog_text, file_name, actor.username, clock.now()));
+  return tx->commit();
+}
+
+Result<catalog::Catalog> current_catalog(store::Store& store) {
+  if (sodium_init() < 0) return internal_error("libsodium could not be initialized");
+  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                           store.begin(store::TransactionMode::kRead));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest,
+                           tx->latest_catalog_version());
+  if (!latest) {
+    return failed_precondition("the store holds no lab yet (run `aliquot init`)");
+  }
+  // The text is what the lab validated and the trail fingerprinted; refuse a changed one.
+  const std::string sha256 = sha256_hex(latest->content);
+  if (sha256 != latest->sha256) {
+    return data_loss("catalog version " + std::to_string(latest->version) + " ('" + latest->name +
+                     "') does not match its recorded sha256 " + latest->sha256 +
+                     " (content hashes to " + sha256 + ")");
+  }
+  catalog::LoadOutcome outcome = catalog::load_catalog(latest->content, latest->name);
+  if (!outcome.diagnostics.empty() || !outcome.catalog) {
+    std::string message = "catalog version " + std::to_string(latest->version) + " ('" +
+                          latest->name + "') no longer loads:";
+    for (const catalog::Diagnostic& diagnostic : outcome.diagnostics) {
+      message += "\n" + diagnostic.to_string();
+    }
+    return data_loss(std::move(message));
+  }
+  return std::move(*outcome.catalog);
+}
+
+}  // namespace aliquot::lab

@@ -1,0 +1,62 @@
+#include "lab/permissions.h"
+
+namespace aliquot::lab {
+
+std::string_view describe(Action action) {
+  switch (action) {
+    case Action::kRegisterPatient: return "register patients";
+    case Action::kPlaceOrder: return "place orders";
+    case Action::kAccessionSpecimen: return "accession specimens";
+    case Action::kReceiveSpecimen: return "receive specimens";
+    case Action::kRejectSpecimen: return "reject specimens";
+    case Action::kEnterResult: return "enter results";
+    case Action::kDocumentCriticalCall: return "document critical calls";
+    case Action::kReleaseResult: return "release results";
+    case Action::kCorrectResult: return "correct released results";
+    case Action::kAddUser: return "add users";
+    case Action::kLoadCatalog: return "load catalogs";
+    case Action::kViewRecords: return "view records";
+  }
+  return "do that";
+}
+
+bool role_permits(core::Role role, Action action) {
+  // Front office: what an accessioner does with orders and specimens.
+  const bool front_office = action == Action::kRegisterPatient || action == Action::kPlaceOrder ||
+                            action == Action::kAccessionSpecimen ||
+                            action == Action::kReceiveSpecimen ||
+                            action == Action::kRejectSpecimen || action == Action::kViewRecords;
+  // Bench: producing and releasing results.
+  const bool bench = action == Action::kEnterResult || action == Action::kDocumentCriticalCall ||
+                     action == Action::kReleaseResult;
+  switch (role) {
+    case core::Role::kClerk: return front_office;
+    case core::Role::kTechnician: return front_office || bench;
+    // Correcting a released result is kept to technologists (MLS) and above.
+    case core::Role::kTechnologist:
+    case core::Role::kSupervisor:
+    case core::Role::kPathologist: return front_office || bench || action == Action::kCorrectResult;
+    case core::Role::kClinician: return action == Action::kViewRecords;
+    // Lab IT manages users and configuration and never touches patient results: they are not
+    // qualified testing personnel (CLIA 42 CFR 493 subpart M). They may look, to support users.
+    case core::Role::kAdmin:
+      return action == Action::kAddUser || action == Action::kLoadCatalog ||
+             action == Action::kViewRecords;
+  }
+  return false;
+}
+
+Result<void> check_permission(const core::User& user, Action action) {
+  if (!user.active) {
+    return permission_denied("user '" + user.username + "' is inactive and may not " +
+                             std::string(describe(action)));
+  }
+  if (!role_permits(user.role, action)) {
+    return permission_denied("user '" + user.username + "' (" +
+                             std::string(core::to_code(user.role)) + ") may not " +
+                             std::string(describe(action)));
+  }
+  return ok();
+}
+
+}  // namespace aliquot::lab

@@ -1,0 +1,39 @@
+#pragma once
+
+// Who may do what, by role: one table (permissions.cc). Qualifications (people/) may narrow it
+// further later; they never widen it.
+
+#include <string>
+#include <string_view>
+
+#include "core/enums.h"
+#include "core/error.h"
+#include "core/user.h"
+
+namespace aliquot::lab {
+
+enum class Action {
+  kRegisterPatient,
+  kPlaceOrder,
+  kAccessionSpecimen,
+  kReceiveSpecimen,
+  kRejectSpecimen,
+  kEnterResult,
+  kDocumentCriticalCall,
+  kReleaseResult,
+  kCorrectResult,
+  kAddUser,
+  kLoadCatalog,
+  kViewRecords,
+};
+
+// What the action is called in a refusal: "release results".
+std::string_view describe(Action action);
+
+// Whether the table grants `action` to `role`.
+bool role_permits(core::Role role, Action action);
+
+// PermissionDenied "user 'x' (clerk) may not release results", or "user 'x' is inactive".
+Result<void> check_permission(const core::User& user, Action action);
+
+}  // namespace aliquot::lab

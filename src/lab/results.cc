@@ -1,0 +1,282 @@
+// enter_result, release_result and correct_result (lab/use_cases.h).
+
+#include <algorithm>
+
+#include "lab/use_case_support.h"
+#include "lab/use_cases.h"
+#include "rules/flagging.h"
+
+namespace aliquot::lab {
+namespace {
+
+std::string named(const core::TestResult& result, const core::Specimen& specimen) {
+  return "result " + result.test_code + " on " + specimen.accession_number;
+}
+
+Result<void> refuse_cancelled(const LocatedResult& at) {
+  if (at.result.status != core::ResultStatus::kCancelled) return ok();
+  return failed_precondition(named(at.result, at.specimen) + " is cancelled (" +
+                             at.result.cancel_reason + ")");
+}
+
+audit::Change result_change(std::string action, const LocatedResult& at) {
+  audit::Change change;
+  change.action = std::move(action);
+  change.entity_type = "result";
+  change.entity_key = result_key(at.specimen.accession_number, at.result.test_code);
+  change.patient_mrn = at.patient.mrn;
+  change.accession_number = at.specimen.accession_number;
+  change.test_code = at.result.test_code;
+  return change;
+}
+
+// The patient's sex and age in days when the specimen was collected: the interval in force for
+// the specimen, not for the day it is tested.
+rules::Flagging flag_for_patient(const core::TestDefinition& test, const core::ResultValue& value,
+                                 const LocatedResult& at) {
+  const int age_days = core::age_in_days(at.patient.birth_date, at.specimen.collected_at);
+  return rules::flag_result(test, value, at.patient.sex, age_days);
+}
+
+// A read-back-confirmed call documented for the result's current revision (its current value).
+Result<std::optional<core::CriticalCall>> call_for_current_value(store::Transaction& tx,
+                                                                 const core::TestResult& result) {
+  ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::CriticalCall> calls,
+                           tx.critical_calls_for_result(result.id));
+  std::optional<core::CriticalCall> found;
+  for (const core::CriticalCall& call : calls) {
+    if (call.result_revision == result.revision && call.read_back_confirmed) found = call;
+  }
+  return found;
+}
+
+bool same_value(const core::ResultValue& a, const core::ResultValue& b) {
+  return a.kind == b.kind && a.comparator == b.comparator && a.text == b.text &&
+         (a.kind != core::ResultKind::kNumeric || a.number == b.number);
+}
+
+}  // namespace
+
+Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx,
+                                      const EnterResult& command) {
+  ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
+                           authorize(tx, ctx.actor.username, Action::kEnterResult));
+  const core::Instant now = ctx.clock.now();
+  ALIQUOT_ASSIGN_OR_RETURN(const core::TestDefinition* test, catalog_test(ctx, command.test_code));
+  ALIQUOT_ASSIGN_OR_RETURN(LocatedResult at,
+                           locate_result(tx, command.accession_number, test->code));
+  if (at.specimen.status == core::SpecimenStatus::kCollected) {
+    return failed_precondition("specimen " + at.specimen.accession_number +
+                               " is not received yet; receive it before entering results");
+  }
+  if (at.specimen.status == core::SpecimenStatus::kRejected) {
+    return failed_precondition("specimen " + at.specimen.accession_number + " was rejected (" +
+                               std::string(at.specimen.rejection_reason
+                                               ? core::describe(*at.specimen.rejection_reason)
+                                               : "no reason recorded") +
+                               "); results cannot be entered on it");
+  }
+  ALIQUOT_RETURN_IF_ERROR(refuse_cancelled(at));
+  if (core::is_released(at.result.status)) {
+    return failed_precondition(named(at.result, at.specimen) + " is already released; use correct");
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(const core::ResultValue value,
+                           rules::parse_result_value(*test, command.value, command.unit));
+  const rules::Flagging flagging = flag_for_patient(*test, value, at);
+
+  // A value already telephoned to a caregiver was communicated: keep it, and move the result to
+  // a new revision so that the earlier call does not count for the new value.
+  std::optional<core::CriticalCall> call;
+  if (at.result.value) {
+    ALIQUOT_ASSIGN_OR_RETURN(call, call_for_current_value(tx, at.result));
+  }
+
+  core::TestResult& result = at.result;
+  const std::string before = audit_image(result);
+  if (call) {
+    core::ResultRevision called;
+    called.result_id = result.id;
+    called.revision = result.revision;
+    called.value = *result.value;
+    called.flag = result.flag;
+    called.reference_range = result.reference_range;
+    called.status = result.status;
+    called.released_at = call->called_at;
+    called.released_by = call->called_by;
+    called.replaced_at = now;
+    called.replaced_by = actor.username;
+    called.reason = "value telephoned to " + call->called_to + " replaced by a new entry";
+    ALIQUOT_RETURN_IF_ERROR(tx.insert_result_revision(called));
+    ++result.revision;
+  }
+  result.value = value;
+  result.flag = flagging.flag;
+  result.reference_range = flagging.reference_range;
+  result.status = core::ResultStatus::kPreliminary;
+  result.entered_at = now;
+  result.entered_by = actor.username;
+  ALIQUOT_RETURN_IF_ERROR(tx.update_result(result));
+
+  audit::Change change = result_change("result.enter", at);
+  change.before = before;
+  change.after = audit_image(result);
+  if (call) change.reason = "replaces the value telephoned to " + call->called_to;
+  ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
+  return result;
+}
+
+Result<core::TestResult> release_result(store::Transaction& tx, const Context& ctx,
+                                        const ReleaseResult& command) {
+  ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
+                           authorize(tx, ctx.actor.username, Action::kReleaseResult));
+  const core::Instant now = ctx.clock.now();
+  ALIQUOT_ASSIGN_OR_RETURN(
+      LocatedResult at,
+      locate_result(tx, command.accession_number, canonical_test_code(ctx, command.test_code)));
+  ALIQUOT_RETURN_IF_ERROR(refuse_cancelled(at));
+  core::TestResult& result = at.result;
+  if (core::is_released(result.status)) {
+    return failed_precondition(named(result, at.specimen) + " is already released");
+  }
+  if (!result.value) {
+    return failed_precondition(named(result, at.specimen) + " has no value to release");
+  }
+  // The Joint Commission NPSG.02.03.01, CLSI GP47: a critical value reaches a responsible
+  // caregiver, who reads it back, before it is released as a report.
+  if (core::is_critical(result.flag)) {
+    ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::CriticalCall> call,
+                             call_for_current_value(tx, result));
+    if (!call) {
+      return failed_precondition("critical result " + result.test_code + " " +
+                                 describe_value(*result.value, result.flag) + " on " +
+                                 at.specimen.accession_number +
+                                 " cannot be released before the call to a caregiver is "
+                                 "documented with read-back");
+    }
+  }
+
+  const std::string before = audit_image(result);
+  result.status = core::ResultStatus::kFinal;
+  result.released_at = now;
+  result.released_by = actor.username;
+  ALIQUOT_RETURN_IF_ERROR(tx.update_result(result));
+
+  audit::Change change = result_change("result.release", at);
+  change.before = before;
+  change.after = audit_image(result);
+  ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
+  return result;
+}
+
+Result<core::TestResult> correct_result(store::Transaction& tx, const Context& ctx,
+                                        const CorrectResult& command) {
+  ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
+                           authorize(tx, ctx.actor.username, Action::kCorrectResult));
+  const core::Instant now = ctx.clock.now();
+  ALIQUOT_ASSIGN_OR_RETURN(const core::TestDefinition* test, catalog_test(ctx, command.test_code));
+  ALIQUOT_ASSIGN_OR_RETURN(LocatedResult at,
+                           locate_result(tx, command.accession_number, test->code));
+  core::TestResult& result = at.result;
+  const std::string reason = trimmed(command.reason);
+  if (reason.empty()) {
+    return invalid_argument("a correction of " + named(result, at.specimen) + " needs a reason");
+  }
+  ALIQUOT_RETURN_IF_ERROR(refuse_cancelled(at));
+  if (!core::is_released(result.status) || !result.value) {
+    return failed_precondition(named(result, at.specimen) +
+                               " is not released; enter the value again instead of correcting it");
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(const core::ResultValue value,
+                           rules::parse_result_value(*test, command.value, command.unit));
+  if (same_value(value, *result.value)) {
+    return invalid_argument("the corrected value " + core::format_reported(value) + " of " +
+                            named(result, at.specimen) + " equals the released value");
+  }
+  const rules::Flagging flagging = flag_for_patient(*test, value, at);
+
+  // A correction is released when recorded: a critical corrected value must already have been
+  // telephoned, with read-back, and the call is recorded with it.
+  std::optional<core::CriticalCall> call;
+  if (flagging.critical) {
+    const std::string what = "corrected value " + result.test_code + " " +
+                             describe_value(value, flagging.flag) + " on " +
+                             at.specimen.accession_number;
+    if (!command.critical_call || trimmed(command.critical_call->called_to).empty()) {
+      return failed_precondition(what +
+                                 " is critical: telephone it to a caregiver and record the "
+                                 "correction together with the call (called to, read-back "
+                                 "confirmed)");
+    }
+    if (!command.critical_call->read_back_confirmed) {
+      return failed_precondition(
+          "read-back not confirmed: the call does not count as notification; call again and "
+          "have the caregiver read back the " +
+          what);
+    }
+    const core::Instant called_at = command.critical_call->called_at.value_or(now);
+    if (called_at > now) {
+      return invalid_argument("call time " + core::format_instant(called_at) +
+                              " is in the future (now " + core::format_instant(now) + ")");
+    }
+    call.emplace();
+    call->result_id = result.id;
+    call->result_revision = result.revision + 1;
+    call->called_to = trimmed(command.critical_call->called_to);
+    call->called_by = trimmed(command.critical_call->called_by);
+    if (call->called_by.empty()) call->called_by = actor.username;
+    call->called_at = called_at;
+    call->read_back_confirmed = true;
+    call->notes = trimmed(command.critical_call->notes);
+    call->documented_at = now;
+    call->documented_by = actor.username;
+  } else if (command.critical_call) {
+    return failed_precondition("corrected value " + result.test_code + " " +
+                               describe_value(value, flagging.flag) + " on " +
+                               at.specimen.accession_number +
+                               " is not critical; record the correction without a critical call");
+  }
+
+  core::ResultRevision previous;
+  previous.result_id = result.id;
+  previous.revision = result.revision;
+  previous.value = *result.value;
+  previous.flag = result.flag;
+  previous.reference_range = result.reference_range;
+  previous.status = result.status;
+  const bool was_corrected = result.status == core::ResultStatus::kCorrected;
+  previous.released_at = (was_corrected && result.corrected_at) ? *result.corrected_at
+                                                                : result.released_at.value_or(now);
+  previous.released_by = was_corrected ? result.corrected_by : result.released_by;
+  previous.replaced_at = now;
+  previous.replaced_by = actor.username;
+  previous.reason = reason;
+  ALIQUOT_RETURN_IF_ERROR(tx.insert_result_revision(previous));
+
+  const std::string before = audit_image(result);
+  result.value = value;
+  result.flag = flagging.flag;
+  result.reference_range = flagging.reference_range;
+  result.status = core::ResultStatus::kCorrected;
+  result.corrected_at = now;
+  result.corrected_by = actor.username;
+  result.correction_reason = reason;
+  ++result.revision;
+  ALIQUOT_RETURN_IF_ERROR(tx.update_result(result));
+
+  audit::Change change = result_change("result.correct", at);
+  change.before = before;
+  change.after = audit_image(result);
+  change.reason = reason;
+  ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
+
+  if (call) {
+    ALIQUOT_ASSIGN_OR_RETURN(*call, tx.insert_critical_call(*call));
+    audit::Change documented = result_change("critical_call.document", at);
+    documented.entity_type = "critical_call";
+    documented.after = audit_image(*call);
+    ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, documented));
+  }
+  return result;
+}
+
+}  // namespace aliquot::lab

@@ -1,0 +1,143 @@
+#include "lab/use_case_support.h"
+
+#include <chrono>
+#include <optional>
+
+#include "core/accession_number.h"
+
+namespace aliquot::lab {
+namespace {
+
+constexpr std::size_t kMaxUsernameLength = 64;
+
+}  // namespace
+
+Result<void> validate_username(const std::string& username) {
+  bool valid = !username.empty() && username.size() <= kMaxUsernameLength;
+  for (char c : username) {
+    const bool allowed =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    valid = valid && allowed;
+  }
+  if (!valid) {
+    return invalid_argument("username '" + username + "' must be 1 to 64 characters of " +
+                            "lower-case letters, digits, '.', '_' or '-'");
+  }
+  return ok();
+}
+
+Result<core::User> authorize(store::Transaction& tx, const std::string& username, Action action) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::User> user, tx.find_user(username));
+  if (!user) {
+    return permission_denied("user '" + username + "' is not a user of this lab and may not " +
+                             std::string(describe(action)));
+  }
+  ALIQUOT_RETURN_IF_ERROR(check_permission(*user, action));
+  return *user;
+}
+
+Result<void> record_change(store::Transaction& tx, const std::string& actor, core::Instant at,
+                           const audit::Change& change) {
+  ALIQUOT_RETURN_IF_ERROR(audit::record(tx, actor, at, change));
+  return ok();
+}
+
+std::string trimmed(std::string_view text) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!text.empty() && blank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && blank(text.back())) text.remove_suffix(1);
+  return std::string(text);
+}
+
+int two_digit_year(core::Instant at) {
+  const core::Date date{std::chrono::floor<std::chrono::days>(at)};
+  return static_cast<int>(date.year()) % 100;
+}
+
+Result<core::Patient> patient_by_mrn(store::Transaction& tx, const std::string& mrn) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::Patient> patient, tx.find_patient_by_mrn(mrn));
+  if (!patient) return not_found("no patient with MRN '" + mrn + "'");
+  return *patient;
+}
+
+Result<core::Patient> patient_by_id(store::Transaction& tx, std::int64_t id) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::Patient> patient, tx.find_patient(id));
+  if (!patient) return data_loss("patient id " + std::to_string(id) + " is referenced but missing");
+  return *patient;
+}
+
+Result<core::Order> order_by_number(store::Transaction& tx, const std::string& order_number) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::Order> order, tx.find_order_by_number(order_number));
+  if (!order) return not_found("no order with number '" + order_number + "'");
+  return *order;
+}
+
+Result<core::Order> order_by_id(store::Transaction& tx, std::int64_t id) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::Order> order, tx.find_order(id));
+  if (!order) return data_loss("order id " + std::to_string(id) + " is referenced but missing");
+  return *order;
+}
+
+Result<core::Specimen> specimen_by_accession(store::Transaction& tx, std::string_view text) {
+  ALIQUOT_ASSIGN_OR_RETURN(const core::AccessionNumber number, core::AccessionNumber::parse(text));
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::Specimen> specimen,
+                           tx.find_specimen_by_accession(number.text()));
+  if (!specimen) return not_found("no specimen with accession number '" + number.text() + "'");
+  return *specimen;
+}
+
+Result<const core::TestDefinition*> catalog_test(const Context& ctx, std::string_view code) {
+  const core::TestDefinition* test = ctx.catalog.find_test(code);
+  if (test == nullptr) {
+    return not_found("unknown test code '" + std::string(code) + "' (not in catalog '" +
+                     ctx.catalog.name() + "')");
+  }
+  return test;
+}
+
+Result<core::TestResult> result_on_specimen(store::Transaction& tx, const core::Specimen& specimen,
+                                            const std::string& test_code) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::vector<core::TestResult> results,
+                           tx.results_for_specimen(specimen.id));
+  std::optional<core::TestResult> cancelled;
+  for (core::TestResult& result : results) {
+    if (result.test_code != test_code) continue;
+    if (result.status != core::ResultStatus::kCancelled) return result;
+    cancelled = result;  // by id, so the latest one wins
+  }
+  if (cancelled) return *cancelled;
+  return not_found("test " + test_code + " is not ordered on specimen " +
+                   specimen.accession_number);
+}
+
+Result<LocatedResult> locate_result(store::Transaction& tx, std::string_view accession_number,
+                                    const std::string& test_code) {
+  LocatedResult located;
+  ALIQUOT_ASSIGN_OR_RETURN(located.specimen, specimen_by_accession(tx, accession_number));
+  ALIQUOT_ASSIGN_OR_RETURN(located.result, result_on_specimen(tx, located.specimen, test_code));
+  ALIQUOT_ASSIGN_OR_RETURN(located.order, order_by_id(tx, located.specimen.order_id));
+  ALIQUOT_ASSIGN_OR_RETURN(located.patient, patient_by_id(tx, located.order.patient_id));
+  return located;
+}
+
+std::string canonical_test_code(const Context& ctx, std::string_view code) {
+  if (const core::TestDefinition* test = ctx.catalog.find_test(code)) return test->code;
+  std::string upper(code);
+  for (char& c : upper) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return upper;
+}
+
+std::string result_key(const std::string& accession_number, const std::string& test_code) {
+  return accession_number + "/" + test_code;
+}
+
+std::string describe_value(const core::ResultValue& value, core::AbnormalFlag flag) {
+  std::string text = core::format_reported(value);
+  if (!value.unit.empty()) text += " " + value.unit;
+  if (flag != core::AbnormalFlag::kNone) text += " (" + std::string(core::to_code(flag)) + ")";
+  return text;
+}
+
+}  // namespace aliquot::lab
