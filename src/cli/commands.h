@@ -1,0 +1,53 @@
+#pragma once
+
+// The command groups of `aliquot`, one file each. A group adds its subcommands to the parsed
+// command line and binds each to the action that runs when it is the one given.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/session.h"
+#include "core/error.h"
+
+namespace aliquot::cli {
+
+using CommandAction = std::function<Result<void>(Session&)>;
+
+// Remembers which command the command line selected. Not thread-safe.
+class CommandSelection {
+ public:
+  // Makes `action` run when `command` is parsed.
+  void bind(CLI::App* command, CommandAction action);
+  const std::optional<CommandAction>& selected() const { return selected_; }
+
+ private:
+  std::optional<CommandAction> selected_;
+};
+
+// Commands that need no lab database: they work on files or make the database.
+void add_init_command(CLI::App& app, CommandSelection& selection);
+void add_catalog_commands(CLI::App& app, CommandSelection& selection);
+void add_demo_command(CLI::App& app, CommandSelection& selection);
+
+// Commands on an existing lab.
+void add_user_commands(CLI::App& app, CommandSelection& selection);
+void add_patient_commands(CLI::App& app, CommandSelection& selection);
+void add_order_commands(CLI::App& app, CommandSelection& selection);  // order, accession
+void add_specimen_commands(CLI::App& app, CommandSelection& selection);
+void add_result_commands(CLI::App& app, CommandSelection& selection);  // result, critical
+void add_worklist_command(CLI::App& app, CommandSelection& selection);
+void add_report_command(CLI::App& app, CommandSelection& selection);
+void add_audit_commands(CLI::App& app, CommandSelection& selection);
+
+// Helpers shared by the groups.
+
+// A time given on the command line ("2026-03-02T08:05Z"); the error names the option.
+Result<std::optional<core::Instant>> parse_optional_time(const std::string& option,
+                                                         const std::string& text);
+// "a, b, c".
+std::string join(const std::vector<std::string>& items, const std::string& separator);
+
+}  // namespace aliquot::cli

@@ -1,0 +1,68 @@
+#include "cli/session.h"
+
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "lab/lab_setup.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace aliquot::cli {
+
+Session::Session(GlobalOptions options, const core::Clock& clock, std::ostream& out)
+    : options_(std::move(options)), clock_(clock), out_(out) {}
+
+Result<store::Store*> Session::store() {
+  if (store_) return store_.get();
+  const std::string& path = options_.database_path;
+  std::error_code ignored;
+  if (!std::filesystem::exists(path, ignored)) {
+    return not_found("no lab database at '" + path +
+                     "': create one with `aliquot init`, or name another with --db or "
+                     "ALIQUOT_DB");
+  }
+  store::SqliteOptions sqlite_options;
+  sqlite_options.must_exist = true;
+  ALIQUOT_ASSIGN_OR_RETURN(store_, store::open_sqlite_store(path, sqlite_options));
+  return store_.get();
+}
+
+Result<const catalog::Catalog*> Session::catalog() {
+  if (catalog_) return &*catalog_;
+  ALIQUOT_ASSIGN_OR_RETURN(store::Store * lab_store, store());
+  ALIQUOT_ASSIGN_OR_RETURN(catalog_, lab::current_catalog(*lab_store));
+  return &*catalog_;
+}
+
+Result<core::User> Session::actor(store::Transaction& tx) const {
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::User> user, tx.find_user(options_.username));
+  if (!user) {
+    return not_found("user '" + options_.username + "' is not a user of the lab at '" +
+                     options_.database_path +
+                     "': act as an existing user with --user or ALIQUOT_USER (`aliquot user "
+                     "list` shows them)");
+  }
+  return *user;
+}
+
+Result<void> Session::write(const Step& step) {
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* lab_catalog, catalog());
+  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                           store_->begin(store::TransactionMode::kWrite));
+  ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx));
+  const lab::Context context{*lab_catalog, clock_, std::move(user)};
+  ALIQUOT_RETURN_IF_ERROR(step(*tx, context));
+  return tx->commit();
+}
+
+Result<void> Session::read(const Step& step, std::optional<lab::Action> permission) {
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* lab_catalog, catalog());
+  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                           store_->begin(store::TransactionMode::kRead));
+  ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx));
+  if (permission) ALIQUOT_RETURN_IF_ERROR(lab::check_permission(user, *permission));
+  const lab::Context context{*lab_catalog, clock_, std::move(user)};
+  return step(*tx, context);
+}
+
+}  // namespace aliquot::cli
