@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_code.h"
+#include "cli/hl7_commands.h"
 #include "cli/session.h"
 
 #ifndef ALIQUOT_VERSION
@@ -103,6 +104,7 @@ int run(const std::vector<std::string>& arguments, const Environment& environmen
   add_report_command(app, selection);
   add_audit_commands(app, selection);
   add_catalog_commands(app, selection);
+  add_hl7_commands(app, selection);
   add_demo_command(app, selection);
   app.footer(kFooter);
 
