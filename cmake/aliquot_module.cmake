@@ -1,12 +1,22 @@
-# aliquot_test(NAME SOURCES... LIBS ...) builds one gtest binary and registers its tests with
-# ALIQUOT_SOURCE_DIR (the repository root) in their environment.
+# aliquot_test(NAME [ONE_PROCESS] SOURCES... LIBS ...) builds one gtest binary and registers its
+# tests with ALIQUOT_SOURCE_DIR (the repository root) in their environment. Each test runs in a
+# process of its own, except with ONE_PROCESS: then the binary is one ctest entry, for suites
+# whose tests share an expensive fixture built once per process (a simulated lab day).
 function(aliquot_test name)
   if(NOT ALIQUOT_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "ONE_PROCESS" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main)
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} aliquot_test_support GTest::gtest
+                        GTest::gtest_main)
+  # googletest's header is the largest part of every test file: compile it once per binary.
+  target_precompile_headers(${name} PRIVATE <gtest/gtest.h>)
+  if(ARG_ONE_PROCESS)
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "ALIQUOT_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+    return()
+  endif()
   # Only one variable: gtest_discover_tests (CMake 3.25) splits a list-valued ENVIRONMENT into
   # separate properties. Tests that run the built `aliquot` get its path as a compile definition
   # (tests/cli/CMakeLists.txt); ALIQUOT_BINARY in the environment still overrides it.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "support/temp_directory.h"
 
 namespace aliquot::catalog {
 namespace {
@@ -324,9 +325,8 @@ TEST(LoadCatalogFile, ReportsAFileThatCannotBeReadAsOneDiagnostic) {
 }
 
 TEST(LoadCatalogFile, NamesTheFileInItsDiagnostics) {
-  char pattern[] = "/tmp/aliquot-catalog-XXXXXX";
-  ASSERT_NE(mkdtemp(pattern), nullptr);
-  const std::filesystem::path directory(pattern);
+  const test_support::TempDirectory temp("aliquot-catalog");
+  const std::filesystem::path directory(temp.path());
   const std::filesystem::path path = directory / "menu.toml";
   std::ofstream(path) << kPreamble << "unknown = 1\n";  // still inside the last [[container]]
   const LoadOutcome outcome = load_catalog_file(path.string());
@@ -340,7 +340,6 @@ TEST(LoadCatalogFile, NamesTheFileInItsDiagnostics) {
   EXPECT_EQ(diagnostics_of(directory_outcome),
             std::vector<std::string>{directory.string() +
                                      ": cannot read the catalog file: it is a directory"});
-  std::filesystem::remove_all(directory);
 }
 
 }  // namespace

@@ -59,8 +59,9 @@ std::unique_ptr<SimulatedDay> simulate(std::uint64_t seed, int patients = 240) {
   return day;
 }
 
-// Each simulated day is run once per test process, when a test first needs it (ctest runs every
-// test in a process of its own, so days that a test does not use are not simulated for it).
+// Each simulated day is run once, when a test first needs it, and shared by the suite: this test
+// binary is registered as one ctest entry (src/simulate/CMakeLists.txt) so that the days are not
+// simulated again for every test.
 class DayDriverTest : public ::testing::Test {
  protected:
   static const SimulatedDay* day() { return run_once(day_, 20261121); }

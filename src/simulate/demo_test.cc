@@ -9,6 +9,7 @@
 #include <string>
 
 #include "store/sqlite/sqlite_store.h"
+#include "support/temp_directory.h"
 
 namespace aliquot::simulate {
 namespace {
@@ -17,16 +18,8 @@ namespace fs = std::filesystem;
 
 class DemoTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "aliquot-demo-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(root_, ignored);
-  }
-  fs::path root_;
+  test_support::TempDirectory temp_{"aliquot-demo-test"};
+  const fs::path root_{temp_.path()};
 };
 
 TEST_F(DemoTest, CreatesTheLabUnderDirAndShowsHowToExploreIt) {

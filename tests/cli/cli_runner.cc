@@ -43,20 +43,13 @@ std::string read_file(const std::string& path) {
 
 std::string source_directory() { return setting("ALIQUOT_SOURCE_DIR", ALIQUOT_BUILT_SOURCE_DIR); }
 
-CliRunner::CliRunner() : binary_(setting("ALIQUOT_BINARY", ALIQUOT_BUILT_BINARY)) {
-  std::string pattern = (std::filesystem::temp_directory_path() / "aliquot-cli-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
-  }
-  directory_ = pattern;
-  // A directory that does not exist yet: `aliquot init` must create it.
-  database_path_ = directory_ + "/lab/aliquot.db";
-}
+// The database is in a directory that does not exist yet: `aliquot init` must create it.
+CliRunner::CliRunner()
+    : binary_(setting("ALIQUOT_BINARY", ALIQUOT_BUILT_BINARY)),
+      directory_(temp_.path()),
+      database_path_(directory_ + "/lab/aliquot.db") {}
 
-CliRunner::~CliRunner() {
-  std::error_code ignored;
-  std::filesystem::remove_all(directory_, ignored);
-}
+CliRunner::~CliRunner() = default;
 
 std::string CliRunner::write_file(const std::string& name, const std::string& text) const {
   const std::string path = directory_ + "/" + name;

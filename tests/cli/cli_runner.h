@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_directory.h"
+
 namespace aliquot::cli_test {
 
 struct CommandOutput {
@@ -35,6 +37,7 @@ class CliRunner {
 
  private:
   std::string binary_;
+  test_support::TempDirectory temp_{"aliquot-cli"};
   std::string directory_;
   std::string database_path_;
 };

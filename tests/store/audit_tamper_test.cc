@@ -13,24 +13,13 @@
 #include "audit/chain.h"
 #include "core/time.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/temp_directory.h"
 
 namespace aliquot::audit {
 namespace {
 
 class AuditTamperTest : public testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "aliquot-tamper-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    directory_ = pattern;
-    path_ = directory_ + "/lab.db";
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(directory_, ignored);
-  }
-
   std::unique_ptr<store::Store> open() {
     Result<std::unique_ptr<store::Store>> store = store::open_sqlite_store(path_);
     EXPECT_TRUE(store.has_value()) << store.error().message();
@@ -82,8 +71,8 @@ class AuditTamperTest : public testing::Test {
     return report.has_value() ? *report : VerifyReport{};
   }
 
-  std::string directory_;
-  std::string path_;
+  test_support::TempDirectory temp_{"aliquot-tamper"};
+  const std::string path_ = temp_.file("lab.db");
 };
 
 TEST_F(AuditTamperTest, UntouchedTrailIsIntact) {

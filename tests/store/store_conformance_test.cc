@@ -20,6 +20,7 @@
 #include "core/time.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
+#include "support/temp_directory.h"
 
 namespace aliquot::store {
 namespace {
@@ -284,19 +285,7 @@ core::AuditEntry sample_entry(std::int64_t sequence) {
 
 class StoreConformanceTest : public testing::TestWithParam<BackendFactory> {
  protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "aliquot-store-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    directory_ = pattern;
-    open();
-  }
-
-  void TearDown() override {
-    store_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(directory_, ignored);
-  }
+  void SetUp() override { open(); }
 
   void open() {
     Result<std::unique_ptr<Store>> opened = GetParam().open(directory_);
@@ -335,7 +324,9 @@ class StoreConformanceTest : public testing::TestWithParam<BackendFactory> {
     return chain;
   }
 
-  std::string directory_;
+  // Declared before the store, so that the store is closed before its directory is removed.
+  test_support::TempDirectory temp_{"aliquot-store"};
+  const std::string directory_ = temp_.path();
   std::unique_ptr<Store> store_;
 };
 

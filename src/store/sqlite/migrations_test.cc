@@ -10,24 +10,13 @@
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/temp_directory.h"
 
 namespace aliquot::store::sqlite {
 namespace {
 
 class MigrationsTest : public testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "aliquot-migrations-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    directory_ = pattern;
-    path_ = directory_ + "/lab.db";
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(directory_, ignored);
-  }
-
   std::unique_ptr<Connection> connect() {
     Result<std::unique_ptr<Connection>> connection =
         Connection::open(path_, Access::kReadWrite, Create::kIfMissing);
@@ -58,8 +47,8 @@ class MigrationsTest : public testing::Test {
     return sqlite3_column_int64(statement.handle(), 0) == 1;
   }
 
-  std::string directory_;
-  std::string path_;
+  test_support::TempDirectory temp_{"aliquot-migrations"};
+  const std::string path_ = temp_.file("lab.db");
 };
 
 TEST(Migrations, AreNumberedFromOneWithoutGaps) {

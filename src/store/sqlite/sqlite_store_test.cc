@@ -13,24 +13,13 @@
 #include <string>
 
 #include "store/sqlite/connection.h"
+#include "support/temp_directory.h"
 
 namespace aliquot::store::sqlite {
 namespace {
 
 class SqliteStoreTest : public testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "aliquot-sqlite-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    directory_ = pattern;
-    path_ = directory_ + "/lab.db";
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(directory_, ignored);
-  }
-
   static std::string pragma(Connection& connection, const std::string& name) {
     Statement statement = std::move(connection.prepare("PRAGMA " + name)).value();
     EXPECT_TRUE(*statement.step("reading " + name));
@@ -38,8 +27,9 @@ class SqliteStoreTest : public testing::Test {
     return row.text();
   }
 
-  std::string directory_;
-  std::string path_;
+  test_support::TempDirectory temp_{"aliquot-sqlite"};
+  const std::string directory_ = temp_.path();
+  const std::string path_ = temp_.file("lab.db");
 };
 
 TEST_F(SqliteStoreTest, FileDatabaseIsInWalModeWithFullSyncAndForeignKeys) {
