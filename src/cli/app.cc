@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "cli/astm_commands.h"
 #include "cli/exit_code.h"
 #include "cli/hl7_commands.h"
 #include "cli/session.h"
@@ -105,6 +106,7 @@ int run(const std::vector<std::string>& arguments, const Environment& environmen
   add_audit_commands(app, selection);
   add_catalog_commands(app, selection);
   add_hl7_commands(app, selection);
+  add_astm_commands(app, selection);
   add_demo_command(app, selection);
   app.footer(kFooter);
 
