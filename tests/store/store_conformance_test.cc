@@ -444,7 +444,7 @@ TEST_P(StoreConformanceTest, ConcurrentWriteTransactionsSerializeWithoutError) {
       }
       Result<std::optional<std::string>> value = (*tx)->get_setting("counter");
       if (!value || !*value) {
-        errors->push_back("counter unreadable");
+        errors->push_back(value ? std::string("counter missing") : value.error().message());
         continue;
       }
       const int next = std::stoi(**value) + 1;
