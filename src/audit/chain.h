@@ -41,8 +41,9 @@ std::string compute_hash(const core::AuditEntry& entry);
 struct VerifyReport {
   std::int64_t entries_checked = 0;
   bool intact = true;
-  std::optional<std::int64_t> first_bad_sequence;  // the first entry altered, or where one is missing
-  std::string problem;                              // what is wrong there, in words
+  std::optional<std::int64_t>
+      first_bad_sequence;  // the first entry altered, or where one is missing
+  std::string problem;     // what is wrong there, in words
 };
 
 // Walks the whole chain in sequence order. An error is returned only when the store cannot be

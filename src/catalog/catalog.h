@@ -46,7 +46,7 @@ struct Diagnostic {
 // Immutable after loading; safe to share between threads.
 class Catalog {
  public:
-  const std::string& name() const { return name_; }       // [catalog] name
+  const std::string& name() const { return name_; }        // [catalog] name
   const std::string& version() const { return version_; }  // [catalog] version
 
   const std::vector<core::TestDefinition>& tests() const { return tests_; }
@@ -79,8 +79,8 @@ class Catalog {
 };
 
 struct LoadOutcome {
-  std::optional<Catalog> catalog;        // set only when `diagnostics` is empty
-  std::vector<Diagnostic> diagnostics;   // every problem, in file order
+  std::optional<Catalog> catalog;       // set only when `diagnostics` is empty
+  std::vector<Diagnostic> diagnostics;  // every problem, in file order
 };
 
 // Parses and validates a catalog. `file_name` is used in diagnostics only.

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <exception>
 
-#include "cli/commands.h"
 #include "cli/astm_commands.h"
+#include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/hl7_commands.h"
 #include "cli/session.h"

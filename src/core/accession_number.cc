@@ -66,8 +66,7 @@ Result<AccessionNumber> AccessionNumber::parse(std::string_view text) {
   const std::string shown(text);
   if (text.size() != 2 + kSequenceDigits + 1) {
     return invalid_argument("'" + shown + "' is not an accession number: expected 10 characters " +
-                            "(YY, 7 digits, check character), got " +
-                            std::to_string(text.size()));
+                            "(YY, 7 digits, check character), got " + std::to_string(text.size()));
   }
   for (std::size_t i = 0; i + 1 < text.size(); ++i) {
     if (text[i] < '0' || text[i] > '9') {

@@ -13,8 +13,9 @@ TEST(Enums, RoundTripEveryCode) {
                  ResultStatus::kCorrected, ResultStatus::kCancelled}) {
     EXPECT_EQ(*parse_result_status(to_code(s)), s);
   }
-  for (auto f : {AbnormalFlag::kNone, AbnormalFlag::kLow, AbnormalFlag::kHigh,
-                 AbnormalFlag::kCriticalLow, AbnormalFlag::kCriticalHigh, AbnormalFlag::kAbnormal}) {
+  for (auto f :
+       {AbnormalFlag::kNone, AbnormalFlag::kLow, AbnormalFlag::kHigh, AbnormalFlag::kCriticalLow,
+        AbnormalFlag::kCriticalHigh, AbnormalFlag::kAbnormal}) {
     EXPECT_EQ(*parse_abnormal_flag(to_code(f)), f);
   }
 }

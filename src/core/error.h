@@ -75,13 +75,16 @@ class [[nodiscard]] Result {
   using value_type = T;
 
   Result(const T& value) : state_(std::in_place_index<0>, value) {}  // NOLINT: implicit by design
-  Result(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  Result(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}    // NOLINT
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+  // clang-format 14 cannot lay out a requires-clause.
+  // clang-format off
   template <typename U>
     requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, T> &&
              !std::is_same_v<std::decay_t<U>, Error> &&
              !std::is_same_v<std::decay_t<U>, Result<T>>)
   Result(U&& value) : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}  // NOLINT
+  // clang-format on
 
   bool has_value() const { return state_.index() == 0; }
   explicit operator bool() const { return has_value(); }
@@ -145,12 +148,12 @@ inline Result<void> ok() { return {}; }
 #define ALIQUOT_CONCAT_(a, b) ALIQUOT_CONCAT_INNER_(a, b)
 
 // Returns the error of a failed Result from the enclosing function.
-#define ALIQUOT_RETURN_IF_ERROR(expr)                          \
-  do {                                                         \
-    auto&& aliquot_status_ = (expr);                           \
-    if (!aliquot_status_.has_value()) {                        \
-      return aliquot_status_.error();                          \
-    }                                                          \
+#define ALIQUOT_RETURN_IF_ERROR(expr)   \
+  do {                                  \
+    auto&& aliquot_status_ = (expr);    \
+    if (!aliquot_status_.has_value()) { \
+      return aliquot_status_.error();   \
+    }                                   \
   } while (false)
 
 // Declares or assigns `lhs` from a Result's value, or returns its error.

@@ -28,7 +28,8 @@ std::string format_decimal(double value, int decimals) {
 
 std::string format_reported(const ResultValue& value) {
   switch (value.kind) {
-    case ResultKind::kNumeric: return value.comparator + format_decimal(value.number, value.decimals);
+    case ResultKind::kNumeric:
+      return value.comparator + format_decimal(value.number, value.decimals);
     case ResultKind::kCoded:
     case ResultKind::kText: return value.text;
   }

@@ -13,14 +13,12 @@ TEST(Instant, FormatsAndParsesRfc3339) {
   const auto t = parse_instant("2026-11-21T08:30:00Z");
   ASSERT_TRUE(t.has_value()) << t.error().message();
   EXPECT_EQ(format_instant(*t), "2026-11-21T08:30:00Z");
-  EXPECT_EQ(format_instant(*parse_instant("2026-11-21T08:30:00.250Z")),
-            "2026-11-21T08:30:00.250Z");
+  EXPECT_EQ(format_instant(*parse_instant("2026-11-21T08:30:00.250Z")), "2026-11-21T08:30:00.250Z");
 }
 
 TEST(Instant, ConvertsOffsetsToUtc) {
   EXPECT_EQ(format_instant(*parse_instant("2026-11-21T08:30-05:00")), "2026-11-21T13:30:00Z");
-  EXPECT_EQ(format_instant(*parse_instant("2026-01-01 00:15:00+01:00")),
-            "2025-12-31T23:15:00Z");
+  EXPECT_EQ(format_instant(*parse_instant("2026-01-01 00:15:00+01:00")), "2025-12-31T23:15:00Z");
 }
 
 TEST(Instant, RefusesTimesWithoutZone) {

@@ -108,23 +108,28 @@ class Transaction {
   virtual Result<std::optional<core::Specimen>> find_specimen(std::int64_t id) = 0;
   virtual Result<std::optional<core::Specimen>> find_specimen_by_accession(
       std::string_view accession_number) = 0;
-  virtual Result<std::vector<core::Specimen>> specimens_for_order(std::int64_t order_id) = 0;  // by id
+  virtual Result<std::vector<core::Specimen>> specimens_for_order(
+      std::int64_t order_id) = 0;  // by id
 
   virtual Result<core::TestResult> insert_result(core::TestResult result) = 0;
   virtual Result<void> update_result(const core::TestResult& result) = 0;
   virtual Result<std::optional<core::TestResult>> find_result(std::int64_t id) = 0;
-  virtual Result<std::vector<core::TestResult>> results_for_order(std::int64_t order_id) = 0;  // by id
-  virtual Result<std::vector<core::TestResult>> results_for_specimen(std::int64_t specimen_id) = 0;  // by id
+  virtual Result<std::vector<core::TestResult>> results_for_order(
+      std::int64_t order_id) = 0;  // by id
+  virtual Result<std::vector<core::TestResult>> results_for_specimen(
+      std::int64_t specimen_id) = 0;  // by id
   // Results of received specimens whose status is pending or preliminary, in `section` (all
   // sections when empty): STAT first, then ASAP, then routine; within a priority, oldest receipt
   // first, then result id.
   virtual Result<std::vector<WorklistRow>> worklist(std::string_view section) = 0;
 
   virtual Result<void> insert_result_revision(const core::ResultRevision& revision) = 0;
-  virtual Result<std::vector<core::ResultRevision>> revisions_for_result(std::int64_t result_id) = 0;  // by revision
+  virtual Result<std::vector<core::ResultRevision>> revisions_for_result(
+      std::int64_t result_id) = 0;  // by revision
 
   virtual Result<core::CriticalCall> insert_critical_call(core::CriticalCall call) = 0;
-  virtual Result<std::vector<core::CriticalCall>> critical_calls_for_result(std::int64_t result_id) = 0;  // by id
+  virtual Result<std::vector<core::CriticalCall>> critical_calls_for_result(
+      std::int64_t result_id) = 0;  // by id
 
   // The audit trail. Entries are appended with the sequence and hashes already set (audit/chain.h
   // computes them); the store refuses a sequence that is not last + 1.
@@ -133,7 +138,8 @@ class Transaction {
   // In sequence order, from `from_sequence` on, at most `limit` entries.
   virtual Result<std::vector<core::AuditEntry>> audit_entries(std::int64_t from_sequence,
                                                               std::int64_t limit) = 0;
-  virtual Result<std::vector<core::AuditEntry>> find_audit_entries(const AuditFilter& filter) = 0;  // in sequence order
+  virtual Result<std::vector<core::AuditEntry>> find_audit_entries(
+      const AuditFilter& filter) = 0;  // in sequence order
   // The chain head as recorded by append_audit_entry: kept apart from the entries, so that
   // removing the last entries of the trail is detectable. std::nullopt before the first append.
   virtual Result<std::optional<AuditHead>> audit_head() = 0;
