@@ -57,7 +57,7 @@ constexpr std::array<std::pair<std::string_view, Priority>, 3> kPriorities{{
     {"stat", Priority::kStat},
 }};
 
-constexpr std::array<std::pair<std::string_view, Role>, 7> kRoles{{
+constexpr std::array<std::pair<std::string_view, Role>, 8> kRoles{{
     {"clerk", Role::kClerk},
     {"technician", Role::kTechnician},
     {"technologist", Role::kTechnologist},
@@ -65,6 +65,7 @@ constexpr std::array<std::pair<std::string_view, Role>, 7> kRoles{{
     {"pathologist", Role::kPathologist},
     {"clinician", Role::kClinician},
     {"admin", Role::kAdmin},
+    {"interface", Role::kInterface},
 }};
 
 constexpr std::array<std::pair<std::string_view, SpecimenStatus>, 3> kSpecimenStatuses{{

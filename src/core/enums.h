@@ -31,6 +31,9 @@ enum class Role {
   kPathologist,
   kClinician,  // read-only
   kAdmin,      // lab IT: users and configuration, never results
+  // The account of an instrument or EHR connection: registers, orders and posts results as
+  // they arrive; never releases, calls or corrects (a person verifies what a machine reports).
+  kInterface,
 };
 std::string_view to_code(Role role);  // "clerk", "technician", ...
 Result<Role> parse_role(std::string_view text);

@@ -14,6 +14,9 @@ namespace aliquot::core {
 struct Order {
   std::int64_t id = 0;
   std::string order_number;  // the lab's (filler) order number, e.g. "O26-0000042"
+  // The ordering system's own number (HL7 ORC-2/OBR-2) when the order came from an EHR; results
+  // sent back carry it so the EHR can match them. "" for orders placed in the lab.
+  std::string placer_order_number;
   std::int64_t patient_id = 0;
   std::string ordering_provider;
   Priority priority = Priority::kRoutine;

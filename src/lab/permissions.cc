@@ -42,6 +42,9 @@ bool role_permits(core::Role role, Action action) {
     case core::Role::kAdmin:
       return action == Action::kAddUser || action == Action::kLoadCatalog ||
              action == Action::kViewRecords;
+    // An interface files what its peer sends (orders from an EHR, values from an analyzer) and
+    // answers host queries; verification, critical calls and corrections stay with people.
+    case core::Role::kInterface: return front_office || action == Action::kEnterResult;
   }
   return false;
 }

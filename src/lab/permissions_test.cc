@@ -55,6 +55,16 @@ TEST(RolePermits, AdminsManageUsersAndCatalogsButNeverResults) {
   EXPECT_FALSE(role_permits(Role::kAdmin, Action::kRegisterPatient));
 }
 
+TEST(RolePermits, InterfacesFileOrdersAndValuesButNeverVerifyCallOrCorrect) {
+  for (Action action : kFrontOffice) EXPECT_TRUE(role_permits(Role::kInterface, action));
+  EXPECT_TRUE(role_permits(Role::kInterface, Action::kEnterResult));
+  EXPECT_FALSE(role_permits(Role::kInterface, Action::kReleaseResult));
+  EXPECT_FALSE(role_permits(Role::kInterface, Action::kDocumentCriticalCall));
+  EXPECT_FALSE(role_permits(Role::kInterface, Action::kCorrectResult));
+  EXPECT_FALSE(role_permits(Role::kInterface, Action::kAddUser));
+  EXPECT_FALSE(role_permits(Role::kInterface, Action::kLoadCatalog));
+}
+
 TEST(CheckPermission, NamesTheUserTheRoleAndTheAction) {
   core::User clerk;
   clerk.username = "x";

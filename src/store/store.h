@@ -22,6 +22,7 @@
 #include "core/specimen.h"
 #include "core/test_result.h"
 #include "core/user.h"
+#include "store/messages.h"
 
 namespace aliquot::store {
 
@@ -143,6 +144,36 @@ class Transaction {
   // The chain head as recorded by append_audit_entry: kept apart from the entries, so that
   // removing the last entries of the trail is detectable. std::nullopt before the first append.
   virtual Result<std::optional<AuditHead>> audit_head() = 0;
+
+  // Nested units of work inside the transaction (SQL savepoints), so that one message of a
+  // group commit can be undone without undoing the others. Names are plain identifiers; a
+  // rollback_to keeps the savepoint open, release ends it.
+  virtual Result<void> savepoint(std::string_view name) = 0;
+  virtual Result<void> rollback_to_savepoint(std::string_view name) = 0;
+  virtual Result<void> release_savepoint(std::string_view name) = 0;
+
+  // --- messages (store/messages.h) ---
+  // AlreadyExists for the same (channel, sender, message_id).
+  virtual Result<void> insert_applied_message(const AppliedMessage& message) = 0;
+  virtual Result<std::optional<AppliedMessage>> find_applied_message(
+      Channel channel, std::string_view sender, std::string_view message_id) = 0;
+
+  virtual Result<QuarantinedMessage> insert_quarantined_message(QuarantinedMessage message) = 0;
+  virtual Result<void> update_quarantined_message(const QuarantinedMessage& message) = 0;
+  virtual Result<std::optional<QuarantinedMessage>> find_quarantined_message(std::int64_t id) = 0;
+  // Newest first; all statuses when `status` is empty; at most `limit` rows. Without content.
+  virtual Result<std::vector<QuarantinedMessage>> list_quarantined_messages(
+      std::optional<QuarantineStatus> status, std::int64_t limit) = 0;
+
+  virtual Result<OutboxMessage> insert_outbox_message(OutboxMessage message) = 0;
+  virtual Result<void> update_outbox_message(const OutboxMessage& message) = 0;
+  virtual Result<std::optional<OutboxMessage>> find_outbox_message(std::int64_t id) = 0;
+  // Pending messages whose next attempt is due at `now`, oldest first, at most `limit`.
+  virtual Result<std::vector<OutboxMessage>> due_outbox_messages(core::Instant now,
+                                                                 std::int64_t limit) = 0;
+  // Newest first; all statuses when `status` is empty; at most `limit` rows.
+  virtual Result<std::vector<OutboxMessage>> list_outbox_messages(
+      std::optional<OutboxStatus> status, std::int64_t limit) = 0;
 };
 
 enum class TransactionMode {

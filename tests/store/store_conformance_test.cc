@@ -95,6 +95,7 @@ void expect_same(const core::Order& a, const core::Order& b) {
   EXPECT_EQ(a.requested_codes, b.requested_codes);
   EXPECT_EQ(ms(a.ordered_at), ms(b.ordered_at));
   EXPECT_EQ(a.ordered_by, b.ordered_by);
+  EXPECT_EQ(a.placer_order_number, b.placer_order_number);
 }
 
 void expect_same(const core::Specimen& a, const core::Specimen& b) {
@@ -217,6 +218,7 @@ core::Order sample_order(const std::string& number, std::int64_t patient_id) {
   order.requested_codes = {"BMP", "HBA1C", "K"};
   order.ordered_at = at_minute(5);
   order.ordered_by = "clerk1";
+  order.placer_order_number = "EHR-" + number;
   return order;
 }
 
@@ -1212,6 +1214,141 @@ TEST_P(StoreConformanceTest, AuditEntriesAreFoundBySubject) {
   EXPECT_EQ(find({"", "260000042H", "NA", ""}), (Sequences{5}));
   EXPECT_EQ(find({"", "", "", ""}), (Sequences{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
   EXPECT_TRUE(find({"M9", "", "", ""}).empty());
+}
+
+// --- savepoints and messages -----------------------------------------------------------
+
+TEST_P(StoreConformanceTest, RollingBackToASavepointUndoesOnlyWhatFollowedIt) {
+  in_write([](Transaction& tx) {
+    ASSERT_TRUE(tx.insert_patient(sample_patient("KEPT")));
+    ASSERT_TRUE(tx.savepoint("message_1"));
+    ASSERT_TRUE(tx.insert_patient(sample_patient("UNDONE")));
+    ASSERT_TRUE(tx.rollback_to_savepoint("message_1"));
+    ASSERT_TRUE(tx.release_savepoint("message_1"));
+    ASSERT_TRUE(tx.savepoint("message_2"));
+    ASSERT_TRUE(tx.insert_patient(sample_patient("ALSO")));
+    ASSERT_TRUE(tx.release_savepoint("message_2"));
+  });
+  auto tx = read();
+  EXPECT_TRUE(tx->find_patient_by_mrn("KEPT")->has_value());
+  EXPECT_FALSE(tx->find_patient_by_mrn("UNDONE")->has_value());
+  EXPECT_TRUE(tx->find_patient_by_mrn("ALSO")->has_value());
+}
+
+TEST_P(StoreConformanceTest, RefusesASavepointNameThatIsNotAPlainIdentifier) {
+  auto tx = write();
+  const Result<void> refused = tx->savepoint("x; DROP TABLE patients");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreConformanceTest, AppliedMessagesAreFoundByChannelSenderAndIdAndNeverTwice) {
+  AppliedMessage applied;
+  applied.channel = Channel::kHl7;
+  applied.sender = "EPIC^GENHOSP";
+  applied.message_id = "MSG00042";
+  applied.applied_at = at_minute(3);
+  applied.summary = "3 results posted";
+  in_write([&](Transaction& tx) { ASSERT_TRUE(tx.insert_applied_message(applied)); });
+
+  auto tx = write();
+  const auto found = tx->find_applied_message(Channel::kHl7, "EPIC^GENHOSP", "MSG00042");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->summary, "3 results posted");
+  EXPECT_EQ(ms((*found)->applied_at), ms(applied.applied_at));
+  EXPECT_FALSE(tx->find_applied_message(Channel::kAstm, "EPIC^GENHOSP", "MSG00042")->has_value());
+  EXPECT_FALSE(tx->find_applied_message(Channel::kHl7, "OTHER", "MSG00042")->has_value());
+  const Result<void> again = tx->insert_applied_message(applied);
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(again.error().message(), "message 'MSG00042' from 'EPIC^GENHOSP' was already applied");
+}
+
+TEST_P(StoreConformanceTest, QuarantineKeepsTheBytesAsReceivedAndRecordsTheResolution) {
+  QuarantinedMessage held;
+  held.received_at = at_minute(1);
+  held.channel = Channel::kHl7;
+  held.sender = "LAB^X";
+  held.message_id = "Q1";
+  held.message_type = "ORU^R01";
+  held.peer = "127.0.0.1:5000";
+  held.reason = "OBX(2)-3: unknown test";
+  held.content = std::string("MSH|^~\\&|\r\0\x1c\xff", 13);
+  std::int64_t id = 0;
+  in_write([&](Transaction& tx) {
+    id = tx.insert_quarantined_message(held)->id;
+    QuarantinedMessage other = held;
+    other.message_id = "Q2";
+    other.status = QuarantineStatus::kDiscarded;
+    ASSERT_TRUE(tx.insert_quarantined_message(other));
+  });
+  ASSERT_GT(id, 0);
+  {
+    auto tx = write();
+    auto found = tx->find_quarantined_message(id);
+    ASSERT_TRUE(found.has_value() && found->has_value());
+    EXPECT_EQ((*found)->content, held.content);
+    EXPECT_EQ((*found)->reason, held.reason);
+    EXPECT_EQ((*found)->status, QuarantineStatus::kHeld);
+    QuarantinedMessage resolved = **found;
+    resolved.status = QuarantineStatus::kReplayed;
+    resolved.resolved_at = at_minute(9);
+    resolved.resolved_by = "tech1";
+    resolved.resolution = "AA: 3 results posted";
+    resolved.content = "changed";  // content is never rewritten
+    ASSERT_TRUE(tx->update_quarantined_message(resolved));
+    ASSERT_TRUE(tx->commit());
+  }
+  auto tx = read();
+  auto found = tx->find_quarantined_message(id);
+  EXPECT_EQ((*found)->status, QuarantineStatus::kReplayed);
+  EXPECT_EQ(ms((*found)->resolved_at), ms(at_minute(9)));
+  EXPECT_EQ((*found)->content, held.content);
+  const auto held_only = tx->list_quarantined_messages(QuarantineStatus::kHeld, 10);
+  EXPECT_TRUE(held_only->empty());
+  const auto all = tx->list_quarantined_messages(std::nullopt, 10);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].message_id, "Q2");   // newest first
+  EXPECT_TRUE((*all)[0].content.empty());  // lists leave the bytes out
+}
+
+TEST_P(StoreConformanceTest, OutboxHandsOutDueMessagesOldestFirst) {
+  auto message = [](const std::string& id, int due_minute) {
+    OutboxMessage m;
+    m.created_at = at_minute(0);
+    m.destination = "ehr";
+    m.message_type = "ORU^R01";
+    m.message_id = id;
+    m.subject = "A1/K";
+    m.payload = "MSH|...\r";
+    m.next_attempt_at = at_minute(due_minute);
+    return m;
+  };
+  std::int64_t first = 0;
+  in_write([&](Transaction& tx) {
+    first = tx.insert_outbox_message(message("M1", 1))->id;
+    ASSERT_TRUE(tx.insert_outbox_message(message("M2", 5)));
+    ASSERT_TRUE(tx.insert_outbox_message(message("M3", 2)));
+  });
+  {
+    auto tx = write();
+    const auto due = tx->due_outbox_messages(at_minute(2), 10);
+    ASSERT_EQ(due->size(), 2u);
+    EXPECT_EQ((*due)[0].message_id, "M1");
+    EXPECT_EQ((*due)[1].message_id, "M3");
+    OutboxMessage delivered = (*due)[0];
+    delivered.status = OutboxStatus::kDelivered;
+    delivered.attempts = 1;
+    delivered.delivered_at = at_minute(2);
+    ASSERT_TRUE(tx->update_outbox_message(delivered));
+    ASSERT_TRUE(tx->commit());
+  }
+  auto tx = read();
+  EXPECT_EQ(tx->due_outbox_messages(at_minute(2), 10)->size(), 1u);
+  const auto stored = tx->find_outbox_message(first);
+  EXPECT_EQ((*stored)->status, OutboxStatus::kDelivered);
+  EXPECT_EQ((*stored)->attempts, 1);
+  EXPECT_EQ(tx->list_outbox_messages(OutboxStatus::kPending, 10)->size(), 2u);
 }
 
 std::string backend_name(const testing::TestParamInfo<BackendFactory>& info) {

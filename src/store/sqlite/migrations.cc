@@ -193,8 +193,58 @@ CREATE TABLE audit_head (
 );
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// Interfaces: the EHR's order number, the log of applied messages (idempotent ingest), the
+// quarantine of refused messages and the outbox of messages to send.
+constexpr const char* kSchemaVersion2 = R"sql(
+ALTER TABLE orders ADD COLUMN placer_order_number TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE applied_messages (
+  channel     TEXT NOT NULL,
+  sender      TEXT NOT NULL,
+  message_id  TEXT NOT NULL,
+  applied_at  INTEGER NOT NULL,
+  summary     TEXT NOT NULL,
+  PRIMARY KEY (channel, sender, message_id)
+);
+
+CREATE TABLE quarantined_messages (
+  id            INTEGER PRIMARY KEY,
+  received_at   INTEGER NOT NULL,
+  channel       TEXT NOT NULL,
+  sender        TEXT NOT NULL,
+  message_id    TEXT NOT NULL,
+  message_type  TEXT NOT NULL,
+  peer          TEXT NOT NULL,
+  reason        TEXT NOT NULL,
+  content       BLOB NOT NULL,
+  status        TEXT NOT NULL,
+  resolved_at   INTEGER,
+  resolved_by   TEXT NOT NULL,
+  resolution    TEXT NOT NULL
+);
+CREATE INDEX quarantined_messages_by_status ON quarantined_messages (status, id);
+
+CREATE TABLE outbox (
+  id               INTEGER PRIMARY KEY,
+  created_at       INTEGER NOT NULL,
+  destination      TEXT NOT NULL,
+  message_type     TEXT NOT NULL,
+  message_id       TEXT NOT NULL,
+  subject          TEXT NOT NULL,
+  payload          BLOB NOT NULL,
+  status           TEXT NOT NULL,
+  attempts         INTEGER NOT NULL,
+  next_attempt_at  INTEGER NOT NULL,
+  last_attempt_at  INTEGER,
+  delivered_at     INTEGER,
+  last_error       TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at, id);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "initial schema", kSchemaVersion1},
+    {2, "interfaces: placer order numbers, applied messages, quarantine, outbox", kSchemaVersion2},
 }};
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_transaction.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <utility>
@@ -24,7 +25,7 @@ namespace {
   "p.registered_by"
 #define ALIQUOT_ORDER_COLUMNS                                                              \
   "o.id, o.order_number, o.patient_id, o.ordering_provider, o.priority, o.clinical_info, " \
-  "o.ordered_at, o.ordered_by"
+  "o.ordered_at, o.ordered_by, o.placer_order_number"
 #define ALIQUOT_SPECIMEN_COLUMNS                                                              \
   "s.id, s.accession_number, s.order_id, s.specimen_type, s.container_type, s.collected_at, " \
   "s.collected_by, s.received_at, s.received_by, s.receipt_condition, s.status, "             \
@@ -117,6 +118,7 @@ core::Order read_order(RowReader& row) {
   order.clinical_info = row.text();
   order.ordered_at = row.instant();
   order.ordered_by = row.text();
+  order.placer_order_number = row.text();
   return order;
 }
 
@@ -588,7 +590,8 @@ Result<core::Order> SqliteTransaction::insert_order(core::Order order) {
     ALIQUOT_ASSIGN_OR_RETURN(
         Statement statement,
         prepare("INSERT INTO orders (order_number, patient_id, ordering_provider, priority,"
-                " clinical_info, ordered_at, ordered_by) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " clinical_info, ordered_at, ordered_by, placer_order_number)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " RETURNING id"));
     statement.bind_text(order.order_number)
         .bind_int64(order.patient_id)
@@ -596,7 +599,8 @@ Result<core::Order> SqliteTransaction::insert_order(core::Order order) {
         .bind_text(core::to_code(order.priority))
         .bind_text(order.clinical_info)
         .bind_instant(order.ordered_at)
-        .bind_text(order.ordered_by);
+        .bind_text(order.ordered_by)
+        .bind_text(order.placer_order_number);
     ALIQUOT_ASSIGN_OR_RETURN(order.id, restate_conflict(returned_id(statement, doing), [&] {
                                return "order '" + order.order_number + "' already exists";
                              }));
@@ -1051,6 +1055,276 @@ Result<std::vector<core::AuditEntry>> SqliteTransaction::find_audit_entries(
   if (!filter.test_code.empty()) statement.bind_text(filter.test_code);
   if (!filter.entity_type.empty()) statement.bind_text(filter.entity_type);
   return select_audit_entries(statement, "searching the audit trail");
+}
+
+// --- savepoints ---------------------------------------------------------------------------
+
+namespace {
+
+// Savepoint names go into the SQL text (they cannot be bound): only plain identifiers pass.
+Result<void> check_savepoint_name(std::string_view name) {
+  const bool plain =
+      !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+      });
+  if (!plain) {
+    return invalid_argument("savepoint name '" + std::string(name) +
+                            "' must be 1 to 64 of a-z, 0-9 and _");
+  }
+  return ok();
+}
+
+}  // namespace
+
+Result<void> SqliteTransaction::savepoint(std::string_view name) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("savepoint"));
+  ALIQUOT_RETURN_IF_ERROR(check_savepoint_name(name));
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("SAVEPOINT " + std::string(name)));
+  return statement.run("opening savepoint " + std::string(name));
+}
+
+Result<void> SqliteTransaction::rollback_to_savepoint(std::string_view name) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("rollback_to_savepoint"));
+  ALIQUOT_RETURN_IF_ERROR(check_savepoint_name(name));
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("ROLLBACK TO SAVEPOINT " + std::string(name)));
+  return statement.run("rolling back to savepoint " + std::string(name));
+}
+
+Result<void> SqliteTransaction::release_savepoint(std::string_view name) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("release_savepoint"));
+  ALIQUOT_RETURN_IF_ERROR(check_savepoint_name(name));
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("RELEASE SAVEPOINT " + std::string(name)));
+  return statement.run("releasing savepoint " + std::string(name));
+}
+
+// --- messages ------------------------------------------------------------------------------
+
+#define ALIQUOT_APPLIED_COLUMNS "m.channel, m.sender, m.message_id, m.applied_at, m.summary"
+#define ALIQUOT_QUARANTINE_COLUMNS                                                   \
+  "q.id, q.received_at, q.channel, q.sender, q.message_id, q.message_type, q.peer, " \
+  "q.reason, q.status, q.resolved_at, q.resolved_by, q.resolution"
+#define ALIQUOT_OUTBOX_COLUMNS                                                              \
+  "x.id, x.created_at, x.destination, x.message_type, x.message_id, x.subject, x.payload, " \
+  "x.status, x.attempts, x.next_attempt_at, x.last_attempt_at, x.delivered_at, x.last_error"
+
+namespace {
+
+AppliedMessage read_applied(RowReader& row) {
+  AppliedMessage message;
+  message.channel = row.parse(parse_channel);
+  message.sender = row.text();
+  message.message_id = row.text();
+  message.applied_at = row.instant();
+  message.summary = row.text();
+  return message;
+}
+
+// Reads ALIQUOT_QUARANTINE_COLUMNS; the content, when selected, follows them.
+QuarantinedMessage read_quarantined(RowReader& row) {
+  QuarantinedMessage message;
+  message.id = row.int64();
+  message.received_at = row.instant();
+  message.channel = row.parse(parse_channel);
+  message.sender = row.text();
+  message.message_id = row.text();
+  message.message_type = row.text();
+  message.peer = row.text();
+  message.reason = row.text();
+  message.status = row.parse(parse_quarantine_status);
+  message.resolved_at = row.optional_instant();
+  message.resolved_by = row.text();
+  message.resolution = row.text();
+  return message;
+}
+
+OutboxMessage read_outbox(RowReader& row) {
+  OutboxMessage message;
+  message.id = row.int64();
+  message.created_at = row.instant();
+  message.destination = row.text();
+  message.message_type = row.text();
+  message.message_id = row.text();
+  message.subject = row.text();
+  message.payload = row.text();
+  message.status = row.parse(parse_outbox_status);
+  message.attempts = row.int32();
+  message.next_attempt_at = row.instant();
+  message.last_attempt_at = row.optional_instant();
+  message.delivered_at = row.optional_instant();
+  message.last_error = row.text();
+  return message;
+}
+
+void bind_outbox(Statement& statement, const OutboxMessage& message) {
+  statement.bind_instant(message.created_at)
+      .bind_text(message.destination)
+      .bind_text(message.message_type)
+      .bind_text(message.message_id)
+      .bind_text(message.subject)
+      .bind_text(message.payload)
+      .bind_text(to_code(message.status))
+      .bind_int64(message.attempts)
+      .bind_instant(message.next_attempt_at)
+      .bind_optional_instant(message.last_attempt_at)
+      .bind_optional_instant(message.delivered_at)
+      .bind_text(message.last_error);
+}
+
+}  // namespace
+
+Result<void> SqliteTransaction::insert_applied_message(const AppliedMessage& message) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_applied_message"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("INSERT INTO applied_messages (channel, sender, message_id, applied_at, summary)"
+              " VALUES (?, ?, ?, ?, ?)"));
+  statement.bind_text(to_code(message.channel))
+      .bind_text(message.sender)
+      .bind_text(message.message_id)
+      .bind_instant(message.applied_at)
+      .bind_text(message.summary);
+  return restate_conflict(statement.run("recording applied message '" + message.message_id + "'"),
+                          [&] {
+                            return "message '" + message.message_id + "' from '" + message.sender +
+                                   "' was already applied";
+                          });
+}
+
+Result<std::optional<AppliedMessage>> SqliteTransaction::find_applied_message(
+    Channel channel, std::string_view sender, std::string_view message_id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("SELECT " ALIQUOT_APPLIED_COLUMNS " FROM applied_messages m"
+                                   " WHERE m.channel = ? AND m.sender = ? AND m.message_id = ?"));
+  statement.bind_text(to_code(channel)).bind_text(sender).bind_text(message_id);
+  return read_one<AppliedMessage>(statement, "looking up applied message", read_applied);
+}
+
+Result<QuarantinedMessage> SqliteTransaction::insert_quarantined_message(
+    QuarantinedMessage message) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_quarantined_message"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("INSERT INTO quarantined_messages (received_at, channel, sender, message_id,"
+              " message_type, peer, reason, content, status, resolved_at, resolved_by,"
+              " resolution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+  statement.bind_instant(message.received_at)
+      .bind_text(to_code(message.channel))
+      .bind_text(message.sender)
+      .bind_text(message.message_id)
+      .bind_text(message.message_type)
+      .bind_text(message.peer)
+      .bind_text(message.reason)
+      .bind_text(message.content)
+      .bind_text(to_code(message.status))
+      .bind_optional_instant(message.resolved_at)
+      .bind_text(message.resolved_by)
+      .bind_text(message.resolution);
+  ALIQUOT_ASSIGN_OR_RETURN(message.id, returned_id(statement, "quarantining a message"));
+  return message;
+}
+
+Result<void> SqliteTransaction::update_quarantined_message(const QuarantinedMessage& message) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("update_quarantined_message"));
+  // What was received never changes: only the resolution is updated.
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("UPDATE quarantined_messages SET status = ?, resolved_at = ?, resolved_by = ?,"
+              " resolution = ? WHERE id = ? RETURNING id"));
+  statement.bind_text(to_code(message.status))
+      .bind_optional_instant(message.resolved_at)
+      .bind_text(message.resolved_by)
+      .bind_text(message.resolution)
+      .bind_int64(message.id);
+  return updated_one(statement, "updating quarantined message " + std::to_string(message.id),
+                     "quarantined message", message.id);
+}
+
+Result<std::optional<QuarantinedMessage>> SqliteTransaction::find_quarantined_message(
+    std::int64_t id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("SELECT " ALIQUOT_QUARANTINE_COLUMNS
+                                   ", q.content FROM quarantined_messages q WHERE q.id = ?"));
+  statement.bind_int64(id);
+  return read_one<QuarantinedMessage>(
+      statement, "reading quarantined message " + std::to_string(id), [](RowReader& row) {
+        QuarantinedMessage message = read_quarantined(row);
+        message.content = row.text();
+        return message;
+      });
+}
+
+Result<std::vector<QuarantinedMessage>> SqliteTransaction::list_quarantined_messages(
+    std::optional<QuarantineStatus> status, std::int64_t limit) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("SELECT " ALIQUOT_QUARANTINE_COLUMNS " FROM quarantined_messages q"
+              " WHERE (? = '' OR q.status = ?) ORDER BY q.id DESC LIMIT ?"));
+  const std::string code = status ? std::string(to_code(*status)) : "";
+  statement.bind_text(code).bind_text(code).bind_int64(limit);
+  return read_all<QuarantinedMessage>(statement, "listing quarantined messages", read_quarantined);
+}
+
+Result<OutboxMessage> SqliteTransaction::insert_outbox_message(OutboxMessage message) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_outbox_message"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("INSERT INTO outbox (created_at, destination, message_type, message_id, subject,"
+              " payload, status, attempts, next_attempt_at, last_attempt_at, delivered_at,"
+              " last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+  bind_outbox(statement, message);
+  ALIQUOT_ASSIGN_OR_RETURN(
+      message.id, returned_id(statement, "queueing outbox message '" + message.message_id + "'"));
+  return message;
+}
+
+Result<void> SqliteTransaction::update_outbox_message(const OutboxMessage& message) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("update_outbox_message"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("UPDATE outbox SET created_at = ?, destination = ?, message_type = ?,"
+              " message_id = ?, subject = ?, payload = ?, status = ?, attempts = ?,"
+              " next_attempt_at = ?, last_attempt_at = ?, delivered_at = ?, last_error = ?"
+              " WHERE id = ? RETURNING id"));
+  bind_outbox(statement, message);
+  statement.bind_int64(message.id);
+  return updated_one(statement, "updating outbox message " + std::to_string(message.id),
+                     "outbox message", message.id);
+}
+
+Result<std::optional<OutboxMessage>> SqliteTransaction::find_outbox_message(std::int64_t id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("SELECT " ALIQUOT_OUTBOX_COLUMNS
+                                                        " FROM outbox x WHERE x.id = ?"));
+  statement.bind_int64(id);
+  return read_one<OutboxMessage>(statement, "reading outbox message " + std::to_string(id),
+                                 read_outbox);
+}
+
+Result<std::vector<OutboxMessage>> SqliteTransaction::due_outbox_messages(core::Instant now,
+                                                                          std::int64_t limit) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("SELECT " ALIQUOT_OUTBOX_COLUMNS " FROM outbox x WHERE x.status = 'pending'"
+              " AND x.next_attempt_at <= ? ORDER BY x.id LIMIT ?"));
+  statement.bind_instant(now).bind_int64(limit);
+  return read_all<OutboxMessage>(statement, "reading due outbox messages", read_outbox);
+}
+
+Result<std::vector<OutboxMessage>> SqliteTransaction::list_outbox_messages(
+    std::optional<OutboxStatus> status, std::int64_t limit) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("SELECT " ALIQUOT_OUTBOX_COLUMNS " FROM outbox x WHERE (? = '' OR x.status = ?)"
+              " ORDER BY x.id DESC LIMIT ?"));
+  const std::string code = status ? std::string(to_code(*status)) : "";
+  statement.bind_text(code).bind_text(code).bind_int64(limit);
+  return read_all<OutboxMessage>(statement, "listing outbox messages", read_outbox);
 }
 
 }  // namespace aliquot::store::sqlite

@@ -82,6 +82,27 @@ class SqliteTransaction final : public Transaction {
   Result<std::vector<core::AuditEntry>> find_audit_entries(const AuditFilter& filter) override;
   Result<std::optional<AuditHead>> audit_head() override;
 
+  Result<void> savepoint(std::string_view name) override;
+  Result<void> rollback_to_savepoint(std::string_view name) override;
+  Result<void> release_savepoint(std::string_view name) override;
+
+  Result<void> insert_applied_message(const AppliedMessage& message) override;
+  Result<std::optional<AppliedMessage>> find_applied_message(Channel channel,
+                                                             std::string_view sender,
+                                                             std::string_view message_id) override;
+  Result<QuarantinedMessage> insert_quarantined_message(QuarantinedMessage message) override;
+  Result<void> update_quarantined_message(const QuarantinedMessage& message) override;
+  Result<std::optional<QuarantinedMessage>> find_quarantined_message(std::int64_t id) override;
+  Result<std::vector<QuarantinedMessage>> list_quarantined_messages(
+      std::optional<QuarantineStatus> status, std::int64_t limit) override;
+  Result<OutboxMessage> insert_outbox_message(OutboxMessage message) override;
+  Result<void> update_outbox_message(const OutboxMessage& message) override;
+  Result<std::optional<OutboxMessage>> find_outbox_message(std::int64_t id) override;
+  Result<std::vector<OutboxMessage>> due_outbox_messages(core::Instant now,
+                                                         std::int64_t limit) override;
+  Result<std::vector<OutboxMessage>> list_outbox_messages(std::optional<OutboxStatus> status,
+                                                          std::int64_t limit) override;
+
  private:
   SqliteTransaction(Connection& connection, TransactionMode mode, std::function<void()> on_end)
       : connection_(connection), mode_(mode), on_end_(std::move(on_end)) {}
