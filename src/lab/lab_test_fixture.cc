@@ -147,9 +147,10 @@ LabTest::LabTest() : clock_(at("2026-03-10T08:00:00Z")) {
   must(initialize_lab(*store_, clock_, init));
   catalog_ = must(current_catalog(*store_));
   const std::vector<std::pair<std::string, core::Role>> users = {
-      {"clerk", core::Role::kClerk},      {"tech", core::Role::kTechnician},
-      {"mls", core::Role::kTechnologist}, {"super", core::Role::kSupervisor},
-      {"path", core::Role::kPathologist}, {"doc", core::Role::kClinician},
+      {"clerk", core::Role::kClerk},        {"tech", core::Role::kTechnician},
+      {"mls", core::Role::kTechnologist},   {"super", core::Role::kSupervisor},
+      {"path", core::Role::kPathologist},   {"doc", core::Role::kClinician},
+      {"analyzer", core::Role::kInterface},
   };
   for (const auto& [username, role] : users) {
     AddUser command;

@@ -48,7 +48,7 @@ class LabTest : public ::testing::Test {
 
   // The context of one of the users: "admin", "clerk", "tech" (technician), "mls"
   // (technologist), "super" (supervisor), "path" (pathologist), "doc" (clinician), "gone"
-  // (an inactive technologist).
+  // (an inactive technologist), "analyzer" (an interface account).
   Context as(const std::string& username) const;
 
   // Runs `fn(tx)` in a write transaction and commits when it succeeded; a refusal rolls back.

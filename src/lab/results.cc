@@ -57,14 +57,10 @@ bool same_value(const core::ResultValue& a, const core::ResultValue& b) {
 
 }  // namespace
 
-Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx,
-                                      const EnterResult& command) {
-  ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
-                           authorize(tx, ctx.actor.username, Action::kEnterResult));
-  const core::Instant now = ctx.clock.now();
-  ALIQUOT_ASSIGN_OR_RETURN(const core::TestDefinition* test, catalog_test(ctx, command.test_code));
-  ALIQUOT_ASSIGN_OR_RETURN(LocatedResult at,
-                           locate_result(tx, command.accession_number, test->code));
+namespace {
+
+// Why a value may not be recorded on the located result now; ok when it may.
+Result<void> check_enterable(const LocatedResult& at) {
   if (at.specimen.status == core::SpecimenStatus::kCollected) {
     return failed_precondition("specimen " + at.specimen.accession_number +
                                " is not received yet; receive it before entering results");
@@ -80,9 +76,16 @@ Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx
   if (core::is_released(at.result.status)) {
     return failed_precondition(named(at.result, at.specimen) + " is already released; use correct");
   }
-  ALIQUOT_ASSIGN_OR_RETURN(const core::ResultValue value,
-                           rules::parse_result_value(*test, command.value, command.unit));
-  const rules::Flagging flagging = flag_for_patient(*test, value, at);
+  return ok();
+}
+
+// Records `value` on the located result (status preliminary) with its audit entry; `source`,
+// when set, names the instrument or interface it came from in the audit reason.
+Result<core::TestResult> record_value(store::Transaction& tx, const core::User& actor,
+                                      core::Instant now, const core::TestDefinition& test,
+                                      const core::ResultValue& value, LocatedResult& at,
+                                      const std::string& source) {
+  const rules::Flagging flagging = flag_for_patient(test, value, at);
 
   // A value already telephoned to a caregiver was communicated: keep it, and move the result to
   // a new revision so that the earlier call does not count for the new value.
@@ -120,9 +123,121 @@ Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx
   audit::Change change = result_change("result.enter", at);
   change.before = before;
   change.after = audit_image(result);
-  if (call) change.reason = "replaces the value telephoned to " + call->called_to;
+  if (!source.empty()) change.reason = "reported by " + source;
+  if (call) {
+    change.reason += std::string(change.reason.empty() ? "" : "; ") +
+                     "replaces the value telephoned to " + call->called_to;
+  }
   ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
   return result;
+}
+
+}  // namespace
+
+Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx,
+                                      const EnterResult& command) {
+  ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
+                           authorize(tx, ctx.actor.username, Action::kEnterResult));
+  const core::Instant now = ctx.clock.now();
+  ALIQUOT_ASSIGN_OR_RETURN(const core::TestDefinition* test, catalog_test(ctx, command.test_code));
+  ALIQUOT_ASSIGN_OR_RETURN(LocatedResult at,
+                           locate_result(tx, command.accession_number, test->code));
+  ALIQUOT_RETURN_IF_ERROR(check_enterable(at));
+  ALIQUOT_ASSIGN_OR_RETURN(const core::ResultValue value,
+                           rules::parse_result_value(*test, command.value, command.unit));
+  return record_value(tx, actor, now, *test, value, at, "");
+}
+
+Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
+                                   const PostResults& command) {
+  ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
+                           authorize(tx, ctx.actor.username, Action::kEnterResult));
+  const core::Instant now = ctx.clock.now();
+  if (command.values.empty()) {
+    return invalid_argument("no results to post for specimen " + command.accession_number);
+  }
+  // The specimen, its order and patient are read once for all of its values.
+  ALIQUOT_ASSIGN_OR_RETURN(const core::Specimen specimen,
+                           specimen_by_accession(tx, command.accession_number));
+  ALIQUOT_ASSIGN_OR_RETURN(const core::Order order, order_by_id(tx, specimen.order_id));
+  ALIQUOT_ASSIGN_OR_RETURN(const core::Patient patient, patient_by_id(tx, order.patient_id));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::TestResult> on_specimen,
+                           tx.results_for_specimen(specimen.id));
+
+  // Everything is checked before the first write, and every problem is named at once: an
+  // instrument message is applied whole or not at all.
+  struct Planned {
+    const core::TestDefinition* test = nullptr;
+    core::ResultValue value;
+    LocatedResult at;
+    bool unchanged = false;
+  };
+  std::vector<Planned> plan;
+  std::vector<std::string> problems;
+  bool only_not_ordered = true;  // decides NotFound over FailedPrecondition
+  for (std::size_t i = 0; i < command.values.size(); ++i) {
+    const PostedValue& posted = command.values[i];
+    const std::string where =
+        posted.label.empty() ? "value " + std::to_string(i + 1) : posted.label;
+    Result<const core::TestDefinition*> test = catalog_test(ctx, posted.test_code);
+    if (!test.has_value()) {
+      problems.push_back(where + ": " + test.error().message());
+      only_not_ordered = false;
+      continue;
+    }
+    const core::TestResult* found = nullptr;
+    for (const core::TestResult& result : on_specimen) {
+      if (result.test_code != (*test)->code) continue;
+      // A live result wins over a cancelled one of the same test.
+      if (found == nullptr || found->status == core::ResultStatus::kCancelled) found = &result;
+    }
+    if (found == nullptr) {
+      problems.push_back(where + ": test " + (*test)->code + " is not ordered on specimen " +
+                         specimen.accession_number);
+      continue;
+    }
+    Planned step{*test, {}, LocatedResult{specimen, *found, order, patient}, false};
+    if (Result<void> enterable = check_enterable(step.at); !enterable.has_value()) {
+      problems.push_back(where + ": " + enterable.error().message());
+      only_not_ordered = false;
+      continue;
+    }
+    Result<core::ResultValue> value = rules::parse_result_value(**test, posted.value, posted.unit);
+    if (!value.has_value()) {
+      problems.push_back(where + ": " + value.error().message());
+      only_not_ordered = false;
+      continue;
+    }
+    step.value = *value;
+    // The same value from the same account again (a message re-sent after a lost
+    // acknowledgement) changes nothing and is not audited twice.
+    step.unchanged = found->value && same_value(*found->value, step.value) &&
+                     found->entered_by == actor.username;
+    plan.push_back(std::move(step));
+  }
+  if (!problems.empty()) {
+    std::string message;
+    for (const std::string& problem : problems) {
+      message += (message.empty() ? "" : "\n") + problem;
+    }
+    return Error(only_not_ordered ? ErrorCode::kNotFound : ErrorCode::kFailedPrecondition,
+                 std::move(message));
+  }
+
+  PostedResults posted;
+  for (Planned& step : plan) {
+    if (step.unchanged) {
+      ++posted.unchanged;
+      posted.results.push_back(step.at.result);
+      continue;
+    }
+    ALIQUOT_ASSIGN_OR_RETURN(
+        core::TestResult result,
+        record_value(tx, actor, now, *step.test, step.value, step.at, command.source));
+    ++posted.recorded;
+    posted.results.push_back(std::move(result));
+  }
+  return posted;
 }
 
 Result<core::TestResult> release_result(store::Transaction& tx, const Context& ctx,

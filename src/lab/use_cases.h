@@ -136,6 +136,39 @@ struct EnterResult {
 Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx,
                                       const EnterResult& command);
 
+// One value reported by an instrument or another system.
+struct PostedValue {
+  std::string test_code;  // catalog code (the interface maps the sender's codes first)
+  std::string value;
+  std::string unit;   // as for EnterResult
+  std::string label;  // where it came from, for refusals: "OBX(3)", "R record 4"
+};
+
+struct PostResults {
+  std::string accession_number;
+  std::vector<PostedValue> values;
+  std::string source;  // the instrument or system, named in the audit reason
+};
+
+struct PostedResults {
+  int recorded = 0;   // values stored
+  int unchanged = 0;  // the same value was already stored by this account: nothing written
+  std::vector<core::TestResult> results;  // in the order posted
+};
+
+// Records several values on one specimen, as enter_result does for each, reading the specimen,
+// its order and patient once. The whole post is checked first and applied all or nothing: any
+// problem (unknown test, test not ordered on the specimen, specimen not received or rejected,
+// result released or cancelled, value not readable) refuses it, and the error lists every
+// problem, one per line, each starting with the value's label. NotFound when every problem is a
+// test not ordered on the specimen, FailedPrecondition otherwise; NotFound for an unknown
+// specimen.
+//
+// Idempotent: a value equal to the one this account already stored is left alone (counted as
+// unchanged, no audit entry), so a message delivered twice is stored once.
+Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
+                                   const PostResults& command);
+
 struct DocumentCriticalCall {
   std::string accession_number;
   std::string test_code;
