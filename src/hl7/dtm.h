@@ -17,4 +17,13 @@ std::string format_dtm(core::Instant instant);
 // "19800229".
 std::string format_dt(core::Date date);
 
+// Reads a DTM (or TS component 1) as sent by other systems: YYYYMMDD[HH[MM[SS[.S...]]]] with an
+// optional +/-ZZZZ offset; without an offset the time is taken as `default_offset_minutes`
+// east of UTC (the sender's zone, when the lab knows it; 0 otherwise). InvalidArgument naming
+// the text when it is not a DTM or names an impossible date or time.
+Result<core::Instant> parse_dtm(std::string_view text, int default_offset_minutes = 0);
+
+// Reads a DT (YYYYMMDD); a longer DTM is cut to its date.
+Result<core::Date> parse_dt(std::string_view text);
+
 }  // namespace aliquot::hl7

@@ -70,6 +70,7 @@ Result<core::Order> place_order(store::Transaction& tx, const Context& ctx,
   order.ordering_provider = provider;
   order.priority = command.priority;
   order.clinical_info = trimmed(command.clinical_info);
+  order.placer_order_number = trimmed(command.placer_order_number);
   order.requested_codes = requested;
   order.ordered_at = now;
   order.ordered_by = actor.username;

@@ -63,6 +63,7 @@ struct PlaceOrder {
   core::Priority priority = core::Priority::kRoutine;
   std::string ordering_provider;
   std::string clinical_info;
+  std::string placer_order_number;  // the EHR's number (HL7 ORC-2) when the order came from one
 };
 // Creates the order and one pending result per distinct test. NotFound for an unknown patient or
 // test code (every unknown code is named); InvalidArgument without tests or provider.

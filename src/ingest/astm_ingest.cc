@@ -1,0 +1,289 @@
+#include "ingest/astm_ingest.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <cstdio>
+
+#include "lab/use_cases.h"
+
+namespace aliquot::ingest {
+namespace {
+
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return "";
+  const auto last = text.find_last_not_of(" \t");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) text += (text.empty() ? "" : "\n") + line;
+  return text;
+}
+
+std::string sha256_hex(const std::vector<std::string>& records) {
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  for (const std::string& record : records) {
+    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(record.data()),
+                              record.size());
+    const unsigned char cr = '\r';
+    crypto_hash_sha256_update(&state, &cr, 1);
+  }
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256_final(&state, digest.data());
+  std::string hex;
+  for (unsigned char byte : digest) {
+    char two[3];
+    std::snprintf(two, sizeof two, "%02x", byte);
+    hex += two;
+  }
+  return hex;
+}
+
+std::string value_of(const astm::Record& record, std::size_t field, std::size_t component) {
+  return trim(astm::unescape(record.component(field, 1, component), record.delimiters()));
+}
+
+}  // namespace
+
+AstmIngest::AstmIngest(const catalog::Catalog& catalog, const InstrumentProfiles& profiles,
+                       const core::Clock& clock)
+    : catalog_(catalog), profiles_(profiles), clock_(clock) {}
+
+std::unique_ptr<AstmReceived> AstmIngest::receive(std::vector<std::string> records,
+                                                  std::string peer) const {
+  auto received = std::make_unique<AstmReceived>();
+  received->records = std::move(records);
+  received->peer = std::move(peer);
+  received->received_at = clock_.now();
+  received->message_id = sha256_hex(received->records);
+  for (const std::string& record : received->records) {
+    if (!received->shape.empty()) received->shape += "-";
+    received->shape += record.empty() ? "?" : record.substr(0, 1);
+  }
+  if (received->records.empty()) {
+    received->unreadable = invalid_argument("the message holds no record");
+    return received;
+  }
+  Result<astm::Delimiters> delimiters = astm::delimiters_from_header(received->records.front());
+  if (!delimiters.has_value()) {
+    received->unreadable = invalid_argument("record 1: " + delimiters.error().message());
+    return received;
+  }
+  received->delimiters = *delimiters;
+  const astm::Record header(received->records.front(), received->delimiters);
+  received->sender = value_of(header, 5, 1);
+  return received;
+}
+
+Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& received) const {
+  if (received.unreadable) return *received.unreadable;
+  received.reply.clear();
+  const InstrumentProfile* profile = profiles_.find_by_sender(Protocol::kAstm, received.sender);
+  if (profile == nullptr) {
+    return not_found("record 1 (H-5): sender '" + received.sender +
+                     "' has no instrument profile; add one under interfaces/instruments/");
+  }
+
+  std::vector<lab::PostResults> posts;
+  std::vector<std::string> problems;
+  int not_reported = 0, quality_control = 0, queries = 0;
+  bool in_qc_order = false;
+  for (std::size_t i = 0; i < received.records.size(); ++i) {
+    const astm::Record record(received.records[i], received.delimiters);
+    const std::string where = "record " + std::to_string(i + 1);
+    switch (record.type()) {
+      case astm::RecordType::kOrder: {
+        in_qc_order = value_of(record, 12, 1) == "Q";
+        if (in_qc_order) {
+          ++quality_control;
+          break;
+        }
+        const std::string specimen =
+            value_of(record, 3, static_cast<std::size_t>(profile->specimen_id_component));
+        if (specimen.empty()) {
+          problems.push_back(where + " (O-3): no specimen id in component " +
+                             std::to_string(profile->specimen_id_component));
+        }
+        posts.push_back({specimen, {}, profile->name});
+        break;
+      }
+      case astm::RecordType::kResult: {
+        if (in_qc_order) break;
+        if (posts.empty()) {
+          problems.push_back(where + ": result outside any order record");
+          break;
+        }
+        const std::string status = value_of(record, 9, 1);
+        if (status == "X" || status == "I") {
+          ++not_reported;
+          break;
+        }
+        const std::string code =
+            value_of(record, 3, static_cast<std::size_t>(profile->test_code_component));
+        const std::string unit = value_of(record, 5, 1);
+        Result<MappedTest> mapped = map_test(*profile, code, unit, catalog_);
+        if (!mapped.has_value()) {
+          problems.push_back(where + " (R-3): " + mapped.error().message());
+          break;
+        }
+        posts.back().values.push_back(
+            {mapped->test_code, value_of(record, 4, 1), mapped->unit, where});
+        break;
+      }
+      case astm::RecordType::kQuery: {
+        ++queries;
+        ALIQUOT_RETURN_IF_ERROR(answer_query(tx, *profile, record, received));
+        break;
+      }
+      default: break;
+    }
+  }
+  if (!problems.empty()) return invalid_argument(join_lines(problems));
+
+  const bool has_results = std::any_of(posts.begin(), posts.end(),
+                                       [](const lab::PostResults& p) { return !p.values.empty(); });
+  if (has_results) {
+    ALIQUOT_ASSIGN_OR_RETURN(
+        const std::optional<store::AppliedMessage> earlier,
+        tx.find_applied_message(store::Channel::kAstm, received.sender, received.message_id));
+    if (earlier) {
+      return "duplicate of the message applied " + core::format_instant(earlier->applied_at) +
+             " (" + earlier->summary + "); not applied again";
+    }
+  }
+  core::User actor;
+  actor.username = profile->account();
+  const lab::Context ctx{catalog_, clock_, actor};
+  int recorded = 0, unchanged = 0, specimens = 0;
+  std::vector<std::string> refusals;
+  for (const lab::PostResults& post : posts) {
+    if (post.values.empty()) continue;
+    ++specimens;
+    Result<lab::PostedResults> posted = lab::post_results(tx, ctx, post);
+    if (!posted.has_value()) {
+      if (is_store_failure(posted.error())) return posted.error();
+      refusals.push_back("specimen " + post.accession_number + ": " + posted.error().message());
+      continue;
+    }
+    recorded += posted->recorded;
+    unchanged += posted->unchanged;
+  }
+  if (!refusals.empty()) return failed_precondition(join_lines(refusals));
+
+  std::string summary;
+  if (has_results) {
+    summary = std::to_string(recorded) + " result(s) recorded on " + std::to_string(specimens) +
+              " specimen(s)";
+    if (unchanged > 0) summary += ", " + std::to_string(unchanged) + " already stored";
+    if (not_reported > 0) summary += ", " + std::to_string(not_reported) + " not reported";
+    store::AppliedMessage applied{store::Channel::kAstm, received.sender, received.message_id,
+                                  clock_.now(), summary};
+    ALIQUOT_RETURN_IF_ERROR(tx.insert_applied_message(applied));
+  }
+  if (queries > 0) {
+    summary += (summary.empty() ? "" : "; ") + std::to_string(queries) + " query(ies) answered";
+  }
+  if (quality_control > 0) {
+    summary += (summary.empty() ? "" : "; ") + std::to_string(quality_control) +
+               " QC sample(s) not filed as patient results";
+  }
+  if (summary.empty()) summary = "nothing to record";
+  return summary;
+}
+
+Result<void> AstmIngest::answer_query(store::Transaction& tx, const InstrumentProfile& profile,
+                                      const astm::Record& query, AstmReceived& received) const {
+  const astm::Delimiters& d = received.delimiters;
+  // Q-3 starting range: patient id ^ specimen id ^ ...; instruments fill one or the other.
+  std::string specimen_id = value_of(query, 3, 2);
+  if (specimen_id.empty()) specimen_id = value_of(query, 3, 1);
+  const std::string f(1, d.field), c(1, d.component), r(1, d.repeat);
+  if (received.reply.empty()) {
+    received.reply.push_back("H" + f + r + c + d.escape + f + f + f + "aliquot" + f + f + f + f +
+                             f + f + f + "P" + f + "1");
+  }
+  // Reverse map: the instrument's code for each catalog test it performs.
+  auto instrument_code = [&](const std::string& test_code) -> std::string {
+    for (const auto& [code, mapping] : profile.codes) {
+      if (mapping.test_code == test_code) return code;
+    }
+    return "";
+  };
+  std::vector<std::string> codes;
+  std::optional<core::Specimen> specimen;
+  std::optional<core::Patient> patient;
+  if (!specimen_id.empty()) {
+    ALIQUOT_ASSIGN_OR_RETURN(specimen, tx.find_specimen_by_accession(specimen_id));
+  }
+  if (specimen && specimen->status == core::SpecimenStatus::kReceived) {
+    ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::TestResult> results,
+                             tx.results_for_specimen(specimen->id));
+    for (const core::TestResult& result : results) {
+      if (result.status != core::ResultStatus::kPending) continue;
+      if (std::string code = instrument_code(result.test_code); !code.empty()) {
+        codes.push_back(std::move(code));
+      }
+    }
+    ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::Order> order,
+                             tx.find_order(specimen->order_id));
+    if (order) {
+      ALIQUOT_ASSIGN_OR_RETURN(patient, tx.find_patient(order->patient_id));
+    }
+  }
+  if (codes.empty() || !patient) {
+    // Nothing for this instrument on that specimen (unknown, not received, or all done).
+    received.reply.push_back("L" + f + "1" + f + "I");
+    return ok();
+  }
+  const int patient_number = static_cast<int>(received.reply.size());
+  received.reply.push_back("P" + f + std::to_string(patient_number) + f + f + patient->mrn + f + f +
+                           patient->family_name + c + patient->given_name);
+  std::string tests;
+  for (const std::string& code : codes) {
+    if (!tests.empty()) tests += r;
+    for (int i = 1; i < profile.test_code_component; ++i) tests += c;
+    tests += code;
+  }
+  std::string specimen_field;
+  for (int i = 1; i < profile.specimen_id_component; ++i) specimen_field += c;
+  specimen_field += specimen->accession_number;
+  // O-26 report type Q: the response to a query (LIS02-A2 section 9.4.26).
+  std::string order = "O" + f + "1" + f + specimen_field + f + f + tests + f + "R";
+  for (int field = 7; field <= 26; ++field) order += f + std::string(field == 26 ? "Q" : "");
+  received.reply.push_back(order);
+  received.reply.push_back("L" + f + "1" + f + "N");
+  return ok();
+}
+
+Result<void> AstmIngest::quarantine(store::Transaction& tx, const AstmReceived& received,
+                                    const Error& why) const {
+  store::QuarantinedMessage held;
+  held.received_at = received.received_at;
+  held.channel = store::Channel::kAstm;
+  held.sender = received.sender;
+  held.message_id = received.message_id;
+  held.message_type = received.shape;
+  held.peer = received.peer;
+  held.reason = why.message();
+  for (const std::string& record : received.records) held.content += record + "\r";
+  Result<store::QuarantinedMessage> kept = tx.insert_quarantined_message(held);
+  if (!kept.has_value()) return kept.error();
+  return ok();
+}
+
+Job AstmIngest::job(std::shared_ptr<AstmReceived> received,
+                    std::function<void(const JobOutcome&)> done) const {
+  Job job;
+  job.apply = [this, received](store::Transaction& tx) { return apply(tx, *received); };
+  job.on_refused = [this, received](store::Transaction& tx, const Error& why) {
+    return quarantine(tx, *received, why);
+  };
+  job.on_done = std::move(done);
+  return job;
+}
+
+}  // namespace aliquot::ingest

@@ -1,0 +1,72 @@
+#pragma once
+
+// ASTM E1394 / LIS02-A2 messages from instruments into the lab (interfaces.md): results (R) are
+// posted through the same use case as HL7 results, and host queries (Q) are answered with the
+// specimen's orders (H-P-O-L, O-26 = Q).
+//
+// A message is H ... L from one instrument. H-5.1 (trimmed) names the instrument and selects its
+// profile (ingest/instrument_profile.h): a sender without a profile is refused. Each O record's
+// specimen id is component `specimen_id_component` of O-3; each R record's test code is
+// component `test_code_component` of R-3, mapped through the profile; R-4 is the value, R-5 the
+// unit. R-9 (result status) X ("cannot be done") and I (in progress) post nothing. O records
+// whose O-12 action code is Q are quality control samples: they are not patient results and
+// are counted but not filed here. All results of a message are applied or none.
+//
+// Idempotent: a message with results is identified by the SHA-256 of its records; the same
+// message received again (the instrument sends again when our final ACK was lost) is
+// acknowledged without being applied twice.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "astm/record.h"
+#include "catalog/catalog.h"
+#include "core/time.h"
+#include "ingest/instrument_profile.h"
+#include "ingest/pipeline.h"
+#include "store/store.h"
+
+namespace aliquot::ingest {
+
+struct AstmReceived {
+  std::vector<std::string> records;  // as the sender wrote them, without CR
+  std::string peer;
+  core::Instant received_at{};
+  astm::Delimiters delimiters;
+  std::string sender;      // H-5.1, trimmed
+  std::string message_id;  // SHA-256 of the records, hex
+  std::string shape;       // "H-P-O-R-R-L"
+  std::optional<Error> unreadable;
+  // Filled by apply(): the answer to a host query, records without CR.
+  std::vector<std::string> reply;
+};
+
+class AstmIngest {
+ public:
+  AstmIngest(const catalog::Catalog& catalog, const InstrumentProfiles& profiles,
+             const core::Clock& clock);
+
+  std::unique_ptr<AstmReceived> receive(std::vector<std::string> records, std::string peer) const;
+
+  // Applies the results and answers the queries of the message; the summary.
+  Result<std::string> apply(store::Transaction& tx, AstmReceived& received) const;
+
+  Result<void> quarantine(store::Transaction& tx, const AstmReceived& received,
+                          const Error& why) const;
+
+  // A pipeline job; `done` is called after the commit: durable and applied → the final frame
+  // may be acknowledged (and `received.reply` sent); otherwise it must not be.
+  Job job(std::shared_ptr<AstmReceived> received,
+          std::function<void(const JobOutcome&)> done) const;
+
+ private:
+  Result<void> answer_query(store::Transaction& tx, const InstrumentProfile& profile,
+                            const astm::Record& query, AstmReceived& received) const;
+
+  const catalog::Catalog& catalog_;
+  const InstrumentProfiles& profiles_;
+  const core::Clock& clock_;
+};
+
+}  // namespace aliquot::ingest

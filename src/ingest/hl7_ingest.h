@@ -1,0 +1,106 @@
+#pragma once
+
+// HL7 v2 messages into the lab (interfaces.md): orders as OML^O21 and ORM^O01, results as ORU^R01
+// and OUL^R22, each applied through the same use cases as the command line, idempotently, and
+// answered with an ACK that names every problem. The mapping between the protocol and the domain
+// lives here.
+//
+// Orders (OML^O21, ORM^O01): PID-3.1 is the MRN. A new MRN registers the patient from PID-5
+// (family^given), PID-7 and PID-8. A known MRN must agree with the registered patient on family
+// name and birth date — positive identification — or the message is refused. The ORC/OBR groups
+// with the same placer order number (ORC-2.1, else OBR-2.1) become one order of their OBR-4
+// services (catalog code in OBR-4.1, or LOINC when OBR-4.3 is LN, or the alternate code
+// OBR-4.4), priority from TQ1-9 / ORC-7.6 / OBR-27.6 (S stat, A asap), provider ORC-12 / OBR-16,
+// clinical information OBR-13. When the specimen was collected (OBR-7 or SPM-17 present) the order
+// is accessioned with that collection time. Only ORC-1 NW (or empty) is accepted; other order
+// controls are refused as not supported.
+//
+// Results (ORU^R01, OUL^R22): the specimen is the lab's accession number in SPM-2 (filler part,
+// else placer part), else OBR-3.1, else OBR-2.1. Observation codes go through the sender's
+// instrument profile when it has one (MSH-3.1 = profile sender), else the catalog's LOINC
+// (OBX-3.3 LN) or code. OBX-5 by OBX-2: NM as is, SN "<^0.01" as "<0.01", CE/CWE the text (or
+// code), ST/TX/FT the text. OBX-11 F, P, C, R, S or empty post the value; X, D, I, N, W, O and U
+// post nothing (counted as not reported). All of a message is applied or none of it.
+//
+// The applied-message log makes a message re-sent with the same MSH-10 from the same sender
+// (MSH-3^MSH-4) acknowledged again (AA) without being applied twice.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "core/time.h"
+#include "hl7/ack.h"
+#include "hl7/message.h"
+#include "ingest/instrument_profile.h"
+#include "ingest/pipeline.h"
+#include "store/store.h"
+
+namespace aliquot::ingest {
+
+// A message as received, parsed (or not) off the writer thread.
+struct Hl7Received {
+  std::string bytes;
+  std::string peer;
+  core::Instant received_at{};
+  hl7::Message message;  // views into `bytes`: the struct is never moved or copied once parsed
+  std::optional<Error> unreadable;  // parse or structure problems: rejected (AR) unapplied
+  std::string sender;               // MSH-3.1^MSH-4.1
+  std::string control_id;           // MSH-10
+  std::string type;                 // "ORU^R01"
+};
+
+struct Hl7IngestOptions {
+  // The account of messages from senders without an instrument profile (an EHR).
+  std::string default_account = "if.hl7";
+  // The ACK's sending application and facility when the message names none (MSH-5/6).
+  std::string control_id_prefix = "ACK";
+};
+
+class Hl7Ingest {
+ public:
+  Hl7Ingest(const catalog::Catalog& catalog, const InstrumentProfiles& profiles,
+            const core::Clock& clock, Hl7IngestOptions options = {});
+
+  // Parses and checks; thread-safe. Never fails: what cannot be read is kept in `unreadable`.
+  std::unique_ptr<Hl7Received> receive(std::string bytes, std::string peer) const;
+
+  // Applies the message in `tx` (the writer thread); the summary told in the ACK. A message
+  // already applied is a success that changes nothing.
+  Result<std::string> apply(store::Transaction& tx, const Hl7Received& received) const;
+
+  // Keeps a refused message in the quarantine, with why.
+  Result<void> quarantine(store::Transaction& tx, const Hl7Received& received,
+                          const Error& why) const;
+
+  // The ACK for an outcome: AA applied or duplicate; AE refused (quarantined); AR unreadable, or
+  // not stored because the store failed (the sender should send it again).
+  std::string acknowledge(const Hl7Received& received, const JobOutcome& outcome) const;
+
+  // A pipeline job for one received message; `reply` gets the ACK bytes after the commit.
+  Job job(std::shared_ptr<Hl7Received> received, std::function<void(std::string)> reply) const;
+
+ private:
+  Result<std::string> apply_results(store::Transaction& tx, const Hl7Received& received,
+                                    const std::string& account,
+                                    const InstrumentProfile* profile) const;
+  Result<std::string> apply_orders(store::Transaction& tx, const Hl7Received& received,
+                                   const std::string& account) const;
+
+  const catalog::Catalog& catalog_;
+  const InstrumentProfiles& profiles_;
+  const core::Clock& clock_;
+  Hl7IngestOptions options_;
+  mutable std::atomic<std::uint64_t> ack_counter_{0};
+};
+
+// ERR segments for a refusal: one per line of the error, located when the line starts with a
+// segment reference such as "OBX(3)-5: ...".
+std::vector<hl7::AckError> ack_errors(const Error& error, hl7::ErrorCondition condition);
+
+}  // namespace aliquot::ingest

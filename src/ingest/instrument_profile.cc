@@ -1,0 +1,250 @@
+#include "ingest/instrument_profile.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace aliquot::ingest {
+namespace {
+
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return "";
+  const auto last = text.find_last_not_of(" \t");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Collects "file:line:column: message" problems.
+class Problems {
+ public:
+  explicit Problems(std::string file) : file_(std::move(file)) {}
+  void add(const toml::source_region& where, const std::string& message) {
+    lines_.push_back(file_ + ":" + std::to_string(where.begin.line) + ":" +
+                     std::to_string(where.begin.column) + ": " + message);
+  }
+  void add_file(const std::string& message) { lines_.push_back(file_ + ": " + message); }
+  bool empty() const { return lines_.empty(); }
+  std::string joined() const {
+    std::string text;
+    for (const std::string& line : lines_) text += (text.empty() ? "" : "\n") + line;
+    return text;
+  }
+
+ private:
+  std::string file_;
+  std::vector<std::string> lines_;
+};
+
+void check_keys(const toml::table& table, const std::set<std::string>& known,
+                const std::string& where, Problems& problems) {
+  for (const auto& [key, node] : table) {
+    if (!known.contains(std::string(key.str()))) {
+      std::string list;
+      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+      problems.add(key.source(), "unknown key '" + std::string(key.str()) + "' in " + where +
+                                     " (known: " + list + ")");
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view to_code(Protocol protocol) { return protocol == Protocol::kAstm ? "astm" : "hl7"; }
+
+const InstrumentProfile* InstrumentProfiles::find_by_sender(Protocol protocol,
+                                                            std::string_view sender) const {
+  const std::string wanted = trim(sender);
+  for (const InstrumentProfile& profile : profiles_) {
+    if (profile.protocol == protocol && equals_ignoring_case(profile.sender, wanted)) {
+      return &profile;
+    }
+  }
+  return nullptr;
+}
+
+const InstrumentProfile* InstrumentProfiles::find_by_id(std::string_view id) const {
+  for (const InstrumentProfile& profile : profiles_) {
+    if (profile.id == id) return &profile;
+  }
+  return nullptr;
+}
+
+Result<InstrumentProfile> parse_instrument_profile(std::string_view text, const std::string& file,
+                                                   const catalog::Catalog& catalog) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& error) {
+    const auto& where = error.source().begin;
+    return invalid_argument(file + ":" + std::to_string(where.line) + ":" +
+                            std::to_string(where.column) + ": " + std::string(error.description()));
+  }
+  Problems problems(file);
+  InstrumentProfile profile;
+  profile.file = file;
+  check_keys(root, {"instrument", "codes"}, "the file", problems);
+
+  const toml::table* instrument = root["instrument"].as_table();
+  if (instrument == nullptr) {
+    problems.add_file("missing [instrument] table");
+    return invalid_argument(problems.joined());
+  }
+  check_keys(*instrument,
+             {"id", "name", "protocol", "sender", "specimen_id_component", "test_code_component"},
+             "[instrument]", problems);
+  auto required_text = [&](std::string_view key, std::string& into) {
+    const toml::node* node = instrument->get(key);
+    if (node == nullptr) {
+      problems.add(instrument->source(), "[instrument] needs '" + std::string(key) + "'");
+    } else if (const auto* value = node->as_string();
+               value == nullptr || trim(value->get()).empty()) {
+      problems.add(node->source(), "'" + std::string(key) + "' must be a non-empty string");
+    } else {
+      into = trim(value->get());
+    }
+  };
+  required_text("id", profile.id);
+  required_text("name", profile.name);
+  required_text("sender", profile.sender);
+  std::string protocol;
+  required_text("protocol", protocol);
+  if (protocol == "hl7") {
+    profile.protocol = Protocol::kHl7;
+  } else if (!protocol.empty() && protocol != "astm") {
+    problems.add(instrument->get("protocol")->source(),
+                 "protocol '" + protocol + "' is not one of: astm, hl7");
+  }
+  if (!profile.id.empty() && !std::all_of(profile.id.begin(), profile.id.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+      })) {
+    problems.add(instrument->get("id")->source(),
+                 "id '" + profile.id + "' may hold only letters, digits, '-', '_' and '.'");
+  }
+  auto component = [&](std::string_view key, int& into) {
+    const toml::node* node = instrument->get(key);
+    if (node == nullptr) return;
+    const auto* value = node->as_integer();
+    if (value == nullptr || value->get() < 1 || value->get() > 20) {
+      problems.add(node->source(), "'" + std::string(key) + "' must be a number from 1 to 20");
+      return;
+    }
+    into = static_cast<int>(value->get());
+  };
+  component("specimen_id_component", profile.specimen_id_component);
+  component("test_code_component", profile.test_code_component);
+
+  if (const toml::node* codes_node = root.get("codes")) {
+    const toml::table* codes = codes_node->as_table();
+    if (codes == nullptr) {
+      problems.add(codes_node->source(), "[codes] must be a table of code = test");
+    } else {
+      for (const auto& [key, node] : *codes) {
+        const std::string code = trim(key.str());
+        CodeMapping mapping;
+        if (const auto* mapped = node.as_string()) {
+          mapping.test_code = trim(mapped->get());
+        } else if (const auto* table = node.as_table()) {
+          check_keys(*table, {"test", "unit"}, "code '" + code + "'", problems);
+          if (const auto* test_name = table->get_as<std::string>("test")) {
+            mapping.test_code = trim(test_name->get());
+          }
+          if (const auto* unit = table->get_as<std::string>("unit")) {
+            mapping.instrument_unit = trim(unit->get());
+          }
+        }
+        if (mapping.test_code.empty()) {
+          problems.add(node.source(), "code '" + code +
+                                          "' must map to a test code, as \"CODE\" or "
+                                          "{ test = \"CODE\", unit = \"...\" }");
+          continue;
+        }
+        const core::TestDefinition* test = catalog.find_test(mapping.test_code);
+        if (test == nullptr) {
+          problems.add(node.source(), "code '" + code + "' maps to '" + mapping.test_code +
+                                          "', which is not a test of the catalog");
+          continue;
+        }
+        mapping.test_code = test->code;
+        profile.codes.emplace(code, std::move(mapping));
+      }
+    }
+  }
+  if (!problems.empty()) return invalid_argument(problems.joined());
+  return profile;
+}
+
+Result<InstrumentProfiles> load_instrument_profiles(const std::string& directory,
+                                                    const catalog::Catalog& catalog) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (!fs::is_directory(directory, error)) {
+    return not_found("instrument profiles: '" + directory + "' is not a directory");
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(directory, error)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".toml") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<InstrumentProfile> profiles;
+  std::string problems;
+  for (const fs::path& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in.good() && !in.eof()) {
+      problems += (problems.empty() ? "" : "\n") + path.string() + ": cannot be read";
+      continue;
+    }
+    Result<InstrumentProfile> profile =
+        parse_instrument_profile(text.str(), path.string(), catalog);
+    if (!profile.has_value()) {
+      problems += (problems.empty() ? "" : "\n") + profile.error().message();
+      continue;
+    }
+    for (const InstrumentProfile& other : profiles) {
+      if (other.id == profile->id) {
+        problems += (problems.empty() ? "" : "\n") + path.string() + ": id '" + profile->id +
+                    "' is already used by " + other.file;
+      } else if (other.protocol == profile->protocol &&
+                 equals_ignoring_case(other.sender, profile->sender)) {
+        problems += (problems.empty() ? "" : "\n") + path.string() + ": sender '" +
+                    profile->sender + "' is already used by " + other.file;
+      }
+    }
+    profiles.push_back(std::move(profile).value());
+  }
+  if (!problems.empty()) return invalid_argument(problems);
+  return InstrumentProfiles(std::move(profiles));
+}
+
+Result<MappedTest> map_test(const InstrumentProfile& profile, std::string_view instrument_code,
+                            std::string_view unit, const catalog::Catalog& catalog) {
+  const std::string code = trim(instrument_code);
+  const auto found = profile.codes.find(code);
+  if (found == profile.codes.end()) {
+    return not_found("test code '" + code + "' of instrument " + profile.id +
+                     " is not mapped to a catalog test (add it to " + profile.file + ")");
+  }
+  MappedTest mapped{found->second.test_code, trim(unit)};
+  const core::TestDefinition* test = catalog.find_test(mapped.test_code);
+  if (test != nullptr && !found->second.instrument_unit.empty() &&
+      mapped.unit == found->second.instrument_unit) {
+    mapped.unit = test->unit;
+  }
+  return mapped;
+}
+
+}  // namespace aliquot::ingest

@@ -1,0 +1,93 @@
+#pragma once
+
+// The one write path of every listener (ARCHITECTURE decisions 1 and 2): messages from all
+// connections queue here, and a single writer thread applies them in batches — every message
+// that arrived while the previous batch was being committed goes into the next transaction, so
+// one fsync covers many messages without any message waiting for a timer. Each message runs in
+// its own savepoint: a message that is refused is undone alone and quarantined in the same
+// transaction, the others of the batch are kept. Only after the commit returns are the jobs told
+// their outcome, so an acknowledgement is never sent for anything that is not durable.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/error.h"
+#include "store/store.h"
+
+namespace aliquot::ingest {
+
+// How one job ended, told after the batch's commit.
+struct JobOutcome {
+  // The job's changes (or its quarantine record) are committed. False when the commit failed:
+  // nothing of the job is stored and the sender must not be told otherwise.
+  bool durable = false;
+  // The job's own result: its summary when applied, the refusal otherwise.
+  Result<std::string> applied = std::string();
+};
+
+// One message to apply. `apply` runs on the writer thread inside a savepoint of the batch's
+// transaction; an error undoes it. An error of the store itself (Internal, Unavailable, DataLoss)
+// aborts the whole batch; any other error is a refusal, after which `on_refused` runs (outside the
+// undone savepoint, in the same transaction) to keep the message in the quarantine. `on_done` is
+// called once, on the writer thread, after the commit; it must be quick (hand the
+// acknowledgement to the connection) and must not throw.
+struct Job {
+  std::function<Result<std::string>(store::Transaction&)> apply;
+  std::function<Result<void>(store::Transaction&, const Error&)> on_refused;
+  std::function<void(const JobOutcome&)> on_done;
+};
+
+struct PipelineOptions {
+  std::size_t max_batch = 4096;   // jobs per transaction at most
+  std::size_t max_queue = 65536;  // submit() refuses beyond this (back-pressure)
+};
+
+struct PipelineStats {
+  std::uint64_t jobs = 0;
+  std::uint64_t refused = 0;
+  std::uint64_t batches = 0;
+  std::uint64_t failed_batches = 0;
+  std::size_t queued = 0;
+};
+
+class Pipeline {
+ public:
+  Pipeline(store::Store& store, PipelineOptions options = {});
+  ~Pipeline();  // stop()
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Queues a job; thread-safe. Unavailable when stopped or the queue is full: the caller answers
+  // the sender with a temporary error (it will resend).
+  Result<void> submit(Job job);
+
+  // Applies what is queued, then ends the writer thread. Jobs submitted later are refused.
+  void stop();
+
+  PipelineStats stats() const;
+
+ private:
+  void run();
+  void apply_batch(std::deque<Job>& batch);
+
+  store::Store& store_;
+  PipelineOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  PipelineStats stats_;
+  std::thread writer_;
+};
+
+// Whether an error comes from the store itself rather than from the message.
+bool is_store_failure(const Error& error);
+
+}  // namespace aliquot::ingest

@@ -1,0 +1,105 @@
+#include "ingest/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <vector>
+
+#include "lab/lab_test_fixture.h"
+
+namespace aliquot::ingest {
+namespace {
+
+class PipelineTest : public lab::LabTest {
+ protected:
+  // A job that stores setting `key` = "1", or is refused with `refusal` after writing it.
+  Job setting_job(const std::string& key, std::optional<Error> refusal,
+                  std::promise<JobOutcome>& done, std::vector<std::string>* quarantined = nullptr) {
+    Job job;
+    job.apply = [key, refusal](store::Transaction& tx) -> Result<std::string> {
+      ALIQUOT_RETURN_IF_ERROR(tx.set_setting(key, "1"));
+      if (refusal) return *refusal;
+      return "stored " + key;
+    };
+    job.on_refused = [key, quarantined](store::Transaction& tx, const Error&) -> Result<void> {
+      if (quarantined) quarantined->push_back(key);
+      return tx.set_setting("refused." + key, "1");
+    };
+    job.on_done = [&done](const JobOutcome& outcome) { done.set_value(outcome); };
+    return job;
+  }
+  bool has_setting(const std::string& key) {
+    return read([&](store::Transaction& tx) { return lab::must(tx.get_setting(key)); }).has_value();
+  }
+};
+
+TEST_F(PipelineTest, ARefusedJobIsUndoneAloneAndKeptWhileTheOthersCommit) {
+  std::promise<JobOutcome> first, refused, last;
+  std::vector<std::string> quarantined;
+  {
+    Pipeline pipeline(*store_);
+    ASSERT_TRUE(pipeline.submit(setting_job("a", std::nullopt, first)));
+    ASSERT_TRUE(pipeline.submit(
+        setting_job("b", invalid_argument("OBX(2)-3: unknown"), refused, &quarantined)));
+    ASSERT_TRUE(pipeline.submit(setting_job("c", std::nullopt, last)));
+    pipeline.stop();
+    EXPECT_EQ(pipeline.stats().jobs, 3u);
+    EXPECT_EQ(pipeline.stats().refused, 1u);
+  }
+  const JobOutcome a = first.get_future().get();
+  EXPECT_TRUE(a.durable);
+  EXPECT_EQ(*a.applied, "stored a");
+  const JobOutcome b = refused.get_future().get();
+  EXPECT_TRUE(b.durable);  // its quarantine record is
+  ASSERT_FALSE(b.applied.has_value());
+  EXPECT_EQ(b.applied.error().message(), "OBX(2)-3: unknown");
+  EXPECT_TRUE(last.get_future().get().durable);
+  EXPECT_TRUE(has_setting("a"));
+  EXPECT_FALSE(has_setting("b"));
+  EXPECT_TRUE(has_setting("refused.b"));
+  EXPECT_TRUE(has_setting("c"));
+  EXPECT_EQ(quarantined, std::vector<std::string>{"b"});
+}
+
+TEST_F(PipelineTest, AStoreFailureFailsTheWholeBatchAndNothingIsAcknowledgedAsDurable) {
+  std::promise<JobOutcome> first, broken, waited;
+  std::promise<void> started, gate;
+  std::shared_future<void> opened = gate.get_future().share();
+  Pipeline pipeline(*store_);
+  // A first job holds the writer, so that the next two queue up and form one batch.
+  Job wait;
+  wait.apply = [opened, &started](store::Transaction&) -> Result<std::string> {
+    started.set_value();
+    opened.wait();
+    return std::string("waited");
+  };
+  wait.on_done = [&waited](const JobOutcome& outcome) { waited.set_value(outcome); };
+  ASSERT_TRUE(pipeline.submit(std::move(wait)));
+  started.get_future().wait();
+  ASSERT_TRUE(pipeline.submit(setting_job("a", std::nullopt, first)));
+  ASSERT_TRUE(
+      pipeline.submit(setting_job("b", Error(ErrorCode::kInternal, "disk I/O error"), broken)));
+  gate.set_value();
+  EXPECT_TRUE(waited.get_future().get().durable);
+  const JobOutcome outcome_a = first.get_future().get();
+  const JobOutcome outcome_b = broken.get_future().get();
+  EXPECT_FALSE(outcome_a.durable);
+  EXPECT_FALSE(outcome_b.durable);
+  EXPECT_EQ(outcome_b.applied.error().message(), "disk I/O error");
+  pipeline.stop();
+  EXPECT_FALSE(has_setting("a"));
+  EXPECT_EQ(pipeline.stats().batches, 2u);
+  EXPECT_EQ(pipeline.stats().failed_batches, 1u);
+}
+
+TEST_F(PipelineTest, RefusesWorkOnceStopped) {
+  Pipeline pipeline(*store_);
+  pipeline.stop();
+  std::promise<JobOutcome> never;
+  const Result<void> refused = pipeline.submit(setting_job("a", std::nullopt, never));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace aliquot::ingest
