@@ -126,10 +126,12 @@ Result<InstrumentProfile> parse_instrument_profile(std::string_view text, const 
                  "protocol '" + protocol + "' is not one of: astm, hl7");
   }
   if (!profile.id.empty() && !std::all_of(profile.id.begin(), profile.id.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
       })) {
     problems.add(instrument->get("id")->source(),
-                 "id '" + profile.id + "' may hold only letters, digits, '-', '_' and '.'");
+                 "id '" + profile.id +
+                     "' may hold only lower-case letters, digits, '-', '_' and '.' (it names "
+                     "the instrument's account)");
   }
   auto component = [&](std::string_view key, int& into) {
     const toml::node* node = instrument->get(key);

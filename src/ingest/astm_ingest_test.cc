@@ -1,0 +1,167 @@
+#include "ingest/astm_ingest.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "ingest/accounts.h"
+#include "ingest/quarantine.h"
+#include "lab/lab_test_fixture.h"
+
+namespace aliquot::ingest {
+namespace {
+
+class AstmIngestTest : public lab::LabTest {
+ protected:
+  AstmIngestTest() {
+    InstrumentProfile analyzer = lab::must(parse_instrument_profile(R"toml(
+[instrument]
+id = "chem1"
+name = "Chemistry analyzer 1"
+protocol = "astm"
+sender = "CHEM-1"
+specimen_id_component = 1
+test_code_component = 4
+
+[codes]
+"K" = { test = "K", unit = "mmol/l" }
+"NA" = "NA"
+"GLU" = "GLU"
+)toml",
+                                                                    "chem1.toml", *catalog_));
+    profiles_ = InstrumentProfiles({analyzer});
+    lab::must(write([&](store::Transaction& tx) {
+      return ensure_interface_accounts(tx, clock_, profiles_, {});
+    }));
+  }
+
+  // Sends the records through the pipeline; the outcome the link layer is given.
+  JobOutcome send(std::vector<std::string> records) {
+    std::promise<JobOutcome> done;
+    last_ = ingest_.receive(std::move(records), "10.0.0.7:5000");
+    {
+      Pipeline pipeline(*store_);
+      EXPECT_TRUE(pipeline.submit(
+          ingest_.job(last_, [&done](const JobOutcome& outcome) { done.set_value(outcome); })));
+    }
+    return done.get_future().get();
+  }
+
+  std::vector<std::string> results_message(const std::string& accession, const std::string& k) {
+    return {"H|\\^&|||CHEM-1^1.0|||||host||P|1|20260310080000",
+            "P|1||MRN-1",
+            "O|1|" + accession + "||^^^K\\^^^NA|R",
+            "R|1|^^^K|" + k + "|mmol/l|3.5^5.1|H||F||op||20260310075900",
+            "R|2|^^^NA|140|mmol/L||N||F",
+            "R|3|^^^GLU|-----|mg/dL||||X",
+            "L|1|N"};
+  }
+
+  InstrumentProfiles profiles_;
+  AstmIngest ingest_{*catalog_, profiles_, clock_};
+  std::shared_ptr<AstmReceived> last_;
+};
+
+TEST_F(AstmIngestTest, ResultsAreRecordedUnderTheInstrumentsAccount) {
+  const core::Specimen serum = received_order("MRN-1", {"K", "NA", "GLU"})[0];
+  const JobOutcome outcome = send(results_message(serum.accession_number, "5.4"));
+  ASSERT_TRUE(outcome.durable);
+  ASSERT_TRUE(outcome.applied.has_value()) << outcome.applied.error().message();
+  EXPECT_EQ(*outcome.applied, "2 result(s) recorded on 1 specimen(s), 1 not reported");
+  const core::TestResult k = result_of(serum.accession_number, "K");
+  EXPECT_DOUBLE_EQ(k.value->number, 5.4);
+  EXPECT_EQ(k.value->unit, "mmol/L");  // the instrument's "mmol/l" is the catalog's unit
+  EXPECT_EQ(k.entered_by, "if.chem1");
+  EXPECT_FALSE(result_of(serum.accession_number, "GLU").value.has_value());
+}
+
+TEST_F(AstmIngestTest, TheSameMessageAgainIsNotAppliedTwice) {
+  const core::Specimen serum = received_order("MRN-1", {"K", "NA"})[0];
+  ASSERT_TRUE(send(results_message(serum.accession_number, "4.0")).applied.has_value());
+  const std::size_t before = audit_size();
+  const JobOutcome again = send(results_message(serum.accession_number, "4.0"));
+  ASSERT_TRUE(again.applied.has_value());
+  EXPECT_NE(again.applied->find("duplicate of the message applied"), std::string::npos);
+  EXPECT_EQ(audit_size(), before);
+}
+
+TEST_F(AstmIngestTest, AnUnmappedCodeQuarantinesTheMessageAndAReplayAppliesItOnceFixed) {
+  const core::Specimen serum = received_order("MRN-1", {"K", "NA"})[0];
+  std::vector<std::string> records = results_message(serum.accession_number, "4.0");
+  records[4] = "R|2|^^^SODIUM|140|mmol/L||N||F";
+  const JobOutcome refused = send(records);
+  EXPECT_TRUE(refused.durable);  // kept in the quarantine: the frame may be acknowledged
+  ASSERT_FALSE(refused.applied.has_value());
+  EXPECT_EQ(refused.applied.error().message(),
+            "record 5 (R-3): test code 'SODIUM' of instrument chem1 is not mapped to a catalog "
+            "test (add it to chem1.toml)");
+  EXPECT_FALSE(result_of(serum.accession_number, "K").value.has_value());
+  const auto held = read([](store::Transaction& tx) {
+    return lab::must(tx.list_quarantined_messages(store::QuarantineStatus::kHeld, 10));
+  });
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].channel, store::Channel::kAstm);
+  EXPECT_EQ(held[0].sender, "CHEM-1");
+
+  // A technician may not replay; the supervisor replays after the lab maps the code.
+  Hl7Ingest hl7(*catalog_, profiles_, clock_);
+  const auto technician = write([&](store::Transaction& tx) {
+    return replay_quarantined(tx, as("tech"), held[0].id, hl7, ingest_);
+  });
+  ASSERT_FALSE(technician.has_value());
+  EXPECT_EQ(technician.error().code(), ErrorCode::kPermissionDenied);
+
+  const auto still_refused = write([&](store::Transaction& tx) {
+    return replay_quarantined(tx, as("super"), held[0].id, hl7, ingest_);
+  });
+  ASSERT_TRUE(still_refused.has_value());
+  EXPECT_FALSE(still_refused->applied);
+
+  InstrumentProfile fixed = profiles_.all()[0];
+  fixed.codes["SODIUM"] = CodeMapping{"NA", ""};
+  const InstrumentProfiles fixed_profiles({fixed});
+  AstmIngest fixed_ingest(*catalog_, fixed_profiles, clock_);
+  const auto replayed = write([&](store::Transaction& tx) {
+    return replay_quarantined(tx, as("super"), held[0].id, hl7, fixed_ingest);
+  });
+  ASSERT_TRUE(replayed.has_value());
+  EXPECT_TRUE(replayed->applied) << replayed->text;
+  EXPECT_DOUBLE_EQ(result_of(serum.accession_number, "NA").value->number, 140);
+  const auto entry = read(
+      [&](store::Transaction& tx) { return *lab::must(tx.find_quarantined_message(held[0].id)); });
+  EXPECT_EQ(entry.status, store::QuarantineStatus::kReplayed);
+  EXPECT_EQ(entry.resolved_by, "super");
+  const std::vector<core::AuditEntry> trail = audit_trail();
+  EXPECT_EQ(trail.back().action, "message.replay");
+  EXPECT_EQ(trail.back().actor, "super");
+}
+
+TEST_F(AstmIngestTest, AHostQueryIsAnsweredWithThePendingTestsInInstrumentCodes) {
+  const core::Specimen serum = received_order("MRN-1", {"K", "NA", "TROPI"})[0];
+  const JobOutcome outcome =
+      send({"H|\\^&|||CHEM-1", "Q|1|^" + serum.accession_number + "||^^^ALL||||||||O", "L|1|N"});
+  ASSERT_TRUE(outcome.applied.has_value()) << outcome.applied.error().message();
+  ASSERT_EQ(last_->reply.size(), 4u);
+  EXPECT_EQ(last_->reply[0].substr(0, 5), "H|\\^&");
+  EXPECT_EQ(last_->reply[1], "P|1||MRN-1||Doe^Pat");
+  // TROPI is not on this analyzer's menu: only K and NA are asked for.
+  const std::string order = "O|1|" + serum.accession_number + "||^^^K\\^^^NA|R|";
+  EXPECT_EQ(last_->reply[2].substr(0, order.size()), order);
+  EXPECT_EQ(last_->reply[2].back(), 'Q');  // O-26: response to a query
+  EXPECT_EQ(last_->reply[3], "L|1|N");
+
+  const JobOutcome unknown = send({"H|\\^&|||CHEM-1", "Q|1|^26X||^^^ALL", "L|1|N"});
+  ASSERT_TRUE(unknown.applied.has_value());
+  EXPECT_EQ(last_->reply.back(), "L|1|I");  // no information for that specimen
+}
+
+TEST_F(AstmIngestTest, ASenderWithoutAProfileIsRefused) {
+  const JobOutcome outcome = send({"H|\\^&|||MYSTERY-9", "L|1|N"});
+  ASSERT_FALSE(outcome.applied.has_value());
+  EXPECT_EQ(outcome.applied.error().message(),
+            "record 1 (H-5): sender 'MYSTERY-9' has no instrument profile; add one under "
+            "interfaces/instruments/");
+}
+
+}  // namespace
+}  // namespace aliquot::ingest

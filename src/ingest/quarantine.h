@@ -1,0 +1,35 @@
+#pragma once
+
+// What the lab does with a quarantined message once the cause is fixed (a test code mapped, a
+// patient registered, a specimen received): replay it exactly as it was received, or discard it
+// with a reason. Both need the right to manage interfaces, and both are audited (actions
+// message.replay and message.discard, entity "message" keyed "quarantine/ID").
+
+#include <cstdint>
+#include <string>
+
+#include "ingest/astm_ingest.h"
+#include "ingest/hl7_ingest.h"
+#include "lab/context.h"
+#include "store/store.h"
+
+namespace aliquot::ingest {
+
+struct ReplayOutcome {
+  bool applied = false;
+  std::string text;  // the summary when applied, every problem otherwise
+};
+
+// Applies held message `id` in `tx` as its sender's interface. Applied: the entry becomes
+// replayed with the summary. Refused again: nothing of it is kept, the entry stays held and its
+// resolution records when, by whom and why the replay failed. Both outcomes are written for the
+// caller to commit. FailedPrecondition when the entry is not held; NotFound for an unknown id.
+Result<ReplayOutcome> replay_quarantined(store::Transaction& tx, const lab::Context& person,
+                                         std::int64_t id, const Hl7Ingest& hl7,
+                                         const AstmIngest& astm);
+
+// Sets held message `id` aside; `reason` is required.
+Result<void> discard_quarantined(store::Transaction& tx, const lab::Context& person,
+                                 std::int64_t id, const std::string& reason);
+
+}  // namespace aliquot::ingest
