@@ -102,10 +102,12 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
           ++quality_control;
           break;
         }
+        const auto field = static_cast<std::size_t>(profile->specimen_id_field);
         const std::string specimen =
-            value_of(record, 3, static_cast<std::size_t>(profile->specimen_id_component));
+            value_of(record, field, static_cast<std::size_t>(profile->specimen_id_component));
         if (specimen.empty()) {
-          problems.push_back(where + " (O-3): no specimen id in component " +
+          problems.push_back(where + " (O-" + std::to_string(field) +
+                             "): no specimen id in component " +
                              std::to_string(profile->specimen_id_component));
         }
         posts.push_back({specimen, {}, profile->name});
@@ -130,6 +132,7 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
           problems.push_back(where + " (R-3): " + mapped.error().message());
           break;
         }
+        if (mapped->test_code.empty()) break;  // a code the lab does not file
         posts.back().values.push_back(
             {mapped->test_code, value_of(record, 4, 1), mapped->unit, where});
         break;
@@ -251,8 +254,11 @@ Result<void> AstmIngest::answer_query(store::Transaction& tx, const InstrumentPr
   std::string specimen_field;
   for (int i = 1; i < profile.specimen_id_component; ++i) specimen_field += c;
   specimen_field += specimen->accession_number;
-  // O-26 report type Q: the response to a query (LIS02-A2 section 9.4.26).
-  std::string order = "O" + f + "1" + f + specimen_field + f + f + tests + f + "R";
+  // O-26 report type Q: the response to a query (LIS02-A2 section 9.4.26). The specimen id goes
+  // where the instrument reads it (O-3, or O-4 for instruments that report it there).
+  const bool in_o3 = profile.specimen_id_field == 3;
+  std::string order = "O" + f + "1" + f + (in_o3 ? specimen_field : "") + f +
+                      (in_o3 ? "" : specimen_field) + f + tests + f + "R";
   for (int field = 7; field <= 26; ++field) order += f + std::string(field == 26 ? "Q" : "");
   received.reply.push_back(order);
   received.reply.push_back("L" + f + "1" + f + "N");

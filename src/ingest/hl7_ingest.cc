@@ -270,6 +270,7 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
           problems.push_back(where + "-3: " + mapped.error().message());
           continue;
         }
+        if (mapped->test_code.empty()) continue;  // a code the lab does not file
         value.test_code = mapped->test_code;
         value.unit = mapped->unit;
       } else {

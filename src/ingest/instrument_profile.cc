@@ -101,7 +101,8 @@ Result<InstrumentProfile> parse_instrument_profile(std::string_view text, const 
     return invalid_argument(problems.joined());
   }
   check_keys(*instrument,
-             {"id", "name", "protocol", "sender", "specimen_id_component", "test_code_component"},
+             {"id", "name", "protocol", "sender", "specimen_id_field", "specimen_id_component",
+              "test_code_component", "ignored_codes"},
              "[instrument]", problems);
   auto required_text = [&](std::string_view key, std::string& into) {
     const toml::node* node = instrument->get(key);
@@ -144,6 +145,25 @@ Result<InstrumentProfile> parse_instrument_profile(std::string_view text, const 
     into = static_cast<int>(value->get());
   };
   component("specimen_id_component", profile.specimen_id_component);
+  component("specimen_id_field", profile.specimen_id_field);
+  if (profile.specimen_id_field != 3 && profile.specimen_id_field != 4) {
+    problems.add(instrument->get("specimen_id_field")->source(),
+                 "'specimen_id_field' must be 3 (O-3) or 4 (O-4)");
+  }
+  if (const toml::node* ignored = instrument->get("ignored_codes")) {
+    const toml::array* codes = ignored->as_array();
+    if (codes == nullptr) {
+      problems.add(ignored->source(), "'ignored_codes' must be an array of strings");
+    } else {
+      for (const toml::node& code : *codes) {
+        if (const auto* ignored_code = code.as_string()) {
+          profile.ignored_codes.push_back(trim(ignored_code->get()));
+        } else {
+          problems.add(code.source(), "'ignored_codes' must hold strings only");
+        }
+      }
+    }
+  }
   component("test_code_component", profile.test_code_component);
 
   if (const toml::node* codes_node = root.get("codes")) {
@@ -235,6 +255,10 @@ Result<InstrumentProfiles> load_instrument_profiles(const std::string& directory
 Result<MappedTest> map_test(const InstrumentProfile& profile, std::string_view instrument_code,
                             std::string_view unit, const catalog::Catalog& catalog) {
   const std::string code = trim(instrument_code);
+  if (std::find(profile.ignored_codes.begin(), profile.ignored_codes.end(), code) !=
+      profile.ignored_codes.end()) {
+    return MappedTest{};
+  }
   const auto found = profile.codes.find(code);
   if (found == profile.codes.end()) {
     return not_found("test code '" + code + "' of instrument " + profile.id +

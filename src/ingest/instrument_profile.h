@@ -12,8 +12,11 @@
 //   name      = "Roche cobas c311"
 //   protocol  = "astm"              # "astm" or "hl7"
 //   sender    = "c311"              # ASTM H-5.1 or HL7 MSH-3.1 as the instrument sends it
-//   specimen_id_component = 1       # ASTM: component of O-3 holding the specimen id
+//   specimen_id_field     = 3       # ASTM: O-3 specimen id, or O-4 instrument specimen id
+//   specimen_id_component = 1       # ASTM: component of that field holding the specimen id
 //   test_code_component   = 4       # ASTM: component of R-3 (and O-5) holding the test code
+//   ignored_codes = ["IG%"]         # codes the lab does not file (research parameters,
+//                                   # scattergram images); any other unmapped code is refused
 //   [codes]                         # instrument code -> catalog test code, or a table with
 //   "685/" = "ALT"                  # the unit the instrument writes for the catalog's unit:
 //   "WBC"  = { test = "WBC", unit = "10^3/uL" }
@@ -41,10 +44,12 @@ struct InstrumentProfile {
   std::string name;
   Protocol protocol = Protocol::kAstm;
   std::string sender;
+  int specimen_id_field = 3;
   int specimen_id_component = 1;
   int test_code_component = 4;
   std::map<std::string, CodeMapping> codes;  // by instrument code, exactly as sent (trimmed)
-  std::string file;                          // where it was read from
+  std::vector<std::string> ignored_codes;
+  std::string file;  // where it was read from
 
   // The account its messages are filed under.
   std::string account() const { return "if." + id; }
@@ -77,7 +82,8 @@ Result<InstrumentProfiles> load_instrument_profiles(const std::string& directory
                                                     const catalog::Catalog& catalog);
 
 // The catalog test and catalog unit for an instrument code and the unit it sent: NotFound
-// naming the instrument and code when the code is not mapped. The returned unit is "" when the
+// naming the instrument and code when the code is not mapped; std::nullopt-like empty test code
+// when the profile lists the code as ignored. The returned unit is "" when the
 // instrument sent none, the catalog's unit when it sent the mapped instrument unit, and the
 // sent unit otherwise (which the flagging rules then check against the catalog).
 struct MappedTest {
