@@ -42,12 +42,13 @@ void Deframer::start_frame() {
   state_ = State::kNumber;
 }
 
-void Deframer::frame_error(std::string reason, std::vector<Event>& events) {
+void Deframer::frame_error(FrameFault fault, std::string reason, std::vector<Event>& events) {
   Event event;
   event.kind = EventKind::kFrameError;
   event.offset = frame_offset_;
   event.frame_number = number_valid_ ? frame_number_ : -1;
   event.text = frame_name() + ": " + reason;
+  event.fault = fault;
   events.push_back(std::move(event));
   text_.clear();
 }
@@ -58,20 +59,24 @@ void Deframer::frame_error(std::string reason, std::vector<Event>& events) {
 void Deframer::complete_frame(std::vector<Event>& events) {
   const std::string received(checksum_chars_, 2);
   if (!checksum_hex_valid_) {
-    frame_error("checksum \"" + received + "\" is not two hex digits", events);
+    frame_error(FrameFault::kChecksum, "checksum \"" + received + "\" is not two hex digits",
+                events);
     return;
   }
   const auto computed = static_cast<std::uint8_t>(sum_ & 0xFFu);
   if (received_checksum_ != computed) {
-    frame_error("checksum is " + received + ", computed " + checksum_hex(computed), events);
+    frame_error(FrameFault::kChecksum,
+                "checksum is " + received + ", computed " + checksum_hex(computed), events);
     return;
   }
   if (!number_valid_) {
-    frame_error("frame number " + byte_name(number_byte_) + " is not a digit 0-7", events);
+    frame_error(FrameFault::kNumber,
+                "frame number " + byte_name(number_byte_) + " is not a digit 0-7", events);
     return;
   }
   if (frame_number_ != expected_number_) {
-    frame_error("frame number " + std::to_string(frame_number_) + " where " +
+    frame_error(FrameFault::kSequence,
+                "frame number " + std::to_string(frame_number_) + " where " +
                     std::to_string(expected_number_) + " was expected",
                 events);
     return;
@@ -129,7 +134,8 @@ void Deframer::feed(std::string_view bytes, std::vector<Event>& events) {
       case State::kIdle: idle_byte(byte, events); break;
       case State::kNumber:
         if (byte == kStx || byte == kEot || byte == kEnq) {
-          frame_error("interrupted by " + byte_name(byte) + " before ETX or ETB", events);
+          frame_error(FrameFault::kInterrupted,
+                      "interrupted by " + byte_name(byte) + " before ETX or ETB", events);
           idle_byte(byte, events);
           break;
         }
@@ -145,12 +151,14 @@ void Deframer::feed(std::string_view bytes, std::vector<Event>& events) {
           sum_ += static_cast<unsigned char>(byte);
           state_ = State::kChecksumHigh;
         } else if (byte == kStx || byte == kEot || byte == kEnq) {
-          frame_error("interrupted by " + byte_name(byte) + " at byte " + std::to_string(offset_) +
+          frame_error(FrameFault::kInterrupted,
+                      "interrupted by " + byte_name(byte) + " at byte " + std::to_string(offset_) +
                           " before ETX or ETB",
                       events);
           idle_byte(byte, events);
         } else if (text_.size() >= max_text_) {
-          frame_error("text longer than " + std::to_string(max_text_) + " bytes", events);
+          frame_error(FrameFault::kTooLong,
+                      "text longer than " + std::to_string(max_text_) + " bytes", events);
           state_ = State::kIdle;  // the rest of the frame is noise until the next STX
         } else {
           text_.push_back(byte);
@@ -160,7 +168,8 @@ void Deframer::feed(std::string_view bytes, std::vector<Event>& events) {
       case State::kChecksumHigh:
       case State::kChecksumLow: {
         if (byte == kStx || byte == kEot || byte == kEnq) {
-          frame_error("interrupted by " + byte_name(byte) + " inside the checksum", events);
+          frame_error(FrameFault::kInterrupted,
+                      "interrupted by " + byte_name(byte) + " inside the checksum", events);
           idle_byte(byte, events);
           break;
         }
@@ -201,7 +210,8 @@ void Deframer::feed(std::string_view bytes, std::vector<Event>& events) {
 void Deframer::finish(std::vector<Event>& events) {
   if (state_ == State::kNumber || state_ == State::kText || state_ == State::kChecksumHigh ||
       state_ == State::kChecksumLow) {
-    frame_error("stream ended before the frame was complete (no ETX/ETB and checksum)", events);
+    frame_error(FrameFault::kTruncated,
+                "stream ended before the frame was complete (no ETX/ETB and checksum)", events);
   }
   state_ = State::kIdle;
 }

@@ -36,6 +36,18 @@ enum class EventKind {
   kNoise,                // bytes outside any frame that are no control byte; `text` holds them
 };
 
+// Why a frame was refused (kFrameError). A link layer tells a retransmitted frame (good checksum,
+// the number of the frame it last accepted: its acknowledgement was lost) from a damaged one.
+enum class FrameFault {
+  kNone,         // not a kFrameError
+  kChecksum,     // the checksum is not two hex digits or does not match
+  kNumber,       // the frame number is not a digit 0-7
+  kSequence,     // good checksum, but not the expected frame number
+  kInterrupted,  // STX, ENQ or EOT arrived before the frame was complete
+  kTooLong,      // the text exceeds the deframer's limit
+  kTruncated,    // the stream ended inside the frame
+};
+
 struct Event {
   EventKind kind = EventKind::kNoise;
   // Offset in the stream (counted over all feeds) of the event's first byte: the STX of a frame.
@@ -47,6 +59,8 @@ struct Event {
   // kFrame: the frame text between the frame number and ETB/ETX. kFrameError: the reason,
   // naming the frame number and byte offset. kNoise: the bytes.
   std::string text;
+  // kFrameError: why the frame was refused; kNone for other kinds.
+  FrameFault fault = FrameFault::kNone;
 };
 
 class Deframer {
@@ -81,7 +95,7 @@ class Deframer {
   void idle_byte(char byte, std::vector<Event>& events);
   void start_frame();
   void complete_frame(std::vector<Event>& events);
-  void frame_error(std::string reason, std::vector<Event>& events);
+  void frame_error(FrameFault fault, std::string reason, std::vector<Event>& events);
   std::string frame_name() const;
 
   std::size_t max_text_;
