@@ -50,6 +50,7 @@ using Clock = std::chrono::steady_clock;
 constexpr int kOneByOneResults = 200;
 constexpr int kBatch100Results = 3000;
 constexpr int kBatch1000Results = 10000;
+constexpr int kPostResults = 10000;
 
 [[noreturn]] void fail(const std::string& what) {
   std::cerr << "results_bench: " << what << "\n";
@@ -175,7 +176,7 @@ std::vector<PendingResult> make_pending_results(Lab& lab, aliquot::core::ManualC
           "register " + mrn);
       const auto order = check(
           aliquot::lab::place_order(
-              *tx, as_clerk, {mrn, codes, aliquot::core::Priority::kRoutine, "Dr. Bench", ""}),
+              *tx, as_clerk, {mrn, codes, aliquot::core::Priority::kRoutine, "Dr. Bench", "", ""}),
           "order for " + mrn);
       const auto specimens = check(
           aliquot::lab::accession_order(*tx, as_clerk, {order.order_number, std::nullopt, ""}),
@@ -210,6 +211,35 @@ double time_use_case(Lab& lab, aliquot::core::ManualClock& clock,
       check(aliquot::lab::enter_result(
                 *tx, as_technician, {result.accession_number, result.test_code, result.value, ""}),
             "enter " + result.accession_number + "/" + result.test_code);
+    }
+    check(tx->commit(), "commit");
+  }
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Seconds to post `results` through post_results, one call per specimen (as one instrument
+// message brings them), about `per_transaction` results per commit.
+double time_post_results(Lab& lab, aliquot::core::ManualClock& clock,
+                         const std::vector<PendingResult>& results, int per_transaction) {
+  const aliquot::lab::Context as_technician{*lab.catalog, clock, lab.technician};
+  std::vector<aliquot::lab::PostResults> posts;
+  for (const PendingResult& result : results) {
+    if (posts.empty() || posts.back().accession_number != result.accession_number) {
+      posts.push_back({result.accession_number, {}, "bench analyzer"});
+    }
+    posts.back().values.push_back({result.test_code, result.value, "", ""});
+  }
+  const auto start = Clock::now();
+  std::size_t next = 0;
+  while (next < posts.size()) {
+    auto tx = check(lab.store->begin(aliquot::store::TransactionMode::kWrite), "begin");
+    for (std::size_t in_tx = 0; in_tx < static_cast<std::size_t>(per_transaction) &&
+                                next < posts.size();
+         ++next) {
+      clock.advance(std::chrono::milliseconds(100));
+      in_tx += posts[next].values.size();
+      check(aliquot::lab::post_results(*tx, as_technician, posts[next]),
+            "post " + posts[next].accession_number);
     }
     check(tx->commit(), "commit");
   }
@@ -354,7 +384,7 @@ int main() {
   aliquot::core::ManualClock clock(aliquot::core::from_unix_millis(1'795'000'000'000));
   Lab lab = set_up_lab((dir.path() / "lab.db").string(), clock);
   const std::vector<BenchTest> tests = choose_tests(*lab.catalog);
-  const int total = kOneByOneResults + kBatch100Results + kBatch1000Results;
+  const int total = kOneByOneResults + kBatch100Results + kBatch1000Results + kPostResults;
   const auto setup_start = Clock::now();
   std::vector<PendingResult> pending = make_pending_results(lab, clock, tests, total);
   const double setup_seconds = std::chrono::duration<double>(Clock::now() - setup_start).count();
@@ -371,6 +401,8 @@ int main() {
     used += static_cast<std::size_t>(count);
     rows.push_back({"use case enter_result", count, per_transaction, seconds});
   }
+  const double post_seconds = time_post_results(lab, clock, slice(used, kPostResults), 1000);
+  used += static_cast<std::size_t>(kPostResults);
   const auto [before_json, after_json] = sample_audit_images(lab);
 
   RawDatabase raw((dir.path() / "raw.db").string());
@@ -397,6 +429,9 @@ int main() {
                                row->results / row->seconds, 1e6 * row->seconds / row->results);
     }
   }
+  std::cout << fmt::format("{:<26}{:>9}{:>8}{:>10.3f}{:>12.0f}{:>14.1f}\n",
+                           "use case post_results", kPostResults, 1000, post_seconds,
+                           kPostResults / post_seconds, 1e6 * post_seconds / kPostResults);
   std::cout << "\nuse case / raw, time per result:\n";
   for (std::size_t i = 0; i < 3; ++i) {
     std::cout << fmt::format("  {:>4} per transaction: {:.1f}x\n", rows[i].per_transaction,

@@ -149,7 +149,8 @@ Result<void> DayDriver::place_order(store::Transaction& tx, const Step& step) {
                                        .test_codes = planned.test_codes,
                                        .priority = planned.priority,
                                        .ordering_provider = planned.ordering_provider,
-                                       .clinical_info = planned.clinical_info});
+                                       .clinical_info = planned.clinical_info,
+                                       .placer_order_number = {}});
   if (!order) return in_step(order.error(), step.at, "place order for " + visit.patient.mrn);
   ++stats_.use_cases;
   order_numbers_[{step.visit, step.order}] = order->order_number;
