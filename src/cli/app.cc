@@ -107,6 +107,7 @@ int run(const std::vector<std::string>& arguments, const Environment& environmen
   add_catalog_commands(app, selection);
   add_hl7_commands(app, selection);
   add_astm_commands(app, selection);
+  add_interface_commands(app, selection);
   add_demo_command(app, selection);
   app.footer(kFooter);
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/hl7_send_command.h"
 #include "hl7/analyst.h"
 #include "hl7/buffered_output.h"
 #include "hl7/json_dump.h"
@@ -175,6 +176,8 @@ void add_hl7_commands(CLI::App& app, CommandSelection& selection) {
   check_command->add_option("FILE", *check_file, "HL7 v2 file")->required();
   selection.bind(check_command,
                  [check_file](Session& session) { return run_check(session, *check_file); });
+
+  add_hl7_send_command(*group, selection);
 }
 
 }  // namespace aliquot::cli

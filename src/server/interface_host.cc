@@ -1,0 +1,196 @@
+#include "server/interface_host.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <mutex>
+
+#include "astm/io/link_connection.h"
+#include "astm/io/serial.h"
+#include "astm/io/tcp.h"
+#include "ingest/accounts.h"
+#include "ingest/astm_ingest.h"
+#include "ingest/hl7_ingest.h"
+#include "mllp/server.h"
+
+namespace aliquot::server {
+
+class InterfaceHost::Impl {
+ public:
+  Impl(store::Store& store, const catalog::Catalog& catalog, ingest::InstrumentProfiles profiles,
+       const core::Clock& clock, InterfaceHostOptions options)
+      : store_(store),
+        catalog_(catalog),
+        profiles_(std::move(profiles)),
+        clock_(clock),
+        options_(std::move(options)),
+        hl7_(catalog_, profiles_, clock_, {options_.default_hl7_account, "ALQ"}),
+        astm_(catalog_, profiles_, clock_) {}
+
+  Result<void> start() {
+    {
+      ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                               store_.begin(store::TransactionMode::kWrite));
+      ALIQUOT_ASSIGN_OR_RETURN(const std::vector<std::string> added,
+                               ingest::ensure_interface_accounts(*tx, clock_, profiles_,
+                                                                 {options_.default_hl7_account}));
+      (void)added;
+      ALIQUOT_RETURN_IF_ERROR(tx->commit());
+    }
+    pipeline_ = std::make_unique<ingest::Pipeline>(store_, options_.pipeline);
+
+    if (options_.mllp) {
+      mllp::ServerOptions server_options;
+      server_options.host = options_.mllp->host;
+      server_options.port = options_.mllp->port;
+      server_options.max_message_size = options_.max_message_size;
+      server_options.clock = &clock_;
+      server_options.ack_control_id_prefix = "ALQ-MLLP";
+      server_options.on_rejected = [this](const mllp::RejectedMessage& rejected) {
+        keep_rejected_frame(rejected);
+      };
+      mllp_ = std::make_unique<mllp::Server>(
+          io_, server_options, [this](mllp::InboundMessage message, mllp::Reply reply) {
+            on_hl7(std::move(message), std::move(reply));
+          });
+      ALIQUOT_RETURN_IF_ERROR(mllp_->start());
+    }
+    astm::io::LinkHandlers handlers;
+    handlers.on_message = [this](astm::io::ReceivedMessage message,
+                                 astm::io::CompletionToken done) {
+      on_astm(std::move(message), std::move(done));
+    };
+    if (options_.astm) {
+      astm::io::TcpServerOptions server_options;
+      server_options.host = options_.astm->host;
+      server_options.port = options_.astm->port;
+      server_options.link = options_.link;
+      astm_server_ = std::make_unique<astm::io::TcpServer>(io_, server_options, handlers);
+      ALIQUOT_RETURN_IF_ERROR(astm_server_->start());
+    }
+    for (const SerialLine& line : options_.serial) {
+      ALIQUOT_ASSIGN_OR_RETURN(
+          std::shared_ptr<astm::io::LinkConnection> connection,
+          astm::io::open_serial(io_, line.device, line.baud, options_.link, handlers));
+      serial_.push_back(std::move(connection));
+    }
+    for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
+      threads_.emplace_back([this] { io_.run(); });
+    }
+    return ok();
+  }
+
+  void stop() {
+    if (stopped_.exchange(true)) return;
+    // Stop taking new messages, let the pipeline apply and answer what it has, then end.
+    if (mllp_) mllp_->stop();
+    if (astm_server_) astm_server_->stop();
+    for (const auto& connection : serial_) connection->close();
+    if (pipeline_) pipeline_->stop();
+    work_.reset();
+    for (std::thread& thread : threads_) thread.join();
+    threads_.clear();
+  }
+
+  std::uint16_t mllp_port() const { return mllp_ ? mllp_->port() : 0; }
+  std::uint16_t astm_port() const { return astm_server_ ? astm_server_->port() : 0; }
+
+  InterfaceCounters counters() const {
+    InterfaceCounters counters;
+    counters.hl7_messages = hl7_messages_;
+    counters.astm_messages = astm_messages_;
+    counters.acknowledged = acknowledged_;
+    counters.refused = refused_;
+    counters.not_stored = not_stored_;
+    if (pipeline_) counters.pipeline = pipeline_->stats();
+    return counters;
+  }
+
+ private:
+  void count(const ingest::JobOutcome& outcome) {
+    if (!outcome.durable) {
+      ++not_stored_;
+    } else if (outcome.applied.has_value()) {
+      ++acknowledged_;
+    } else {
+      ++refused_;
+    }
+  }
+
+  void on_hl7(mllp::InboundMessage message, mllp::Reply reply) {
+    ++hl7_messages_;
+    std::shared_ptr<ingest::Hl7Received> received =
+        hl7_.receive(std::move(message.bytes), std::move(message.peer));
+    ingest::Job job = hl7_.job(received, [reply](std::string ack) { reply(std::move(ack)); });
+    // Count on the writer thread, before the ACK leaves.
+    job.on_done = [this, received, reply](const ingest::JobOutcome& outcome) {
+      count(outcome);
+      reply(hl7_.acknowledge(*received, outcome));
+    };
+    if (Result<void> queued = pipeline_->submit(std::move(job)); !queued.has_value()) {
+      ++not_stored_;
+      reply(hl7_.acknowledge(*received, ingest::JobOutcome{false, queued.error()}));
+    }
+  }
+
+  void on_astm(astm::io::ReceivedMessage message, astm::io::CompletionToken done) {
+    ++astm_messages_;
+    std::shared_ptr<ingest::AstmReceived> received =
+        astm_.receive(std::move(message.records), std::move(message.peer));
+    ingest::Job job =
+        astm_.job(received, [this, received, done](const ingest::JobOutcome& outcome) {
+          count(outcome);
+          // Not stored: the final frame stays unanswered and the instrument sends again.
+          if (outcome.durable) done(received->reply);
+        });
+    if (!pipeline_->submit(std::move(job)).has_value()) ++not_stored_;
+  }
+
+  // An MLLP frame too large to take was answered AR by the listener; its first bytes are kept
+  // in the quarantine so that the lab sees what was refused.
+  void keep_rejected_frame(const mllp::RejectedMessage& rejected) {
+    auto received = std::shared_ptr<ingest::Hl7Received>(
+        hl7_.receive(rejected.first_bytes, rejected.peer).release());
+    ingest::Job job;
+    const Error why = invalid_argument(rejected.text);
+    job.apply = [why](store::Transaction&) -> Result<std::string> { return why; };
+    job.on_refused = [this, received](store::Transaction& tx, const Error& error) {
+      return hl7_.quarantine(tx, *received, error);
+    };
+    (void)pipeline_->submit(std::move(job));
+  }
+
+  store::Store& store_;
+  const catalog::Catalog& catalog_;
+  const ingest::InstrumentProfiles profiles_;
+  const core::Clock& clock_;
+  const InterfaceHostOptions options_;
+  ingest::Hl7Ingest hl7_;
+  ingest::AstmIngest astm_;
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
+      io_.get_executor()};
+  std::unique_ptr<ingest::Pipeline> pipeline_;
+  std::unique_ptr<mllp::Server> mllp_;
+  std::unique_ptr<astm::io::TcpServer> astm_server_;
+  std::vector<std::shared_ptr<astm::io::LinkConnection>> serial_;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stopped_{false};
+  std::atomic<std::uint64_t> hl7_messages_{0}, astm_messages_{0}, acknowledged_{0}, refused_{0},
+      not_stored_{0};
+};
+
+InterfaceHost::InterfaceHost(store::Store& store, const catalog::Catalog& catalog,
+                             ingest::InstrumentProfiles profiles, const core::Clock& clock,
+                             InterfaceHostOptions options)
+    : impl_(
+          std::make_unique<Impl>(store, catalog, std::move(profiles), clock, std::move(options))) {}
+
+InterfaceHost::~InterfaceHost() { stop(); }
+
+Result<void> InterfaceHost::start() { return impl_->start(); }
+void InterfaceHost::stop() { impl_->stop(); }
+std::uint16_t InterfaceHost::mllp_port() const { return impl_->mllp_port(); }
+std::uint16_t InterfaceHost::astm_port() const { return impl_->astm_port(); }
+InterfaceCounters InterfaceHost::counters() const { return impl_->counters(); }
+
+}  // namespace aliquot::server

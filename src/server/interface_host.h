@@ -1,0 +1,84 @@
+#pragma once
+
+// The interfaces of one server process: an MLLP listener for HL7 v2 and an ASTM listener (TCP,
+// and serial ports) for instruments, both feeding the one ingest pipeline (ARCHITECTURE
+// decisions 1 and 2). Network work runs on an io_context of its own threads; the pipeline's
+// writer thread applies and commits; acknowledgements go back only after the commit:
+//   HL7:  the ACK is written when the job is done: AA/AE after the commit (an AE'd message is
+//         durably quarantined), AR when nothing could be stored (the sender sends again);
+//   ASTM: the frame that completed the message is ACKed after the commit; when the commit
+//         failed it is never ACKed, the instrument times out and sends the message again.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "astm/link.h"
+#include "catalog/catalog.h"
+#include "core/error.h"
+#include "core/time.h"
+#include "ingest/instrument_profile.h"
+#include "ingest/pipeline.h"
+#include "store/store.h"
+
+namespace aliquot::server {
+
+struct Listen {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: the system picks one
+};
+
+struct SerialLine {
+  std::string device;  // "/dev/ttyS0"
+  unsigned baud = 9600;
+};
+
+struct InterfaceHostOptions {
+  std::optional<Listen> mllp;
+  std::optional<Listen> astm;
+  std::vector<SerialLine> serial;
+  std::size_t max_message_size = std::size_t{1} << 20;  // MLLP; larger messages get AR
+  astm::LinkOptions link;
+  int io_threads = 1;
+  ingest::PipelineOptions pipeline;
+  std::string default_hl7_account = "if.hl7";
+};
+
+struct InterfaceCounters {
+  std::uint64_t hl7_messages = 0;
+  std::uint64_t astm_messages = 0;
+  std::uint64_t acknowledged = 0;  // applied (or duplicates) and told so
+  std::uint64_t refused = 0;       // quarantined and told so
+  std::uint64_t not_stored = 0;    // the store failed: not acknowledged as stored
+  ingest::PipelineStats pipeline;
+};
+
+class InterfaceHost {
+ public:
+  InterfaceHost(store::Store& store, const catalog::Catalog& catalog,
+                ingest::InstrumentProfiles profiles, const core::Clock& clock,
+                InterfaceHostOptions options);
+  ~InterfaceHost();  // stop()
+  InterfaceHost(const InterfaceHost&) = delete;
+  InterfaceHost& operator=(const InterfaceHost&) = delete;
+
+  // Creates the interface accounts that are missing, then starts the pipeline and listeners.
+  Result<void> start();
+
+  // Stops accepting, applies and answers what was received, then ends the threads.
+  void stop();
+
+  std::uint16_t mllp_port() const;
+  std::uint16_t astm_port() const;
+  InterfaceCounters counters() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aliquot::server

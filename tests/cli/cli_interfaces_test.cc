@@ -1,0 +1,180 @@
+// `aliquot serve`, `aliquot quarantine ...` and `aliquot interfaces check` through the built
+// executable: a message refused by the running server is kept, shown, and replayed once the
+// cause is fixed.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "cli_fixture.h"
+#include "hl7/message.h"
+#include "mllp/client.h"
+
+extern char** environ;
+
+namespace aliquot::cli_test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string binary() {
+  const char* path = std::getenv("ALIQUOT_BINARY");
+  return path ? path : ALIQUOT_BUILT_BINARY;
+}
+
+// `aliquot --db DB serve ...` as a child process; its output goes to a file read back to learn
+// the port it listens on.
+class ServeProcess {
+ public:
+  ServeProcess(const CliRunner& lab, const std::vector<std::string>& args)
+      : output_(lab.directory() + "/serve.out") {
+    std::vector<std::string> argv = {binary(), "--db", lab.database_path(), "serve"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> raw;
+    for (std::string& arg : argv) raw.push_back(arg.data());
+    raw.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, output_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    EXPECT_EQ(posix_spawn(&pid_, raw[0], &actions, nullptr, raw.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+  }
+  ~ServeProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  // The port of "listening PROTOCOL HOST:PORT", waiting for the line up to 10 s.
+  std::uint16_t port(const std::string& protocol) {
+    for (int i = 0; i < 200; ++i) {
+      std::ifstream in(output_);
+      std::string line;
+      while (std::getline(in, line)) {
+        if (line.rfind("listening " + protocol + " ", 0) == 0) {
+          return static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+        }
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    ADD_FAILURE() << "serve did not say it listens on " << protocol << ":\n" << output();
+    return 0;
+  }
+
+  // Stops with SIGTERM; the exit status.
+  int stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  std::string output() const {
+    std::ifstream in(output_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+ private:
+  std::string output_;
+  pid_t pid_ = -1;
+};
+
+class CliInterfacesTest : public CliTest {};
+
+TEST_F(CliInterfacesTest, ARefusedMessageIsQuarantinedShownAndReplayedOnceTheCauseIsFixed) {
+  succeed({"user", "add", "super1", "--role", "supervisor"}, kAdmin);
+  register_patient("MRN-7");
+  const std::string order = place_order("MRN-7", "K");
+  const std::string specimen = accession_with(accession(order), "K");
+
+  ServeProcess serve(lab_, {"--mllp", "127.0.0.1:0", "--instruments",
+                            source_directory() + "/interfaces/instruments"});
+  mllp::Client client("127.0.0.1", serve.port("mllp"));
+  const std::string oru =
+      "MSH|^~\\&|REFLAB|REF|ALIQUOT|LAB|20261121080000||ORU^R01|R-100|P|2.5.1\r"
+      "PID|1||MRN-7\rOBR|1||" +
+      specimen +
+      "|2823-3^Potassium^LN\r"
+      "OBX|1|NM|2823-3^Potassium^LN||4.4|mmol/L||||||F\r";
+  const Result<std::string> ack = client.send(oru, 5000ms);
+  ASSERT_TRUE(ack.has_value()) << ack.error().message() << "\n" << serve.output();
+  const hl7::Message parsed = *hl7::Message::parse(*ack);
+  EXPECT_EQ(parsed.get("MSA-1").value().text(), "AE");
+  EXPECT_EQ(
+      parsed.get("ERR-8").value().text(),
+      "OBX(1): specimen " + specimen + " is not received yet; receive it before entering results");
+  EXPECT_EQ(serve.stop(), 0) << serve.output();
+  EXPECT_THAT(serve.output(), testing::HasSubstr("1 quarantined"));
+
+  const nlohmann::json held = succeed_json({"quarantine", "list"}, kTechnician);
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0]["message_id"], "R-100");
+  EXPECT_EQ(held[0]["sender"], "REFLAB^REF");
+  const std::string id = std::to_string(held[0]["id"].get<int>());
+  const CommandOutput shown = succeed({"quarantine", "show", id}, kTechnician);
+  EXPECT_THAT(shown.out, testing::HasSubstr("OBX|1|NM|2823-3^Potassium^LN||4.4|mmol/L"));
+
+  // A technician may look but not replay.
+  const CommandOutput refused = lab_.run({"quarantine", "replay", id}, kTechnician);
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_THAT(refused.err, testing::HasSubstr("may not manage interfaces"));
+
+  // Replayed before the cause is fixed: refused again, still held, the attempt recorded.
+  const CommandOutput early = lab_.run({"quarantine", "replay", id}, "super1");
+  EXPECT_EQ(early.exit_code, 1);
+  EXPECT_THAT(early.err, testing::HasSubstr("refused again and kept in quarantine"));
+
+  succeed({"specimen", "receive", specimen}, kClerk);
+  const nlohmann::json replayed = succeed_json({"quarantine", "replay", id}, "super1");
+  EXPECT_EQ(replayed["applied"], true);
+  EXPECT_EQ(replayed["outcome"], "1 result(s) recorded on 1 specimen(s)");
+  const nlohmann::json after = succeed_json({"quarantine", "list", "--status", "all"}, kTechnician);
+  EXPECT_EQ(after[0]["status"], "replayed");
+  EXPECT_EQ(after[0]["resolved_by"], "super1");
+  const CommandOutput twice = lab_.run({"quarantine", "replay", id}, "super1");
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_THAT(twice.err, testing::HasSubstr("was already replayed by super1"));
+  succeed({"audit", "verify"}, kTechnician);
+}
+
+TEST_F(CliInterfacesTest, DiscardingNeedsAReason) {
+  const CommandOutput missing = lab_.run({"quarantine", "discard", "1"}, kAdmin);
+  EXPECT_EQ(missing.exit_code, 2);
+  const CommandOutput unknown =
+      lab_.run({"quarantine", "discard", "99", "--reason", "test"}, kAdmin);
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.err;
+  EXPECT_THAT(unknown.err, testing::HasSubstr("there is no quarantined message 99"));
+}
+
+TEST_F(CliInterfacesTest, InterfacesCheckNamesEveryProblemWithFileAndLine) {
+  const std::string directory = lab_.directory() + "/instruments";
+  ASSERT_EQ(::mkdir(directory.c_str(), 0755), 0);
+  std::ofstream(directory + "/bad.toml") << "[instrument]\nid = \"X Y\"\nname = \"n\"\n"
+                                            "protocol = \"astm\"\nsender = \"s\"\n"
+                                            "[codes]\n\"1\" = \"NOPE\"\n";
+  const CommandOutput checked = lab_.run_raw({"interfaces", "check", directory});
+  EXPECT_EQ(checked.exit_code, 1);
+  EXPECT_THAT(checked.err, testing::HasSubstr("bad.toml:2:6: id 'X Y' may hold only"));
+  EXPECT_THAT(checked.err,
+              testing::HasSubstr("bad.toml:7:7: code '1' maps to 'NOPE', which is not a test"));
+  const CommandOutput shipped =
+      lab_.run_raw({"interfaces", "check", source_directory() + "/interfaces/instruments"});
+  EXPECT_EQ(shipped.exit_code, 0) << shipped.err;
+}
+
+}  // namespace
+}  // namespace aliquot::cli_test
