@@ -16,6 +16,7 @@ std::string_view describe(Action action) {
     case Action::kAddUser: return "add users";
     case Action::kLoadCatalog: return "load catalogs";
     case Action::kViewRecords: return "view records";
+    case Action::kManageInterfaces: return "manage interfaces";
   }
   return "do that";
 }
@@ -34,14 +35,18 @@ bool role_permits(core::Role role, Action action) {
     case core::Role::kTechnician: return front_office || bench;
     // Correcting a released result is kept to technologists (MLS) and above.
     case core::Role::kTechnologist:
-    case core::Role::kSupervisor:
     case core::Role::kPathologist: return front_office || bench || action == Action::kCorrectResult;
+    // The supervisor also answers for the lab's interfaces: where results go, and resending what
+    // a receiver could not take.
+    case core::Role::kSupervisor:
+      return front_office || bench || action == Action::kCorrectResult ||
+             action == Action::kManageInterfaces;
     case core::Role::kClinician: return action == Action::kViewRecords;
     // Lab IT manages users and configuration and never touches patient results: they are not
     // qualified testing personnel (CLIA 42 CFR 493 subpart M). They may look, to support users.
     case core::Role::kAdmin:
       return action == Action::kAddUser || action == Action::kLoadCatalog ||
-             action == Action::kViewRecords;
+             action == Action::kViewRecords || action == Action::kManageInterfaces;
     // An interface files what its peer sends (orders from an EHR, values from an analyzer) and
     // answers host queries; verification, critical calls and corrections stay with people.
     case core::Role::kInterface: return front_office || action == Action::kEnterResult;

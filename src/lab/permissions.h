@@ -25,6 +25,8 @@ enum class Action {
   kAddUser,
   kLoadCatalog,
   kViewRecords,
+  // Configuring where results are sent and resending failed outgoing messages (lab/outbound.h).
+  kManageInterfaces,
 };
 
 // What the action is called in a refusal: "release results".

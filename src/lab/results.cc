@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lab/outbound.h"
 #include "lab/use_case_support.h"
 #include "lab/use_cases.h"
 #include "rules/flagging.h"
@@ -280,6 +281,9 @@ Result<core::TestResult> release_result(store::Transaction& tx, const Context& c
   change.before = before;
   change.after = audit_image(result);
   ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
+  // The report to the configured destination is queued in this transaction (outbox).
+  ALIQUOT_RETURN_IF_ERROR(
+      queue_result_report(tx, ctx, ReportedResult{at.patient, at.order, at.specimen, result}, now));
   return result;
 }
 
@@ -391,6 +395,9 @@ Result<core::TestResult> correct_result(store::Transaction& tx, const Context& c
     documented.after = audit_image(*call);
     ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, documented));
   }
+  // The corrected report (OBX-11 C) is queued in this transaction (outbox).
+  ALIQUOT_RETURN_IF_ERROR(
+      queue_result_report(tx, ctx, ReportedResult{at.patient, at.order, at.specimen, result}, now));
   return result;
 }
 
