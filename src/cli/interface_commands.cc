@@ -7,13 +7,16 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "cli/commands.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/quarantine.h"
 #include "mllp/endpoint.h"
+#include "outbox/sender.h"
 #include "report/text_table.h"
 #include "server/interface_host.h"
+#include "server/mllp_transport.h"
 
 namespace aliquot::cli {
 namespace {
@@ -46,14 +49,20 @@ Result<server::Listen> parse_listen(const std::string& option, const std::string
 struct ServeOptions {
   std::string mllp;
   std::string astm;
-  std::vector<std::string> serial;  // DEVICE[@BAUD]
+  std::vector<std::string> serial;    // DEVICE[@BAUD]
+  std::vector<std::string> outbound;  // NAME=HOST:PORT
   std::string instruments = kDefaultInstruments;
   std::size_t max_message_size = std::size_t{1} << 20;
 };
 
 Result<void> run_serve(Session& session, const ServeOptions& options) {
-  if (options.mllp.empty() && options.astm.empty() && options.serial.empty()) {
-    return invalid_argument("serve: give at least one of --mllp, --astm, --serial");
+  if (options.mllp.empty() && options.astm.empty() && options.serial.empty() &&
+      options.outbound.empty()) {
+    return invalid_argument("serve: give at least one of --mllp, --astm, --serial, --outbound");
+  }
+  server::MllpTransport transport;
+  for (const std::string& destination : options.outbound) {
+    ALIQUOT_RETURN_IF_ERROR(transport.add_destination(destination));
   }
   ALIQUOT_ASSIGN_OR_RETURN(store::Store * store, session.store());
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* catalog, session.catalog());
@@ -102,6 +111,17 @@ Result<void> run_serve(Session& session, const ServeOptions& options) {
   for (const server::SerialLine& line : host_options.serial) {
     out << "listening serial " << line.device << " at " << line.baud << " baud\n";
   }
+  // The outbox sender: results released anywhere (this server, the CLI) leave from here.
+  std::optional<outbox::Sender> sender;
+  std::jthread sending;
+  if (!transport.empty()) {
+    sender.emplace(*store, transport, session.clock());
+    sending = std::jthread(
+        [&sender](std::stop_token stop) { (void)sender->run(stop, std::chrono::seconds(1)); });
+    for (const std::string& destination : options.outbound) {
+      out << "sending results to " << destination << "\n";
+    }
+  }
   out << instrument_count << " instrument profile(s) from " << options.instruments
       << "; stop with Ctrl-C" << std::endl;
 
@@ -110,6 +130,11 @@ Result<void> run_serve(Session& session, const ServeOptions& options) {
   out << "stopping (" << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
       << "): finishing messages in flight" << std::endl;
   host.stop();
+  if (sending.joinable()) {
+    sending.request_stop();
+    sender->wake();
+    sending.join();
+  }
   const server::InterfaceCounters counters = host.counters();
   if (session.json()) {
     session.set_json({{"hl7_messages", counters.hl7_messages},
@@ -306,6 +331,9 @@ void add_interface_commands(CLI::App& app, CommandSelection& selection) {
   serve_command->add_option("--mllp", serve->mllp, "HL7 v2 over MLLP on HOST:PORT (PORT 0: any)");
   serve_command->add_option("--astm", serve->astm, "ASTM LIS01/LIS02 on HOST:PORT (PORT 0: any)");
   serve_command->add_option("--serial", serve->serial, "ASTM on a serial port: DEVICE[@BAUD]");
+  serve_command->add_option("--outbound", serve->outbound,
+                            "send released results to NAME=HOST:PORT over MLLP (the destination "
+                            "named by `outbox destination set NAME`)");
   serve_command->add_option("--instruments", serve->instruments,
                             "directory of instrument profiles (default interfaces/instruments)");
   serve_command->add_option("--max-message-size", serve->max_message_size,

@@ -9,14 +9,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
 #include "cli_fixture.h"
+#include "hl7/ack.h"
 #include "hl7/message.h"
 #include "mllp/client.h"
+#include "mllp/server.h"
 
 extern char** environ;
 
@@ -149,6 +154,70 @@ TEST_F(CliInterfacesTest, ARefusedMessageIsQuarantinedShownAndReplayedOnceTheCau
   EXPECT_EQ(twice.exit_code, 1);
   EXPECT_THAT(twice.err, testing::HasSubstr("was already replayed by super1"));
   succeed({"audit", "verify"}, kTechnician);
+}
+
+// An EHR's MLLP listener in this process: it accepts every message and keeps it.
+class Ehr {
+ public:
+  Ehr() {
+    server_.emplace(io_, mllp::ServerOptions{}, [this](mllp::InboundMessage in, mllp::Reply reply) {
+      const Result<hl7::Message> parsed = hl7::Message::parse(in.bytes);
+      hl7::AckContent content;
+      content.control_id = "EHR1";
+      content.time = core::from_unix_millis(1795249800000);
+      {
+        std::lock_guard lock(mutex_);
+        received_.push_back(in.bytes);
+      }
+      reply(parsed.has_value() ? hl7::build_ack(*parsed, content)
+                               : hl7::build_ack_for_unparsed(content));
+    });
+    EXPECT_TRUE(server_->start().has_value());
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~Ehr() {
+    server_->stop();
+    guard_.reset();
+    io_.stop();
+    thread_.join();
+  }
+  std::uint16_t port() const { return server_->port(); }
+  std::vector<std::string> received() {
+    std::lock_guard lock(mutex_);
+    return received_;
+  }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_{
+      io_.get_executor()};
+  std::optional<mllp::Server> server_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::vector<std::string> received_;
+};
+
+TEST_F(CliInterfacesTest, ReleasedResultsLeaveThroughTheOutboxToTheEhr) {
+  succeed({"outbox", "destination", "set", "ehr"}, kAdmin);
+  const std::string serum = accession_with(received_order("MRN-8", "K"), "K");
+  succeed({"result", "enter", serum, "K", "4.2"}, kTechnician);
+  succeed({"result", "release", serum, "K"}, kTechnician);
+  EXPECT_EQ(succeed_json({"outbox", "list"}, kAdmin)[0]["status"], "pending");
+
+  Ehr ehr;
+  ServeProcess serve(lab_, {"--outbound", "ehr=127.0.0.1:" + std::to_string(ehr.port())});
+  std::vector<std::string> received;
+  for (int i = 0; i < 100 && received.empty(); ++i) {
+    std::this_thread::sleep_for(50ms);
+    received = ehr.received();
+  }
+  EXPECT_EQ(serve.stop(), 0) << serve.output();
+  ASSERT_EQ(received.size(), 1u) << serve.output();
+  const hl7::Message oru = *hl7::Message::parse(received[0]);
+  EXPECT_EQ(oru.get("MSH-9.1").value().text(), "ORU");
+  EXPECT_EQ(oru.get("OBX-5").value().text(), "4.2");
+  EXPECT_EQ(oru.get("OBX-11").value().text(), "F");
+  EXPECT_EQ(succeed_json({"outbox", "list"}, kAdmin)[0]["status"], "delivered");
 }
 
 TEST_F(CliInterfacesTest, DiscardingNeedsAReason) {
