@@ -21,12 +21,20 @@
 //
 // Setup (not timed): a lab initialized with the default catalog in a temporary directory, with
 // enough patients, orders and received specimens that every timed result is a fresh pending one.
+//
+// `results_bench --post-results-only [--results N] [--rounds R] [--savepoints]` times only
+// lab::post_results, ~1000 results per transaction, R rounds of N results each (defaults 10000
+// and 3), optionally each post inside a savepoint as the ingest pipeline applies it. It prints
+// wall and CPU time per result, for profiling the write path (perf record) without the rest.
 
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -217,10 +225,22 @@ double time_use_case(Lab& lab, aliquot::core::ManualClock& clock,
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// CPU seconds this thread has used: on a shared machine the wall time alone also counts the
+// other processes.
+double thread_cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+// Whether each post runs inside its own savepoint, as the ingest pipeline applies a message.
+enum class Savepoints { kNo, kYes };
+
 // Seconds to post `results` through post_results, one call per specimen (as one instrument
 // message brings them), about `per_transaction` results per commit.
 double time_post_results(Lab& lab, aliquot::core::ManualClock& clock,
-                         const std::vector<PendingResult>& results, int per_transaction) {
+                         const std::vector<PendingResult>& results, int per_transaction,
+                         Savepoints savepoints = Savepoints::kNo) {
   const aliquot::lab::Context as_technician{*lab.catalog, clock, lab.technician};
   std::vector<aliquot::lab::PostResults> posts;
   for (const PendingResult& result : results) {
@@ -233,13 +253,14 @@ double time_post_results(Lab& lab, aliquot::core::ManualClock& clock,
   std::size_t next = 0;
   while (next < posts.size()) {
     auto tx = check(lab.store->begin(aliquot::store::TransactionMode::kWrite), "begin");
-    for (std::size_t in_tx = 0; in_tx < static_cast<std::size_t>(per_transaction) &&
-                                next < posts.size();
-         ++next) {
+    for (std::size_t in_tx = 0;
+         in_tx < static_cast<std::size_t>(per_transaction) && next < posts.size(); ++next) {
       clock.advance(std::chrono::milliseconds(100));
       in_tx += posts[next].values.size();
+      if (savepoints == Savepoints::kYes) check(tx->savepoint("job"), "savepoint");
       check(aliquot::lab::post_results(*tx, as_technician, posts[next]),
             "post " + posts[next].accession_number);
+      if (savepoints == Savepoints::kYes) check(tx->release_savepoint("job"), "release");
     }
     check(tx->commit(), "commit");
   }
@@ -377,9 +398,65 @@ struct Row {
   double seconds = 0;
 };
 
+// --post-results-only: rounds of post_results alone, wall and CPU time per result.
+int run_post_results_only(int results_per_round, int rounds, Savepoints savepoints) {
+  TempDir dir;
+  aliquot::core::ManualClock clock(aliquot::core::from_unix_millis(1'795'000'000'000));
+  Lab lab = set_up_lab((dir.path() / "lab.db").string(), clock);
+  const std::vector<BenchTest> tests = choose_tests(*lab.catalog);
+  const std::vector<PendingResult> pending =
+      make_pending_results(lab, clock, tests, results_per_round * rounds);
+  std::cout << fmt::format(
+      "post_results only: {} rounds of {} results, ~1000 per transaction, savepoints {}\n", rounds,
+      results_per_round, savepoints == Savepoints::kYes ? "yes" : "no");
+  std::vector<double> wall_per_result;
+  std::vector<double> cpu_per_result;
+  for (int round = 0; round < rounds; ++round) {
+    const auto first = pending.begin() + static_cast<std::ptrdiff_t>(round) * results_per_round;
+    const std::vector<PendingResult> slice(first, first + results_per_round);
+    const double cpu_start = thread_cpu_seconds();
+    const double seconds = time_post_results(lab, clock, slice, 1000, savepoints);
+    const double cpu_seconds = thread_cpu_seconds() - cpu_start;
+    wall_per_result.push_back(1e6 * seconds / results_per_round);
+    cpu_per_result.push_back(1e6 * cpu_seconds / results_per_round);
+    std::cout << fmt::format(
+        "round {}: {:>8.1f} us/result wall {:>8.1f} us/result cpu {:>8.0f} "
+        "results/s\n",
+        round + 1, wall_per_result.back(), cpu_per_result.back(), results_per_round / seconds);
+  }
+  // The least time is the one least disturbed by the other processes of a shared machine.
+  std::sort(wall_per_result.begin(), wall_per_result.end());
+  std::sort(cpu_per_result.begin(), cpu_per_result.end());
+  const std::size_t middle = wall_per_result.size() / 2;
+  std::cout << fmt::format(
+      "best {:.1f} us/result wall, {:.1f} us/result cpu; median {:.1f} wall, "
+      "{:.1f} cpu\n",
+      wall_per_result.front(), cpu_per_result.front(), wall_per_result[middle],
+      cpu_per_result[middle]);
+  return 0;
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "--post-results-only") == 0) {
+    int results_per_round = kPostResults;
+    int rounds = 3;
+    Savepoints savepoints = Savepoints::kNo;
+    for (int i = 2; i < argc; ++i) {
+      if (std::strcmp(argv[i], "--results") == 0 && i + 1 < argc) {
+        results_per_round = std::atoi(argv[++i]);
+      } else if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+        rounds = std::atoi(argv[++i]);
+      } else if (std::strcmp(argv[i], "--savepoints") == 0) {
+        savepoints = Savepoints::kYes;
+      } else {
+        fail(std::string("unknown argument '") + argv[i] + "'");
+      }
+    }
+    if (results_per_round <= 0 || rounds <= 0) fail("--results and --rounds must be positive");
+    return run_post_results_only(results_per_round, rounds, savepoints);
+  }
   TempDir dir;
   aliquot::core::ManualClock clock(aliquot::core::from_unix_millis(1'795'000'000'000));
   Lab lab = set_up_lab((dir.path() / "lab.db").string(), clock);
@@ -429,9 +506,9 @@ int main() {
                                row->results / row->seconds, 1e6 * row->seconds / row->results);
     }
   }
-  std::cout << fmt::format("{:<26}{:>9}{:>8}{:>10.3f}{:>12.0f}{:>14.1f}\n",
-                           "use case post_results", kPostResults, 1000, post_seconds,
-                           kPostResults / post_seconds, 1e6 * post_seconds / kPostResults);
+  std::cout << fmt::format("{:<26}{:>9}{:>8}{:>10.3f}{:>12.0f}{:>14.1f}\n", "use case post_results",
+                           kPostResults, 1000, post_seconds, kPostResults / post_seconds,
+                           1e6 * post_seconds / kPostResults);
   std::cout << "\nuse case / raw, time per result:\n";
   for (std::size_t i = 0; i < 3; ++i) {
     std::cout << fmt::format("  {:>4} per transaction: {:.1f}x\n", rows[i].per_transaction,

@@ -5,8 +5,10 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,38 @@ TEST(ComputeHash, IsSha256OfTheDocumentedCanonicalForm) {
       "18:{\"status\":\"final\"},0:,64:" +
       std::string(64, 'a') + ",";
   EXPECT_EQ(compute_hash(sample_entry()), sha256_hex(form));
+}
+
+// The canonical form as documented in chain.cc, built independently of it.
+std::string documented_form(const core::AuditEntry& e) {
+  std::string form;
+  for (const std::string& field : {std::string("aliquot.audit.v1"), std::to_string(e.sequence),
+                                   std::to_string(core::to_unix_millis(e.at)), e.actor, e.action,
+                                   e.entity_type, e.entity_key, e.patient_mrn, e.accession_number,
+                                   e.test_code, e.before, e.after, e.reason, e.previous_hash}) {
+    form += std::to_string(field.size()) + ":" + field + ",";
+  }
+  return form;
+}
+
+// SHA-256 pads the last block differently by the length of the input modulo 64, and the
+// processor's SHA instructions are used where present: every length over several blocks, and
+// some long ones, must give libsodium's digest.
+TEST(ComputeHash, IsSha256OfTheCanonicalFormAtEveryLength) {
+  core::AuditEntry entry = sample_entry();
+  std::uint32_t state = 12345;
+  auto next_byte = [&state] {
+    state = state * 1103515245u + 12345u;
+    return static_cast<char>(state >> 16);
+  };
+  std::vector<std::size_t> lengths;
+  for (std::size_t length = 0; length <= 400; ++length) lengths.push_back(length);
+  for (std::size_t length : {1000u, 4095u, 4096u, 4097u, 65536u}) lengths.push_back(length);
+  for (std::size_t length : lengths) {
+    entry.before.clear();
+    for (std::size_t i = 0; i < length; ++i) entry.before += next_byte();
+    ASSERT_EQ(compute_hash(entry), sha256_hex(documented_form(entry))) << "length " << length;
+  }
 }
 
 TEST(ComputeHash, IsLowercaseHexOf64Characters) {
@@ -171,6 +205,46 @@ TEST_F(ChainTest, RecordInARolledBackTransactionLeavesNoEntry) {
   }
   auto tx = begin(store::TransactionMode::kWrite);
   EXPECT_EQ(record(*tx, "clerk1", core::from_unix_millis(0), change("M1"))->sequence, 1);
+}
+
+// A group commit undoes a refused message by rolling back its savepoint: the next entry must
+// follow the last entry that is still there, not the one that was undone.
+TEST_F(ChainTest, RecordAfterASavepointRollbackLinksToTheEntryBeforeIt) {
+  auto tx = begin(store::TransactionMode::kWrite);
+  const core::Instant at = core::from_unix_millis(1794947201000);
+  const core::AuditEntry first = *record(*tx, "clerk1", at, change("M1"));
+  ASSERT_TRUE(tx->savepoint("job"));
+  ASSERT_TRUE(record(*tx, "clerk1", at, change("M2")));
+  ASSERT_TRUE(record(*tx, "clerk1", at, change("M3")));
+  ASSERT_TRUE(tx->rollback_to_savepoint("job"));
+  ASSERT_TRUE(tx->release_savepoint("job"));
+  EXPECT_EQ((*tx->audit_head())->sequence, 1);
+  EXPECT_EQ((*tx->last_audit_link())->hash, first.hash);
+  const core::AuditEntry next = *record(*tx, "clerk1", at, change("M4"));
+  EXPECT_EQ(next.sequence, 2);
+  EXPECT_EQ(next.previous_hash, first.hash);
+  ASSERT_TRUE(tx->commit());
+
+  auto read = begin(store::TransactionMode::kRead);
+  VerifyReport report = *verify(*read);
+  EXPECT_TRUE(report.intact) << report.problem;
+  EXPECT_EQ(report.entries_checked, 2);
+}
+
+TEST_F(ChainTest, LastLinkIsTheLastEntrysSequenceAndHash) {
+  auto tx = begin(store::TransactionMode::kWrite);
+  EXPECT_FALSE(tx->last_audit_link()->has_value());
+  const core::Instant at = core::from_unix_millis(0);
+  ASSERT_TRUE(record(*tx, "clerk1", at, change("M1")));
+  const core::AuditEntry second = *record(*tx, "clerk1", at, change("M2"));
+  const std::optional<store::AuditHead> link = *tx->last_audit_link();
+  ASSERT_TRUE(link.has_value());
+  EXPECT_EQ(link->sequence, second.sequence);
+  EXPECT_EQ(link->hash, second.hash);
+  EXPECT_EQ((*tx->last_audit_entry())->hash, second.hash);
+  ASSERT_TRUE(tx->commit());
+  auto read = begin(store::TransactionMode::kRead);
+  EXPECT_EQ((*read->last_audit_link())->hash, second.hash);
 }
 
 TEST_F(ChainTest, EmptyTrailIsIntact) {

@@ -1,7 +1,12 @@
 #include "lab/json.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/time.h"
 
@@ -202,6 +207,313 @@ json to_json(const PatientReport& report) {
 std::string to_compact_text(const nlohmann::json& value) {
   // Invalid UTF-8 in a name typed at a terminal must not throw from dump(): replace it (U+FFFD).
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+namespace {
+
+// Writes compact JSON as nlohmann::json::dump(-1, ' ', false, replace) writes it, for the
+// entities whose images the audit trail keeps. The document form orders an object's keys by
+// their bytes (std::map), so the writers below emit keys in that order; a value is preceded by
+// ',' unless it is the first member of its object.
+class CompactWriter {
+ public:
+  CompactWriter() { text_.reserve(640); }
+
+  void open_object() { text_ += '{'; }
+  void close_object() { text_ += '}'; }
+  void open_array() { text_ += '['; }
+  void close_array() { text_ += ']'; }
+  // Before each element of an array.
+  void element() {
+    if (text_.back() != '[') text_ += ',';
+  }
+
+  // `name` is a plain key: no character that would need escaping. Written with one append,
+  // as `,"name":` or, first in its object, `"name":`.
+  template <std::size_t kSize>
+  void key(const char (&name)[kSize]) {
+    constexpr std::size_t kLength = kSize - 1;
+    char member[kLength + 4];
+    member[0] = ',';
+    member[1] = '"';
+    std::memcpy(member + 2, name, kLength);
+    member[kLength + 2] = '"';
+    member[kLength + 3] = ':';
+    const std::size_t skip = text_.back() == '{' ? 1 : 0;
+    text_.append(member + skip, sizeof member - skip);
+  }
+
+  void string(std::string_view value) {
+    // Printable ASCII other than '"' and '\\' is written as it is; anything else (escapes,
+    // UTF-8, invalid bytes replaced by U+FFFD) is left to nlohmann's own escaping, so that the
+    // bytes stay exactly the document form's.
+    const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+      return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    });
+    if (plain) {
+      text_ += '"';
+      text_ += value;
+      text_ += '"';
+    } else {
+      text_ += to_compact_text(json(std::string(value)));
+    }
+  }
+
+  void integer(std::int64_t value) {
+    char buffer[24];
+    const std::to_chars_result end = std::to_chars(buffer, buffer + sizeof buffer, value);
+    text_.append(buffer, static_cast<std::size_t>(end.ptr - buffer));
+  }
+
+  // nlohmann writes NaN and infinities as null and every other double with its Grisu2
+  // shortest round-trip form (detail::to_chars, as serializer::dump_float calls it).
+  void number(double value) {
+    if (!std::isfinite(value)) {
+      null();
+      return;
+    }
+    char buffer[64];
+    const char* end = nlohmann::detail::to_chars(buffer, buffer + sizeof buffer, value);
+    text_.append(buffer, static_cast<std::size_t>(end - buffer));
+  }
+
+  void boolean(bool value) { text_ += value ? "true" : "false"; }
+  void null() { text_ += "null"; }
+  void instant(core::Instant t) { string(core::format_instant(t)); }
+  void instant_or_null(const std::optional<core::Instant>& t) {
+    if (t) {
+      instant(*t);
+    } else {
+      null();
+    }
+  }
+
+  std::string take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
+// Each writer below emits the keys of the matching to_json() above in byte order.
+
+void write_value(CompactWriter& out, const core::ResultValue& value) {
+  out.open_object();
+  out.key("comparator");
+  out.string(value.comparator);
+  out.key("decimals");
+  out.integer(value.decimals);
+  out.key("kind");
+  out.string(core::to_code(value.kind));
+  out.key("number");
+  if (value.kind == core::ResultKind::kNumeric) {
+    out.number(value.number);
+  } else {
+    out.null();
+  }
+  out.key("reported");
+  out.string(core::format_reported(value));
+  out.key("text");
+  out.string(value.text);
+  out.key("unit");
+  out.string(value.unit);
+  out.close_object();
+}
+
+}  // namespace
+
+std::string to_compact_text(const core::Patient& patient) {
+  CompactWriter out;
+  out.open_object();
+  out.key("birth_date");
+  out.string(core::format_date(patient.birth_date));
+  out.key("family_name");
+  out.string(patient.family_name);
+  out.key("given_name");
+  out.string(patient.given_name);
+  out.key("id");
+  out.integer(patient.id);
+  out.key("mrn");
+  out.string(patient.mrn);
+  out.key("registered_at");
+  out.instant(patient.registered_at);
+  out.key("registered_by");
+  out.string(patient.registered_by);
+  out.key("sex");
+  out.string(core::to_code(patient.sex));
+  out.close_object();
+  return out.take();
+}
+
+std::string to_compact_text(const core::Order& order) {
+  CompactWriter out;
+  out.open_object();
+  out.key("clinical_info");
+  out.string(order.clinical_info);
+  out.key("id");
+  out.integer(order.id);
+  out.key("order_number");
+  out.string(order.order_number);
+  out.key("ordered_at");
+  out.instant(order.ordered_at);
+  out.key("ordered_by");
+  out.string(order.ordered_by);
+  out.key("ordering_provider");
+  out.string(order.ordering_provider);
+  out.key("patient_id");
+  out.integer(order.patient_id);
+  out.key("priority");
+  out.string(core::to_code(order.priority));
+  out.key("requested_codes");
+  out.open_array();
+  for (const std::string& code : order.requested_codes) {
+    out.element();
+    out.string(code);
+  }
+  out.close_array();
+  out.close_object();
+  return out.take();
+}
+
+std::string to_compact_text(const core::Specimen& specimen) {
+  CompactWriter out;
+  out.open_object();
+  out.key("accession_number");
+  out.string(specimen.accession_number);
+  out.key("collected_at");
+  out.instant(specimen.collected_at);
+  out.key("collected_by");
+  out.string(specimen.collected_by);
+  out.key("condition");
+  out.string(specimen.condition);
+  out.key("container_type");
+  out.string(specimen.container_type);
+  out.key("id");
+  out.integer(specimen.id);
+  out.key("order_id");
+  out.integer(specimen.order_id);
+  out.key("received_at");
+  out.instant_or_null(specimen.received_at);
+  out.key("received_by");
+  out.string(specimen.received_by);
+  out.key("rejected_at");
+  out.instant_or_null(specimen.rejected_at);
+  out.key("rejected_by");
+  out.string(specimen.rejected_by);
+  out.key("rejection_comment");
+  out.string(specimen.rejection_comment);
+  out.key("rejection_reason");
+  if (specimen.rejection_reason) {
+    out.string(core::to_code(*specimen.rejection_reason));
+  } else {
+    out.null();
+  }
+  out.key("specimen_type");
+  out.string(specimen.specimen_type);
+  out.key("status");
+  out.string(core::to_code(specimen.status));
+  out.close_object();
+  return out.take();
+}
+
+std::string to_compact_text(const core::TestResult& result) {
+  CompactWriter out;
+  out.open_object();
+  out.key("cancel_reason");
+  out.string(result.cancel_reason);
+  out.key("cancelled_at");
+  out.instant_or_null(result.cancelled_at);
+  out.key("cancelled_by");
+  out.string(result.cancelled_by);
+  out.key("corrected_at");
+  out.instant_or_null(result.corrected_at);
+  out.key("corrected_by");
+  out.string(result.corrected_by);
+  out.key("correction_reason");
+  out.string(result.correction_reason);
+  out.key("entered_at");
+  out.instant_or_null(result.entered_at);
+  out.key("entered_by");
+  out.string(result.entered_by);
+  out.key("flag");
+  out.string(core::to_code(result.flag));
+  out.key("id");
+  out.integer(result.id);
+  out.key("order_id");
+  out.integer(result.order_id);
+  out.key("reference_range");
+  out.string(result.reference_range);
+  out.key("released_at");
+  out.instant_or_null(result.released_at);
+  out.key("released_by");
+  out.string(result.released_by);
+  out.key("revision");
+  out.integer(result.revision);
+  out.key("section");
+  out.string(result.section);
+  out.key("specimen_id");
+  if (result.specimen_id == 0) {
+    out.null();
+  } else {
+    out.integer(result.specimen_id);
+  }
+  out.key("status");
+  out.string(core::to_code(result.status));
+  out.key("test_code");
+  out.string(result.test_code);
+  out.key("value");
+  if (result.value) {
+    write_value(out, *result.value);
+  } else {
+    out.null();
+  }
+  out.close_object();
+  return out.take();
+}
+
+std::string to_compact_text(const core::CriticalCall& call) {
+  CompactWriter out;
+  out.open_object();
+  out.key("called_at");
+  out.instant(call.called_at);
+  out.key("called_by");
+  out.string(call.called_by);
+  out.key("called_to");
+  out.string(call.called_to);
+  out.key("documented_at");
+  out.instant(call.documented_at);
+  out.key("documented_by");
+  out.string(call.documented_by);
+  out.key("id");
+  out.integer(call.id);
+  out.key("notes");
+  out.string(call.notes);
+  out.key("read_back_confirmed");
+  out.boolean(call.read_back_confirmed);
+  out.key("result_id");
+  out.integer(call.result_id);
+  out.key("result_revision");
+  out.integer(call.result_revision);
+  out.close_object();
+  return out.take();
+}
+
+std::string to_compact_text(const core::User& user) {
+  CompactWriter out;
+  out.open_object();
+  out.key("active");
+  out.boolean(user.active);
+  out.key("created_at");
+  out.instant(user.created_at);
+  out.key("display_name");
+  out.string(user.display_name);
+  out.key("id");
+  out.integer(user.id);
+  out.key("role");
+  out.string(core::to_code(user.role));
+  out.key("username");
+  out.string(user.username);
+  out.close_object();
+  return out.take();
 }
 
 }  // namespace aliquot::lab

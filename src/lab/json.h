@@ -35,4 +35,15 @@ nlohmann::json to_json(const PatientReport& report);
 // replaced by U+FFFD instead of throwing, so a badly encoded name cannot stop a use case.
 std::string to_compact_text(const nlohmann::json& value);
 
+// The compact text of an entity's JSON, byte for byte what to_compact_text(to_json(entity))
+// gives, written without building the JSON document: these are the audit trail's images, which
+// every use case writes, and their bytes are hashed into the chain, so they must never differ
+// from the document form (json_test.cc compares the two).
+std::string to_compact_text(const core::Patient& patient);
+std::string to_compact_text(const core::Order& order);
+std::string to_compact_text(const core::Specimen& specimen);
+std::string to_compact_text(const core::TestResult& result);
+std::string to_compact_text(const core::CriticalCall& call);
+std::string to_compact_text(const core::User& user);
+
 }  // namespace aliquot::lab

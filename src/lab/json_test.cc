@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "core/time.h"
 
 namespace aliquot::lab {
@@ -123,6 +130,268 @@ TEST(ToCompactText, ReplacesInvalidUtf8InsteadOfThrowing) {
   EXPECT_NO_THROW(text = to_compact_text(to_json(patient)));
   EXPECT_NE(text.find("M\xef\xbf\xbdller"), std::string::npos);
   EXPECT_EQ(text.find('\n'), std::string::npos);
+}
+
+// Random entities for comparing the directly written audit images with the document form.
+// The strings mix plain text with everything the document form escapes or replaces: quotes,
+// backslashes, control characters, DEL, UTF-8 and invalid UTF-8.
+class EntityGenerator {
+ public:
+  explicit EntityGenerator(std::uint32_t seed) : random_(seed) {}
+
+  std::string text() {
+    static const std::vector<std::string> pieces = {"",
+                                                    "K",
+                                                    "Roe",
+                                                    "3.5-5.1",
+                                                    "O'Brien",
+                                                    "a\"b",
+                                                    "back\\slash",
+                                                    "tab\t",
+                                                    "nl\n",
+                                                    "cr\r",
+                                                    "\x01\x1f",
+                                                    "\x7f",
+                                                    "M\xfcller",
+                                                    "Z\xc3\xbc",
+                                                    "\xe2\x82\xac",
+                                                    "\xf0\x9f\xa9\xb8",
+                                                    "\xc3",
+                                                    "\xed\xa0\x80",
+                                                    "/",
+                                                    "{}[],:",
+                                                    "\b\f",
+                                                    "  spaced  "};
+    std::string out;
+    const int count = pick(0, 3);
+    const int last = static_cast<int>(pieces.size()) - 1;
+    for (int i = 0; i < count; ++i) out += pieces[static_cast<std::size_t>(pick(0, last))];
+    return out;
+  }
+
+  std::int64_t id() {
+    switch (pick(0, 3)) {
+      case 0: return 0;
+      case 1: return pick(1, 1000);
+      case 2: return std::numeric_limits<std::int64_t>::max() - pick(0, 5);
+      default: return -pick(1, 1000);
+    }
+  }
+
+  double number() {
+    static const std::vector<double> special = {0.0,
+                                                -0.0,
+                                                1.0,
+                                                4.2,
+                                                0.1,
+                                                1e21,
+                                                1e-7,
+                                                123456789012345678.0,
+                                                5e-324,
+                                                1.7976931348623157e308,
+                                                std::numeric_limits<double>::quiet_NaN(),
+                                                std::numeric_limits<double>::infinity(),
+                                                -std::numeric_limits<double>::infinity()};
+    if (pick(0, 2) == 0) {
+      return special[static_cast<std::size_t>(pick(0, static_cast<int>(special.size()) - 1))];
+    }
+    std::uniform_real_distribution<double> mantissa(-10.0, 10.0);
+    return mantissa(random_) * std::pow(10.0, pick(-12, 25));
+  }
+
+  core::Instant instant() {
+    // From 1890 to 2100, at whole seconds or with milliseconds.
+    const std::int64_t seconds =
+        std::uniform_int_distribution<std::int64_t>(-2'524'608'000LL, 4'102'444'800LL)(random_);
+    return core::from_unix_millis(seconds * 1000 + (pick(0, 1) == 0 ? 0 : pick(1, 999)));
+  }
+
+  std::optional<core::Instant> maybe_instant() {
+    if (pick(0, 1) == 0) return std::nullopt;
+    return instant();
+  }
+
+  int pick(int low, int high) { return std::uniform_int_distribution<int>(low, high)(random_); }
+
+  template <typename Enum>
+  Enum one_of(int last) {
+    return static_cast<Enum>(pick(0, last));
+  }
+
+  core::ResultValue value() {
+    core::ResultValue value;
+    value.kind = one_of<core::ResultKind>(2);
+    value.number = number();
+    value.comparator = pick(0, 3) == 0 ? "<" : "";
+    value.text = text();
+    value.unit = text();
+    value.decimals = pick(-1, 4);
+    return value;
+  }
+
+  core::Patient patient() {
+    core::Patient patient;
+    patient.id = id();
+    patient.mrn = text();
+    patient.family_name = text();
+    patient.given_name = text();
+    if (pick(0, 3) != 0) {
+      patient.birth_date = core::Date{std::chrono::floor<std::chrono::days>(instant())};
+    }
+    patient.sex = one_of<core::AdministrativeSex>(3);
+    patient.registered_at = instant();
+    patient.registered_by = text();
+    return patient;
+  }
+
+  core::Order order() {
+    core::Order order;
+    order.id = id();
+    order.order_number = text();
+    order.patient_id = id();
+    order.placer_order_number = text();
+    order.ordering_provider = text();
+    order.priority = one_of<core::Priority>(2);
+    order.clinical_info = text();
+    const int codes = pick(0, 3);
+    for (int i = 0; i < codes; ++i) order.requested_codes.push_back(text());
+    order.ordered_at = instant();
+    order.ordered_by = text();
+    return order;
+  }
+
+  core::Specimen specimen() {
+    core::Specimen specimen;
+    specimen.id = id();
+    specimen.accession_number = text();
+    specimen.order_id = id();
+    specimen.specimen_type = text();
+    specimen.container_type = text();
+    specimen.collected_at = instant();
+    specimen.collected_by = text();
+    specimen.received_at = maybe_instant();
+    specimen.received_by = text();
+    specimen.condition = text();
+    specimen.status = one_of<core::SpecimenStatus>(2);
+    if (pick(0, 1) == 0) specimen.rejection_reason = one_of<core::RejectionReason>(8);
+    specimen.rejection_comment = text();
+    specimen.rejected_at = maybe_instant();
+    specimen.rejected_by = text();
+    return specimen;
+  }
+
+  core::TestResult result() {
+    core::TestResult result;
+    result.id = id();
+    result.order_id = id();
+    result.specimen_id = id();
+    result.test_code = text();
+    result.section = text();
+    result.status = one_of<core::ResultStatus>(4);
+    if (pick(0, 3) != 0) result.value = value();
+    result.flag = one_of<core::AbnormalFlag>(5);
+    result.reference_range = text();
+    result.entered_at = maybe_instant();
+    result.entered_by = text();
+    result.released_at = maybe_instant();
+    result.released_by = text();
+    result.corrected_at = maybe_instant();
+    result.corrected_by = text();
+    result.correction_reason = text();
+    result.cancelled_at = maybe_instant();
+    result.cancelled_by = text();
+    result.cancel_reason = text();
+    result.revision = pick(0, 3);
+    return result;
+  }
+
+  core::CriticalCall call() {
+    core::CriticalCall call;
+    call.id = id();
+    call.result_id = id();
+    call.result_revision = pick(0, 3);
+    call.called_by = text();
+    call.called_to = text();
+    call.called_at = instant();
+    call.read_back_confirmed = pick(0, 1) == 1;
+    call.notes = text();
+    call.documented_at = instant();
+    call.documented_by = text();
+    return call;
+  }
+
+  core::User user() {
+    core::User user;
+    user.id = id();
+    user.username = text();
+    user.display_name = text();
+    user.role = one_of<core::Role>(7);
+    user.active = pick(0, 1) == 1;
+    user.created_at = instant();
+    return user;
+  }
+
+ private:
+  std::mt19937 random_;
+};
+
+// The audit trail hashes these bytes: the direct writer must give exactly the document's text.
+TEST(ToCompactText, WritesEveryAuditedEntityExactlyAsItsJsonDocument) {
+  EntityGenerator generate(20261122);
+  for (int i = 0; i < 3000; ++i) {
+    const core::Patient patient = generate.patient();
+    ASSERT_EQ(to_compact_text(patient), to_compact_text(to_json(patient)));
+    const core::Order order = generate.order();
+    ASSERT_EQ(to_compact_text(order), to_compact_text(to_json(order)));
+    const core::Specimen specimen = generate.specimen();
+    ASSERT_EQ(to_compact_text(specimen), to_compact_text(to_json(specimen)));
+    const core::TestResult result = generate.result();
+    ASSERT_EQ(to_compact_text(result), to_compact_text(to_json(result)));
+    const core::CriticalCall call = generate.call();
+    ASSERT_EQ(to_compact_text(call), to_compact_text(to_json(call)));
+    const core::User user = generate.user();
+    ASSERT_EQ(to_compact_text(user), to_compact_text(to_json(user)));
+  }
+}
+
+TEST(ToCompactText, WritesDefaultEntitiesExactlyAsTheirJsonDocuments) {
+  EXPECT_EQ(to_compact_text(core::Patient{}), to_compact_text(to_json(core::Patient{})));
+  EXPECT_EQ(to_compact_text(core::Order{}), to_compact_text(to_json(core::Order{})));
+  EXPECT_EQ(to_compact_text(core::Specimen{}), to_compact_text(to_json(core::Specimen{})));
+  EXPECT_EQ(to_compact_text(core::TestResult{}), to_compact_text(to_json(core::TestResult{})));
+  EXPECT_EQ(to_compact_text(core::CriticalCall{}), to_compact_text(to_json(core::CriticalCall{})));
+  EXPECT_EQ(to_compact_text(core::User{}), to_compact_text(to_json(core::User{})));
+}
+
+// A fixed image, so that a change of both forms at once (a new nlohmann release, a reordered
+// key) is still caught: existing audit chains were hashed over these bytes.
+TEST(ToCompactText, KeepsTheImageOfAResultThatExistingChainsWereHashedOver) {
+  core::TestResult result;
+  result.id = 42;
+  result.order_id = 7;
+  result.specimen_id = 9;
+  result.test_code = "K";
+  result.section = "chemistry";
+  result.status = core::ResultStatus::kPreliminary;
+  core::ResultValue value;
+  value.number = 4.25;
+  value.unit = "mmol/L";
+  value.decimals = 1;
+  result.value = value;
+  result.flag = core::AbnormalFlag::kHigh;
+  result.reference_range = "3.5-5.1";
+  result.entered_at = instant("2026-11-21T20:26:41.5Z");
+  result.entered_by = "tech1";
+  EXPECT_EQ(
+      to_compact_text(result),
+      "{\"cancel_reason\":\"\",\"cancelled_at\":null,\"cancelled_by\":\"\","
+      "\"corrected_at\":null,\"corrected_by\":\"\",\"correction_reason\":\"\","
+      "\"entered_at\":\"2026-11-21T20:26:41.500Z\",\"entered_by\":\"tech1\",\"flag\":\"H\","
+      "\"id\":42,\"order_id\":7,\"reference_range\":\"3.5-5.1\",\"released_at\":null,"
+      "\"released_by\":\"\",\"revision\":0,\"section\":\"chemistry\",\"specimen_id\":9,"
+      "\"status\":\"preliminary\",\"test_code\":\"K\",\"value\":{\"comparator\":\"\","
+      "\"decimals\":1,\"kind\":\"numeric\",\"number\":4.25,\"reported\":\"4.3\",\"text\":\"\","
+      "\"unit\":\"mmol/L\"}}");
 }
 
 }  // namespace

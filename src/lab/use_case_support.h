@@ -28,10 +28,11 @@ Result<core::User> authorize(store::Transaction& tx, const std::string& username
 Result<void> record_change(store::Transaction& tx, const std::string& actor, core::Instant at,
                            const audit::Change& change);
 
-// The compact JSON of an entity, as the audit trail keeps it.
+// The compact JSON of an entity, as the audit trail keeps it: the bytes of
+// to_compact_text(to_json(entity)), written directly (lab/json.h).
 template <typename T>
 std::string audit_image(const T& entity) {
-  return to_compact_text(to_json(entity));
+  return to_compact_text(entity);
 }
 
 // Usernames appear in every audit entry and on printed reports: 1 to 64 lower-case letters,

@@ -136,6 +136,14 @@ class Transaction {
   // computes them); the store refuses a sequence that is not last + 1.
   virtual Result<void> append_audit_entry(const core::AuditEntry& entry) = 0;
   virtual Result<std::optional<core::AuditEntry>> last_audit_entry() = 0;
+  // The sequence and hash of last_audit_entry() (std::nullopt when the trail is empty): what the
+  // next entry links to, without its content. Backends may answer without reading the trail
+  // again when this transaction appended the last entry itself.
+  virtual Result<std::optional<AuditHead>> last_audit_link() {
+    ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::AuditEntry> last, last_audit_entry());
+    if (!last) return std::optional<AuditHead>();
+    return std::optional<AuditHead>(AuditHead{last->sequence, last->hash});
+  }
   // In sequence order, from `from_sequence` on, at most `limit` entries.
   virtual Result<std::vector<core::AuditEntry>> audit_entries(std::int64_t from_sequence,
                                                               std::int64_t limit) = 0;

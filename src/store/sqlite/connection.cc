@@ -4,6 +4,38 @@
 #include <utility>
 
 namespace aliquot::store::sqlite {
+namespace {
+
+// Bounds Connection::by_address_; the store's fixed texts are far fewer.
+constexpr std::size_t kMaxAddresses = 512;
+
+// The writer's page cache, in KiB (a negative cache_size is KiB). A group commit of a thousand
+// results touches more pages than SQLite's default 2 MiB holds: it would write dirty pages out
+// to the WAL before the commit and read index pages back. The memory is taken only as pages are
+// used.
+constexpr const char* kWriterCacheSize = "PRAGMA cache_size = -65536";
+
+// The ingest pipeline applies each message inside a savepoint. SQLite keeps the original of every
+// page a savepoint changes in a sub-journal, which by default moves to a temporary file past
+// 64 KiB: one message of a few dozen results passes that, so every message would create, write
+// and delete a temporary file. Kept in memory, the sub-journal lives only until the savepoint is
+// released. Durability is unaffected: the WAL and its sync on commit are what make a commit
+// durable.
+constexpr const char* kWriterTempStore = "PRAGMA temp_store = MEMORY";
+
+// SQLite counts every allocation under a global mutex for sqlite3_memory_used(), which this
+// program never asks; turning the count off spares a lock per allocation (dozens per recorded
+// result). It can only be set before SQLite initializes and while no other thread uses SQLite:
+// every use of SQLite in the program starts with Connection::open, whose first call sets it
+// (other threads wait on the static's initialization). When something else in the process
+// initialized SQLite first (a test's raw connection), SQLITE_MISUSE leaves the count on, which
+// changes nothing else.
+void configure_sqlite_once() {
+  static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)configured;
+}
+
+}  // namespace
 
 Error sqlite_error(sqlite3* db, int result_code, std::string_view doing) {
   const std::string detail =
@@ -29,6 +61,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Ac
                                                      std::chrono::milliseconds busy_timeout) {
   // NOMUTEX: a connection is only ever used by the one transaction that holds it.
   // EXRESCODE: extended result codes tell a UNIQUE violation from a FOREIGN KEY one.
+  configure_sqlite_once();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   if (create == Create::kIfMissing) flags |= SQLITE_OPEN_CREATE;
   sqlite3* db = nullptr;
@@ -64,6 +97,9 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Ac
   ALIQUOT_RETURN_IF_ERROR(connection->execute_script("PRAGMA synchronous = FULL", doing));
   if (access == Access::kReadOnly) {
     ALIQUOT_RETURN_IF_ERROR(connection->execute_script("PRAGMA query_only = ON", doing));
+  } else {
+    ALIQUOT_RETURN_IF_ERROR(connection->execute_script(kWriterCacheSize, doing));
+    ALIQUOT_RETURN_IF_ERROR(connection->execute_script(kWriterTempStore, doing));
   }
   return connection;
 }
@@ -74,22 +110,32 @@ Connection::~Connection() {
 }
 
 Result<Statement> Connection::prepare(std::string_view sql) {
-  auto it = statements_.find(std::string(sql));
-  if (it == statements_.end()) {
-    sqlite3_stmt* statement = nullptr;
-    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
-    if (rc != SQLITE_OK) {
-      sqlite3_finalize(statement);
-      return sqlite_error(db_, rc, "preparing \"" + std::string(sql) + "\"");
-    }
-    it = statements_.emplace(std::string(sql), CachedStatement{statement, false}).first;
+  StatementMap::value_type* entry = nullptr;
+  if (auto known = by_address_.find(sql.data()); known != by_address_.end()) {
+    if (std::string_view(known->second->first) == sql) entry = known->second;
   }
-  if (it->second.in_use) {
+  if (entry == nullptr) {
+    auto it = statements_.find(std::string(sql));
+    if (it == statements_.end()) {
+      sqlite3_stmt* statement = nullptr;
+      const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                        SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
+      if (rc != SQLITE_OK) {
+        sqlite3_finalize(statement);
+        return sqlite_error(db_, rc, "preparing \"" + std::string(sql) + "\"");
+      }
+      it = statements_.emplace(std::string(sql), CachedStatement{statement, false}).first;
+    }
+    entry = &*it;
+    // Texts built at run time land at ever new addresses: bound what they can add.
+    if (by_address_.size() >= kMaxAddresses) by_address_.clear();
+    by_address_[sql.data()] = entry;
+  }
+  if (entry->second.in_use) {
     return internal_error("statement \"" + std::string(sql) +
                           "\" is still in use by an unfinished execution");
   }
-  return Statement(db_, it->second);
+  return Statement(db_, entry->second);
 }
 
 Result<void> Connection::execute_script(const char* sql, std::string_view doing) {

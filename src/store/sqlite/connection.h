@@ -63,10 +63,17 @@ class Connection {
  private:
   Connection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
+  using StatementMap = std::unordered_map<std::string, CachedStatement>;
+
   sqlite3* db_;
   std::string path_;
   // Keyed by the SQL text; node-based, so slots stay put while statements borrow them.
-  std::unordered_map<std::string, CachedStatement> statements_;
+  StatementMap statements_;
+  // The same statements keyed by the address of the text last asked with. Nearly every SQL text
+  // is a string literal asked for many times per transaction: finding it by address spares
+  // hashing and copying hundreds of bytes per call. The text is still compared, because other
+  // text may later sit at an address that was used before.
+  std::unordered_map<const char*, StatementMap::value_type*> by_address_;
 };
 
 }  // namespace aliquot::store::sqlite

@@ -9,8 +9,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "store/sqlite/connection.h"
 #include "support/temp_directory.h"
@@ -39,6 +41,68 @@ TEST_F(SqliteStoreTest, FileDatabaseIsInWalModeWithFullSyncAndForeignKeys) {
   EXPECT_EQ(pragma(*connection, "synchronous"), "2");  // FULL
   EXPECT_EQ(pragma(*connection, "foreign_keys"), "1");
   EXPECT_EQ(pragma(*connection, "query_only"), "0");
+}
+
+TEST_F(SqliteStoreTest, WriterKeepsALargePageCacheAndItsSubJournalsInMemory) {
+  ASSERT_TRUE(open_sqlite_store(path_));
+  auto writer = std::move(Connection::open(path_, Access::kReadWrite, Create::kNever)).value();
+  EXPECT_EQ(pragma(*writer, "cache_size"), "-65536");
+  EXPECT_EQ(pragma(*writer, "temp_store"), "2");  // MEMORY
+  auto reader = std::move(Connection::open(path_, Access::kReadOnly, Create::kNever)).value();
+  EXPECT_EQ(pragma(*reader, "temp_store"), "0");  // the default
+}
+
+// update_result first tries an UPDATE that leaves order, specimen, test and section alone; a
+// change of any one of them alone must still reach the row.
+TEST_F(SqliteStoreTest, UpdateResultChangesEachPlacingColumnOnItsOwn) {
+  std::unique_ptr<Store> store = std::move(open_sqlite_store(path_)).value();
+  core::TestResult result;
+  std::int64_t other_order = 0;
+  std::int64_t other_specimen = 0;
+  {
+    auto tx = std::move(store->begin(TransactionMode::kWrite)).value();
+    core::Patient patient;
+    patient.mrn = "M1";
+    patient.birth_date = *core::parse_date("1980-01-01");
+    patient.id = tx->insert_patient(patient)->id;
+    core::Order order;
+    order.order_number = "O1";
+    order.patient_id = patient.id;
+    result.order_id = tx->insert_order(order)->id;
+    order.order_number = "O2";
+    other_order = tx->insert_order(order)->id;
+    core::Specimen specimen;
+    specimen.accession_number = "A1";
+    specimen.order_id = result.order_id;
+    result.specimen_id = tx->insert_specimen(specimen)->id;
+    specimen.accession_number = "A2";
+    other_specimen = tx->insert_specimen(specimen)->id;
+    result.test_code = "K";
+    result.section = "chemistry";
+    result = *tx->insert_result(result);
+    ASSERT_TRUE(tx->commit());
+  }
+  const std::vector<std::function<void(core::TestResult&)>> changes = {
+      [](core::TestResult& r) { r.status = core::ResultStatus::kPreliminary; },
+      [&](core::TestResult& r) { r.order_id = other_order; },
+      [&](core::TestResult& r) { r.specimen_id = other_specimen; },
+      [](core::TestResult& r) { r.specimen_id = 0; },
+      [](core::TestResult& r) { r.test_code = "k"; },
+      [](core::TestResult& r) { r.section = "Chemistry"; },
+  };
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    SCOPED_TRACE("change " + std::to_string(i));
+    changes[i](result);
+    auto tx = std::move(store->begin(TransactionMode::kWrite)).value();
+    ASSERT_TRUE(tx->update_result(result));
+    const core::TestResult stored = **tx->find_result(result.id);
+    EXPECT_EQ(stored.status, result.status);
+    EXPECT_EQ(stored.order_id, result.order_id);
+    EXPECT_EQ(stored.specimen_id, result.specimen_id);
+    EXPECT_EQ(stored.test_code, result.test_code);
+    EXPECT_EQ(stored.section, result.section);
+    ASSERT_TRUE(tx->commit());
+  }
 }
 
 TEST_F(SqliteStoreTest, ReadOnlyConnectionCannotWrite) {
@@ -172,6 +236,28 @@ TEST(Connection, PreparesEachStatementOnceAndReusesIt) {
   // The bindings of the earlier execution were cleared.
   ASSERT_TRUE(*again.step("selecting"));
   EXPECT_EQ(sqlite3_column_type(again.handle(), 0), SQLITE_NULL);
+}
+
+TEST(Connection, FindsAStatementByItsTextWhateverTheAddress) {
+  auto connection =
+      std::move(Connection::open(":memory:", Access::kReadWrite, Create::kIfMissing)).value();
+  std::string text = "SELECT 1";
+  sqlite3_stmt* first = nullptr;
+  {
+    Statement statement = std::move(connection->prepare(text)).value();
+    first = statement.handle();
+  }
+  const std::string copy = text;  // the same text at another address
+  {
+    Statement statement = std::move(connection->prepare(copy)).value();
+    EXPECT_EQ(statement.handle(), first);
+  }
+  // Other text at an address used before is another statement.
+  text[7] = '2';
+  Statement statement = std::move(connection->prepare(text)).value();
+  EXPECT_NE(statement.handle(), first);
+  ASSERT_TRUE(*statement.step("selecting"));
+  EXPECT_EQ(sqlite3_column_int64(statement.handle(), 0), 2);
 }
 
 TEST(Connection, RefusesAStatementStillInUse) {

@@ -64,10 +64,13 @@ Result<T> restate_conflict(Result<T> result, MessageFunction message) {
   return result;
 }
 
-Result<void> check_number(const core::ResultValue& value, std::string_view what) {
+// `describe()` names the value's owner; it is only called for the error.
+template <typename Describe>
+Result<void> check_number(const core::ResultValue& value, const Describe& describe) {
   // SQLite stores a NaN as NULL; refusing it keeps what is read back equal to what was written.
   if (std::isnan(value.number)) {
-    return invalid_argument(std::string(what) + " has a numeric value that is not a number (NaN)");
+    return invalid_argument(std::string(describe()) +
+                            " has a numeric value that is not a number (NaN)");
   }
   return ok();
 }
@@ -279,8 +282,8 @@ void bind_value(Statement& statement, const std::optional<core::ResultValue>& va
       .bind_int64(value->decimals);
 }
 
-// Binds ALIQUOT_RESULT_VALUES_NAMES in order.
-void bind_result(Statement& statement, const core::TestResult& result) {
+// Binds the result's columns that place it: order_id, specimen_id, test_code, section.
+void bind_result_place(Statement& statement, const core::TestResult& result) {
   statement.bind_int64(result.order_id);
   // 0 means "not accessioned yet": NULL, so that the foreign key is not checked.
   if (result.specimen_id == 0) {
@@ -288,23 +291,33 @@ void bind_result(Statement& statement, const core::TestResult& result) {
   } else {
     statement.bind_int64(result.specimen_id);
   }
-  statement.bind_text(result.test_code)
-      .bind_text(result.section)
-      .bind_text(core::to_code(result.status));
+  statement.bind_text_in_place(result.test_code).bind_text_in_place(result.section);
+}
+
+// Binds the result's columns from status to revision, in table order. `result` must outlive
+// the statement's execution (texts are bound in place).
+void bind_result_state(Statement& statement, const core::TestResult& result) {
+  statement.bind_text(core::to_code(result.status));
   bind_value(statement, result.value);
   statement.bind_text(core::to_code(result.flag))
-      .bind_text(result.reference_range)
+      .bind_text_in_place(result.reference_range)
       .bind_optional_instant(result.entered_at)
-      .bind_text(result.entered_by)
+      .bind_text_in_place(result.entered_by)
       .bind_optional_instant(result.released_at)
-      .bind_text(result.released_by)
+      .bind_text_in_place(result.released_by)
       .bind_optional_instant(result.corrected_at)
-      .bind_text(result.corrected_by)
-      .bind_text(result.correction_reason)
+      .bind_text_in_place(result.corrected_by)
+      .bind_text_in_place(result.correction_reason)
       .bind_optional_instant(result.cancelled_at)
-      .bind_text(result.cancelled_by)
-      .bind_text(result.cancel_reason)
+      .bind_text_in_place(result.cancelled_by)
+      .bind_text_in_place(result.cancel_reason)
       .bind_int64(result.revision);
+}
+
+// Binds ALIQUOT_RESULT_VALUES_NAMES in order. `result` must outlive the statement's execution.
+void bind_result(Statement& statement, const core::TestResult& result) {
+  bind_result_place(statement, result);
+  bind_result_state(statement, result);
 }
 
 // Binds the specimen's columns after `id`, in table order.
@@ -350,11 +363,14 @@ Result<std::int64_t> returned_id(Statement& statement, std::string_view doing) {
   return sqlite3_column_int64(statement.handle(), 0);
 }
 
-// Steps an UPDATE ... RETURNING id: NotFound when no row had that id.
-Result<void> updated_one(Statement& statement, std::string_view doing, std::string_view entity,
+// Runs an UPDATE of the row with `id`: NotFound when there is none. sqlite3_changes() counts the
+// rows this UPDATE changed; a RETURNING clause would cost SQLite a temporary table per run.
+// `doing()` describes the update for an error.
+template <typename Describe>
+Result<void> updated_one(Statement& statement, const Describe& doing, std::string_view entity,
                          std::int64_t id) {
-  ALIQUOT_ASSIGN_OR_RETURN(const bool has_row, statement.step(doing));
-  if (!has_row) {
+  ALIQUOT_RETURN_IF_ERROR(statement.run_described(doing));
+  if (sqlite3_changes(sqlite3_db_handle(statement.handle())) == 0) {
     return not_found("cannot update " + std::string(entity) + " " + std::to_string(id) +
                      ": there is no " + std::string(entity) + " with that id");
   }
@@ -573,12 +589,14 @@ Result<void> SqliteTransaction::update_patient(const core::Patient& patient) {
   ALIQUOT_ASSIGN_OR_RETURN(
       Statement statement,
       prepare("UPDATE patients SET mrn = ?, family_name = ?, given_name = ?, birth_date = ?,"
-              " sex = ?, registered_at = ?, registered_by = ? WHERE id = ? RETURNING id"));
+              " sex = ?, registered_at = ?, registered_by = ? WHERE id = ?"));
   bind_patient(statement, patient);
   statement.bind_int64(patient.id);
-  return restate_conflict(updated_one(statement, "updating patient " + std::to_string(patient.id),
-                                      "patient", patient.id),
-                          [&] { return "patient with MRN '" + patient.mrn + "' already exists"; });
+  return restate_conflict(
+      updated_one(
+          statement, [&] { return "updating patient " + std::to_string(patient.id); }, "patient",
+          patient.id),
+      [&] { return "patient with MRN '" + patient.mrn + "' already exists"; });
 }
 
 // --- orders ------------------------------------------------------------------------------
@@ -701,13 +719,13 @@ Result<void> SqliteTransaction::update_specimen(const core::Specimen& specimen) 
       prepare("UPDATE specimens SET accession_number = ?, order_id = ?, specimen_type = ?,"
               " container_type = ?, collected_at = ?, collected_by = ?, received_at = ?,"
               " received_by = ?, receipt_condition = ?, status = ?, rejection_reason = ?,"
-              " rejection_comment = ?, rejected_at = ?, rejected_by = ? WHERE id = ?"
-              " RETURNING id"));
+              " rejection_comment = ?, rejected_at = ?, rejected_by = ? WHERE id = ?"));
   bind_specimen(statement, specimen);
   statement.bind_int64(specimen.id);
   return restate_conflict(
-      updated_one(statement, "updating specimen '" + specimen.accession_number + "'", "specimen",
-                  specimen.id),
+      updated_one(
+          statement, [&] { return "updating specimen '" + specimen.accession_number + "'"; },
+          "specimen", specimen.id),
       [&] {
         return "specimen with accession number '" + specimen.accession_number + "' already exists";
       });
@@ -750,7 +768,9 @@ Result<std::vector<core::Specimen>> SqliteTransaction::specimens_for_order(std::
 
 Result<core::TestResult> SqliteTransaction::insert_result(core::TestResult result) {
   ALIQUOT_RETURN_IF_ERROR(check_writable("insert_result"));
-  if (result.value) ALIQUOT_RETURN_IF_ERROR(check_number(*result.value, result_label(result)));
+  if (result.value) {
+    ALIQUOT_RETURN_IF_ERROR(check_number(*result.value, [&] { return result_label(result); }));
+  }
   ALIQUOT_ASSIGN_OR_RETURN(
       Statement statement,
       prepare("INSERT INTO results (" ALIQUOT_RESULT_VALUES_NAMES
@@ -763,7 +783,32 @@ Result<core::TestResult> SqliteTransaction::insert_result(core::TestResult resul
 
 Result<void> SqliteTransaction::update_result(const core::TestResult& result) {
   ALIQUOT_RETURN_IF_ERROR(check_writable("update_result"));
-  if (result.value) ALIQUOT_RETURN_IF_ERROR(check_number(*result.value, result_label(result)));
+  if (result.value) {
+    ALIQUOT_RETURN_IF_ERROR(check_number(*result.value, [&] { return result_label(result); }));
+  }
+  const auto doing = [&] { return "updating result " + std::to_string(result.id); };
+  // Entering, releasing and correcting a value leave the result's order, specimen, test and
+  // section as they were. An UPDATE that does not set those columns spares SQLite rewriting the
+  // result's entries in results_by_order and results_by_specimen and checking both foreign keys
+  // again; it changes the row only where those columns already hold the values given, and the
+  // full UPDATE below runs otherwise, so the row ends the same either way.
+  {
+    ALIQUOT_ASSIGN_OR_RETURN(
+        Statement statement,
+        prepare("UPDATE results SET status = ?, value_kind = ?, value_number = ?,"
+                " value_comparator = ?, value_text = ?, value_unit = ?, value_decimals = ?,"
+                " flag = ?, reference_range = ?, entered_at = ?, entered_by = ?,"
+                " released_at = ?, released_by = ?, corrected_at = ?, corrected_by = ?,"
+                " correction_reason = ?, cancelled_at = ?, cancelled_by = ?, cancel_reason = ?,"
+                " revision = ?"
+                " WHERE id = ? AND order_id = ? AND specimen_id IS ? AND test_code = ?"
+                " AND section = ?"));
+    bind_result_state(statement, result);
+    statement.bind_int64(result.id);
+    bind_result_place(statement, result);
+    ALIQUOT_RETURN_IF_ERROR(statement.run_described(doing));
+    if (sqlite3_changes(connection_.handle()) == 1) return ok();
+  }
   ALIQUOT_ASSIGN_OR_RETURN(
       Statement statement,
       prepare("UPDATE results SET order_id = ?, specimen_id = ?, test_code = ?, section = ?,"
@@ -772,11 +817,10 @@ Result<void> SqliteTransaction::update_result(const core::TestResult& result) {
               " reference_range = ?, entered_at = ?, entered_by = ?, released_at = ?,"
               " released_by = ?, corrected_at = ?, corrected_by = ?, correction_reason = ?,"
               " cancelled_at = ?, cancelled_by = ?, cancel_reason = ?, revision = ?"
-              " WHERE id = ? RETURNING id"));
+              " WHERE id = ?"));
   bind_result(statement, result);
   statement.bind_int64(result.id);
-  return updated_one(statement, "updating result " + std::to_string(result.id), "result",
-                     result.id);
+  return updated_one(statement, doing, "result", result.id);
 }
 
 Result<std::vector<core::TestResult>> SqliteTransaction::select_results(std::string_view sql,
@@ -870,7 +914,7 @@ Result<void> SqliteTransaction::insert_result_revision(const core::ResultRevisio
   ALIQUOT_RETURN_IF_ERROR(check_writable("insert_result_revision"));
   const std::string label = "revision " + std::to_string(revision.revision) + " of result " +
                             std::to_string(revision.result_id);
-  ALIQUOT_RETURN_IF_ERROR(check_number(revision.value, label));
+  ALIQUOT_RETURN_IF_ERROR(check_number(revision.value, [&] { return label; }));
   ALIQUOT_ASSIGN_OR_RETURN(
       Statement statement,
       prepare("INSERT INTO result_revisions (result_id, revision, value_kind, value_number,"
@@ -939,16 +983,26 @@ Result<std::vector<core::CriticalCall>> SqliteTransaction::critical_calls_for_re
 
 // --- audit -------------------------------------------------------------------------------
 
+void SqliteTransaction::forget_audit_end() {
+  known_head_.reset();
+  known_last_link_.reset();
+}
+
 Result<std::optional<AuditHead>> SqliteTransaction::audit_head() {
   ALIQUOT_RETURN_IF_ERROR(check_open());
+  if (known_head_ && audit_end_trusted()) return *known_head_;
   ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
                            prepare("SELECT last_sequence, last_hash FROM audit_head WHERE id = 1"));
-  return read_one<AuditHead>(statement, "reading the audit chain head", [](RowReader& row) {
-    AuditHead head;
-    head.sequence = row.int64();
-    head.hash = row.text();
-    return head;
-  });
+  ALIQUOT_ASSIGN_OR_RETURN(
+      std::optional<AuditHead> head,
+      read_one<AuditHead>(statement, "reading the audit chain head", [](RowReader& row) {
+        AuditHead read;
+        read.sequence = row.int64();
+        read.hash = row.text();
+        return read;
+      }));
+  known_head_ = head;
+  return head;
 }
 
 Result<void> SqliteTransaction::append_audit_entry(const core::AuditEntry& entry) {
@@ -962,7 +1016,13 @@ Result<void> SqliteTransaction::append_audit_entry(const core::AuditEntry& entry
                                " refused: the audit trail ends at entry " + std::to_string(last) +
                                ", so the next entry must be " + std::to_string(last + 1));
   }
-  const std::string doing = "appending audit entry " + std::to_string(entry.sequence);
+  // The new entry is the last one when the known last entry is the one before it (no entry
+  // with a higher sequence can exist then); otherwise the last entry stays to be read.
+  const bool follows_known_last =
+      known_last_link_ && audit_end_trusted() &&
+      (*known_last_link_ ? (*known_last_link_)->sequence : 0) == entry.sequence - 1;
+  forget_audit_end();
+  const auto doing = [&] { return "appending audit entry " + std::to_string(entry.sequence); };
   {
     ALIQUOT_ASSIGN_OR_RETURN(
         Statement statement,
@@ -972,29 +1032,41 @@ Result<void> SqliteTransaction::append_audit_entry(const core::AuditEntry& entry
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     statement.bind_int64(entry.sequence)
         .bind_instant(entry.at)
-        .bind_text(entry.actor)
-        .bind_text(entry.action)
-        .bind_text(entry.entity_type)
-        .bind_text(entry.entity_key)
-        .bind_text(entry.patient_mrn)
-        .bind_text(entry.accession_number)
-        .bind_text(entry.test_code)
-        .bind_text(entry.before)
-        .bind_text(entry.after)
-        .bind_text(entry.reason)
-        .bind_text(entry.previous_hash)
-        .bind_text(entry.hash);
-    ALIQUOT_RETURN_IF_ERROR(restate_conflict(statement.run(doing), [&] {
+        .bind_text_in_place(entry.actor)
+        .bind_text_in_place(entry.action)
+        .bind_text_in_place(entry.entity_type)
+        .bind_text_in_place(entry.entity_key)
+        .bind_text_in_place(entry.patient_mrn)
+        .bind_text_in_place(entry.accession_number)
+        .bind_text_in_place(entry.test_code)
+        .bind_text_in_place(entry.before)
+        .bind_text_in_place(entry.after)
+        .bind_text_in_place(entry.reason)
+        .bind_text_in_place(entry.previous_hash)
+        .bind_text_in_place(entry.hash);
+    ALIQUOT_RETURN_IF_ERROR(restate_conflict(statement.run_described(doing), [&] {
       return "audit entry " + std::to_string(entry.sequence) + " already exists";
     }));
   }
-  ALIQUOT_ASSIGN_OR_RETURN(
-      Statement statement,
-      prepare("INSERT INTO audit_head (id, last_sequence, last_hash) VALUES (1, ?, ?)"
-              " ON CONFLICT (id) DO UPDATE SET last_sequence = excluded.last_sequence,"
-              " last_hash = excluded.last_hash"));
-  statement.bind_int64(entry.sequence).bind_text(entry.hash);
-  return statement.run(doing);
+  // The head row exists from the first append on: updating it is cheaper for SQLite than an
+  // INSERT that turns into an update on conflict. Only the first append inserts it.
+  {
+    ALIQUOT_ASSIGN_OR_RETURN(
+        Statement statement,
+        prepare("UPDATE audit_head SET last_sequence = ?, last_hash = ? WHERE id = 1"));
+    statement.bind_int64(entry.sequence).bind_text_in_place(entry.hash);
+    ALIQUOT_RETURN_IF_ERROR(statement.run_described(doing));
+  }
+  if (sqlite3_changes(connection_.handle()) == 0) {
+    ALIQUOT_ASSIGN_OR_RETURN(
+        Statement statement,
+        prepare("INSERT INTO audit_head (id, last_sequence, last_hash) VALUES (1, ?, ?)"));
+    statement.bind_int64(entry.sequence).bind_text_in_place(entry.hash);
+    ALIQUOT_RETURN_IF_ERROR(statement.run_described(doing));
+  }
+  known_head_ = AuditHead{entry.sequence, entry.hash};
+  if (follows_known_last) known_last_link_ = AuditHead{entry.sequence, entry.hash};
+  return ok();
 }
 
 Result<std::vector<core::AuditEntry>> SqliteTransaction::select_audit_entries(
@@ -1007,7 +1079,30 @@ Result<std::optional<core::AuditEntry>> SqliteTransaction::last_audit_entry() {
   ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
                            prepare("SELECT " ALIQUOT_AUDIT_COLUMNS
                                    " FROM audit_log a ORDER BY a.sequence DESC LIMIT 1"));
-  return read_one<core::AuditEntry>(statement, "reading the last audit entry", read_audit_entry);
+  ALIQUOT_ASSIGN_OR_RETURN(
+      std::optional<core::AuditEntry> last,
+      read_one<core::AuditEntry>(statement, "reading the last audit entry", read_audit_entry));
+  known_last_link_ =
+      last ? std::optional<AuditHead>(AuditHead{last->sequence, last->hash}) : std::nullopt;
+  return last;
+}
+
+Result<std::optional<AuditHead>> SqliteTransaction::last_audit_link() {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  if (known_last_link_ && audit_end_trusted()) return *known_last_link_;
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("SELECT a.sequence, a.hash FROM audit_log a ORDER BY a.sequence DESC LIMIT 1"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      std::optional<AuditHead> link,
+      read_one<AuditHead>(statement, "reading the last audit entry", [](RowReader& row) {
+        AuditHead read;
+        read.sequence = row.int64();
+        read.hash = row.text();
+        return read;
+      }));
+  known_last_link_ = link;
+  return link;
 }
 
 Result<std::vector<core::AuditEntry>> SqliteTransaction::audit_entries(std::int64_t from_sequence,
@@ -1086,6 +1181,8 @@ Result<void> SqliteTransaction::savepoint(std::string_view name) {
 Result<void> SqliteTransaction::rollback_to_savepoint(std::string_view name) {
   ALIQUOT_RETURN_IF_ERROR(check_writable("rollback_to_savepoint"));
   ALIQUOT_RETURN_IF_ERROR(check_savepoint_name(name));
+  // Appends since the savepoint are undone with everything else.
+  forget_audit_end();
   ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
                            prepare("ROLLBACK TO SAVEPOINT " + std::string(name)));
   return statement.run("rolling back to savepoint " + std::string(name));
@@ -1231,14 +1328,15 @@ Result<void> SqliteTransaction::update_quarantined_message(const QuarantinedMess
   ALIQUOT_ASSIGN_OR_RETURN(
       Statement statement,
       prepare("UPDATE quarantined_messages SET status = ?, resolved_at = ?, resolved_by = ?,"
-              " resolution = ? WHERE id = ? RETURNING id"));
+              " resolution = ? WHERE id = ?"));
   statement.bind_text(to_code(message.status))
       .bind_optional_instant(message.resolved_at)
       .bind_text(message.resolved_by)
       .bind_text(message.resolution)
       .bind_int64(message.id);
-  return updated_one(statement, "updating quarantined message " + std::to_string(message.id),
-                     "quarantined message", message.id);
+  return updated_one(
+      statement, [&] { return "updating quarantined message " + std::to_string(message.id); },
+      "quarantined message", message.id);
 }
 
 Result<std::optional<QuarantinedMessage>> SqliteTransaction::find_quarantined_message(
@@ -1288,11 +1386,12 @@ Result<void> SqliteTransaction::update_outbox_message(const OutboxMessage& messa
       prepare("UPDATE outbox SET created_at = ?, destination = ?, message_type = ?,"
               " message_id = ?, subject = ?, payload = ?, status = ?, attempts = ?,"
               " next_attempt_at = ?, last_attempt_at = ?, delivered_at = ?, last_error = ?"
-              " WHERE id = ? RETURNING id"));
+              " WHERE id = ?"));
   bind_outbox(statement, message);
   statement.bind_int64(message.id);
-  return updated_one(statement, "updating outbox message " + std::to_string(message.id),
-                     "outbox message", message.id);
+  return updated_one(
+      statement, [&] { return "updating outbox message " + std::to_string(message.id); },
+      "outbox message", message.id);
 }
 
 Result<std::optional<OutboxMessage>> SqliteTransaction::find_outbox_message(std::int64_t id) {

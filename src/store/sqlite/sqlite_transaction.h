@@ -77,6 +77,7 @@ class SqliteTransaction final : public Transaction {
 
   Result<void> append_audit_entry(const core::AuditEntry& entry) override;
   Result<std::optional<core::AuditEntry>> last_audit_entry() override;
+  Result<std::optional<AuditHead>> last_audit_link() override;
   Result<std::vector<core::AuditEntry>> audit_entries(std::int64_t from_sequence,
                                                       std::int64_t limit) override;
   Result<std::vector<core::AuditEntry>> find_audit_entries(const AuditFilter& filter) override;
@@ -122,10 +123,24 @@ class SqliteTransaction final : public Transaction {
   Result<std::vector<core::AuditEntry>> select_audit_entries(Statement& statement,
                                                              std::string_view doing);
 
+  // Forgets what is known of the audit trail's end (known_head_, known_last_link_).
+  void forget_audit_end();
+  // Whether known_head_ and known_last_link_ may be used: only while the transaction is still
+  // open in SQLite (an error that rolled the whole transaction back undid what they describe).
+  bool audit_end_trusted() const { return connection_.in_transaction(); }
+
   Connection& connection_;
   TransactionMode mode_;
   std::function<void()> on_end_;
   bool ended_ = false;
+  // The end of the audit trail as this transaction last read or wrote it, so that a group commit
+  // appending many entries does not read it back before each one: the chain head
+  // (audit_head()) and the link of the last entry (last_audit_link()). Nothing else writes
+  // audit_log or audit_head while this transaction holds the connection; a savepoint rollback
+  // may undo appends, so it forgets them, and an append forgets them until it has succeeded.
+  // The outer optional is empty when unknown.
+  std::optional<std::optional<AuditHead>> known_head_;
+  std::optional<std::optional<AuditHead>> known_last_link_;
 };
 
 }  // namespace aliquot::store::sqlite

@@ -44,6 +44,15 @@ Statement& Statement::bind_text(std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bind_text_in_place(std::string_view value) {
+  // SQLITE_STATIC: SQLite keeps the pointer; the destructor clears the bindings before the
+  // caller's text may go away.
+  const int rc = sqlite3_bind_text64(slot_->statement, next_parameter_++, value.data(),
+                                     value.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (bind_status_ == SQLITE_OK) bind_status_ = rc;
+  return *this;
+}
+
 Statement& Statement::bind_null() {
   const int rc = sqlite3_bind_null(slot_->statement, next_parameter_++);
   if (bind_status_ == SQLITE_OK) bind_status_ = rc;
@@ -54,12 +63,18 @@ Statement& Statement::bind_optional_instant(const std::optional<core::Instant>& 
   return value ? bind_instant(*value) : bind_null();
 }
 
+int Statement::step_code() {
+  // A failed bind's code is never SQLITE_ROW or SQLITE_DONE: it is reported as the step's error.
+  if (bind_status_ != SQLITE_OK) return bind_status_;
+  return sqlite3_step(slot_->statement);
+}
+
+Error Statement::step_error(int result_code, std::string_view doing) const {
+  return sqlite_error(db_, result_code, doing);
+}
+
 Result<bool> Statement::step(std::string_view doing) {
-  if (bind_status_ != SQLITE_OK) return sqlite_error(db_, bind_status_, doing);
-  const int rc = sqlite3_step(slot_->statement);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  return sqlite_error(db_, rc, doing);
+  return step_described([doing] { return doing; });
 }
 
 Result<void> Statement::run(std::string_view doing) {
@@ -87,12 +102,14 @@ int RowReader::int32() {
 
 double RowReader::real() { return sqlite3_column_double(statement_, column_++); }
 
-std::string RowReader::text() {
+std::string RowReader::text() { return std::string(text_view()); }
+
+std::string_view RowReader::text_view() {
   const unsigned char* data = sqlite3_column_text(statement_, column_);
   const int size = sqlite3_column_bytes(statement_, column_);
   ++column_;
   if (data == nullptr) return {};
-  return std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
+  return std::string_view(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
 }
 
 std::optional<core::Instant> RowReader::optional_instant() {
@@ -109,7 +126,7 @@ core::Date RowReader::date() {
     return core::Date{};
   }
   const int column = column_;
-  const std::string stored = text();
+  const std::string_view stored = text_view();
   Result<core::Date> parsed = core::parse_date(stored);
   if (!parsed.has_value()) {
     record_error(column, parsed.error().message());

@@ -36,6 +36,10 @@ class Statement {
   Statement& bind_int64(std::int64_t value);
   Statement& bind_double(double value);
   Statement& bind_text(std::string_view value);
+  // As bind_text, but SQLite reads `value` where it is instead of copying it: the text must stay
+  // alive and unchanged until this Statement is destroyed. For long texts bound from an entity
+  // that outlives the execution (an audit entry's images).
+  Statement& bind_text_in_place(std::string_view value);
   Statement& bind_null();
   Statement& bind_bool(bool value) { return bind_int64(value ? 1 : 0); }
   // Unix milliseconds UTC.
@@ -48,9 +52,32 @@ class Statement {
   // Runs a statement that is not expected to return rows.
   Result<void> run(std::string_view doing);
 
+  // As step() and run(), with the operation described only when there is an error to report:
+  // `describe()` returns the text that step() and run() take as `doing`. For statements run
+  // many times per transaction, whose description would otherwise be built on every call.
+  template <typename Describe>
+  Result<bool> step_described(const Describe& describe) {
+    const int rc = step_code();
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return step_error(rc, describe());
+  }
+  template <typename Describe>
+  Result<void> run_described(const Describe& describe) {
+    for (;;) {
+      ALIQUOT_ASSIGN_OR_RETURN(const bool row, step_described(describe));
+      if (!row) return ok();
+    }
+  }
+
   sqlite3_stmt* handle() const { return slot_->statement; }
 
  private:
+  // The code of the first failed bind, else what sqlite3_step returns.
+  int step_code();
+  // The error for `result_code` (sqlite_error()) while doing `doing`.
+  Error step_error(int result_code, std::string_view doing) const;
+
   sqlite3* db_;
   CachedStatement* slot_;
   int next_parameter_ = 1;
@@ -81,7 +108,7 @@ class RowReader {
   template <typename T>
   T parse(Result<T> (*parse_function)(std::string_view)) {
     const int column = column_;
-    const std::string code = text();
+    const std::string_view code = text_view();
     Result<T> parsed = parse_function(code);
     if (!parsed.has_value()) {
       record_error(column, parsed.error().message());
@@ -97,6 +124,8 @@ class RowReader {
 
  private:
   void record_error(int column, const std::string& why);
+  // The current column's text where SQLite keeps it: valid until the next step or reset.
+  std::string_view text_view();
 
   sqlite3_stmt* statement_;
   int column_;
