@@ -8,6 +8,7 @@
 
 #include "astm/decode.h"
 #include "astm/record.h"
+#include "cli/astm_simulate_command.h"
 #include "hl7/mapped_file.h"
 
 namespace aliquot::cli {
@@ -41,7 +42,9 @@ Result<void> run_decode(Session& session, const std::string& file) {
 
 void add_astm_commands(CLI::App& app, CommandSelection& selection) {
   CLI::App* group =
-      app.add_subcommand("astm", "read stored ASTM E1381/E1394 (LIS01-A2/LIS02-A2) captures");
+      app.add_subcommand("astm",
+                         "read stored ASTM E1381/E1394 (LIS01-A2/LIS02-A2) captures, and play an "
+                         "analyzer against a host");
   group->require_subcommand(1);
 
   auto decode_file = std::make_shared<std::string>();
@@ -55,6 +58,8 @@ void add_astm_commands(CLI::App& app, CommandSelection& selection) {
       ->required();
   selection.bind(decode_command,
                  [decode_file](Session& session) { return run_decode(session, *decode_file); });
+
+  add_astm_simulate_command(*group, selection);
 }
 
 }  // namespace aliquot::cli
