@@ -5,23 +5,11 @@
 #include <array>
 #include <cstdio>
 
+#include "ingest/text.h"
 #include "lab/use_cases.h"
 
 namespace aliquot::ingest {
 namespace {
-
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return "";
-  const auto last = text.find_last_not_of(" \t");
-  return std::string(text.substr(first, last - first + 1));
-}
-
-std::string join_lines(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const std::string& line : lines) text += (text.empty() ? "" : "\n") + line;
-  return text;
-}
 
 std::string sha256_hex(const std::vector<std::string>& records) {
   crypto_hash_sha256_state state;

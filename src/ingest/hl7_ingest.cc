@@ -7,24 +7,11 @@
 #include "hl7/check.h"
 #include "hl7/dtm.h"
 #include "hl7/message_structure.h"
+#include "ingest/text.h"
 #include "lab/use_cases.h"
 
 namespace aliquot::ingest {
 namespace {
-
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return "";
-  const auto last = text.find_last_not_of(" \t");
-  return std::string(text.substr(first, last - first + 1));
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // The unescaped text of SEG-field.component[.subcomponent] (first repetition), trimmed.
 std::string text_of(const hl7::Segment& segment, int field, int component = 1,
@@ -38,12 +25,6 @@ std::string text_of(const hl7::Segment& segment, int field, int component = 1,
 // "OBX(3)": how refusals name a segment.
 std::string name_of(const hl7::Segment& segment, int occurrence) {
   return std::string(segment.id()) + "(" + std::to_string(occurrence) + ")";
-}
-
-std::string join_lines(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const std::string& line : lines) text += (text.empty() ? "" : "\n") + line;
-  return text;
 }
 
 // The catalog test for an HL7 coded element: the catalog code in component 1 (local codes), the
