@@ -46,6 +46,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_support.h"
 #include "catalog/catalog.h"
 #include "core/time.h"
 #include "ingest/instrument_profile.h"
@@ -77,37 +78,9 @@ constexpr int kBaselinePerTransaction = 1000;
 const std::vector<std::string> kChemistryTests = {"CMP", "LIPID"};
 const std::vector<std::string> kHematologyTests = {"CBC"};
 
-[[noreturn]] void fail(const std::string& what) {
-  std::cerr << "interfaces_bench: " << what << "\n";
-  std::exit(1);
-}
-
-template <typename T>
-T check(Result<T> result, const std::string& what) {
-  if (!result) fail(what + ": " + result.error().to_string());
-  return std::move(result).value();
-}
-
-void check(Result<void> result, const std::string& what) {
-  if (!result) fail(what + ": " + result.error().to_string());
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "aliquot-bench-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) fail("cannot create a temporary directory");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using aliquot::bench::check;
+using aliquot::bench::fail;
+using aliquot::bench::TempDir;
 
 // A received specimen with pending tests, and its patient as the value model sees it.
 struct Pending {

@@ -42,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.h"
 #include "catalog/catalog.h"
 #include "core/test_result.h"
 #include "core/time.h"
@@ -60,38 +61,9 @@ constexpr int kBatch100Results = 3000;
 constexpr int kBatch1000Results = 10000;
 constexpr int kPostResults = 10000;
 
-[[noreturn]] void fail(const std::string& what) {
-  std::cerr << "results_bench: " << what << "\n";
-  std::exit(1);
-}
-
-template <typename T>
-T check(Result<T> result, const std::string& what) {
-  if (!result) fail(what + ": " + result.error().to_string());
-  return std::move(result).value();
-}
-
-void check(Result<void> result, const std::string& what) {
-  if (!result) fail(what + ": " + result.error().to_string());
-}
-
-// A temporary directory removed at exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "aliquot-bench-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) fail("cannot create a temporary directory");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using aliquot::bench::check;
+using aliquot::bench::fail;
+using aliquot::bench::TempDir;
 
 // One value to enter per test: mid-interval, so never critical and never needing a call.
 struct BenchTest {
