@@ -10,9 +10,10 @@
 #include <vector>
 
 #include "core/time.h"
-#include "test_files.h"
+#include "support/test_files.h"
 
 namespace aliquot::cli {
+
 namespace {
 
 struct Outcome {
@@ -44,7 +45,7 @@ Outcome run(const std::vector<std::string>& arguments, OutputFormat format) {
 }
 
 std::string data_file(const std::string& name) {
-  return (astm::testing::source_dir() / "tests/data/astm" / name).string();
+  return (test_support::source_dir() / "tests/data/astm" / name).string();
 }
 
 TEST(AstmDecodeCommand, PrintsOneRecordALine) {
@@ -52,7 +53,7 @@ TEST(AstmDecodeCommand, PrintsOneRecordALine) {
       run({"astm", "decode", data_file("chemistry_transfer.astm")}, OutputFormat::kText);
   EXPECT_FALSE(outcome.error.has_value());
   EXPECT_FALSE(outcome.finding.has_value());
-  EXPECT_EQ(outcome.out, astm::testing::read_file(data_file("chemistry_transfer.records")));
+  EXPECT_EQ(outcome.out, test_support::read_file(data_file("chemistry_transfer.records")));
 }
 
 TEST(AstmDecodeCommand, PrintsTheRecordsBeforeABadFrameThenReportsIt) {
@@ -61,7 +62,7 @@ TEST(AstmDecodeCommand, PrintsTheRecordsBeforeABadFrameThenReportsIt) {
   EXPECT_EQ(outcome.out, "H|\\^&\nP|1\n");
   ASSERT_TRUE(outcome.finding.has_value());
   EXPECT_EQ(outcome.finding->message() + "\n",
-            file + ": " + astm::testing::read_file(data_file("bad_checksum.error")));
+            file + ": " + test_support::read_file(data_file("bad_checksum.error")));
 }
 
 TEST(AstmDecodeCommand, GivesRecordTypeAndFrameNumbersAsJson) {

@@ -9,9 +9,11 @@
 
 #include "astm/decode.h"
 #include "astm/record.h"
-#include "test_files.h"
+#include "support/test_files.h"
 
 namespace aliquot::astm {
+
+namespace testing = test_support;
 namespace {
 
 std::filesystem::path conformance_dir() {

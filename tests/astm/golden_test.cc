@@ -7,9 +7,11 @@
 #include <string>
 
 #include "astm/decode.h"
-#include "test_files.h"
+#include "support/test_files.h"
 
 namespace aliquot::astm {
+
+namespace testing = test_support;
 namespace {
 
 std::string records_text(const Decoded& decoded) {

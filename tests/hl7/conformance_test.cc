@@ -9,9 +9,11 @@
 #include "hl7/check.h"
 #include "hl7/message.h"
 #include "hl7/splitter.h"
-#include "test_files.h"
+#include "support/test_files.h"
 
 namespace aliquot::hl7 {
+
+namespace testing = test_support;
 namespace {
 
 using testing::files_in;

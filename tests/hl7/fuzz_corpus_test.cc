@@ -6,11 +6,13 @@
 
 #include <cstdint>
 
-#include "test_files.h"
+#include "support/test_files.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
 namespace aliquot::hl7 {
+
+namespace testing = test_support;
 namespace {
 
 TEST(Hl7FuzzCorpus, EveryInputPassesTheFuzzTarget) {

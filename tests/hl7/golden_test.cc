@@ -8,9 +8,11 @@
 #include <sstream>
 
 #include "hl7/analyst.h"
-#include "test_files.h"
+#include "support/test_files.h"
 
 namespace aliquot::hl7 {
+
+namespace testing = test_support;
 namespace {
 
 using testing::files_in;

@@ -1,6 +1,6 @@
 #pragma once
 
-// Reading the data files of the ASTM file tests.
+// Reading the data files of file-driven tests (goldens, conformance captures, fuzz corpora).
 
 #include <algorithm>
 #include <cstdlib>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace aliquot::astm::testing {
+namespace aliquot::test_support {
 
 // The repository root: ALIQUOT_SOURCE_DIR (set by ctest), else the tree this test was built
 // from.
@@ -43,4 +43,4 @@ inline std::vector<std::filesystem::path> files_in(const std::filesystem::path& 
   return out;
 }
 
-}  // namespace aliquot::astm::testing
+}  // namespace aliquot::test_support
