@@ -22,6 +22,15 @@ std::uint64_t hash_text(std::string_view text) {
   return hash;
 }
 
+Random::Random(std::uint64_t seed) {
+  // SplitMix64 as its authors advise for seeding xoshiro: never all zero, well mixed.
+  std::uint64_t x = mix64(seed);
+  for (std::uint64_t& word : state_) {
+    word = mix64(x);
+    x += 0x9e3779b97f4a7c15ULL;
+  }
+}
+
 Random Random::derive(std::uint64_t seed, std::initializer_list<std::uint64_t> keys) {
   std::uint64_t state = mix64(seed);
   for (const std::uint64_t key : keys) {

@@ -4,7 +4,6 @@
 
 #include <array>
 #include <cmath>
-#include <random>
 #include <vector>
 
 namespace aliquot::simulate {
@@ -20,10 +19,28 @@ TEST(HashText, IsFnv1a64) {
   EXPECT_EQ(hash_text("a"), 0xaf63dc4c8601ec8cULL);
 }
 
-TEST(Random, DrawsFromMt19937_64SeededThroughMix64) {
+// The published xoshiro256** step (Blackman and Vigna 2018, xoshiro256starstar.c), written out
+// here on its own, from the state the header documents: SplitMix64 outputs of mix64(seed).
+TEST(Random, DrawsXoshiro256StarStarSeededBySplitMix64) {
+  std::uint64_t s[4];
+  std::uint64_t x = mix64(7);
+  for (std::uint64_t& word : s) {
+    word = mix64(x);
+    x += 0x9e3779b97f4a7c15ULL;
+  }
+  const auto rotl = [](std::uint64_t v, int k) { return (v << k) | (v >> (64 - k)); };
   Random random(7);
-  std::mt19937_64 reference(mix64(7));
-  for (int i = 0; i < 1000; ++i) ASSERT_EQ(random.next(), reference());
+  for (int i = 0; i < 1000; ++i) {
+    const std::uint64_t expected = rotl(s[1] * 5, 7) * 9;
+    const std::uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    ASSERT_EQ(random.next(), expected) << "draw " << i;
+  }
 }
 
 TEST(Random, SameSeedGivesSameStreamAndAnotherSeedAnother) {
