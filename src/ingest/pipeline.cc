@@ -1,5 +1,6 @@
 #include "ingest/pipeline.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -11,7 +12,10 @@ bool is_store_failure(const Error& error) {
 }
 
 Pipeline::Pipeline(store::Store& store, PipelineOptions options)
-    : store_(store), options_(options), writer_([this] { run(); }) {}
+    : store_(store),
+      options_(options),
+      syncer_([this] { run_syncer(); }),
+      writer_([this] { run(); }) {}
 
 Pipeline::~Pipeline() { stop(); }
 
@@ -37,6 +41,12 @@ void Pipeline::stop() {
   }
   wake_.notify_one();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(mutex_);
+    writer_done_ = true;
+  }
+  committed_.notify_one();
+  if (syncer_.joinable()) syncer_.join();
 }
 
 PipelineStats Pipeline::stats() const {
@@ -70,14 +80,16 @@ void Pipeline::apply_batch(std::deque<Job>& batch) {
   applied.reserve(batch.size());
   std::uint64_t refused = 0;
   auto fail_all = [&](const Error& error) {
-    const JobOutcome outcome{false, error};
-    for (Job& job : batch) {
-      if (job.on_done) job.on_done(outcome);
+    {
+      std::lock_guard lock(mutex_);
+      stats_.jobs += batch.size();
+      ++stats_.batches;
+      ++stats_.failed_batches;
     }
-    std::lock_guard lock(mutex_);
-    stats_.jobs += batch.size();
-    ++stats_.batches;
-    ++stats_.failed_batches;
+    Committed failed;
+    failed.outcomes.assign(batch.size(), JobOutcome{false, error});
+    failed.jobs = std::move(batch);
+    hand_to_syncer(std::move(failed));
   };
 
   Result<std::unique_ptr<store::Transaction>> begun = store_.begin(store::TransactionMode::kWrite);
@@ -107,16 +119,68 @@ void Pipeline::apply_batch(std::deque<Job>& batch) {
     }
     applied.push_back(std::move(result));
   }
-  if (Result<void> committed = tx.commit(); !committed.has_value()) {
+  if (Result<void> committed = tx.commit_before_sync(); !committed.has_value()) {
     return fail_all(committed.error());
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (batch[i].on_done) batch[i].on_done(JobOutcome{true, std::move(applied[i])});
+  {
+    std::lock_guard lock(mutex_);
+    stats_.jobs += batch.size();
+    stats_.refused += refused;
+    ++stats_.batches;
   }
-  std::lock_guard lock(mutex_);
-  stats_.jobs += batch.size();
-  stats_.refused += refused;
-  ++stats_.batches;
+  Committed done;
+  done.needs_sync = true;
+  done.outcomes.reserve(batch.size());
+  for (Result<std::string>& result : applied) {
+    done.outcomes.push_back(JobOutcome{true, std::move(result)});
+  }
+  done.jobs = std::move(batch);
+  hand_to_syncer(std::move(done));
+}
+
+void Pipeline::hand_to_syncer(Committed committed) {
+  {
+    std::lock_guard lock(mutex_);
+    to_sync_.push_back(std::move(committed));
+  }
+  committed_.notify_one();
+}
+
+void Pipeline::run_syncer() {
+  std::deque<Committed> taken;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      committed_.wait(lock, [this] { return writer_done_ || !to_sync_.empty(); });
+      if (to_sync_.empty()) return;  // the writer has ended and everything was told
+      taken.swap(to_sync_);
+    }
+    // One sync for every batch committed since the last one began.
+    const bool needs_sync =
+        std::any_of(taken.begin(), taken.end(), [](const Committed& c) { return c.needs_sync; });
+    Result<void> synced = ok();
+    if (needs_sync) {
+      synced = store_.sync();
+      std::lock_guard lock(mutex_);
+      ++stats_.syncs;
+      if (!synced.has_value()) {
+        stats_.failed_batches += static_cast<std::uint64_t>(std::count_if(
+            taken.begin(), taken.end(), [](const Committed& c) { return c.needs_sync; }));
+      }
+    }
+    for (Committed& committed : taken) {
+      for (std::size_t i = 0; i < committed.jobs.size(); ++i) {
+        Job& job = committed.jobs[i];
+        if (!job.on_done) continue;
+        if (committed.needs_sync && !synced.has_value()) {
+          job.on_done(JobOutcome{false, synced.error()});
+        } else {
+          job.on_done(committed.outcomes[i]);
+        }
+      }
+    }
+    taken.clear();
+  }
 }
 
 }  // namespace aliquot::ingest

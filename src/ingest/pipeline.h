@@ -5,8 +5,14 @@
 // that arrived while the previous batch was being committed goes into the next transaction, so
 // one fsync covers many messages without any message waiting for a timer. Each message runs in
 // its own savepoint: a message that is refused is undone alone and quarantined in the same
-// transaction, the others of the batch are kept. Only after the commit returns are the jobs told
-// their outcome, so an acknowledgement is never sent for anything that is not durable.
+// transaction, the others of the batch are kept.
+//
+// The disk is the slow part of a commit (a sync takes milliseconds, applying a message tens of
+// microseconds), so the writer does not wait for it: it commits a batch to the log
+// (Transaction::commit_before_sync) and goes on with the next batch while a second thread, the
+// syncer, makes the log durable (Store::sync) and only then tells the batch's jobs their outcome.
+// An acknowledgement is therefore never sent for anything that is not durable, and one sync
+// covers every batch committed while the previous sync ran.
 
 #include <chrono>
 #include <condition_variable>
@@ -17,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/error.h"
 #include "store/store.h"
@@ -25,8 +32,9 @@ namespace aliquot::ingest {
 
 // How one job ended, told after the batch's commit.
 struct JobOutcome {
-  // The job's changes (or its quarantine record) are committed. False when the commit failed:
-  // nothing of the job is stored and the sender must not be told otherwise.
+  // The job's changes (or its quarantine record) are committed and on disk. False when the
+  // commit or the sync failed: the job may not be stored, and the sender must not be told
+  // otherwise (a message applied but not synced is recognised as a duplicate when sent again).
   bool durable = false;
   // The job's own result: its summary when applied, the refusal otherwise.
   Result<std::string> applied = std::string();
@@ -36,8 +44,9 @@ struct JobOutcome {
 // transaction; an error undoes it. An error of the store itself (Internal, Unavailable, DataLoss)
 // aborts the whole batch; any other error is a refusal, after which `on_refused` runs (outside the
 // undone savepoint, in the same transaction) to keep the message in the quarantine. `on_done` is
-// called once, on the writer thread, after the commit; it must be quick (hand the
-// acknowledgement to the connection) and must not throw.
+// called once, on the syncer thread, after the commit is durable (or failed), in the order the
+// jobs were applied; it must be quick (hand the acknowledgement to the connection) and must not
+// throw.
 struct Job {
   std::function<Result<std::string>(store::Transaction&)> apply;
   std::function<Result<void>(store::Transaction&, const Error&)> on_refused;
@@ -54,6 +63,7 @@ struct PipelineStats {
   std::uint64_t refused = 0;
   std::uint64_t batches = 0;
   std::uint64_t failed_batches = 0;
+  std::uint64_t syncs = 0;  // one sync may make several batches durable
   std::size_t queued = 0;
 };
 
@@ -74,17 +84,30 @@ class Pipeline {
   PipelineStats stats() const;
 
  private:
+  // A batch committed (or failed) and waiting for the syncer to tell its jobs.
+  struct Committed {
+    std::deque<Job> jobs;
+    std::vector<JobOutcome> outcomes;  // durable=false: failed, told without waiting for a sync
+    bool needs_sync = false;
+  };
+
   void run();
   void apply_batch(std::deque<Job>& batch);
+  void hand_to_syncer(Committed committed);
+  void run_syncer();
 
   store::Store& store_;
   PipelineOptions options_;
-  mutable std::mutex mutex_;
+  mutable std::mutex mutex_;  // guards the members below
   std::condition_variable wake_;
   std::deque<Job> queue_;
   bool stopping_ = false;
   PipelineStats stats_;
-  std::thread writer_;
+  std::condition_variable committed_;
+  std::deque<Committed> to_sync_;
+  bool writer_done_ = false;
+  std::thread syncer_;
+  std::thread writer_;  // last: starts once everything above exists
 };
 
 // Whether an error comes from the store itself rather than from the message.

@@ -77,6 +77,12 @@ class Transaction {
 
   // Makes every change durable (synchronous on disk) and ends the transaction.
   virtual Result<void> commit() = 0;
+  // Ends the transaction with its changes committed and visible, but not yet known to be on
+  // disk: Store::sync() makes them durable. A crash of the process loses nothing; a power loss
+  // before the sync may lose the commit. For group commit, which applies the next batch while the
+  // disk makes the last one durable: nothing committed this way may be acknowledged to anyone
+  // before a sync() that began after the commit has returned.
+  virtual Result<void> commit_before_sync() = 0;
 
   // Allocates the next value of a named, gap-tolerant, monotonic counter ("accession.26",
   // "order.26"); the first value is 1.
@@ -197,6 +203,9 @@ class Store {
   virtual Result<std::unique_ptr<Transaction>> begin(TransactionMode mode) = 0;
   // The schema version the database was migrated to.
   virtual int schema_version() const = 0;
+  // Makes every commit that ended before the call durable, commit_before_sync() ones included.
+  // Thread-safe, and may run while another thread writes.
+  virtual Result<void> sync() = 0;
 };
 
 }  // namespace aliquot::store

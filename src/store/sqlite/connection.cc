@@ -93,8 +93,9 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Ac
                          mode_text + "')");
     }
   }
-  // FULL: every commit is synced to disk before commit() returns (durable before acknowledged).
-  ALIQUOT_RETURN_IF_ERROR(connection->execute_script("PRAGMA synchronous = FULL", doing));
+  // NORMAL: COMMIT writes the log without syncing it; the store syncs the log itself before it
+  // calls a commit done (store/sqlite/log_sync.h), so that the sync can run off the writer thread.
+  ALIQUOT_RETURN_IF_ERROR(connection->execute_script("PRAGMA synchronous = NORMAL", doing));
   if (access == Access::kReadOnly) {
     ALIQUOT_RETURN_IF_ERROR(connection->execute_script("PRAGMA query_only = ON", doing));
   } else {

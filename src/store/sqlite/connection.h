@@ -29,8 +29,10 @@ enum class Access { kReadWrite, kReadOnly };
 enum class Create { kIfMissing, kNever };
 
 // Owns one sqlite3 handle, configured for the lab's durability rules: foreign keys on, a busy
-// timeout, synchronous=FULL (a commit returns only once it is on disk), and for a file WAL
-// journal mode. Statements are compiled once per connection and reused (prepare()).
+// timeout, WAL journal mode for a file, and synchronous=NORMAL: COMMIT writes the log without
+// syncing it, and the store syncs the log itself before it calls a commit done
+// (store/sqlite/log_sync.h) — durable before acknowledged, with the sync free to run on
+// another thread. Statements are compiled once per connection and reused (prepare()).
 //
 // Not thread-safe: the store hands a connection to one transaction at a time. The connection is
 // opened with SQLITE_OPEN_NOMUTEX for that reason.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/log_sync.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_transaction.h"
 
@@ -49,6 +50,8 @@ class SqliteStore final : public Store {
   }
 
   int schema_version() const override { return schema_version_; }
+
+  Result<void> sync() override { return sqlite::sync_write_ahead_log(path_); }
 
  private:
   Result<std::unique_ptr<Transaction>> begin_on_writer(TransactionMode mode) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/log_sync.h"
 #include "support/temp_directory.h"
 
 namespace aliquot::store::sqlite {
@@ -34,11 +35,12 @@ class SqliteStoreTest : public testing::Test {
   const std::string path_ = temp_.file("lab.db");
 };
 
-TEST_F(SqliteStoreTest, FileDatabaseIsInWalModeWithFullSyncAndForeignKeys) {
+TEST_F(SqliteStoreTest, FileDatabaseIsInWalModeWithNormalSyncAndForeignKeys) {
   ASSERT_TRUE(open_sqlite_store(path_));
   auto connection = std::move(Connection::open(path_, Access::kReadWrite, Create::kNever)).value();
   EXPECT_EQ(pragma(*connection, "journal_mode"), "wal");
-  EXPECT_EQ(pragma(*connection, "synchronous"), "2");  // FULL
+  // NORMAL: the store syncs the log itself after COMMIT (store/sqlite/log_sync.h).
+  EXPECT_EQ(pragma(*connection, "synchronous"), "1");
   EXPECT_EQ(pragma(*connection, "foreign_keys"), "1");
   EXPECT_EQ(pragma(*connection, "query_only"), "0");
 }
@@ -165,6 +167,47 @@ TEST_F(SqliteStoreTest, ReadTransactionKeepsItsSnapshotWhileAWriterCommits) {
   EXPECT_FALSE(reader->get_setting("lab.name")->has_value());
   auto later = std::move(store->begin(TransactionMode::kRead)).value();
   EXPECT_EQ(**later->get_setting("lab.name"), "Central");
+}
+
+TEST_F(SqliteStoreTest, ACommitBeforeSyncIsVisibleAtOnceAndSurvivesReopeningAfterTheSync) {
+  {
+    auto store = std::move(open_sqlite_store(path_)).value();
+    auto writer = std::move(store->begin(TransactionMode::kWrite)).value();
+    ASSERT_TRUE(writer->set_setting("lab.name", "Central"));
+    ASSERT_TRUE(writer->commit_before_sync());
+    // Committed: the writer lock is free again and readers see it before any sync.
+    auto next = std::move(store->begin(TransactionMode::kWrite)).value();
+    EXPECT_EQ(**next->get_setting("lab.name"), "Central");
+    ASSERT_TRUE(next->commit());
+    ASSERT_TRUE(store->sync());
+  }
+  auto reopened = std::move(open_sqlite_store(path_)).value();
+  auto reader = std::move(reopened->begin(TransactionMode::kRead)).value();
+  EXPECT_EQ(**reader->get_setting("lab.name"), "Central");
+}
+
+TEST_F(SqliteStoreTest, ACommitBeforeSyncCannotBeCommittedAgain) {
+  auto store = std::move(open_sqlite_store(path_)).value();
+  auto writer = std::move(store->begin(TransactionMode::kWrite)).value();
+  ASSERT_TRUE(writer->commit_before_sync());
+  EXPECT_FALSE(writer->commit().has_value());
+  EXPECT_FALSE(writer->commit_before_sync().has_value());
+}
+
+TEST(SyncWriteAheadLog, HasNothingToDoWithoutALogOrForAMemoryDatabase) {
+  EXPECT_TRUE(sync_write_ahead_log("/nonexistent-directory/lab.db"));
+  EXPECT_TRUE(sync_write_ahead_log(":memory:"));
+  EXPECT_TRUE(sync_write_ahead_log(""));
+}
+
+TEST_F(SqliteStoreTest, SyncingTheLogOfAWrittenDatabaseSucceeds) {
+  auto store = std::move(open_sqlite_store(path_)).value();
+  auto writer = std::move(store->begin(TransactionMode::kWrite)).value();
+  ASSERT_TRUE(writer->set_setting("lab.name", "Central"));
+  ASSERT_TRUE(writer->commit_before_sync());
+  ASSERT_TRUE(std::filesystem::exists(path_ + "-wal"));
+  EXPECT_TRUE(sync_write_ahead_log(path_));
+  EXPECT_TRUE(store->sync());
 }
 
 TEST_F(SqliteStoreTest, ReadersRunBesideAnOpenWriter) {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/enums.h"
+#include "store/sqlite/log_sync.h"
 
 namespace aliquot::store::sqlite {
 namespace {
@@ -435,12 +436,26 @@ Result<void> SqliteTransaction::check_writable(std::string_view operation) const
   return ok();
 }
 
+// The connection runs with synchronous = NORMAL (store/sqlite/log_sync.h): COMMIT writes the
+// log, and a write transaction is made durable by syncing the log before commit() returns.
 Result<void> SqliteTransaction::commit() {
+  const bool wrote = mode_ == TransactionMode::kWrite;
+  ALIQUOT_RETURN_IF_ERROR(commit_before_sync());
+  if (!wrote) return ok();
+  const char* path = sqlite3_db_filename(connection_.handle(), "main");
+  return sync_write_ahead_log(path != nullptr ? path : "");
+}
+
+Result<void> SqliteTransaction::commit_before_sync() {
   ALIQUOT_RETURN_IF_ERROR(check_open());
   {
     ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("COMMIT"));
     ALIQUOT_RETURN_IF_ERROR(statement.run("committing"));
   }
+  return end();
+}
+
+Result<void> SqliteTransaction::end() {
   ended_ = true;
   // Give the connection and the writer lock back now rather than when the object is destroyed.
   if (on_end_) {

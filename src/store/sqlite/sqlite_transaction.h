@@ -32,6 +32,7 @@ class SqliteTransaction final : public Transaction {
   ~SqliteTransaction() override;
 
   Result<void> commit() override;
+  Result<void> commit_before_sync() override;
   Result<std::int64_t> next_sequence(std::string_view name) override;
 
   Result<std::optional<std::string>> get_setting(std::string_view key) override;
@@ -105,6 +106,8 @@ class SqliteTransaction final : public Transaction {
                                                           std::int64_t limit) override;
 
  private:
+  // Marks the transaction ended and gives the connection and the writer lock back.
+  Result<void> end();
   SqliteTransaction(Connection& connection, TransactionMode mode, std::function<void()> on_end)
       : connection_(connection), mode_(mode), on_end_(std::move(on_end)) {}
 
