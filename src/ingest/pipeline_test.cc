@@ -2,13 +2,54 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "lab/lab_test_fixture.h"
 
 namespace aliquot::ingest {
 namespace {
+
+// The lab's store, with a sync() that waits for the test to let it through (or fails).
+class GatedSyncStore : public store::Store {
+ public:
+  explicit GatedSyncStore(store::Store& inner) : inner_(inner) {}
+  Result<std::unique_ptr<store::Transaction>> begin(store::TransactionMode mode) override {
+    return inner_.begin(mode);
+  }
+  int schema_version() const override { return inner_.schema_version(); }
+  Result<void> sync() override {
+    std::unique_lock lock(mutex_);
+    ++syncs_entered_;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return syncs_allowed_ >= syncs_entered_; });
+    if (failure_) return *failure_;
+    return inner_.sync();
+  }
+  void wait_for_sync(int count) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return syncs_entered_ >= count; });
+  }
+  void allow_syncs(int count, std::optional<Error> failure = std::nullopt) {
+    std::lock_guard lock(mutex_);
+    syncs_allowed_ = count;
+    failure_ = std::move(failure);
+    changed_.notify_all();
+  }
+
+ private:
+  store::Store& inner_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int syncs_entered_ = 0;
+  int syncs_allowed_ = 0;
+  std::optional<Error> failure_;
+};
 
 class PipelineTest : public lab::LabTest {
  protected:
@@ -89,6 +130,43 @@ TEST_F(PipelineTest, AStoreFailureFailsTheWholeBatchAndNothingIsAcknowledgedAsDu
   pipeline.stop();
   EXPECT_FALSE(has_setting("a"));
   EXPECT_EQ(pipeline.stats().batches, 2u);
+  EXPECT_EQ(pipeline.stats().failed_batches, 1u);
+}
+
+TEST_F(PipelineTest, AJobIsToldOnlyAfterTheSyncWhileTheNextBatchIsAppliedMeanwhile) {
+  GatedSyncStore gated(*store_);
+  std::promise<JobOutcome> first, second;
+  std::future<JobOutcome> first_told = first.get_future();
+  std::future<JobOutcome> second_told = second.get_future();
+  Pipeline pipeline(gated);
+  ASSERT_TRUE(pipeline.submit(setting_job("a", std::nullopt, first)));
+  gated.wait_for_sync(1);
+  // Committed (a new transaction sees it), not yet on disk as far as anyone was told.
+  EXPECT_TRUE(has_setting("a"));
+  EXPECT_EQ(first_told.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  // The writer does not wait for the disk: the next job is applied during the first sync.
+  ASSERT_TRUE(pipeline.submit(setting_job("b", std::nullopt, second)));
+  while (!has_setting("b")) std::this_thread::yield();
+  EXPECT_EQ(second_told.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  gated.allow_syncs(2);
+  EXPECT_TRUE(first_told.get().durable);
+  EXPECT_TRUE(second_told.get().durable);
+  pipeline.stop();
+  EXPECT_EQ(pipeline.stats().batches, 2u);
+  EXPECT_EQ(pipeline.stats().syncs, 2u);
+}
+
+TEST_F(PipelineTest, AFailedSyncTellsTheJobsTheyAreNotStored) {
+  GatedSyncStore gated(*store_);
+  gated.allow_syncs(1, Error(ErrorCode::kUnavailable, "syncing the write-ahead log failed"));
+  std::promise<JobOutcome> done;
+  Pipeline pipeline(gated);
+  ASSERT_TRUE(pipeline.submit(setting_job("a", std::nullopt, done)));
+  const JobOutcome outcome = done.get_future().get();
+  EXPECT_FALSE(outcome.durable);
+  ASSERT_FALSE(outcome.applied.has_value());
+  EXPECT_EQ(outcome.applied.error().message(), "syncing the write-ahead log failed");
+  pipeline.stop();
   EXPECT_EQ(pipeline.stats().failed_batches, 1u);
 }
 
