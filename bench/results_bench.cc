@@ -1,8 +1,8 @@
 // results_bench: how fast results are recorded durably, and what the lab's use case costs over
 // the database itself.
 //
-// What is measured. Results posted through lab::enter_result into the SQLite store (WAL,
-// synchronous=FULL: every commit waits for fsync), in three groupings:
+// What is measured. Results posted through lab::enter_result into the SQLite store (WAL; every
+// commit waits for the log to be synced to disk), in three groupings:
 //   (a) one result per transaction — what one CLI command or one unbatched message costs;
 //   (b) 100 and 1000 results per transaction — the ingest pipeline's group commit
 //       (ARCHITECTURE decision 2).
@@ -11,13 +11,13 @@
 // (SHA-256 over the entry) with before/after JSON images.
 //
 // The baseline, measured in the same run on the same file system: raw sqlite3 prepared INSERTs
-// of equivalent rows into a separate database file with the same PRAGMAs (WAL, synchronous=FULL)
-// and the same `results` and `audit_log` tables and indexes as the store — per result one result
-// row with every column filled and one audit row with before/after JSON texts of the size the use
-// case writes and a 64-character hash — with the same groupings. The baseline does no reads, no
-// validation, no flagging and no hashing, and inserts rather than updates; the ratio
-// use-case/raw is therefore the whole price of the use case over the bare writes, and at one
-// result per transaction both are dominated by the fsync of each commit.
+// of equivalent rows into a separate database file in WAL mode with synchronous=FULL (the same sync
+// of the log at each commit) and the same `results` and `audit_log` tables and indexes as the store
+// — per result one result row with every column filled and one audit row with before/after JSON
+// texts of the size the use case writes and a 64-character hash — with the same groupings. The
+// baseline does no reads, no validation, no flagging and no hashing, and inserts rather than
+// updates; the ratio use-case/raw is therefore the whole price of the use case over the bare
+// writes, and at one result per transaction both are dominated by the fsync of each commit.
 //
 // Setup (not timed): a lab initialized with the default catalog in a temporary directory, with
 // enough patients, orders and received specimens that every timed result is a fresh pending one.
@@ -464,7 +464,8 @@ int main(int argc, char** argv) {
   }
 
   std::cout << fmt::format(
-      "results_bench: results recorded durably in SQLite (WAL, synchronous=FULL) under {}\n"
+      "results_bench: results recorded durably in SQLite (WAL, log synced at every commit) under "
+      "{}\n"
       "setup (not timed): {} pending results on received specimens, {} tests per order, {:.1f} s\n"
       "raw rows: one results row + one audit_log row per result ({} + {} bytes of JSON images)\n\n",
       dir.path().string(), total, tests.size(), setup_seconds, before_json.size(),

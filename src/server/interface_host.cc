@@ -2,6 +2,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <mutex>
 
 #include "astm/io/link_connection.h"
@@ -102,6 +103,8 @@ class InterfaceHost::Impl {
     counters.refused = refused_;
     counters.not_stored = not_stored_;
     if (pipeline_) counters.pipeline = pipeline_->stats();
+    counters.hl7_ack_latency = hl7_latency_.summary();
+    counters.astm_ack_latency = astm_latency_.summary();
     return counters;
   }
 
@@ -121,10 +124,12 @@ class InterfaceHost::Impl {
     std::shared_ptr<ingest::Hl7Received> received =
         hl7_.receive(std::move(message.bytes), std::move(message.peer));
     ingest::Job job = hl7_.job(received, [reply](std::string ack) { reply(std::move(ack)); });
-    // Count on the writer thread, before the ACK leaves.
-    job.on_done = [this, received, reply](const ingest::JobOutcome& outcome) {
+    // Count before the ACK leaves (on the pipeline's syncer thread).
+    job.on_done = [this, received, reply,
+                   received_at = message.received_at](const ingest::JobOutcome& outcome) {
       count(outcome);
       reply(hl7_.acknowledge(*received, outcome));
+      if (outcome.durable) hl7_latency_.record(std::chrono::steady_clock::now() - received_at);
     };
     if (Result<void> queued = pipeline_->submit(std::move(job)); !queued.has_value()) {
       ++not_stored_;
@@ -136,12 +141,14 @@ class InterfaceHost::Impl {
     ++astm_messages_;
     std::shared_ptr<ingest::AstmReceived> received =
         astm_.receive(std::move(message.records), std::move(message.peer));
-    ingest::Job job =
-        astm_.job(received, [this, received, done](const ingest::JobOutcome& outcome) {
-          count(outcome);
-          // Not stored: the final frame stays unanswered and the instrument sends again.
-          if (outcome.durable) done(received->reply);
-        });
+    ingest::Job job = astm_.job(received, [this, received, done, received_at = message.received_at](
+                                              const ingest::JobOutcome& outcome) {
+      count(outcome);
+      // Not stored: the final frame stays unanswered and the instrument sends again.
+      if (!outcome.durable) return;
+      done(received->reply);
+      astm_latency_.record(std::chrono::steady_clock::now() - received_at);
+    });
     if (!pipeline_->submit(std::move(job)).has_value()) ++not_stored_;
   }
 
@@ -177,6 +184,8 @@ class InterfaceHost::Impl {
   std::atomic<bool> stopped_{false};
   std::atomic<std::uint64_t> hl7_messages_{0}, astm_messages_{0}, acknowledged_{0}, refused_{0},
       not_stored_{0};
+  LatencyHistogram hl7_latency_;
+  LatencyHistogram astm_latency_;
 };
 
 InterfaceHost::InterfaceHost(store::Store& store, const catalog::Catalog& catalog,

@@ -23,6 +23,7 @@
 #include "core/time.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/pipeline.h"
+#include "server/latency_histogram.h"
 #include "store/store.h"
 
 namespace aliquot::server {
@@ -54,6 +55,10 @@ struct InterfaceCounters {
   std::uint64_t acknowledged = 0;  // applied (or duplicates) and told so
   std::uint64_t refused = 0;       // quarantined and told so
   std::uint64_t not_stored = 0;    // the store failed: not acknowledged as stored
+  // From the last byte of a message received to its acknowledgement handed to the connection
+  // (HL7: the ACK message; ASTM: the ACK of the final frame), for messages stored and answered.
+  LatencySummary hl7_ack_latency;
+  LatencySummary astm_ack_latency;
   ingest::PipelineStats pipeline;
 };
 

@@ -218,6 +218,7 @@ class LinkConnection::Impl {
         message.connection_id = self->connection_id_;
         message.message_id = received->message_id;
         message.offset = received->offset;
+        message.received_at = std::chrono::steady_clock::now();
         message.end = received->end;
         message.acknowledgement = received->acknowledgement;
         CompletionToken token(self, received->message_id);

@@ -26,6 +26,7 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/serial_port.hpp>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -50,6 +51,8 @@ struct ReceivedMessage {
   std::uint64_t message_id = 0;
   // Stream offset of the STX of the frame with the first record (for error reports).
   std::size_t offset = 0;
+  // When the bytes that completed the message were read; latency to the ACK counts from here.
+  std::chrono::steady_clock::time_point received_at;
   MessageEnd end = MessageEnd::kTerminator;
   // kWithheld: the sender waits for the token. kNotNeeded: delivered after the fact.
   Acknowledgement acknowledgement = Acknowledgement::kWithheld;
