@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "cli/astm_commands.h"
+#include "cli/calc_command.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/hl7_commands.h"
@@ -106,6 +107,7 @@ int run(const std::vector<std::string>& arguments, const Environment& environmen
   add_report_command(app, selection);
   add_audit_commands(app, selection);
   add_catalog_commands(app, selection);
+  add_calc_command(app, selection);
   add_hl7_commands(app, selection);
   add_astm_commands(app, selection);
   add_interface_commands(app, selection);

@@ -1,0 +1,319 @@
+#include "cli/calc_command.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "calc/calculation_set.h"
+#include "report/text_table.h"
+
+namespace aliquot::cli {
+namespace {
+
+constexpr const char* kDescription =
+    "compute a calculated test (eGFR, calculated LDL, anion gap, ...) from its inputs";
+
+constexpr const char* kFooter = R"(Usage:
+  aliquot calc NAME INPUT=VALUE...   print the reported value: the number rounded to the
+                                     calculation's decimals, and nothing else (no unit)
+  aliquot calc list                  the calculations with their units and inputs
+  aliquot calc check                 check a calculations file (give it with --calculations)
+Values are numbers in the units `aliquot calc list` shows (creatinine mg/dL, age in years); sex
+is F or M. In input names '-' and '_' are the same (total-protein, total_protein).
+Example: aliquot calc egfr-ckd-epi-2021 creatinine=1.0 age=50 sex=F   prints 69
+
+With --json: {"name", "value" (full precision), "reported" (as reported, with the
+calculation's decimals), "unit", "inputs" (the values used, defaults included)}.
+
+A result that must not be reported (an input outside its limits, a validity rule such as
+Friedewald at triglycerides of 400 mg/dL or more, an adult-only equation for a child) prints
+nothing on stdout, the reason on stderr, and exits with status 1; with --json "value" and
+"reported" are null and "reason" says why. A missing, unknown or malformed input exits with
+status 2.
+
+The calculations come from catalog/calculations.toml as built into the program, or from
+--calculations FILE.)";
+
+struct CalcOptions {
+  std::vector<std::string> arguments;  // NAME INPUT=VALUE...
+  std::string calculations_file;
+};
+
+std::string join_names(const std::vector<std::string>& names) { return join(names, ", "); }
+
+std::string number_text(double value) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
+}
+
+calc::LoadOutcome load(const std::string& file) {
+  if (file.empty()) {
+    return calc::load_calculations(calc::default_calculations_text(),
+                                   calc::kDefaultCalculationsFileName);
+  }
+  return calc::load_calculations_file(file);
+}
+
+// The calculations in force, or every problem of the file.
+Result<calc::CalculationSet> load_set(const std::string& file) {
+  calc::LoadOutcome outcome = load(file);
+  if (outcome.calculations) return std::move(*outcome.calculations);
+  const std::size_t count = outcome.diagnostics.size();
+  std::string message = (file.empty() ? std::string(calc::kDefaultCalculationsFileName) : file) +
+                        " has " + std::to_string(count) + (count == 1 ? " problem:" : " problems:");
+  for (const Error& diagnostic : outcome.diagnostics) message += "\n  " + diagnostic.to_string();
+  return invalid_argument(message);
+}
+
+// "mg/dL", "F or M", "" for a dimensionless number.
+std::string input_unit(const calc::InputDefinition& input) {
+  if (input.kind == calc::InputKind::kChoice) return join(input.choices, " or ");
+  return input.unit == "1" ? "" : input.unit;
+}
+
+std::string describe_input(const calc::InputDefinition& input) {
+  const std::string unit = input_unit(input);
+  return input.name + " (" + input.title + (unit.empty() ? "" : ", " + unit) + ")";
+}
+
+nlohmann::json input_to_json(const calc::InputDefinition& input) {
+  nlohmann::json out = {{"name", input.name},
+                        {"title", input.title},
+                        {"required", input.requirement == calc::Requirement::kRequired}};
+  if (input.kind == calc::InputKind::kChoice) {
+    out["choices"] = input.choices;
+  } else {
+    out["unit"] = input.unit;
+    if (input.requirement == calc::Requirement::kOptional) out["default"] = input.default_value;
+    const std::string limits = input.limits_text();
+    if (!limits.empty()) out["limits"] = limits;
+  }
+  return out;
+}
+
+Result<void> run_list(Session& session, const std::string& file) {
+  ALIQUOT_ASSIGN_OR_RETURN(const calc::CalculationSet set, load_set(file));
+  if (session.json()) {
+    nlohmann::json calculations = nlohmann::json::array();
+    for (const calc::Calculation& calculation : set.calculations()) {
+      nlohmann::json inputs = nlohmann::json::array();
+      for (const calc::InputDefinition& input : calculation.inputs()) {
+        inputs.push_back(input_to_json(input));
+      }
+      nlohmann::json rules = nlohmann::json::array();
+      for (const calc::ValidityRule& rule : calculation.rules()) rules.push_back(rule.reason);
+      calculations.push_back({{"name", calculation.name()},
+                              {"title", calculation.title()},
+                              {"source", calculation.source()},
+                              {"unit", calculation.unit()},
+                              {"decimals", calculation.decimals()},
+                              {"inputs", inputs},
+                              {"rules", rules}});
+    }
+    session.set_json(
+        {{"name", set.name()}, {"version", set.version()}, {"calculations", calculations}});
+    return ok();
+  }
+  session.out() << set.name() << " " << set.version() << "\n\n";
+  report::TextTable table({"Name", "Unit", "Inputs", "Title"});
+  for (const calc::Calculation& calculation : set.calculations()) {
+    std::vector<std::string> inputs;
+    for (const calc::InputDefinition& input : calculation.inputs()) {
+      const std::string unit = input_unit(input);
+      std::string text = input.name + (unit.empty() ? "" : " " + unit);
+      if (input.requirement == calc::Requirement::kOptional) {
+        text = "[" + text + ", default " + number_text(input.default_value) + "]";
+      }
+      inputs.push_back(text);
+    }
+    table.add_row(
+        {calculation.name(), calculation.unit(), join_names(inputs), calculation.title()});
+  }
+  session.out() << table.render();
+  return ok();
+}
+
+Result<void> run_check(Session& session, const std::string& file) {
+  const calc::LoadOutcome outcome = load(file);
+  const std::string name = file.empty() ? std::string(calc::kDefaultCalculationsFileName) : file;
+  const std::size_t calculations =
+      outcome.calculations ? outcome.calculations->calculations().size() : 0;
+  const std::size_t tables = outcome.calculations ? outcome.calculations->tables().size() : 0;
+  if (session.json()) {
+    nlohmann::json diagnostics = nlohmann::json::array();
+    for (const Error& diagnostic : outcome.diagnostics) {
+      const SourcePosition& where = *diagnostic.position();
+      diagnostics.push_back({{"file", where.file},
+                             {"line", where.line},
+                             {"column", where.column},
+                             {"message", diagnostic.message()}});
+    }
+    session.set_json({{"file", name},
+                      {"ok", outcome.diagnostics.empty()},
+                      {"calculations", calculations},
+                      {"tables", tables},
+                      {"diagnostics", diagnostics}});
+  }
+  if (!outcome.calculations) {
+    if (!session.json()) {
+      for (const Error& diagnostic : outcome.diagnostics) {
+        session.out() << diagnostic.to_string() << "\n";
+      }
+    }
+    const std::size_t count = outcome.diagnostics.size();
+    session.report_finding(invalid_argument(name + ": " + std::to_string(count) +
+                                            (count == 1 ? " problem" : " problems")));
+    return ok();
+  }
+  if (!session.json()) {
+    session.out() << name << ": ok, " << calculations << " calculations, " << tables
+                  << (tables == 1 ? " table\n" : " tables\n");
+  }
+  return ok();
+}
+
+// A number as typed: digits, optional sign, point and exponent; nothing else, and finite.
+std::optional<double> parse_number(const std::string& text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto result = std::from_chars(text.data(), end, value);
+  if (text.empty() || result.ec != std::errc() || result.ptr != end || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+Result<void> run_calculation(Session& session, const CalcOptions& options) {
+  const std::string& name = options.arguments.front();
+  ALIQUOT_ASSIGN_OR_RETURN(const calc::CalculationSet set, load_set(options.calculations_file));
+  const calc::Calculation* calculation = set.find(name);
+  if (calculation == nullptr) {
+    std::vector<std::string> names;
+    for (const calc::Calculation& known : set.calculations()) names.push_back(known.name());
+    return not_found("no calculation '" + name + "'; the calculations are: " + join_names(names));
+  }
+  const std::vector<calc::InputDefinition>& definitions = calculation->inputs();
+
+  calc::InputValues values;
+  nlohmann::json inputs = nlohmann::json::object();
+  std::set<std::size_t> given;
+  for (std::size_t i = 1; i < options.arguments.size(); ++i) {
+    const std::string& argument = options.arguments[i];
+    const std::size_t equals = argument.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      return invalid_argument("expected INPUT=VALUE, not '" + argument + "' (e.g. " +
+                              definitions.front().name + "=...)");
+    }
+    const std::string key = argument.substr(0, equals);
+    const std::string text = argument.substr(equals + 1);
+    const std::optional<std::size_t> index = calculation->find_input(key);
+    if (!index) {
+      std::vector<std::string> names;
+      for (const calc::InputDefinition& input : definitions) names.push_back(input.name);
+      return invalid_argument(calculation->name() + " has no input '" + key +
+                              "'; its inputs are: " + join_names(names));
+    }
+    const calc::InputDefinition& input = definitions[*index];
+    if (!given.insert(*index).second) {
+      return invalid_argument("input '" + input.name + "' is given more than once");
+    }
+    if (input.kind == calc::InputKind::kChoice) {
+      const auto found = std::find(input.choices.begin(), input.choices.end(), text);
+      if (found == input.choices.end()) {
+        return invalid_argument("input '" + input.name + "' must be " +
+                                join(input.choices, " or ") + ", not '" + text + "'");
+      }
+      values.set(*index, static_cast<double>(found - input.choices.begin()));
+      inputs[input.name] = text;
+      continue;
+    }
+    const std::optional<double> number = parse_number(text);
+    if (!number) {
+      return invalid_argument("input '" + input.name + "' must be a number" +
+                              (input.unit == "1" ? std::string() : " in " + input.unit) +
+                              ", not '" + text + "'");
+    }
+    values.set(*index, *number);
+    inputs[input.name] = *number;
+  }
+  std::vector<std::string> missing;
+  for (std::size_t i = 0; i < definitions.size(); ++i) {
+    if (given.count(i) != 0) continue;
+    if (definitions[i].requirement == calc::Requirement::kRequired) {
+      missing.push_back(describe_input(definitions[i]));
+    } else {
+      inputs[definitions[i].name] = definitions[i].default_value;  // the value used
+    }
+  }
+  if (!missing.empty()) {
+    return invalid_argument(calculation->name() + " needs " + join_names(missing));
+  }
+
+  const calc::Outcome outcome = calculation->compute(values);
+  if (outcome.reportable()) {
+    const std::string reported = calculation->reported(outcome.value);
+    if (session.json()) {
+      session.set_json({{"name", calculation->name()},
+                        {"value", outcome.value},
+                        {"reported", reported},
+                        {"unit", calculation->unit()},
+                        {"inputs", inputs}});
+    } else {
+      session.out() << reported << "\n";
+    }
+    return ok();
+  }
+  const std::string reason = calculation->reason(outcome, values);
+  if (session.json()) {
+    session.set_json({{"name", calculation->name()},
+                      {"value", nullptr},
+                      {"reported", nullptr},
+                      {"unit", calculation->unit()},
+                      {"reason", reason},
+                      {"inputs", inputs}});
+  }
+  session.report_finding(
+      failed_precondition(calculation->name() + " is not reportable: " + reason));
+  return ok();
+}
+
+Result<void> run_calc(Session& session, const CalcOptions& options) {
+  if (options.arguments.empty()) {
+    return invalid_argument(
+        "`aliquot calc` needs the name of a calculation; `aliquot calc list` shows them");
+  }
+  const std::string& first = options.arguments.front();
+  if (first == "list" || first == "check") {
+    if (options.arguments.size() > 1) {
+      return invalid_argument("`aliquot calc " + first + "` takes no arguments, not '" +
+                              options.arguments[1] + "'");
+    }
+    return first == "list" ? run_list(session, options.calculations_file)
+                           : run_check(session, options.calculations_file);
+  }
+  return run_calculation(session, options);
+}
+
+}  // namespace
+
+void add_calc_command(CLI::App& app, CommandSelection& selection) {
+  auto options = std::make_shared<CalcOptions>();
+  CLI::App* command = app.add_subcommand("calc", kDescription);
+  command->footer(kFooter);
+  command->add_option("ARGUMENTS", options->arguments, "NAME INPUT=VALUE..., or list, or check")
+      ->type_name("");
+  command
+      ->add_option("--calculations", options->calculations_file,
+                   "calculations file (default: the built-in catalog/calculations.toml)")
+      ->type_name("FILE");
+  selection.bind(command, [options](Session& session) { return run_calc(session, *options); });
+}
+
+}  // namespace aliquot::cli
