@@ -3,13 +3,16 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "cli/commands.h"
+#include "core/test_result.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/quarantine.h"
 #include "mllp/endpoint.h"
@@ -54,6 +57,18 @@ struct ServeOptions {
   std::string instruments = kDefaultInstruments;
   std::size_t max_message_size = std::size_t{1} << 20;
 };
+
+// Microseconds as milliseconds with two decimals, for people.
+std::string latency_ms(std::chrono::microseconds micros) {
+  return core::format_decimal(static_cast<double>(micros.count()) / 1000, 2);
+}
+
+nlohmann::json latency_json(const server::LatencySummary& latency) {
+  return {{"messages", latency.count},
+          {"p50_ms", static_cast<double>(latency.p50.count()) / 1000},
+          {"p99_ms", static_cast<double>(latency.p99.count()) / 1000},
+          {"max_ms", static_cast<double>(latency.max.count()) / 1000}};
+}
 
 Result<void> run_serve(Session& session, const ServeOptions& options) {
   if (options.mllp.empty() && options.astm.empty() && options.serial.empty() &&
@@ -142,12 +157,22 @@ Result<void> run_serve(Session& session, const ServeOptions& options) {
                       {"acknowledged", counters.acknowledged},
                       {"refused", counters.refused},
                       {"not_stored", counters.not_stored},
-                      {"transactions", counters.pipeline.batches}});
+                      {"transactions", counters.pipeline.batches},
+                      {"syncs", counters.pipeline.syncs},
+                      {"hl7_ack_latency", latency_json(counters.hl7_ack_latency)},
+                      {"astm_ack_latency", latency_json(counters.astm_ack_latency)}});
   } else {
     out << "stopped: " << counters.hl7_messages << " HL7 and " << counters.astm_messages
         << " ASTM message(s); " << counters.acknowledged << " applied, " << counters.refused
         << " quarantined, " << counters.not_stored << " not stored; " << counters.pipeline.batches
         << " transaction(s)\n";
+    for (const auto& [protocol, latency] : {std::pair{"HL7", counters.hl7_ack_latency},
+                                            std::pair{"ASTM", counters.astm_ack_latency}}) {
+      if (latency.count == 0) continue;
+      out << protocol << " last byte received to ACK sent: p50 " << latency_ms(latency.p50)
+          << " ms, p99 " << latency_ms(latency.p99) << " ms, max " << latency_ms(latency.max)
+          << " ms over " << latency.count << " message(s)\n";
+    }
   }
   return ok();
 }

@@ -124,6 +124,12 @@ TEST_F(CliInterfacesTest, ARefusedMessageIsQuarantinedShownAndReplayedOnceTheCau
       "OBX(1): specimen " + specimen + " is not received yet; receive it before entering results");
   EXPECT_EQ(serve.stop(), 0) << serve.output();
   EXPECT_THAT(serve.output(), testing::HasSubstr("1 quarantined"));
+  // The time from the message's last byte to its ACK, for the interface analyst.
+  EXPECT_THAT(serve.output(),
+              testing::ContainsRegex("HL7 last byte received to ACK sent: p50 "
+                                     "[0-9]+\\.[0-9]{2} ms, p99 [0-9]+\\.[0-9]{2} "
+                                     "ms, max [0-9]+\\.[0-9]{2} ms over 1 message"));
+  EXPECT_THAT(serve.output(), testing::Not(testing::HasSubstr("ASTM last byte")));
 
   const nlohmann::json held = succeed_json({"quarantine", "list"}, kTechnician);
   ASSERT_EQ(held.size(), 1u);
