@@ -1,5 +1,5 @@
-// `aliquot order place|show` and `aliquot accession`: from the provider's request to labelled
-// specimens.
+// `aliquot order place|show|cancel` and `aliquot accession`: from the provider's request to
+// labelled specimens, and the request withdrawn.
 
 #include <map>
 #include <memory>
@@ -120,6 +120,51 @@ Result<void> run_show(Session& session, const std::string& order_number) {
   return ok();
 }
 
+struct CancelOptions {
+  std::string order_number;
+  std::string reason;
+};
+
+Result<void> run_cancel(Session& session, const CancelOptions& options) {
+  lab::CancelledOrder cancelled;
+  ALIQUOT_RETURN_IF_ERROR(
+      session.write([&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
+        ALIQUOT_ASSIGN_OR_RETURN(
+            cancelled,
+            lab::cancel_order(tx, ctx, lab::CancelOrder{options.order_number, options.reason}));
+        return ok();
+      }));
+  std::vector<std::string> cancelled_codes, released_codes;
+  for (const core::TestResult& result : cancelled.cancelled) {
+    cancelled_codes.push_back(result.test_code);
+  }
+  for (const core::TestResult& result : cancelled.released) {
+    released_codes.push_back(result.test_code);
+  }
+  if (session.json()) {
+    nlohmann::json body = lab::to_json(cancelled.order);
+    body["cancelled"] = cancelled_codes;
+    body["released"] = released_codes;
+    session.set_json(body);
+    return ok();
+  }
+  const std::string& number = cancelled.order.order_number;
+  if (cancelled_codes.empty() && released_codes.empty()) {
+    session.out() << number << "  already cancelled; nothing changed\n";
+    return ok();
+  }
+  if (!cancelled_codes.empty()) {
+    session.out() << number << "  cancelled " << join(cancelled_codes, ",") << "  ("
+                  << cancelled_codes.size() << " tests)\n";
+  }
+  if (!released_codes.empty()) {
+    // A released result is retracted by correcting it, never by cancelling its order.
+    session.out() << number << "  not cancelled, already released: " << join(released_codes, ",")
+                  << "\n";
+  }
+  return ok();
+}
+
 struct AccessionOptions {
   std::string order_number;
   std::string collected_at;
@@ -186,7 +231,7 @@ Result<void> run_accession(Session& session, const AccessionOptions& options) {
 }  // namespace
 
 void add_order_commands(CLI::App& app, CommandSelection& selection) {
-  CLI::App* group = app.add_subcommand("order", "place and look up orders");
+  CLI::App* group = app.add_subcommand("order", "place, look up and cancel orders");
   group->require_subcommand(1);
 
   auto place = std::make_shared<PlaceOptions>();
@@ -208,6 +253,16 @@ void add_order_commands(CLI::App& app, CommandSelection& selection) {
   show_command->add_option("ORDER", *order_number, "order number")->required();
   selection.bind(show_command,
                  [order_number](Session& session) { return run_show(session, *order_number); });
+
+  auto cancel = std::make_shared<CancelOptions>();
+  CLI::App* cancel_command = group->add_subcommand(
+      "cancel",
+      "cancel an order: every test not yet released; released results stay (correct them)");
+  cancel_command->add_option("ORDER", cancel->order_number, "order number")->required();
+  cancel_command->add_option("--reason", cancel->reason, "why, e.g. \"duplicate order\" (audited)")
+      ->required();
+  selection.bind(cancel_command,
+                 [cancel](Session& session) { return run_cancel(session, *cancel); });
 
   auto accession = std::make_shared<AccessionOptions>();
   CLI::App* accession_command = app.add_subcommand(

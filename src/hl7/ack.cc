@@ -125,9 +125,14 @@ std::string_view to_code(ErrorSeverity severity) {
   return "E";
 }
 
-std::string build_ack(const Message& received, const AckContent& content) {
+namespace {
+
+// MSH of a response to `received`; MSH-9 is `code`, then `trigger` and `structure` when `trigger`
+// is known.
+void write_response_header(MessageBuilder& builder, const Message& received,
+                           const AckContent& content, std::string_view code,
+                           std::string_view trigger, std::string_view structure) {
   const Segment header = received.header();
-  MessageBuilder builder(received.delimiters());
   builder.segment("MSH");
   // Section 2.9.2: the responder swaps the sending and receiving application and facility.
   copy_field(builder, 3, header.field(5));
@@ -135,9 +140,8 @@ std::string build_ack(const Message& received, const AckContent& content) {
   copy_field(builder, 5, header.field(3));
   copy_field(builder, 6, header.field(4));
   builder.field_at(7, format_dtm(content.time));
-  builder.field_at(9, "ACK");
-  const std::string trigger = header.field(9).component(2).text();
-  if (!trigger.empty()) builder.component(trigger).component("ACK");
+  builder.field_at(9, code);
+  if (!trigger.empty()) builder.component(trigger).component(structure);
   builder.field_at(10, content.control_id);
   copy_field(builder, 11, header.field(11));
   if (header.field(12).has_value()) {
@@ -145,8 +149,22 @@ std::string build_ack(const Message& received, const AckContent& content) {
   } else {
     builder.field_at(12, kDefaultVersion);
   }
-  write_body(builder, header.field(10), content);
+}
+
+}  // namespace
+
+std::string build_ack(const Message& received, const AckContent& content) {
+  MessageBuilder builder(received.delimiters());
+  const std::string trigger = received.header().field(9).component(2).text();
+  write_response_header(builder, received, content, "ACK", trigger, "ACK");
+  write_body(builder, received.header().field(10), content);
   return builder.finish();
+}
+
+void start_response(MessageBuilder& builder, const Message& received, const AckContent& content,
+                    std::string_view code, std::string_view trigger, std::string_view structure) {
+  write_response_header(builder, received, content, code, trigger, structure);
+  write_body(builder, received.header().field(10), content);
 }
 
 std::string build_ack_for_unparsed(const AckContent& content) {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "hl7/builder.h"
 #include "hl7/message.h"
 
 namespace aliquot::hl7 {
@@ -98,6 +99,14 @@ struct AckContent {
 // The ACK for `received`, a message that parsed (hl7/message.h). Never fails: fields the
 // received message lacks are left empty (MSA-2 empty when it had no MSH-10).
 std::string build_ack(const Message& received, const AckContent& content);
+
+// The first segments of a response that carries more than an acknowledgment (an order response,
+// hl7/order_response.h): MSH as build_ack() writes it but with MSH-9 `message_type`
+// (code^trigger^structure, e.g. ORL^O22^ORL_O22), then MSA and the ERR segments. `builder` must
+// be empty and made with received.delimiters(); the caller adds the response's own segments and
+// finishes it.
+void start_response(MessageBuilder& builder, const Message& received, const AckContent& content,
+                    std::string_view code, std::string_view trigger, std::string_view structure);
 
 // The ACK for bytes that are not a message aliquot could parse (no usable MSH): default
 // delimiters |^~\&, MSH-3..6 and MSA-2 empty (we cannot know them), MSH-9 "ACK", MSH-12 2.5.1.

@@ -207,17 +207,25 @@ void write_group(MessageBuilder& builder, int set_id, const Group& group, const 
       if (at.has_value() && (!reported_at.has_value() || *at > *reported_at)) reported_at = at;
     }
   }
+  // ORC-2/OBR-2 carry the placer's own order number, by which the EHR matches the report to its
+  // order; ORC-3/OBR-3 the lab's order number (the filler's). LRI gives the placer order number
+  // usage RE (required when known, else empty) and the filler order number usage R: an order
+  // placed in the lab (a paper requisition) has no placer number and the fields stay empty
+  // rather than repeating the filler's — the filler number alone identifies the order under the
+  // LRI_RU_Component named in MSH-21. ORC-2 and OBR-2 are always identical, as are ORC-3 and
+  // OBR-3.
+  const std::string& placer_number = report.order.placer_order_number;
   const std::string& order_number = report.order.order_number;
   builder.segment("ORC");
   builder.field_at(1, "RE");  // observations to follow (HL7 table 0119)
-  put(builder, 2, {{order_number}});
+  put(builder, 2, {{placer_number}});
   put(builder, 3, {{order_number}});
   // The ordering provider is known by name only: sent as the family name component of XCN.
   put(builder, 12, {{}, {report.order.ordering_provider}});
 
   builder.segment("OBR");
   builder.field_at(1, std::to_string(set_id));
-  put(builder, 2, {{order_number}});
+  put(builder, 2, {{placer_number}});
   put(builder, 3, {{order_number}});
   if (first.ordered_as.has_value()) {
     put_coded(builder, 4, first.ordered_as->loinc, first.ordered_as->code, first.ordered_as->name);

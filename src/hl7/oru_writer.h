@@ -19,7 +19,10 @@
 //   OBX-3     LOINC^name^LN^code^name^L (code^name^L alone when the test has no LOINC); OBR-4 the
 //             same for the ordered service
 //   OBX-11    F or C; OBX-14 the collection time; OBX-19 the time the result was entered
-//   ORC-2/3, OBR-2/3   the lab's order number; ORC-12, OBR-16 the provider's name in XCN-2
+//   ORC-2, OBR-2 the placer order number (core::Order::placer_order_number) when the order came
+//             from an EHR, empty for an order placed in the lab (LRI usage RE)
+//   ORC-3, OBR-3 the lab's order number (the filler order number; LRI usage R)
+//   ORC-12, OBR-16 the provider's name in XCN-2
 //   SPM-2.2   the accession number (assigned by the lab, the filler); SPM-4 table 0487
 //
 // Only released results (final or corrected) leave the lab: write_oru_r01() refuses a report

@@ -81,6 +81,7 @@ OruReport realistic_report() {
   report.patient.birth_date = std::chrono::year{1980} / 2 / 29;
   report.patient.sex = core::AdministrativeSex::kFemale;
   report.order.order_number = "O26-0000042";
+  report.order.placer_order_number = "EHR-5521";
   report.order.ordering_provider = "Dr Lena Park";
   report.performing_organization = PerformingOrganization{
       .name = "Aliquot Community Laboratory",
@@ -204,10 +205,16 @@ TEST_F(OruWriterTest, GroupsObservationsBySpecimenAndOrderedService) {
 
 TEST_F(OruWriterTest, WritesOrderAndRequestFields) {
   EXPECT_EQ(at("ORC(1)-1"), "RE");
-  EXPECT_EQ(at("ORC(1)-2"), "O26-0000042");
-  EXPECT_EQ(at("ORC(1)-3"), "O26-0000042");
+  // The placer's number where the EHR looks for it, the lab's as the filler's.
+  for (const char* group : {"1", "2", "3"}) {
+    const std::string orc = std::string("ORC(") + group + ")";
+    const std::string obr = std::string("OBR(") + group + ")";
+    EXPECT_EQ(at(orc + "-2"), "EHR-5521") << group;
+    EXPECT_EQ(at(orc + "-3"), "O26-0000042") << group;
+    EXPECT_EQ(at(obr + "-2"), "EHR-5521") << group;
+    EXPECT_EQ(at(obr + "-3"), "O26-0000042") << group;
+  }
   EXPECT_EQ(at("ORC(1)-12.2"), "Dr Lena Park");
-  EXPECT_EQ(at("OBR(1)-3"), "O26-0000042");
   EXPECT_EQ(at("OBR(1)-7"), "20261121070500+0000");
   EXPECT_EQ(at("OBR(1)-16.2"), "Dr Lena Park");
   // The group's report time is its latest release or correction.
@@ -279,6 +286,22 @@ TEST_F(OruWriterTest, PassesTheModulesOwnCheck) {
   std::string listed;
   for (const Finding& finding : findings) listed += finding.to_string() + "\n";
   EXPECT_TRUE(findings.empty()) << listed;
+}
+
+TEST(WriteOruR01, LeavesThePlacerNumberEmptyForAnOrderPlacedInTheLab) {
+  OruReport report = realistic_report();
+  report.order.placer_order_number.clear();
+  const Result<std::string> bytes = write_oru_r01(report);
+  ASSERT_TRUE(bytes.has_value()) << bytes.error().to_string();
+  const Result<Message> message = Message::parse(*bytes);
+  ASSERT_TRUE(message.has_value()) << message.error().to_string();
+  EXPECT_FALSE(message->get(*parse_path("ORC-2")).has_value());
+  EXPECT_FALSE(message->get(*parse_path("OBR-2")).has_value());
+  EXPECT_EQ(message->get(*parse_path("ORC-3")).text(), "O26-0000042");
+  EXPECT_EQ(message->get(*parse_path("OBR-3")).text(), "O26-0000042");
+  std::vector<Finding> findings;
+  check_message(*message, findings);
+  EXPECT_TRUE(findings.empty()) << findings.front().to_string();
 }
 
 TEST(WriteOruR01, EscapesDelimitersInText) {

@@ -4,10 +4,13 @@
 #include <cstdlib>
 #include <map>
 
+#include "core/time_zone.h"
 #include "hl7/check.h"
 #include "hl7/dtm.h"
 #include "hl7/message_structure.h"
+#include "hl7/order_response.h"
 #include "ingest/text.h"
+#include "lab/lab_time_zone.h"
 #include "lab/use_cases.h"
 
 namespace aliquot::ingest {
@@ -91,6 +94,150 @@ core::Priority priority_from(std::string_view code, core::Priority fallback) {
   return fallback;
 }
 
+bool is_order_message(std::string_view type) { return type == "OML^O21" || type == "ORM^O01"; }
+
+// What ORC-1 asks for (HL7 table 0119). Empty reads as NW: senders that only ever send new
+// orders often leave it out.
+enum class Request { kNew, kCancel, kUnsupported };
+
+Request request_of(std::string_view control) {
+  if (control.empty() || control == "NW") return Request::kNew;
+  if (control == "CA") return Request::kCancel;
+  return Request::kUnsupported;
+}
+
+// The reason a cancellation is recorded with when the ordering system gives none (ORC-16).
+constexpr std::string_view kDefaultCancelReason = "cancelled by the ordering system";
+
+// One ORC of an order message with the OBR that follows it (OML^O21 and ORM^O01 ORDER group:
+// ORC [TQ1...] [OBR ...]; the structure check has made sure every order group starts with ORC).
+struct OrderGroup {
+  std::string where;             // "ORC(2)"
+  std::string control;           // ORC-1 as sent
+  std::string placer;            // ORC-2.1, else OBR-2.1
+  std::string placer_namespace;  // ORC-2.2, else OBR-2.2
+  std::string cancel_reason;     // ORC-16: the text, else the identifier
+  std::string obr_where;         // "OBR(2)"; empty when the ORC has no OBR
+  std::string service_identifier, service_text, service_coding_system;  // OBR-4.1, .2, .3
+};
+
+std::vector<OrderGroup> order_groups(const hl7::Message& message) {
+  std::vector<OrderGroup> groups;
+  std::map<std::string, int, std::less<>> occurrences;
+  for (const hl7::Segment segment : message.segments()) {
+    const int occurrence = ++occurrences[std::string(segment.id())];
+    if (segment.id() == "ORC") {
+      OrderGroup group;
+      group.where = name_of(segment, occurrence);
+      group.control = text_of(segment, 1);
+      group.placer = text_of(segment, 2);
+      group.placer_namespace = text_of(segment, 2, 2);
+      group.cancel_reason = text_of(segment, 16, 2);
+      if (group.cancel_reason.empty()) group.cancel_reason = text_of(segment, 16, 1);
+      groups.push_back(std::move(group));
+    } else if (segment.id() == "OBR" && !groups.empty() && groups.back().obr_where.empty()) {
+      OrderGroup& group = groups.back();
+      group.obr_where = name_of(segment, occurrence);
+      if (group.placer.empty()) {
+        group.placer = text_of(segment, 2);
+        group.placer_namespace = text_of(segment, 2, 2);
+      }
+      group.service_identifier = text_of(segment, 4, 1);
+      group.service_text = text_of(segment, 4, 2);
+      group.service_coding_system = text_of(segment, 4, 3);
+    }
+  }
+  return groups;
+}
+
+// The order group of the reply that answers `group`, without its control and filler number.
+hl7::RespondedOrder responded(const OrderGroup& group) {
+  hl7::RespondedOrder order;
+  order.placer_order_number = group.placer;
+  order.placer_namespace = group.placer_namespace;
+  order.service_identifier = group.service_identifier;
+  order.service_text = group.service_text;
+  order.service_coding_system = group.service_coding_system;
+  return order;
+}
+
+// The patient of the reply as the lab has it; PID-3.4 as the sender named it.
+hl7::RespondedPatient responded(const core::Patient& patient, const hl7::Segment& pid) {
+  hl7::RespondedPatient out;
+  out.identifier = patient.mrn;
+  out.assigning_authority = text_of(pid, 3, 4);
+  out.family_name = patient.family_name;
+  out.given_name = patient.given_name;
+  if (patient.birth_date.ok()) out.birth_date = patient.birth_date;
+  if (patient.sex != core::AdministrativeSex::kUnknown) {
+    out.sex = std::string(core::to_code(patient.sex));
+  }
+  return out;
+}
+
+// The patient of the reply as the message names it: the identifier only, for a message the lab
+// did not take (the name it sent may be the very thing that was wrong).
+std::optional<hl7::RespondedPatient> responded_as_sent(const hl7::Message& message) {
+  const std::optional<hl7::Segment> pid = message.find("PID");
+  if (!pid || text_of(*pid, 3).empty()) return std::nullopt;
+  hl7::RespondedPatient out;
+  out.identifier = text_of(*pid, 3);
+  out.assigning_authority = text_of(*pid, 3, 4);
+  return out;
+}
+
+// "K, NA": the codes of results.
+std::string test_codes(const std::vector<core::TestResult>& results) {
+  std::string codes;
+  for (const core::TestResult& result : results) {
+    codes += (codes.empty() ? "" : ", ") + result.test_code;
+  }
+  return codes;
+}
+
+// The ERR warning of an order that could not be cancelled in full: accepted (table 0357 code 0,
+// severity W), located at the ORC that asked.
+hl7::AckError released_warning(const OrderGroup& group, const core::Order& order,
+                               const std::vector<core::TestResult>& released) {
+  hl7::AckError warning;
+  warning.condition = hl7::ErrorCondition::kMessageAccepted;
+  warning.severity = hl7::ErrorSeverity::kWarning;
+  hl7::ErrorLocation location;
+  location.segment = "ORC";
+  location.occurrence = std::atoi(group.where.substr(4).c_str());
+  location.field = 1;
+  warning.location = location;
+  warning.user_message = group.where + "-1: order " + order.order_number +
+                         (group.placer.empty() ? "" : " (placer " + group.placer + ")") +
+                         " is not cancelled in full: " + test_codes(released) +
+                         " already released; a released result is withdrawn by correcting it";
+  return warning;
+}
+
+// Reads the DTMs of one message. A DTM without an offset is the lab's wall-clock time
+// (lab/lab_time_zone.h), read with the offset in force at that local time, daylight saving time
+// included; the zone is looked up once per message, and only when such a time is met.
+class TimeReader {
+ public:
+  explicit TimeReader(store::Transaction& tx) : tx_(tx) {}
+
+  Result<core::Instant> read(std::string_view text) {
+    // hl7::parse_dtm's own rule: an offset, when present, starts with '+' or '-'.
+    if (text.find_first_of("+-") != std::string_view::npos) return hl7::parse_dtm(text);
+    ALIQUOT_ASSIGN_OR_RETURN(const core::Instant wall_clock, hl7::parse_dtm(text, 0));
+    if (!zone_) {
+      ALIQUOT_ASSIGN_OR_RETURN(core::TimeZone zone, lab::lab_time_zone(tx_));
+      zone_ = std::move(zone);
+    }
+    const core::LocalTime local(wall_clock.time_since_epoch());
+    return hl7::parse_dtm(text, static_cast<int>(zone_->offset_at(local).count()));
+  }
+
+ private:
+  store::Transaction& tx_;
+  std::optional<core::TimeZone> zone_;
+};
+
 }  // namespace
 
 std::vector<hl7::AckError> ack_errors(const Error& error, hl7::ErrorCondition condition) {
@@ -161,12 +308,16 @@ std::unique_ptr<Hl7Received> Hl7Ingest::receive(std::string bytes, std::string p
   return received;
 }
 
-Result<std::string> Hl7Ingest::apply(store::Transaction& tx, const Hl7Received& received) const {
+Result<std::string> Hl7Ingest::apply(store::Transaction& tx, Hl7Received& received) const {
+  received.order_reply = {};
   if (received.unreadable) return *received.unreadable;
   ALIQUOT_ASSIGN_OR_RETURN(
       const std::optional<store::AppliedMessage> earlier,
       tx.find_applied_message(store::Channel::kHl7, received.sender, received.control_id));
   if (earlier) {
+    if (is_order_message(received.type)) {
+      ALIQUOT_RETURN_IF_ERROR(describe_orders(tx, received, earlier->applied_at));
+    }
     return "duplicate of message " + received.control_id + " applied " +
            core::format_instant(earlier->applied_at) + " (" + earlier->summary +
            "); not applied again";
@@ -321,12 +472,13 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
   return summary;
 }
 
-Result<std::string> Hl7Ingest::apply_orders(store::Transaction& tx, const Hl7Received& received,
+Result<std::string> Hl7Ingest::apply_orders(store::Transaction& tx, Hl7Received& received,
                                             const std::string& account) const {
   const hl7::Message& message = received.message;
   core::User actor;
   actor.username = account;
   const lab::Context ctx{catalog_, clock_, actor};
+  TimeReader times(tx);
   std::vector<std::string> problems;
 
   const std::optional<hl7::Segment> pid = message.find("PID");
@@ -345,7 +497,31 @@ Result<std::string> Hl7Ingest::apply_orders(store::Transaction& tx, const Hl7Rec
   }
   if (mrn.empty()) problems.push_back("PID(1)-3: no patient identifier (MRN)");
 
-  // The ordered services, grouped into orders by placer order number.
+  const std::vector<OrderGroup> groups = order_groups(message);
+  bool any_new = false;
+  for (const OrderGroup& group : groups) {
+    switch (request_of(group.control)) {
+      case Request::kNew:
+        any_new = true;
+        if (group.obr_where.empty()) {
+          problems.push_back(group.where + ": a new order names no service (no OBR follows)");
+        }
+        break;
+      case Request::kCancel:
+        if (group.placer.empty()) {
+          problems.push_back(group.where +
+                             "-2: the cancel request names no placer order number (ORC-2 and "
+                             "OBR-2 are empty)");
+        }
+        break;
+      case Request::kUnsupported:
+        problems.push_back(group.where + "-1: order control '" + group.control +
+                           "' is not supported (NW new order, CA cancel request)");
+        break;
+    }
+  }
+
+  // The ordered services of the new orders, grouped into orders by placer order number.
   struct Item {
     std::string code;
     std::string where;
@@ -359,22 +535,35 @@ Result<std::string> Hl7Ingest::apply_orders(store::Transaction& tx, const Hl7Rec
     std::optional<core::Instant> collected_at;
   };
   std::vector<PendingOrder> orders;
-  std::string orc_placer, orc_provider, orc_control;
+  std::string orc_placer, orc_provider;
+  Request orc_request = Request::kNew;
   core::Priority orc_priority = core::Priority::kRoutine;
   PendingOrder* current = nullptr;
   std::map<std::string, int, std::less<>> occurrences;
+  // A collection time, or the reason it cannot be read; a store failure ends the message.
+  const auto read_time = [&](std::string_view text, const std::string& where,
+                             std::optional<core::Instant>& into) -> Result<void> {
+    Result<core::Instant> at = times.read(text);
+    if (at.has_value()) {
+      into = *at;
+    } else if (is_store_failure(at.error())) {
+      return at.error();
+    } else {
+      problems.push_back(where + ": " + at.error().message());
+    }
+    return ok();
+  };
   for (const hl7::Segment segment : message.segments()) {
     const int occurrence = ++occurrences[std::string(segment.id())];
     const std::string where = name_of(segment, occurrence);
     if (segment.id() == "ORC") {
-      orc_control = text_of(segment, 1);
+      orc_request = request_of(text_of(segment, 1));
       orc_placer = text_of(segment, 2);
       orc_provider = provider_name(segment, 12);
       orc_priority = priority_from(text_of(segment, 7, 6), core::Priority::kRoutine);
-      if (!orc_control.empty() && orc_control != "NW") {
-        problems.push_back(where + "-1: order control '" + orc_control +
-                           "' is not supported (only NW, new order)");
-      }
+      current = nullptr;
+    } else if (orc_request != Request::kNew) {
+      continue;  // what follows a cancel request names the order, it does not order anything
     } else if (segment.id() == "OBR") {
       std::string placer = orc_placer.empty() ? text_of(segment, 2) : orc_placer;
       auto found = std::find_if(orders.begin(), orders.end(),
@@ -404,28 +593,18 @@ Result<std::string> Hl7Ingest::apply_orders(store::Transaction& tx, const Hl7Rec
         current->clinical_info = info;
       }
       if (const std::string collected = text_of(segment, 7); !collected.empty()) {
-        Result<core::Instant> at = hl7::parse_dtm(collected);
-        if (!at.has_value()) {
-          problems.push_back(where + "-7: " + at.error().message());
-        } else {
-          current->collected_at = *at;
-        }
+        ALIQUOT_RETURN_IF_ERROR(read_time(collected, where + "-7", current->collected_at));
       }
     } else if (segment.id() == "TQ1") {
       // TQ1 follows its ORC and precedes the OBR (OML^O21).
       orc_priority = priority_from(text_of(segment, 9), orc_priority);
     } else if (segment.id() == "SPM" && current != nullptr) {
       if (const std::string collected = text_of(segment, 17); !collected.empty()) {
-        Result<core::Instant> at = hl7::parse_dtm(collected);
-        if (!at.has_value()) {
-          problems.push_back(where + "-17: " + at.error().message());
-        } else {
-          current->collected_at = *at;
-        }
+        ALIQUOT_RETURN_IF_ERROR(read_time(collected, where + "-17", current->collected_at));
       }
     }
   }
-  if (orders.empty()) problems.push_back("the message orders no service (no OBR)");
+  if (groups.empty()) problems.push_back("the message orders no service (no ORC)");
   for (const PendingOrder& order : orders) {
     if (order.provider.empty() && !order.items.empty()) {
       problems.push_back(order.items.front().where +
@@ -447,6 +626,10 @@ Result<std::string> Hl7Ingest::apply_orders(store::Transaction& tx, const Hl7Rec
                          " registered for MRN " + mrn);
     }
     if (!problems.empty()) return failed_precondition(join_lines(problems));
+  } else if (!any_new) {
+    // A cancel request for a patient the lab never had: there is no order to cancel.
+    return not_found("PID(1)-3: no patient with MRN " + mrn +
+                     " is registered; there is no order of theirs to cancel");
   } else {
     lab::RegisterPatient registration;
     registration.mrn = mrn;
@@ -464,9 +647,13 @@ Result<std::string> Hl7Ingest::apply_orders(store::Transaction& tx, const Hl7Rec
       if (is_store_failure(registered.error())) return registered.error();
       return Error(registered.error().code(), "PID(1): " + registered.error().message());
     }
+    patient = *registered;
   }
 
+  Hl7Received::OrderReply reply;
+  reply.patient = responded(*patient, *pid);
   std::string summary;
+  std::map<std::string, std::string, std::less<>> placed;  // placer -> the lab's order number
   for (const PendingOrder& pending : orders) {
     lab::PlaceOrder command;
     command.mrn = mrn;
@@ -476,6 +663,7 @@ Result<std::string> Hl7Ingest::apply_orders(store::Transaction& tx, const Hl7Rec
     command.clinical_info = pending.clinical_info;
     command.placer_order_number = pending.placer;
     ALIQUOT_ASSIGN_OR_RETURN(const core::Order order, lab::place_order(tx, ctx, command));
+    placed[pending.placer] = order.order_number;
     summary += (summary.empty() ? "" : "; ") + std::string("order ") + order.order_number;
     if (!pending.placer.empty()) summary += " (placer " + pending.placer + ")";
     if (pending.collected_at) {
@@ -488,7 +676,134 @@ Result<std::string> Hl7Ingest::apply_orders(store::Transaction& tx, const Hl7Rec
       for (const core::Specimen& specimen : specimens) summary += " " + specimen.accession_number;
     }
   }
+
+  // Cancel requests, once per placer order number however many ORCs repeat it.
+  std::map<std::string, lab::CancelledOrder, std::less<>> cancelled;
+  std::map<std::string, bool, std::less<>> warned;
+  for (const OrderGroup& group : groups) {
+    hl7::RespondedOrder answer = responded(group);
+    if (request_of(group.control) == Request::kNew) {
+      answer.control = hl7::OrderControl::kAccepted;
+      if (const auto found = placed.find(group.placer); found != placed.end()) {
+        answer.filler_order_number = found->second;
+      }
+      reply.orders.push_back(std::move(answer));
+      continue;
+    }
+    auto done = cancelled.find(group.placer);
+    if (done == cancelled.end()) {
+      ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::Order> of_patient,
+                               tx.orders_for_patient(patient->id));
+      std::vector<const core::Order*> matching;
+      for (const core::Order& order : of_patient) {
+        if (order.placer_order_number == group.placer) matching.push_back(&order);
+      }
+      if (matching.empty()) {
+        return not_found(group.where + "-2: no order with placer order number " + group.placer +
+                         " for MRN " + mrn);
+      }
+      if (matching.size() > 1) {
+        std::string numbers;
+        for (const core::Order* order : matching) {
+          numbers += (numbers.empty() ? "" : ", ") + order->order_number;
+        }
+        return failed_precondition(group.where + "-2: placer order number " + group.placer +
+                                   " names " + std::to_string(matching.size()) + " orders of MRN " +
+                                   mrn + " (" + numbers + "); cancel the right one in the lab");
+      }
+      lab::CancelOrder command;
+      command.order_number = matching.front()->order_number;
+      command.reason =
+          group.cancel_reason.empty() ? std::string(kDefaultCancelReason) : group.cancel_reason;
+      Result<lab::CancelledOrder> outcome = lab::cancel_order(tx, ctx, command);
+      if (!outcome.has_value()) {
+        if (is_store_failure(outcome.error())) return outcome.error();
+        return Error(outcome.error().code(), group.where + ": " + outcome.error().message());
+      }
+      done = cancelled.emplace(group.placer, std::move(outcome).value()).first;
+
+      const lab::CancelledOrder& result = done->second;
+      summary += (summary.empty() ? "" : "; ") + std::string("order ") + result.order.order_number +
+                 " (placer " + group.placer + ")";
+      if (result.cancelled.empty() && result.released.empty()) {
+        summary += " already cancelled";
+      } else {
+        summary += ": " + std::to_string(result.cancelled.size()) + " test(s) cancelled";
+      }
+      if (!result.released.empty()) {
+        summary += ", not cancelled as already released: " + test_codes(result.released);
+      }
+    }
+    const lab::CancelledOrder& result = done->second;
+    answer.filler_order_number = result.order.order_number;
+    answer.control = result.released.empty() ? hl7::OrderControl::kCancelledAsRequested
+                                             : hl7::OrderControl::kUnableToCancel;
+    if (!result.released.empty() && !warned[group.placer]) {
+      reply.warnings.push_back(released_warning(group, result.order, result.released));
+      warned[group.placer] = true;
+    }
+    reply.orders.push_back(std::move(answer));
+  }
+  received.order_reply = std::move(reply);
   return summary;
+}
+
+Result<void> Hl7Ingest::describe_orders(store::Transaction& tx, Hl7Received& received,
+                                        core::Instant applied_at) const {
+  const hl7::Message& message = received.message;
+  Hl7Received::OrderReply reply;
+  reply.patient = responded_as_sent(message);
+  const std::optional<hl7::Segment> pid = message.find("PID");
+  std::optional<core::Patient> patient;
+  std::vector<core::Order> of_patient;
+  if (pid) {
+    ALIQUOT_ASSIGN_OR_RETURN(patient, tx.find_patient_by_mrn(text_of(*pid, 3)));
+  }
+  if (patient) {
+    reply.patient = responded(*patient, *pid);
+    ALIQUOT_ASSIGN_OR_RETURN(of_patient, tx.orders_for_patient(patient->id));
+  }
+  std::map<std::string, bool, std::less<>> warned;
+  for (const OrderGroup& group : order_groups(message)) {
+    hl7::RespondedOrder answer = responded(group);
+    const bool cancel = request_of(group.control) == Request::kCancel;
+    // The order the message was about: the newest with that placer number placed by the time it
+    // was applied (orders_for_patient lists the newest first).
+    const core::Order* order = nullptr;
+    for (const core::Order& candidate : of_patient) {
+      if (candidate.placer_order_number == group.placer && candidate.ordered_at <= applied_at) {
+        order = &candidate;
+        break;
+      }
+    }
+    if (order == nullptr) {
+      answer.control =
+          cancel ? hl7::OrderControl::kUnableToCancel : hl7::OrderControl::kUnableToAccept;
+      reply.orders.push_back(std::move(answer));
+      continue;
+    }
+    answer.filler_order_number = order->order_number;
+    if (!cancel) {
+      answer.control = hl7::OrderControl::kAccepted;
+      reply.orders.push_back(std::move(answer));
+      continue;
+    }
+    ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::TestResult> results,
+                             tx.results_for_order(order->id));
+    std::vector<core::TestResult> released;
+    for (const core::TestResult& result : results) {
+      if (core::is_released(result.status)) released.push_back(result);
+    }
+    answer.control = released.empty() ? hl7::OrderControl::kCancelledAsRequested
+                                      : hl7::OrderControl::kUnableToCancel;
+    if (!released.empty() && !warned[group.placer]) {
+      reply.warnings.push_back(released_warning(group, *order, released));
+      warned[group.placer] = true;
+    }
+    reply.orders.push_back(std::move(answer));
+  }
+  received.order_reply = std::move(reply);
+  return ok();
 }
 
 Result<void> Hl7Ingest::quarantine(store::Transaction& tx, const Hl7Received& received,
@@ -544,7 +859,29 @@ std::string Hl7Ingest::acknowledge(const Hl7Received& received, const JobOutcome
   if (received.unreadable && received.message.segment_count() == 0) {
     return hl7::build_ack_for_unparsed(content);
   }
-  return hl7::build_ack(received.message, content);
+  if (!is_order_message(received.type)) return hl7::build_ack(received.message, content);
+
+  hl7::OrderResponse response;
+  if (outcome.durable && outcome.applied.has_value()) {
+    response.patient = received.order_reply.patient;
+    response.orders = received.order_reply.orders;
+    for (const hl7::AckError& warning : received.order_reply.warnings) {
+      content.errors.push_back(warning);
+    }
+  } else if (outcome.durable && !received.unreadable) {
+    // Refused: nothing of the message was kept, so every order it asked for is answered unable.
+    response.patient = responded_as_sent(received.message);
+    for (const OrderGroup& group : order_groups(received.message)) {
+      hl7::RespondedOrder answer = responded(group);
+      answer.control = request_of(group.control) == Request::kCancel
+                           ? hl7::OrderControl::kUnableToCancel
+                           : hl7::OrderControl::kUnableToAccept;
+      response.orders.push_back(std::move(answer));
+    }
+  }
+  response.acknowledgment = std::move(content);
+  return received.type == "OML^O21" ? hl7::build_orl_o22(received.message, response)
+                                    : hl7::build_orr_o02(received.message, response);
 }
 
 Job Hl7Ingest::job(std::shared_ptr<Hl7Received> received,

@@ -25,6 +25,9 @@ class Hl7IngestTest : public lab::LabTest {
     account.display_name = "EHR interface";
     account.role = core::Role::kInterface;
     lab::must(write([&](store::Transaction& tx) { return tx.insert_user(account); }));
+    // Times without an offset are read in the lab's zone: fixed here, whatever the machine's.
+    lab::must(
+        write([&](store::Transaction& tx) { return tx.set_setting("lab.time_zone", "UTC"); }));
   }
 
   // Sends `bytes` through the pipeline as a listener does; the ACK.
@@ -57,6 +60,36 @@ class Hl7IngestTest : public lab::LabTest {
                     "OBX|1|NM|" + obx3_k + "||" + k_value + "|mmol/L|3.5-5.1||||F",
                     "OBX|2|NM|2951-2^Sodium^LN||140|mmol/L|136-145||||F",
                     "OBX|3|NM|2345-7^Glucose^LN||||||||X"});
+  }
+
+  // An OML^O21 from the EHR for Ana Rivera (MRN-77) with `orders`: ORC/OBR... segments.
+  static std::string oml(const std::string& control_id, std::initializer_list<std::string> orders) {
+    std::string text =
+        message({"MSH|^~\\&|EPIC|GENHOSP|ALIQUOT|LAB|20261121080000||OML^O21^OML_O21|" +
+                     control_id + "|P|2.5.1",
+                 "PID|1||MRN-77^^^GENHOSP^MR||Rivera^Ana||19900315|F"});
+    for (const std::string& segment : orders) text += segment + "\r";
+    return text;
+  }
+  // The lab's order with placer order number `placer` (exactly one).
+  core::Order order_with_placer(const std::string& placer) {
+    return read([&](store::Transaction& tx) {
+      const core::Patient patient = *lab::must(tx.find_patient_by_mrn("MRN-77"));
+      std::vector<core::Order> found;
+      for (const core::Order& order : lab::must(tx.orders_for_patient(patient.id))) {
+        if (order.placer_order_number == placer) found.push_back(order);
+      }
+      EXPECT_EQ(found.size(), 1u) << placer;
+      return found.empty() ? core::Order() : found.front();
+    });
+  }
+  // The segment ids of a message in order: "MSH MSA PID ORC OBR".
+  static std::string shape(const hl7::Message& m) {
+    std::string ids;
+    for (const hl7::Segment segment : m.segments()) {
+      ids += (ids.empty() ? "" : " ") + std::string(segment.id());
+    }
+    return ids;
   }
 
   InstrumentProfiles profiles_;
@@ -176,6 +209,260 @@ TEST_F(Hl7IngestTest, AnOrderForAKnownMrnWithAnotherNameIsRefused) {
   EXPECT_EQ(get(ack, "MSA-1"), "AE");
   EXPECT_EQ(get(ack, "ERR-8"),
             "PID(1)-5: family name 'Smith' differs from 'Doe' registered for MRN MRN-1");
+  // The ORM^O01 is answered with an ORR^O02 whose order is unable to be accepted; the patient
+  // is named by the identifier sent, not by the name that did not match.
+  EXPECT_EQ(ack.header().field(9).raw(), "ORR^O02^ORR_O02");
+  EXPECT_EQ(shape(ack), "MSH MSA ERR PID ORC OBR");
+  EXPECT_EQ(get(ack, "PID-3.1"), "MRN-1");
+  EXPECT_FALSE(ack.get(*hl7::parse_path("PID-5")).has_value());
+  EXPECT_EQ(get(ack, "ORC-1"), "UA");
+  EXPECT_EQ(get(ack, "ORC-2"), "PL-2");
+  EXPECT_FALSE(ack.get(*hl7::parse_path("ORC-3")).has_value());
+  EXPECT_EQ(get(ack, "OBR-4"), "K");
+}
+
+TEST_F(Hl7IngestTest, AnOmlIsAnsweredWithAnOrlNamingThePlacersAndTheLabsOrderNumbers) {
+  const hl7::Message reply =
+      send(oml("ORD10", {"ORC|NW|PL-1^EPIC||||||||||^Smith^Ann", "OBR|1|PL-1^EPIC||K",
+                         "ORC|NW|PL-2^EPIC||||||||||^Smith^Ann", "OBR|2|PL-2^EPIC||718-7^Hgb^LN"}));
+  EXPECT_EQ(get(reply, "MSA-1"), "AA") << get(reply, "ERR-8");
+  EXPECT_EQ(reply.header().field(9).raw(), "ORL^O22^ORL_O22");
+  EXPECT_EQ(get(reply, "MSH-5"), "EPIC");
+  EXPECT_EQ(get(reply, "MSA-2"), "ORD10");
+  EXPECT_EQ(shape(reply), "MSH MSA PID ORC OBR ORC OBR");
+  EXPECT_EQ(reply.get(*hl7::parse_path("PID-3")).raw(), "MRN-77^^^GENHOSP^MR");
+  EXPECT_EQ(get(reply, "PID-5.1"), "Rivera");
+  EXPECT_EQ(get(reply, "PID-7"), "19900315");
+  const core::Order first = order_with_placer("PL-1");
+  const core::Order second = order_with_placer("PL-2");
+  EXPECT_NE(first.order_number, second.order_number);
+  EXPECT_EQ(get(reply, "ORC(1)-1"), "OK");
+  EXPECT_EQ(reply.get(*hl7::parse_path("ORC(1)-2")).raw(), "PL-1^EPIC");
+  EXPECT_EQ(get(reply, "ORC(1)-3"), first.order_number);
+  EXPECT_EQ(get(reply, "OBR(1)-3"), first.order_number);
+  EXPECT_EQ(get(reply, "OBR(1)-4"), "K");
+  EXPECT_EQ(get(reply, "ORC(2)-1"), "OK");
+  EXPECT_EQ(get(reply, "ORC(2)-3"), second.order_number);
+  EXPECT_EQ(reply.get(*hl7::parse_path("OBR(2)-4")).raw(), "718-7^Hgb^LN");
+}
+
+TEST_F(Hl7IngestTest, AnOrmIsAnsweredWithAnOrr) {
+  const hl7::Message reply = send(message(
+      {"MSH|^~\\&|EHR|CLINIC|ALIQUOT|LAB|20261121080000||ORM^O01|ORD11|P|2.3",
+       "PID|1||MRN-5||Doe^John||19700101|M", "ORC|NW|PL-7||||||||||^Smith^Ann", "OBR|1|PL-7||K"}));
+  EXPECT_EQ(get(reply, "MSA-1"), "AA") << get(reply, "ERR-8");
+  EXPECT_EQ(reply.header().field(9).raw(), "ORR^O02^ORR_O02");
+  EXPECT_EQ(get(reply, "MSH-12"), "2.3");
+  EXPECT_EQ(shape(reply), "MSH MSA PID ORC OBR");
+  EXPECT_EQ(get(reply, "ORC-1"), "OK");
+  EXPECT_EQ(get(reply, "ORC-2"), "PL-7");
+  const core::Patient john =
+      read([](store::Transaction& tx) { return *lab::must(tx.find_patient_by_mrn("MRN-5")); });
+  const std::vector<core::Order> orders =
+      read([&](store::Transaction& tx) { return lab::must(tx.orders_for_patient(john.id)); });
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_EQ(get(reply, "ORC-3"), orders[0].order_number);
+}
+
+TEST_F(Hl7IngestTest, AnOrderSentAgainGetsTheSameKindOfAnswerWithoutASecondOrder) {
+  const std::string bytes = oml("ORD12", {"ORC|NW|PL-3||||||||||^Smith^Ann", "OBR|1|PL-3||K"});
+  const hl7::Message first = send(bytes);
+  ASSERT_EQ(get(first, "MSA-1"), "AA") << get(first, "ERR-8");
+  const std::size_t audit_before = audit_size();
+  const hl7::Message again = send(bytes);
+  EXPECT_EQ(get(again, "MSA-1"), "AA");
+  EXPECT_NE(get(again, "MSA-3").find("duplicate of message ORD12 applied"), std::string::npos);
+  EXPECT_EQ(again.header().field(9).raw(), "ORL^O22^ORL_O22");
+  EXPECT_EQ(shape(again), "MSH MSA PID ORC OBR");
+  EXPECT_EQ(get(again, "ORC-1"), "OK");
+  EXPECT_EQ(get(again, "ORC-3"), order_with_placer("PL-3").order_number);  // one order only
+  EXPECT_EQ(audit_size(), audit_before);
+}
+
+TEST_F(Hl7IngestTest, ResultsAreStillAnsweredWithAnAck) {
+  const core::Specimen serum = received_order("MRN-1", {"K", "NA", "GLU"})[0];
+  const hl7::Message ack = send(oru("MSG9", serum.accession_number, "2823-3^Potassium^LN", "4.1"));
+  EXPECT_EQ(ack.header().field(9).raw(), "ACK^R01^ACK");
+  EXPECT_EQ(shape(ack), "MSH MSA");
+}
+
+TEST_F(Hl7IngestTest, ACancelRequestCancelsTheOrderWithTheReasonGiven) {
+  ASSERT_EQ(
+      get(send(oml("ORD20", {"ORC|NW|PL-5||||||||||^Smith^Ann", "OBR|1|PL-5||BMP"})), "MSA-1"),
+      "AA");
+  const core::Order order = order_with_placer("PL-5");
+  clock_.advance(std::chrono::minutes(30));
+  const std::size_t audit_before = audit_size();
+
+  const hl7::Message reply =
+      send(oml("ORD21", {"ORC|CA|PL-5" + std::string(14, '|') + "DUP^Duplicate order^L",
+                         "OBR|1|PL-5||BMP"}));
+  EXPECT_EQ(get(reply, "MSA-1"), "AA") << get(reply, "ERR-8");
+  EXPECT_EQ(get(reply, "MSA-3"),
+            "order " + order.order_number + " (placer PL-5): 3 test(s) cancelled");
+  EXPECT_EQ(shape(reply), "MSH MSA PID ORC OBR");
+  EXPECT_EQ(get(reply, "ORC-1"), "CR");
+  EXPECT_EQ(get(reply, "ORC-2"), "PL-5");
+  EXPECT_EQ(get(reply, "ORC-3"), order.order_number);
+  for (const core::TestResult& result : results_of_order(order.order_number)) {
+    EXPECT_EQ(result.status, core::ResultStatus::kCancelled) << result.test_code;
+    EXPECT_EQ(result.cancel_reason, "Duplicate order");
+    EXPECT_EQ(result.cancelled_by, "if.hl7");
+  }
+  const std::vector<core::AuditEntry> audited = audit_since(audit_before);
+  ASSERT_GE(audited.size(), 1u);
+  EXPECT_EQ(audited[0].action, "order.cancel");
+  EXPECT_EQ(audited[0].reason, "Duplicate order");
+
+  // Asked again (a new message): cancelled as requested, and nothing is written twice.
+  const std::size_t audit_after = audit_size();
+  const hl7::Message again = send(oml("ORD22", {"ORC|CA|PL-5", "OBR|1|PL-5||BMP"}));
+  EXPECT_EQ(get(again, "MSA-1"), "AA") << get(again, "ERR-8");
+  EXPECT_EQ(get(again, "ORC-1"), "CR");
+  EXPECT_EQ(get(again, "MSA-3"),
+            "order " + order.order_number + " (placer PL-5) already cancelled");
+  EXPECT_EQ(audit_size(), audit_after);
+}
+
+TEST_F(Hl7IngestTest, ACancelRequestWithoutAReasonSaysTheOrderingSystemCancelled) {
+  ASSERT_EQ(get(send(oml("ORD23", {"ORC|NW|PL-6||||||||||^Smith^Ann", "OBR|1|PL-6||K"})), "MSA-1"),
+            "AA");
+  const hl7::Message reply =
+      send(message({"MSH|^~\\&|EPIC|GENHOSP|ALIQUOT|LAB|20261121080000||ORM^O01|ORD24|P|2.3",
+                    "PID|1||MRN-77||Rivera^Ana||19900315|F", "ORC|CA|PL-6"}));
+  EXPECT_EQ(get(reply, "MSA-1"), "AA") << get(reply, "ERR-8");
+  EXPECT_EQ(reply.header().field(9).raw(), "ORR^O02^ORR_O02");
+  EXPECT_EQ(shape(reply), "MSH MSA PID ORC");  // the ORC had no OBR
+  EXPECT_EQ(get(reply, "ORC-1"), "CR");
+  const core::Order order = order_with_placer("PL-6");
+  EXPECT_EQ(results_of_order(order.order_number)[0].cancel_reason,
+            "cancelled by the ordering system");
+}
+
+TEST_F(Hl7IngestTest, ReleasedResultsAreNotCancelledAndTheReplySaysUnableToCancel) {
+  ASSERT_EQ(
+      get(send(oml("ORD30", {"ORC|NW|PL-8||||||||||^Smith^Ann", "OBR|1|PL-8||BMP"})), "MSA-1"),
+      "AA");
+  const core::Order order = order_with_placer("PL-8");
+  const core::Specimen serum = accession(order.order_number)[0];
+  receive(serum.accession_number);
+  enter(serum.accession_number, "K", "4.1");
+  release(serum.accession_number, "K");
+
+  const hl7::Message reply = send(oml("ORD31", {"ORC|CA|PL-8", "OBR|1|PL-8||BMP"}));
+  EXPECT_EQ(get(reply, "MSA-1"), "AA");
+  EXPECT_EQ(shape(reply), "MSH MSA ERR PID ORC OBR");
+  EXPECT_EQ(get(reply, "ORC-1"), "UC");
+  EXPECT_EQ(get(reply, "ORC-3"), order.order_number);
+  EXPECT_EQ(reply.get(*hl7::parse_path("ERR-2")).raw(), "ORC^1^1");
+  EXPECT_EQ(reply.get(*hl7::parse_path("ERR-3")).raw(), "0^Message accepted^HL70357");
+  EXPECT_EQ(get(reply, "ERR-4"), "W");
+  EXPECT_EQ(get(reply, "ERR-8"), "ORC(1)-1: order " + order.order_number +
+                                     " (placer PL-8) is not cancelled in full: K already "
+                                     "released; a released result is withdrawn by correcting it");
+  EXPECT_EQ(get(reply, "MSA-3"), "order " + order.order_number +
+                                     " (placer PL-8): 2 test(s) cancelled, not cancelled as "
+                                     "already released: K");
+  EXPECT_EQ(result_of(serum.accession_number, "K").status, core::ResultStatus::kFinal);
+  EXPECT_EQ(result_of(serum.accession_number, "NA").status, core::ResultStatus::kCancelled);
+  EXPECT_EQ(result_of(serum.accession_number, "GLU").status, core::ResultStatus::kCancelled);
+
+  // The same message again: the same answer, from the order as it stands.
+  const hl7::Message again = send(oml("ORD31", {"ORC|CA|PL-8", "OBR|1|PL-8||BMP"}));
+  EXPECT_EQ(get(again, "MSA-1"), "AA");
+  EXPECT_EQ(get(again, "ORC-1"), "UC");
+  EXPECT_EQ(get(again, "ERR-8"), get(reply, "ERR-8"));
+}
+
+TEST_F(Hl7IngestTest, ACancelRequestForAnUnknownOrderIsRefused) {
+  ASSERT_EQ(get(send(oml("ORD40", {"ORC|NW|PL-9||||||||||^Smith^Ann", "OBR|1|PL-9||K"})), "MSA-1"),
+            "AA");
+  const hl7::Message reply = send(oml("ORD41", {"ORC|CA|PL-404", "OBR|1|PL-404||K"}));
+  EXPECT_EQ(get(reply, "MSA-1"), "AE");
+  EXPECT_EQ(get(reply, "ERR-8"),
+            "ORC(1)-2: no order with placer order number PL-404 for MRN MRN-77");
+  EXPECT_EQ(reply.get(*hl7::parse_path("ERR-2")).raw(), "ORC^1^2");
+  EXPECT_EQ(reply.get(*hl7::parse_path("ERR-3")).raw(), "204^Unknown key identifier^HL70357");
+  EXPECT_EQ(get(reply, "ORC-1"), "UC");
+  EXPECT_EQ(get(reply, "ORC-2"), "PL-404");
+  EXPECT_EQ(quarantine().size(), 1u);
+  EXPECT_EQ(results_of_order(order_with_placer("PL-9").order_number)[0].status,
+            core::ResultStatus::kPending);
+}
+
+TEST_F(Hl7IngestTest, ACancelRequestForAPlacerNumberTheEhrUsedTwiceIsRefused) {
+  for (const char* control_id : {"ORD43", "ORD44"}) {
+    ASSERT_EQ(
+        get(send(oml(control_id, {"ORC|NW|PL-11||||||||||^Smith^Ann", "OBR|1|PL-11||K"})), "MSA-1"),
+        "AA");
+  }
+  const hl7::Message reply = send(oml("ORD45", {"ORC|CA|PL-11", "OBR|1|PL-11||K"}));
+  EXPECT_EQ(get(reply, "MSA-1"), "AE");
+  const std::string text = get(reply, "ERR-8");
+  EXPECT_EQ(text.rfind("ORC(1)-2: placer order number PL-11 names 2 orders of MRN MRN-77 (O26-", 0),
+            0u)
+      << text;
+  EXPECT_NE(text.find("); cancel the right one in the lab"), std::string::npos) << text;
+  EXPECT_EQ(get(reply, "ORC-1"), "UC");
+}
+
+TEST_F(Hl7IngestTest, ACancelRequestForAPatientTheLabNeverHadRegistersNobody) {
+  const hl7::Message reply =
+      send(message({"MSH|^~\\&|EPIC|GENHOSP|ALIQUOT|LAB|20261121080000||ORM^O01|ORD42|P|2.3",
+                    "PID|1||MRN-404||Nobody^Known||19900315|F", "ORC|CA|PL-1"}));
+  EXPECT_EQ(get(reply, "MSA-1"), "AE");
+  EXPECT_EQ(get(reply, "ERR-8"),
+            "PID(1)-3: no patient with MRN MRN-404 is registered; there is no order of theirs to "
+            "cancel");
+  EXPECT_EQ(get(reply, "ORC-1"), "UC");
+  EXPECT_FALSE(read([](store::Transaction& tx) {
+    return lab::must(tx.find_patient_by_mrn("MRN-404")).has_value();
+  }));
+}
+
+TEST_F(Hl7IngestTest, OrderControlsOtherThanNewAndCancelAreRefusedByName) {
+  const hl7::Message reply =
+      send(oml("ORD50", {"ORC|XO|PL-1||||||||||^Smith^Ann", "OBR|1|PL-1||K"}));
+  EXPECT_EQ(get(reply, "MSA-1"), "AE");
+  EXPECT_EQ(get(reply, "ERR-8"),
+            "ORC(1)-1: order control 'XO' is not supported (NW new order, CA cancel request)");
+  EXPECT_EQ(reply.get(*hl7::parse_path("ERR-2")).raw(), "ORC^1^1");
+  EXPECT_EQ(get(reply, "ORC-1"), "UA");
+  EXPECT_EQ(quarantine().size(), 1u);
+}
+
+TEST_F(Hl7IngestTest, CollectionTimesWithoutAnOffsetAreTheLabsWallClock) {
+  lab::must(write(
+      [&](store::Transaction& tx) { return tx.set_setting("lab.time_zone", "America/Chicago"); }));
+  clock_.set(lab::at("2026-03-10T20:00:00Z"));
+  // 10 March 2026: daylight time in Chicago since the 8th (UTC-5); 6 March: standard (UTC-6);
+  // an explicit offset is taken as sent.
+  const hl7::Message reply = send(
+      oml("ORD60", {"ORC|NW|PL-21||||||||||^Smith^Ann", "OBR|1|PL-21||K|||202603100745",
+                    "ORC|NW|PL-22||||||||||^Smith^Ann", "OBR|2|PL-22||K|||202603060745",
+                    "ORC|NW|PL-23||||||||||^Smith^Ann", "OBR|3|PL-23||K|||202603100745+0100"}));
+  ASSERT_EQ(get(reply, "MSA-1"), "AA") << get(reply, "ERR-8");
+  const auto collected = [&](const std::string& placer) {
+    const core::Order order = order_with_placer(placer);
+    const std::vector<core::Specimen> specimens =
+        read([&](store::Transaction& tx) { return lab::must(tx.specimens_for_order(order.id)); });
+    return specimens.empty() ? std::string("none")
+                             : core::format_instant(specimens.front().collected_at);
+  };
+  EXPECT_EQ(collected("PL-21"), "2026-03-10T12:45:00Z");
+  EXPECT_EQ(collected("PL-22"), "2026-03-06T13:45:00Z");
+  EXPECT_EQ(collected("PL-23"), "2026-03-10T06:45:00Z");
+}
+
+TEST_F(Hl7IngestTest, AnOrderIsRefusedWhenTheLabsZoneIsNoLongerKnown) {
+  lab::must(write(
+      [&](store::Transaction& tx) { return tx.set_setting("lab.time_zone", "Atlantis/Capital"); }));
+  const hl7::Message reply =
+      send(oml("ORD61", {"ORC|NW|PL-24||||||||||^Smith^Ann", "OBR|1|PL-24||K|||202603100745"}));
+  EXPECT_EQ(get(reply, "MSA-1"), "AE");
+  EXPECT_EQ(get(reply, "ERR-8"),
+            "OBR(1)-7: setting lab.time_zone: time zone 'Atlantis/Capital' is not in the time "
+            "zone database (/usr/share/zoneinfo)");
 }
 
 }  // namespace

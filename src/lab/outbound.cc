@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lab/lab_time_zone.h"
 #include "lab/use_case_support.h"
 
 namespace aliquot::lab {
@@ -62,6 +63,12 @@ Result<void> validate_setting(const std::string& key, const std::string& value) 
     return invalid_argument("setting " + key + ": '" + value +
                             "' is not an ISO 3166 alpha-3 country code (e.g. USA)");
   }
+  if (key == kLabTimeZone) {
+    // Only a zone the system's database has: ingest refuses to read times in any other.
+    if (Result<core::TimeZone> zone = core::TimeZone::named(value); !zone.has_value()) {
+      return invalid_argument("setting " + key + ": " + zone.error().message());
+    }
+  }
   return ok();
 }
 
@@ -118,6 +125,10 @@ const std::vector<OutboundSettingKey>& outbound_setting_keys() {
       {"lab.director_id", "the lab director's identifier, e.g. NPI (OBX-25)", "empty"},
       {"lab.director_family_name", "the lab director's family name (OBX-25)", "empty"},
       {"lab.director_given_name", "the lab director's given name (OBX-25)", "empty"},
+      {kLabTimeZone,
+       "the lab's time zone, an IANA name (America/Chicago): how times received without an "
+       "offset are read",
+       "the machine's zone (/etc/localtime), else UTC"},
   };
   return kKeys;
 }
@@ -125,7 +136,9 @@ const std::vector<OutboundSettingKey>& outbound_setting_keys() {
 Result<OutboundSettings> read_outbound_settings(store::Transaction& tx) {
   std::vector<std::pair<std::string_view, std::string>> values;
   std::vector<std::string_view> keys;
-  for (const OutboundSettingKey& key : outbound_setting_keys()) keys.push_back(key.key);
+  for (const OutboundSettingKey& key : outbound_setting_keys()) {
+    if (key.key != kLabTimeZone) keys.push_back(key.key);  // read by ingest (lab/lab_time_zone.h)
+  }
   keys.push_back(kLabName);
   for (std::string_view key : keys) {
     ALIQUOT_ASSIGN_OR_RETURN(const std::optional<std::string> value, tx.get_setting(key));

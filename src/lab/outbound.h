@@ -21,6 +21,9 @@
 //   lab.director_id, lab.director_family_name, lab.director_given_name
 //                                          the performing laboratory (OBX-23/24/25, with lab.name
 //                                          as OBX-23's name); default empty
+//   lab.time_zone                          the lab's time zone (IANA name) for times received
+//                                          without an offset (lab/lab_time_zone.h); default
+//                                          the machine's zone
 //
 // One message reports one result, when it is released and again when it is corrected: the
 // receiver gets every report in the order the lab made them (outbox/sender.h keeps that order).
@@ -120,7 +123,8 @@ struct SetOutboundSetting {
 // Sets one setting, audited (setting.set, before and after). PermissionDenied unless the actor
 // may manage interfaces; InvalidArgument for an unknown key (the error lists the known ones), a
 // destination name that is not 1 to 64 of a-z 0-9 . _ -, a CLIA number not of the form
-// 99D9999999, or a country that is not three upper-case letters (ISO 3166 alpha-3).
+// 99D9999999, a country that is not three upper-case letters (ISO 3166 alpha-3), or a time zone
+// the system's time zone database does not have.
 Result<void> set_outbound_setting(store::Transaction& tx, const Context& ctx,
                                   const SetOutboundSetting& command);
 

@@ -123,6 +123,42 @@ TEST_F(OutboundTest, ReleaseQueuesOnePendingOruForTheResultInItsTransaction) {
   EXPECT_EQ(audited[0].action, "result.release");
 }
 
+TEST_F(OutboundTest, TheReportCarriesThePlacersOrderNumberAndTheLabsAsFiller) {
+  send_results_to("ehr");
+  patient("MRN-1");
+  PlaceOrder command;
+  command.mrn = "MRN-1";
+  command.test_codes = {"K"};
+  command.ordering_provider = "Dr Park";
+  command.placer_order_number = "EHR-4471";
+  const core::Order from_ehr =
+      must(write([&](store::Transaction& tx) { return place_order(tx, as("analyzer"), command); }));
+  const core::Specimen serum = accession(from_ehr.order_number)[0];
+  receive(serum.accession_number);
+  enter(serum.accession_number, "K", "4.1");
+  release(serum.accession_number, "K");
+
+  const core::Order in_lab = order("MRN-1", {"NA"});
+  const core::Specimen second = accession(in_lab.order_number)[0];
+  receive(second.accession_number);
+  enter(second.accession_number, "NA", "140");
+  release(second.accession_number, "NA");
+
+  const std::vector<store::OutboxMessage> messages = outbox();
+  ASSERT_EQ(messages.size(), 2u);
+  const std::string& ehr_report = messages[0].payload;
+  EXPECT_EQ(field(ehr_report, "ORC-2"), "EHR-4471");
+  EXPECT_EQ(field(ehr_report, "OBR-2"), "EHR-4471");
+  EXPECT_EQ(field(ehr_report, "ORC-3"), from_ehr.order_number);
+  EXPECT_EQ(field(ehr_report, "OBR-3"), from_ehr.order_number);
+  // Placed in the lab: no placer number to give, the lab's number as the filler's only.
+  const std::string& lab_report = messages[1].payload;
+  EXPECT_EQ(field(lab_report, "ORC-2"), "");
+  EXPECT_EQ(field(lab_report, "OBR-2"), "");
+  EXPECT_EQ(field(lab_report, "ORC-3"), in_lab.order_number);
+  EXPECT_EQ(field(lab_report, "OBR-3"), in_lab.order_number);
+}
+
 TEST_F(OutboundTest, CorrectionQueuesASecondMessageMarkedCorrected) {
   send_results_to("ehr");
   const core::Specimen serum = received_order("MRN-1", {"K"})[0];

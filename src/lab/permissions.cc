@@ -17,6 +17,7 @@ std::string_view describe(Action action) {
     case Action::kLoadCatalog: return "load catalogs";
     case Action::kViewRecords: return "view records";
     case Action::kManageInterfaces: return "manage interfaces";
+    case Action::kCancelOrder: return "cancel orders";
   }
   return "do that";
 }
@@ -30,16 +31,22 @@ bool role_permits(core::Role role, Action action) {
   // Bench: producing and releasing results.
   const bool bench = action == Action::kEnterResult || action == Action::kDocumentCriticalCall ||
                      action == Action::kReleaseResult;
+  // Cancelling stops work that may be under way on the bench and can set aside values already
+  // measured, so it is decided by testing personnel who see the bench (technicians and above),
+  // not by the front office; an EHR's interface account cancels when the ordering provider
+  // cancelled in the EHR (ORC-1 CA), which is the provider's decision carried out.
+  const bool cancel = action == Action::kCancelOrder;
   switch (role) {
     case core::Role::kClerk: return front_office;
-    case core::Role::kTechnician: return front_office || bench;
+    case core::Role::kTechnician: return front_office || bench || cancel;
     // Correcting a released result is kept to technologists (MLS) and above.
     case core::Role::kTechnologist:
-    case core::Role::kPathologist: return front_office || bench || action == Action::kCorrectResult;
+    case core::Role::kPathologist:
+      return front_office || bench || cancel || action == Action::kCorrectResult;
     // The supervisor also answers for the lab's interfaces: where results go, and resending what
     // a receiver could not take.
     case core::Role::kSupervisor:
-      return front_office || bench || action == Action::kCorrectResult ||
+      return front_office || bench || cancel || action == Action::kCorrectResult ||
              action == Action::kManageInterfaces;
     case core::Role::kClinician: return action == Action::kViewRecords;
     // Lab IT manages users and configuration and never touches patient results: they are not
@@ -49,7 +56,7 @@ bool role_permits(core::Role role, Action action) {
              action == Action::kViewRecords || action == Action::kManageInterfaces;
     // An interface files what its peer sends (orders from an EHR, values from an analyzer) and
     // answers host queries; verification, critical calls and corrections stay with people.
-    case core::Role::kInterface: return front_office || action == Action::kEnterResult;
+    case core::Role::kInterface: return front_office || cancel || action == Action::kEnterResult;
   }
   return false;
 }

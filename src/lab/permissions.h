@@ -27,6 +27,8 @@ enum class Action {
   kViewRecords,
   // Configuring where results are sent and resending failed outgoing messages (lab/outbound.h).
   kManageInterfaces,
+  // Cancelling an order's unreleased tests (lab/use_cases.h cancel_order).
+  kCancelOrder,
 };
 
 // What the action is called in a refusal: "release results".

@@ -17,7 +17,7 @@
 //   (lab/json.h) and the patient MRN, accession number and test code where they apply. Actions:
 //   user.add, patient.register, order.place, result.order, specimen.accession,
 //   result.accession, specimen.receive, specimen.reject, result.cancel, result.recollect,
-//   result.enter, critical_call.document, result.release, result.correct.
+//   result.enter, critical_call.document, result.release, result.correct, order.cancel.
 // - Results are named "ACCESSION/TEST" (entity_key), or "ORDER/TEST" before they have a specimen.
 
 #include <optional>
@@ -87,6 +87,30 @@ struct AccessionOrder {
 // InvalidArgument for a collection time in the future; NotFound for an unknown order.
 Result<std::vector<core::Specimen>> accession_order(store::Transaction& tx, const Context& ctx,
                                                     const AccessionOrder& command);
+
+struct CancelOrder {
+  std::string order_number;  // the lab's order number
+  std::string reason;        // required: the ordering system's reason, or the person's
+};
+
+struct CancelledOrder {
+  core::Order order;
+  std::vector<core::TestResult> cancelled;  // cancelled by this call, as stored now
+  std::vector<core::TestResult> released;   // final or corrected: left as they are
+};
+
+// Cancels every result of the order that is not released (pending or preliminary), with the
+// reason; released results are left alone — a released result is retracted by correcting it,
+// never by cancelling its order — and returned in `released` so that the caller can say which
+// tests could not be cancelled. Values already measured are kept on the cancelled results as
+// history. Audited: order.cancel for the order (after: the tests cancelled and those left
+// released), then result.cancel for each result, all with the reason.
+//
+// Idempotent: an order with nothing left to cancel (cancelled before, or only released results)
+// changes nothing and writes no audit entry; `cancelled` is then empty. InvalidArgument without a
+// reason; NotFound for an unknown order; PermissionDenied for roles that may not cancel orders.
+Result<CancelledOrder> cancel_order(store::Transaction& tx, const Context& ctx,
+                                    const CancelOrder& command);
 
 // --- specimens ---------------------------------------------------------------------------
 struct ReceiveSpecimen {

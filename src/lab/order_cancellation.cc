@@ -1,0 +1,88 @@
+// cancel_order (lab/use_cases.h).
+
+#include <map>
+
+#include "lab/use_case_support.h"
+#include "lab/use_cases.h"
+
+namespace aliquot::lab {
+
+Result<CancelledOrder> cancel_order(store::Transaction& tx, const Context& ctx,
+                                    const CancelOrder& command) {
+  ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
+                           authorize(tx, ctx.actor.username, Action::kCancelOrder));
+  const core::Instant now = ctx.clock.now();
+  const std::string order_number = trimmed(command.order_number);
+  const std::string reason = trimmed(command.reason);
+  if (reason.empty()) {
+    return invalid_argument("cancelling order '" + order_number + "' needs a reason");
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(const core::Order order, order_by_number(tx, order_number));
+  ALIQUOT_ASSIGN_OR_RETURN(std::vector<core::TestResult> results, tx.results_for_order(order.id));
+
+  CancelledOrder outcome;
+  outcome.order = order;
+  std::vector<core::TestResult*> to_cancel;
+  for (core::TestResult& result : results) {
+    if (core::is_released(result.status)) {
+      outcome.released.push_back(result);
+    } else if (result.status != core::ResultStatus::kCancelled) {
+      to_cancel.push_back(&result);
+    }
+  }
+  if (to_cancel.empty()) return outcome;  // nothing left to cancel: no change, no audit entry
+
+  ALIQUOT_ASSIGN_OR_RETURN(const core::Patient patient, patient_by_id(tx, order.patient_id));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::Specimen> specimens,
+                           tx.specimens_for_order(order.id));
+  std::map<std::int64_t, std::string> accession_of;
+  for (const core::Specimen& specimen : specimens) {
+    accession_of[specimen.id] = specimen.accession_number;
+  }
+
+  nlohmann::json cancelled_codes = nlohmann::json::array();
+  for (const core::TestResult* result : to_cancel) cancelled_codes.push_back(result->test_code);
+  nlohmann::json released_codes = nlohmann::json::array();
+  for (const core::TestResult& result : outcome.released) {
+    released_codes.push_back(result.test_code);
+  }
+  audit::Change order_change;
+  order_change.action = "order.cancel";
+  order_change.entity_type = "order";
+  order_change.entity_key = order.order_number;
+  order_change.patient_mrn = patient.mrn;
+  order_change.after = to_compact_text(nlohmann::json{{"order_number", order.order_number},
+                                                      {"cancelled", cancelled_codes},
+                                                      {"released", released_codes}});
+  order_change.reason = reason;
+  ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, order_change));
+
+  for (core::TestResult* result : to_cancel) {
+    const std::string before = audit_image(*result);
+    result->status = core::ResultStatus::kCancelled;
+    result->cancelled_at = now;
+    result->cancelled_by = actor.username;
+    result->cancel_reason = reason;
+    ALIQUOT_RETURN_IF_ERROR(tx.update_result(*result));
+
+    // Named by its specimen once it has one, else by its order (lab/use_cases.h).
+    const auto accession = accession_of.find(result->specimen_id);
+    const bool on_specimen = result->specimen_id != 0 && accession != accession_of.end();
+    audit::Change change;
+    change.action = "result.cancel";
+    change.entity_type = "result";
+    change.entity_key =
+        result_key(on_specimen ? accession->second : order.order_number, result->test_code);
+    change.patient_mrn = patient.mrn;
+    if (on_specimen) change.accession_number = accession->second;
+    change.test_code = result->test_code;
+    change.before = before;
+    change.after = audit_image(*result);
+    change.reason = reason;
+    ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
+    outcome.cancelled.push_back(*result);
+  }
+  return outcome;
+}
+
+}  // namespace aliquot::lab
