@@ -18,6 +18,7 @@
 
 #include "calc/calculation_set.h"
 #include "calc/compiler.h"
+#include "core/text.h"
 
 namespace aliquot::calc {
 
@@ -37,6 +38,9 @@ class CalculationSetBuilder {
 };
 
 namespace {
+
+using core::edit_distance;
+using core::join;
 
 constexpr int kMaxDecimals = 6;
 constexpr std::size_t kMaxNameLength = 40;
@@ -69,27 +73,6 @@ std::string type_name(const toml::node& node) {
     case toml::node_type::none: break;
   }
   return "nothing";
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 std::string lower_case(std::string_view text) {

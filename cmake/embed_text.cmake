@@ -1,10 +1,14 @@
-# Writes OUTPUT, a C++ source defining aliquot::calc::default_calculations_text(), from the bytes
-# of INPUT. Run at build time: cmake -DINPUT=... -DOUTPUT=... -P embed_text.cmake
+# Writes OUTPUT, a C++ source defining NAMESPACE::FUNCTION() -> std::string_view (declared in
+# HEADER), from the bytes of INPUT: the lab's default data files built into the program. Run at
+# build time: cmake -DINPUT=... -DOUTPUT=... -DHEADER=... -DNAMESPACE=... -DFUNCTION=...
+#   -P embed_text.cmake
 # The bytes go in as a hex array rather than a raw string literal so that no delimiter, size
-# limit or character in the TOML can break the generated code.
-if(NOT DEFINED INPUT OR NOT DEFINED OUTPUT)
-  message(FATAL_ERROR "embed_text.cmake needs -DINPUT=<file> and -DOUTPUT=<file>")
-endif()
+# limit or character in the file can break the generated code.
+foreach(variable INPUT OUTPUT HEADER NAMESPACE FUNCTION)
+  if(NOT DEFINED ${variable})
+    message(FATAL_ERROR "embed_text.cmake needs -D${variable}=...")
+  endif()
+endforeach()
 file(READ "${INPUT}" hex HEX)
 string(LENGTH "${hex}" hex_length)
 math(EXPR byte_count "${hex_length} / 2")
@@ -14,12 +18,12 @@ string(REGEX REPLACE "([0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${lines}")
 get_filename_component(input_name "${INPUT}" NAME)
 file(WRITE "${OUTPUT}"
-"// Generated at build time from ${input_name} by src/calc/embed_text.cmake. Do not edit.
+"// Generated at build time from ${input_name} by cmake/embed_text.cmake. Do not edit.
 #include <string_view>
 
-#include \"calc/calculation_set.h\"
+#include \"${HEADER}\"
 
-namespace aliquot::calc {
+namespace ${NAMESPACE} {
 namespace {
 
 // ${byte_count} bytes and a terminating zero.
@@ -28,9 +32,9 @@ ${bytes}0x00};
 
 }  // namespace
 
-std::string_view default_calculations_text() {
+std::string_view ${FUNCTION}() {
   return std::string_view(reinterpret_cast<const char*>(kText), sizeof(kText) - 1);
 }
 
-}  // namespace aliquot::calc
+}  // namespace ${NAMESPACE}
 ")
