@@ -8,6 +8,8 @@
 #include <optional>
 #include <utility>
 
+#include "core/text.h"
+
 namespace aliquot::calc {
 namespace {
 
@@ -55,28 +57,13 @@ bool is_keyword(std::string_view name) { return name == "and" || name == "or" ||
 
 std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 // " (did you mean 'tg'?)" or "; the names are: a, b" or "" when there are none.
 std::string suggestion(std::string_view name, const std::vector<std::string>& candidates,
                        std::string_view what) {
   std::string_view nearest;
   std::size_t best = 3;  // within two edits
   for (const std::string& candidate : candidates) {
-    const std::size_t distance = edit_distance(name, candidate);
+    const std::size_t distance = core::edit_distance(name, candidate);
     if (distance < best && distance < candidate.size()) {
       best = distance;
       nearest = candidate;
