@@ -42,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_lab.h"
 #include "bench_support.h"
 #include "catalog/catalog.h"
 #include "core/test_result.h"
@@ -103,34 +104,8 @@ struct PendingResult {
   std::string value;
 };
 
-struct Lab {
-  std::unique_ptr<aliquot::store::Store> store;
-  std::unique_ptr<aliquot::catalog::Catalog> catalog;
-  aliquot::core::User clerk;
-  aliquot::core::User technician;
-};
-
-Lab set_up_lab(const std::string& path, aliquot::core::ManualClock& clock) {
-  Lab lab;
-  lab.store = check(aliquot::store::open_sqlite_store(path), "open " + path);
-  check(aliquot::lab::initialize_lab(*lab.store, clock, aliquot::lab::InitializeLab{}),
-        "initialize the lab");
-  lab.catalog = std::make_unique<aliquot::catalog::Catalog>(
-      check(aliquot::lab::current_catalog(*lab.store), "read the catalog"));
-  auto tx = check(lab.store->begin(aliquot::store::TransactionMode::kWrite), "begin");
-  const auto admin = check(tx->find_user("admin"), "find admin");
-  if (!admin) fail("initialize_lab added no admin user");
-  const aliquot::lab::Context as_admin{*lab.catalog, clock, *admin};
-  lab.clerk = check(aliquot::lab::add_user(
-                        *tx, as_admin, {"clerk.bench", "Bench Clerk", aliquot::core::Role::kClerk}),
-                    "add clerk");
-  lab.technician = check(
-      aliquot::lab::add_user(*tx, as_admin,
-                             {"tech.bench", "Bench Technician", aliquot::core::Role::kTechnician}),
-      "add technician");
-  check(tx->commit(), "commit users");
-  return lab;
-}
+using aliquot::bench::Lab;
+using aliquot::bench::set_up_lab;
 
 // Registers patients and orders until `count` pending results sit on received specimens.
 std::vector<PendingResult> make_pending_results(Lab& lab, aliquot::core::ManualClock& clock,
