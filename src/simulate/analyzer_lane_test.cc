@@ -8,19 +8,10 @@
 
 #include "astm/record.h"
 #include "catalog/catalog.h"
+#include "simulate/default_catalog_for_tests.h"
 
 namespace aliquot::simulate {
 namespace {
-
-const catalog::Catalog& default_catalog() {
-  static const catalog::Catalog catalog = [] {
-    catalog::LoadOutcome outcome =
-        catalog::load_catalog(catalog::default_catalog_text(), catalog::kDefaultCatalogFileName);
-    if (!outcome.catalog) std::abort();
-    return std::move(*outcome.catalog);
-  }();
-  return catalog;
-}
 
 ingest::InstrumentProfile chemistry_analyzer() {
   ingest::InstrumentProfile profile;

@@ -10,21 +10,12 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "simulate/default_catalog_for_tests.h"
 
 namespace aliquot::simulate {
 namespace {
 
 using std::chrono::minutes;
-
-const catalog::Catalog& default_catalog() {
-  static const catalog::Catalog catalog = [] {
-    catalog::LoadOutcome outcome =
-        catalog::load_catalog(catalog::default_catalog_text(), catalog::kDefaultCatalogFileName);
-    if (!outcome.catalog) std::abort();
-    return std::move(*outcome.catalog);
-  }();
-  return catalog;
-}
 
 DayGenerator make_day(int patients, std::uint64_t seed) {
   Result<DayGenerator> generator =

@@ -8,20 +8,11 @@
 
 #include "catalog/catalog.h"
 #include "rules/flagging.h"
+#include "simulate/default_catalog_for_tests.h"
 #include "simulate/random.h"
 
 namespace aliquot::simulate {
 namespace {
-
-const catalog::Catalog& default_catalog() {
-  static const catalog::Catalog catalog = [] {
-    catalog::LoadOutcome outcome =
-        catalog::load_catalog(catalog::default_catalog_text(), catalog::kDefaultCatalogFileName);
-    if (!outcome.catalog) std::abort();
-    return std::move(*outcome.catalog);
-  }();
-  return catalog;
-}
 
 const core::TestDefinition& test_with_loinc(const std::string& loinc) {
   for (const core::TestDefinition& test : default_catalog().tests()) {
