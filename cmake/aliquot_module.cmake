@@ -1,17 +1,27 @@
-# aliquot_test(NAME [ONE_PROCESS] SOURCES... LIBS ...) builds one gtest binary and registers its
-# tests with ALIQUOT_SOURCE_DIR (the repository root) in their environment. Each test runs in a
-# process of its own, except with ONE_PROCESS: then the binary is one ctest entry, for suites
-# whose tests share an expensive fixture built once per process (a simulated lab day).
+# aliquot_test(NAME [ONE_PROCESS] [RUNS_ALIQUOT] SOURCES... LIBS ...) builds one gtest binary and
+# registers its tests with ALIQUOT_SOURCE_DIR (the repository root) in their environment. Each
+# test runs in a process of its own, except with ONE_PROCESS: then the binary is one ctest entry,
+# for suites whose tests share an expensive fixture built once per process (a simulated lab day).
+# RUNS_ALIQUOT: the tests run the built `aliquot` executable, so it is built with them; its path
+# and the source tree are compile definitions (ALIQUOT_BUILT_BINARY, ALIQUOT_BUILT_SOURCE_DIR),
+# used when ALIQUOT_BINARY / ALIQUOT_SOURCE_DIR are not in the environment (running the test
+# binary by hand), and the test folder is on the include path for its shared helpers.
 function(aliquot_test name)
   if(NOT ALIQUOT_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(ARG "ONE_PROCESS" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "ONE_PROCESS;RUNS_ALIQUOT" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} aliquot_test_support GTest::gtest
                         GTest::gtest_main)
   # googletest's header is the largest part of every test file: compile it once per binary.
   target_precompile_headers(${name} PRIVATE <gtest/gtest.h>)
+  if(ARG_RUNS_ALIQUOT)
+    target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    target_compile_definitions(${name} PRIVATE ALIQUOT_BUILT_BINARY="$<TARGET_FILE:aliquot>"
+                                               ALIQUOT_BUILT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+    add_dependencies(${name} aliquot)
+  endif()
   if(ARG_ONE_PROCESS)
     add_test(NAME ${name} COMMAND ${name})
     set_tests_properties(${name} PROPERTIES ENVIRONMENT "ALIQUOT_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
