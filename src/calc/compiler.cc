@@ -401,13 +401,7 @@ class Parser {
     ALIQUOT_RETURN_IF_ERROR(enter(column));
     ALIQUOT_ASSIGN_OR_RETURN(const std::size_t operand, parse_not());
     --nesting_;
-    Node node;
-    node.kind = NodeKind::kNot;
-    node.text = "not";
-    node.column = column;
-    node.start = column;
-    node.children = {operand};
-    return add(std::move(node));
+    return unary(NodeKind::kNot, "not", column, operand);
   }
 
   // comparison := sum (op sum)?
@@ -455,9 +449,15 @@ class Parser {
     ALIQUOT_RETURN_IF_ERROR(enter(column));
     ALIQUOT_ASSIGN_OR_RETURN(const std::size_t operand, parse_unary());
     --nesting_;
+    return unary(NodeKind::kNegate, "-", column, operand);
+  }
+
+  // An operator written before its one operand, at `column`.
+  std::size_t unary(NodeKind kind, std::string_view text, std::uint32_t column,
+                    std::size_t operand) {
     Node node;
-    node.kind = NodeKind::kNegate;
-    node.text = "-";
+    node.kind = kind;
+    node.text = std::string(text);
     node.column = column;
     node.start = column;
     node.children = {operand};
