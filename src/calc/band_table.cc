@@ -6,17 +6,14 @@
 #include <limits>
 #include <utility>
 
+#include "core/text.h"
+
 namespace aliquot::calc {
 namespace {
 
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
+using core::number_text;
 
-std::string number_text(double value) {
-  if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);

@@ -1,23 +1,17 @@
 #include "calc/calculation.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <span>
 #include <utility>
 
 #include "core/test_result.h"
+#include "core/text.h"
 
 namespace aliquot::calc {
 namespace {
 
-std::string number_text(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
+using core::number_text;
 
 char normalized(char c) {
   if (c == '_') return '-';

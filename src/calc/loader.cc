@@ -4,20 +4,15 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <set>
-#include <sstream>
 #include <utility>
 
 #include "calc/calculation_set.h"
 #include "calc/compiler.h"
+#include "config/toml_reader.h"
 #include "core/text.h"
 
 namespace aliquot::calc {
@@ -39,49 +34,17 @@ class CalculationSetBuilder {
 
 namespace {
 
-using core::edit_distance;
-using core::join;
+using config::Diagnostics;
+using config::in_quotes;
+using config::Position;
+using config::position_of;
+using config::Required;
+using config::TableReader;
+using config::type_name;
+using core::ascii_lower;
 
 constexpr int kMaxDecimals = 6;
 constexpr std::size_t kMaxNameLength = 40;
-
-enum class Required { kYes, kNo };
-
-struct Position {
-  int line = 0;
-  int column = 0;
-};
-
-Position position_of(const toml::source_region& region) {
-  return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
-}
-Position position_of(const toml::node& node) { return position_of(node.source()); }
-
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
-
-std::string type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::none: break;
-  }
-  return "nothing";
-}
-
-std::string lower_case(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Calculation and input names: "egfr-ckd-epi-2021", "total-protein".
 bool is_dashed_name(std::string_view name) {
@@ -111,187 +74,6 @@ std::size_t utf8_length(unsigned char lead) {
   return 1;
 }
 
-// Collects diagnostics and hands them back in file order.
-class Diagnostics {
- public:
-  explicit Diagnostics(std::string file) : file_(std::move(file)) {}
-
-  void add(Position where, std::string message) {
-    errors_.emplace_back(ErrorCode::kInvalidArgument, std::move(message),
-                         SourcePosition{file_, where.line, where.column});
-  }
-  bool empty() const { return errors_.empty(); }
-
-  // Problems tied to a line first, in line and column order; whole-file problems last.
-  std::vector<Error> take() {
-    const auto key = [](const Error& e) {
-      return std::pair(
-          e.position()->line == 0 ? std::numeric_limits<int>::max() : e.position()->line,
-          e.position()->column);
-    };
-    std::stable_sort(errors_.begin(), errors_.end(),
-                     [&](const Error& a, const Error& b) { return key(a) < key(b); });
-    return std::move(errors_);
-  }
-
- private:
-  std::string file_;
-  std::vector<Error> errors_;
-};
-
-// Reads the keys of one TOML table against its schema. `context` names the table in messages
-// ("input 'k' of calculation 'anion-gap'").
-class Reader {
- public:
-  Reader(const toml::table& table, std::string context, std::vector<std::string_view> allowed,
-         Diagnostics& out)
-      : table_(table), context_(std::move(context)), allowed_(std::move(allowed)), out_(out) {}
-
-  void set_context(std::string context) { context_ = std::move(context); }
-  const std::string& context() const { return context_; }
-  Position position() const { return position_of(table_); }
-  const toml::node* node(std::string_view key) const { return table_.get(key); }
-  Position position_of_key(std::string_view key) const {
-    const toml::node* found = table_.get(key);
-    return found == nullptr ? position() : position_of(*found);
-  }
-
-  void problem(std::string_view key, const std::string& message) {
-    out_.add(position_of_key(key), "key " + in_quotes(key) + " of " + context_ + " " + message);
-  }
-
-  std::optional<std::string> text(std::string_view key, Required required) {
-    const toml::node* found = get(key, required);
-    if (found == nullptr) return std::nullopt;
-    const auto* value = found->as_string();
-    if (value == nullptr) return wrong_type<std::string>(key, *found, "a string");
-    if (value->get().empty()) {
-      problem(key, "must not be empty");
-      return std::nullopt;
-    }
-    return value->get();
-  }
-
-  std::optional<std::int64_t> integer(std::string_view key, Required required) {
-    const toml::node* found = get(key, required);
-    if (found == nullptr) return std::nullopt;
-    const auto* value = found->as_integer();
-    if (value == nullptr) return wrong_type<std::int64_t>(key, *found, "an integer");
-    return value->get();
-  }
-
-  std::optional<bool> boolean(std::string_view key, Required required) {
-    const toml::node* found = get(key, required);
-    if (found == nullptr) return std::nullopt;
-    const auto* value = found->as_boolean();
-    if (value == nullptr) return wrong_type<bool>(key, *found, "true or false");
-    return value->get();
-  }
-
-  // An integer or a finite floating-point number.
-  std::optional<double> number(std::string_view key, Required required) {
-    const toml::node* found = get(key, required);
-    if (found == nullptr) return std::nullopt;
-    if (const auto* value = found->as_integer()) return static_cast<double>(value->get());
-    const auto* value = found->as_floating_point();
-    if (value == nullptr) return wrong_type<double>(key, *found, "a number");
-    if (!std::isfinite(value->get())) {
-      problem(key, "must be a finite number");
-      return std::nullopt;
-    }
-    return value->get();
-  }
-
-  // An array whose elements are all tables ([[key]] or [ { ... }, { ... } ]).
-  const toml::array* tables(std::string_view key, Required required) {
-    const toml::node* found = get(key, required);
-    if (found == nullptr) return nullptr;
-    const auto* array = found->as_array();
-    if (array == nullptr || !array->is_array_of_tables()) {
-      problem(key, "must be an array of tables, not " +
-                       (array == nullptr ? type_name(*found) : std::string("a mixed array")));
-      return nullptr;
-    }
-    return array;
-  }
-
-  // An array of non-empty strings; each element is reported on its own line.
-  std::optional<std::vector<std::pair<std::string, Position>>> texts(std::string_view key,
-                                                                     Required required) {
-    const toml::node* found = get(key, required);
-    if (found == nullptr) return std::nullopt;
-    const auto* array = found->as_array();
-    if (array == nullptr) {
-      return wrong_type<std::vector<std::pair<std::string, Position>>>(key, *found,
-                                                                       "an array of strings");
-    }
-    std::vector<std::pair<std::string, Position>> out;
-    bool good = true;
-    for (std::size_t i = 0; i < array->size(); ++i) {
-      const toml::node& element = *array->get(i);
-      const auto* value = element.as_string();
-      if (value == nullptr || value->get().empty()) {
-        out_.add(position_of(element),
-                 "element " + std::to_string(i + 1) + " of key " + in_quotes(key) + " of " +
-                     context_ + " must be a non-empty string, not " +
-                     (value == nullptr ? type_name(element) : std::string("an empty string")));
-        good = false;
-        continue;
-      }
-      out.emplace_back(value->get(), position_of(element));
-    }
-    if (!good) return std::nullopt;
-    return out;
-  }
-
-  // Every key the schema does not know, with the nearest known key or the full list. Called once
-  // the context names the table.
-  void report_unknown_keys() {
-    for (const auto& [key, value] : table_) {
-      const std::string_view name = key.str();
-      if (std::find(allowed_.begin(), allowed_.end(), name) != allowed_.end()) continue;
-      std::string message = "unknown key " + in_quotes(name) + " in " + context_;
-      std::string_view nearest;
-      std::size_t best = 3;  // within two edits
-      for (std::string_view candidate : allowed_) {
-        const std::size_t distance = edit_distance(name, candidate);
-        if (distance < best && distance < candidate.size()) {
-          best = distance;
-          nearest = candidate;
-        }
-      }
-      if (!nearest.empty()) {
-        message += " (did you mean " + in_quotes(nearest) + "?)";
-      } else {
-        message +=
-            "; allowed keys: " + join(std::vector<std::string>(allowed_.begin(), allowed_.end()));
-      }
-      out_.add(position_of(key.source()), std::move(message));
-    }
-  }
-
- private:
-  const toml::node* get(std::string_view key, Required required) {
-    const toml::node* found = table_.get(key);
-    if (found == nullptr && required == Required::kYes) {
-      out_.add(position(), context_ + " is missing required key " + in_quotes(key));
-    }
-    return found;
-  }
-
-  template <typename T>
-  std::optional<T> wrong_type(std::string_view key, const toml::node& found,
-                              std::string_view expected) {
-    problem(key, "must be " + std::string(expected) + ", not " + type_name(found));
-    return std::nullopt;
-  }
-
-  const toml::table& table_;
-  std::string context_;
-  std::vector<std::string_view> allowed_;
-  Diagnostics& out_;
-};
-
 class Loader {
  public:
   Loader(const toml::table& root, std::string_view text, Diagnostics& out)
@@ -308,7 +90,7 @@ class Loader {
   }
 
   std::optional<CalculationSet> run() {
-    Reader top(root_, "the calculations file", {"calculations", "table", "calculation"}, out_);
+    TableReader top(root_, "the calculations file", {"calculations", "table", "calculation"}, out_);
     top.report_unknown_keys();
     read_header(top);
     if (const toml::array* tables = top.tables("table", Required::kNo)) {
@@ -329,7 +111,7 @@ class Loader {
   }
 
  private:
-  void read_header(Reader& top) {
+  void read_header(TableReader& top) {
     const toml::node* node = top.node("calculations");
     if (node == nullptr) {
       out_.add({}, "the file has no [calculations] table with its name and version");
@@ -339,7 +121,8 @@ class Loader {
       top.problem("calculations", "must be a table, not " + type_name(*node));
       return;
     }
-    Reader header(*node->as_table(), "[calculations]", {"name", "version", "description"}, out_);
+    TableReader header(*node->as_table(), "[calculations]", {"name", "version", "description"},
+                       out_);
     header.report_unknown_keys();
     name_ = header.text("name", Required::kYes).value_or("");
     version_ = header.text("version", Required::kYes).value_or("");
@@ -374,8 +157,9 @@ class Loader {
   }
 
   void read_table(const toml::table& table, std::size_t index) {
-    Reader reader(table, "table " + std::to_string(index + 1),
-                  {"name", "title", "source", "row_axis", "column_axis", "columns", "rows"}, out_);
+    TableReader reader(table, "table " + std::to_string(index + 1),
+                       {"name", "title", "source", "row_axis", "column_axis", "columns", "rows"},
+                       out_);
     const std::optional<std::string> name = reader.text("name", Required::kYes);
     bool name_good = name.has_value();
     if (name) {
@@ -429,8 +213,8 @@ class Loader {
       }
       for (std::size_t i = 0; i < row_tables->size(); ++i) {
         const toml::table& row = *row_tables->get(i)->as_table();
-        Reader row_reader(row, "row " + std::to_string(i + 1) + " of " + reader.context(),
-                          {"band", "values"}, out_);
+        TableReader row_reader(row, "row " + std::to_string(i + 1) + " of " + reader.context(),
+                               {"band", "values"}, out_);
         row_reader.report_unknown_keys();
         const std::optional<std::string> text = row_reader.text("band", Required::kYes);
         std::optional<Band> band;
@@ -548,7 +332,7 @@ class Loader {
   }
 
   // Compiles the string at `key` of `reader`; reports an error at its place in the file.
-  std::optional<Program> expression(Reader& reader, std::string_view key, const Scope& scope,
+  std::optional<Program> expression(TableReader& reader, std::string_view key, const Scope& scope,
                                     ValueKind kind, const std::string& what) {
     const std::optional<std::string> text = reader.text(key, Required::kYes);
     if (!text) return std::nullopt;
@@ -565,10 +349,10 @@ class Loader {
   std::optional<InputDefinition> read_input(const toml::table& table, std::size_t index,
                                             const std::string& calculation,
                                             std::set<std::string>& names) {
-    Reader reader(table, "input " + std::to_string(index + 1) + " of " + calculation,
-                  {"name", "title", "unit", "choices", "required", "default", "above", "at_least",
-                   "below", "at_most"},
-                  out_);
+    TableReader reader(table, "input " + std::to_string(index + 1) + " of " + calculation,
+                       {"name", "title", "unit", "choices", "required", "default", "above",
+                        "at_least", "below", "at_most"},
+                       out_);
     InputDefinition input;
     bool good = true;
     if (std::optional<std::string> name = reader.text("name", Required::kYes)) {
@@ -676,7 +460,7 @@ class Loader {
   }
 
   void read_calculation(const toml::table& table, std::size_t index) {
-    Reader reader(
+    TableReader reader(
         table, "calculation " + std::to_string(index + 1),
         {"name", "title", "source", "unit", "decimals", "input", "step", "rule", "expression"},
         out_);
@@ -692,7 +476,7 @@ class Loader {
       } else if (is_reserved_calculation_name(name)) {
         reader.problem("name", "is a word the command line keeps for itself (list, check)");
         good = false;
-      } else if (!calculation_names_.insert(lower_case(name)).second) {
+      } else if (!calculation_names_.insert(ascii_lower(name)).second) {
         reader.problem("name", "repeats the name of an earlier calculation");
         good = false;
       }
@@ -779,8 +563,9 @@ class Loader {
       }
       // Later steps may use a step that failed: they are not checked after one does.
       for (std::size_t i = 0; i < tables->size() && steps_good; ++i) {
-        Reader step(*tables->get(i)->as_table(), "step " + std::to_string(i + 1) + " of " + context,
-                    {"name", "expression"}, out_);
+        TableReader step(*tables->get(i)->as_table(),
+                         "step " + std::to_string(i + 1) + " of " + context, {"name", "expression"},
+                         out_);
         const std::optional<std::string> step_name = step.text("name", Required::kYes);
         if (step_name) step.set_context("step " + in_quotes(*step_name) + " of " + context);
         step.report_unknown_keys();
@@ -821,8 +606,9 @@ class Loader {
     std::vector<ValidityRule> rules;
     if (const toml::array* tables = reader.tables("rule", Required::kNo)) {
       for (std::size_t i = 0; i < tables->size(); ++i) {
-        Reader rule(*tables->get(i)->as_table(), "rule " + std::to_string(i + 1) + " of " + context,
-                    {"invalid_when", "reason"}, out_);
+        TableReader rule(*tables->get(i)->as_table(),
+                         "rule " + std::to_string(i + 1) + " of " + context,
+                         {"invalid_when", "reason"}, out_);
         rule.report_unknown_keys();
         std::optional<Program> condition = expression(
             rule, "invalid_when", scope, ValueKind::kCondition, "condition of " + rule.context());
@@ -876,12 +662,12 @@ class Loader {
 }  // namespace
 
 bool is_reserved_calculation_name(std::string_view name) {
-  const std::string lower = lower_case(name);
+  const std::string lower = ascii_lower(name);
   return lower == "list" || lower == "check";
 }
 
 const Calculation* CalculationSet::find(std::string_view name) const {
-  const std::string wanted = lower_case(name);
+  const std::string wanted = ascii_lower(name);
   for (const Calculation& calculation : calculations_) {
     if (calculation.name() == wanted) return &calculation;
   }
@@ -890,43 +676,22 @@ const Calculation* CalculationSet::find(std::string_view name) const {
 
 LoadOutcome load_calculations(std::string_view toml_text, std::string_view file_name) {
   Diagnostics out{std::string(file_name)};
-  toml::table root;
-#if TOML_EXCEPTIONS
-  try {
-    root = toml::parse(toml_text, std::string(file_name));
-  } catch (const toml::parse_error& error) {
-    out.add(position_of(error.source()), "TOML syntax error: " + std::string(error.description()));
-    return LoadOutcome{std::nullopt, out.take()};
-  }
-#else
-  toml::parse_result parsed = toml::parse(toml_text, std::string(file_name));
-  if (!parsed) {
-    out.add(position_of(parsed.error().source()),
-            "TOML syntax error: " + std::string(parsed.error().description()));
-    return LoadOutcome{std::nullopt, out.take()};
-  }
-  root = std::move(parsed).table();
-#endif
-  std::optional<CalculationSet> set = Loader(root, toml_text, out).run();
+  std::optional<toml::table> root = config::parse(toml_text, out);
+  if (!root) return LoadOutcome{std::nullopt, out.take()};
+  std::optional<CalculationSet> set = Loader(*root, toml_text, out).run();
   return LoadOutcome{std::move(set), out.take()};
 }
 
 LoadOutcome load_calculations_file(const std::string& path) {
-  const auto cannot_read = [&](const std::string& why) {
+  Result<std::string> text = config::read_file(path);
+  if (!text) {
     LoadOutcome outcome;
     outcome.diagnostics.emplace_back(ErrorCode::kInvalidArgument,
-                                     "cannot read the calculations file: " + why,
+                                     "cannot read the calculations file: " + text.error().message(),
                                      SourcePosition{path, 0, 0});
     return outcome;
-  };
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) return cannot_read("it is a directory");
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return cannot_read(std::strerror(errno));
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (file.bad()) return cannot_read(std::strerror(errno));
-  return load_calculations(text.str(), path);
+  }
+  return load_calculations(*text, path);
 }
 
 }  // namespace aliquot::calc

@@ -3,20 +3,13 @@
 #include <set>
 #include <utility>
 
+#include "core/text.h"
+
 namespace aliquot::catalog {
 namespace {
 
-std::string upper_case(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && upper_case(a) == upper_case(b);
-}
+using core::ascii_upper;
+using core::equals_ignoring_case;
 
 template <typename T>
 const T* find_by_code(const std::vector<T>& items, std::string_view code) {
@@ -40,12 +33,12 @@ std::string Diagnostic::to_string() const {
 }
 
 const core::TestDefinition* Catalog::find_test(std::string_view code) const {
-  const auto it = test_index_.find(upper_case(code));
+  const auto it = test_index_.find(ascii_upper(code));
   return it == test_index_.end() ? nullptr : &tests_[it->second];
 }
 
 const core::PanelDefinition* Catalog::find_panel(std::string_view code) const {
-  const auto it = panel_index_.find(upper_case(code));
+  const auto it = panel_index_.find(ascii_upper(code));
   return it == panel_index_.end() ? nullptr : &panels_[it->second];
 }
 
@@ -74,7 +67,7 @@ Result<std::vector<const core::TestDefinition*>> Catalog::expand(
       for (const std::string& member : panel->members) self(self, member);
       return;
     }
-    if (unknown_seen.insert(upper_case(code)).second) unknown.emplace_back(code);
+    if (unknown_seen.insert(ascii_upper(code)).second) unknown.emplace_back(code);
   };
   for (const std::string& code : codes) visit(visit, code);
 

@@ -9,30 +9,25 @@
 //                    kind ("numeric" by default, "coded", "text"),
 //                    numeric: unit (UCUM), decimals (0-6), critical = { low, high }
 //                    coded:   answers, abnormal_answers
-//                    reference = [ { sex, age_min, age_max, low, high, text }, ... ]
+//                    reference = [ { sex, age_min, age_max, specimen_type, method,
+//                                    low, high, text }, ... ]
 //   [[panel]]        code, name, members (test or panel codes)
 // Codes of tests and panels share one namespace and ignore letter case.
 
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <charconv>
-#include <cmath>
 #include <cstdint>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <set>
-#include <sstream>
 #include <utility>
 
 #include "catalog/age.h"
 #include "catalog/catalog.h"
 #include "catalog/loinc.h"
 #include "catalog/ucum.h"
+#include "config/toml_reader.h"
 #include "core/text.h"
 
 namespace aliquot::catalog {
@@ -48,239 +43,18 @@ class CatalogBuilder {
 
 namespace {
 
+using config::Diagnostics;
+using config::in_quotes;
+using config::Position;
+using config::position_of;
+using config::Required;
+using config::TableReader;
+using config::TextAt;
+using core::ascii_upper;
 using core::edit_distance;
+using core::equals_ignoring_case;
 using core::join;
-
-std::string upper_case(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
-enum class Required { kYes, kNo };
-
-struct Position {
-  int line = 0;
-  int column = 0;
-};
-
-Position position_of(const toml::source_region& region) {
-  return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
-}
-Position position_of(const toml::node& node) { return position_of(node.source()); }
-
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
-
-// Shortest text that reads back as the same double: 3.5, 0.04, 160.
-std::string format_number(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, result.ptr);
-}
-
-std::string type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::none: break;
-  }
-  return "nothing";
-}
-
-// Collects diagnostics and hands them back in file order.
-class Diagnostics {
- public:
-  explicit Diagnostics(std::string file) : file_(std::move(file)) {}
-
-  void add(Position where, std::string message) {
-    diagnostics_.push_back(Diagnostic{file_, where.line, where.column, std::move(message)});
-  }
-  bool empty() const { return diagnostics_.empty(); }
-
-  // Problems tied to a line come first, in line and column order; whole-file problems last.
-  std::vector<Diagnostic> take() {
-    const auto key = [](const Diagnostic& d) {
-      return std::pair(d.line == 0 ? std::numeric_limits<int>::max() : d.line, d.column);
-    };
-    std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
-                     [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
-    return std::move(diagnostics_);
-  }
-
- private:
-  std::string file_;
-  std::vector<Diagnostic> diagnostics_;
-};
-
-struct TextAt {
-  std::string text;
-  Position where;
-};
-
-// Reads the keys of one TOML table against its schema. `context` names the table in messages
-// ("test 'K'", "reference interval 2 of test 'HGB'").
-class TableReader {
- public:
-  TableReader(const toml::table& table, std::string context,
-              std::vector<std::string_view> allowed_keys, Diagnostics& out)
-      : table_(table), context_(std::move(context)), allowed_(std::move(allowed_keys)), out_(out) {}
-
-  void set_context(std::string context) { context_ = std::move(context); }
-  const std::string& context() const { return context_; }
-  Position position() const { return position_of(table_); }
-  bool has(std::string_view key) const { return table_.get(key) != nullptr; }
-  Position position_of_key(std::string_view key) const {
-    const toml::node* node = table_.get(key);
-    return node == nullptr ? position() : position_of(*node);
-  }
-
-  void missing(std::string_view key, std::string_view why = {}) {
-    std::string message = context_ + " is missing required key " + in_quotes(key);
-    if (!why.empty()) message += " (" + std::string(why) + ")";
-    out_.add(position(), std::move(message));
-  }
-
-  // Reports `message` about the value of `key`: "key 'decimals' of test 'K' <message>".
-  void problem(std::string_view key, const std::string& message) {
-    out_.add(position_of_key(key), "key " + in_quotes(key) + " of " + context_ + " " + message);
-  }
-
-  // A non-empty string.
-  std::optional<std::string> text(std::string_view key, Required required) {
-    const toml::node* node = get(key, required);
-    if (node == nullptr) return std::nullopt;
-    const auto* value = node->as_string();
-    if (value == nullptr) return wrong_type<std::string>(key, *node, "a string");
-    if (value->get().empty()) {
-      problem(key, "must not be empty");
-      return std::nullopt;
-    }
-    return value->get();
-  }
-
-  std::optional<std::int64_t> integer(std::string_view key, Required required) {
-    const toml::node* node = get(key, required);
-    if (node == nullptr) return std::nullopt;
-    const auto* value = node->as_integer();
-    if (value == nullptr) return wrong_type<std::int64_t>(key, *node, "an integer");
-    return value->get();
-  }
-
-  // An integer or a finite floating-point number.
-  std::optional<double> number(std::string_view key, Required required) {
-    const toml::node* node = get(key, required);
-    if (node == nullptr) return std::nullopt;
-    if (const auto* value = node->as_integer()) return static_cast<double>(value->get());
-    const auto* value = node->as_floating_point();
-    if (value == nullptr) return wrong_type<double>(key, *node, "a number");
-    if (!std::isfinite(value->get())) {
-      problem(key, "must be a finite number");
-      return std::nullopt;
-    }
-    return value->get();
-  }
-
-  const toml::table* table(std::string_view key, Required required) {
-    const toml::node* node = get(key, required);
-    if (node == nullptr) return nullptr;
-    if (node->as_table() == nullptr) {
-      problem(key, "must be a table, not " + type_name(*node));
-      return nullptr;
-    }
-    return node->as_table();
-  }
-
-  // An array whose elements are all tables ([[key]] or [ { ... }, { ... } ]).
-  const toml::array* tables(std::string_view key, Required required) {
-    const toml::node* node = get(key, required);
-    if (node == nullptr) return nullptr;
-    const auto* array = node->as_array();
-    if (array == nullptr || !array->is_array_of_tables()) {
-      problem(key, "must be an array of tables, not " +
-                       (array == nullptr ? type_name(*node) : std::string("a mixed array")));
-      return nullptr;
-    }
-    return array;
-  }
-
-  // An array of non-empty strings, each with its position.
-  std::optional<std::vector<TextAt>> texts(std::string_view key, Required required) {
-    const toml::node* node = get(key, required);
-    if (node == nullptr) return std::nullopt;
-    const auto* array = node->as_array();
-    if (array == nullptr) return wrong_type<std::vector<TextAt>>(key, *node, "an array of strings");
-    std::vector<TextAt> out;
-    bool ok = true;
-    for (std::size_t i = 0; i < array->size(); ++i) {
-      const toml::node& element = *array->get(i);
-      const auto* value = element.as_string();
-      if (value == nullptr || value->get().empty()) {
-        out_.add(position_of(element),
-                 "element " + std::to_string(i + 1) + " of key " + in_quotes(key) + " of " +
-                     context_ + " must be a non-empty string, not " +
-                     (value == nullptr ? type_name(element) : std::string("an empty string")));
-        ok = false;
-        continue;
-      }
-      out.push_back(TextAt{value->get(), position_of(element)});
-    }
-    if (!ok) return std::nullopt;
-    return out;
-  }
-
-  // Every key the schema does not know, with the nearest known key or the full list.
-  void report_unknown_keys() {
-    for (const auto& [key, node] : table_) {
-      const std::string_view name = key.str();
-      if (std::find(allowed_.begin(), allowed_.end(), name) != allowed_.end()) continue;
-      std::string message = "unknown key " + in_quotes(name) + " in " + context_;
-      std::string_view nearest;
-      std::size_t best = 3;  // suggest only within two edits
-      for (std::string_view candidate : allowed_) {
-        const std::size_t distance = edit_distance(name, candidate);
-        if (distance < best && distance < candidate.size()) {
-          best = distance;
-          nearest = candidate;
-        }
-      }
-      if (!nearest.empty()) {
-        message += " (did you mean " + in_quotes(nearest) + "?)";
-      } else {
-        std::vector<std::string> names(allowed_.begin(), allowed_.end());
-        message += "; allowed keys: " + join(names);
-      }
-      out_.add(position_of(key.source()), std::move(message));
-    }
-  }
-
- private:
-  const toml::node* get(std::string_view key, Required required) {
-    const toml::node* node = table_.get(key);
-    if (node == nullptr && required == Required::kYes) missing(key);
-    return node;
-  }
-
-  template <typename T>
-  std::optional<T> wrong_type(std::string_view key, const toml::node& node,
-                              std::string_view expected) {
-    problem(key, "must be " + std::string(expected) + ", not " + type_name(node));
-    return std::nullopt;
-  }
-
-  const toml::table& table_;
-  std::string context_;
-  std::vector<std::string_view> allowed_;
-  Diagnostics& out_;
-};
+using core::number_text;
 
 constexpr std::size_t kMaxCodeLength = 20;
 
@@ -312,6 +86,7 @@ struct IntervalRead {
   std::string age_min_text = "0d";
   std::string age_max_text;  // empty: no upper bound
   bool band_valid = true;
+  bool qualifiers_valid = true;  // specimen type and method
 };
 
 std::string describe_band(const IntervalRead& read) {
@@ -404,7 +179,7 @@ class Loader {
                std::string(kind) + " code " + in_quotes(*code) + " " + *problem);
     }
     for (const auto& earlier : seen) {
-      if (upper_case(earlier.value.code) == upper_case(*code)) {
+      if (equals_ignoring_case(earlier.value.code, *code)) {
         out_.add(reader.position_of_key("code"),
                  "duplicate " + std::string(kind) + " code " + in_quotes(*code) + " " +
                      first_defined(earlier.value.code, *code, earlier.where));
@@ -462,20 +237,31 @@ class Loader {
     }
   }
 
-  // Resolves a test's reference to a section, specimen type or container; returns the code as
-  // the list spells it.
+  // Resolves a reference to a section, specimen type or container; returns the code as the list
+  // spells it. An unknown code is reported with the nearest defined code when one is within two
+  // edits, and with every defined code.
   template <typename T>
   std::optional<std::string> resolve(TableReader& reader, std::string_view key,
-                                     std::string_view kind, const std::vector<Defined<T>>& list) {
-    const auto code = reader.text(key, Required::kYes);
+                                     std::string_view kind, const std::vector<Defined<T>>& list,
+                                     Required required = Required::kYes) {
+    const auto code = reader.text(key, required);
     if (!code) return std::nullopt;
     std::vector<std::string> known;
+    std::string_view nearest;
+    std::size_t best = 3;  // within two edits, as for unknown keys
     for (const auto& entry : list) {
-      if (upper_case(entry.value.code) == upper_case(*code)) return entry.value.code;
+      const std::string candidate = ascii_upper(entry.value.code);
+      if (candidate == ascii_upper(*code)) return entry.value.code;
       known.push_back(entry.value.code);
+      const std::size_t distance = edit_distance(ascii_upper(*code), candidate);
+      if (distance < best && distance < candidate.size()) {
+        best = distance;
+        nearest = entry.value.code;
+      }
     }
     std::string message =
         reader.context() + ": unknown " + std::string(kind) + " " + in_quotes(*code);
+    if (!nearest.empty()) message += " (did you mean " + in_quotes(nearest) + "?)";
     message += known.empty() ? "; none is defined" : "; defined: " + join(known);
     out_.add(reader.position_of_key(key), std::move(message));
     return std::nullopt;
@@ -534,7 +320,7 @@ class Loader {
     if (auto problem = code_problem(code)) {
       out_.add(reader.position_of_key("code"), "test code " + in_quotes(code) + " " + *problem);
     }
-    const std::string key = upper_case(code);
+    const std::string key = ascii_upper(code);
     if (const auto it = test_codes_.find(key); it != test_codes_.end()) {
       out_.add(reader.position_of_key("code"),
                "duplicate test code " + in_quotes(code) + " " +
@@ -586,7 +372,7 @@ class Loader {
         if (answers->empty()) reader.problem("answers", "must list at least one answer");
         std::set<std::string> seen;
         for (const TextAt& answer : *answers) {
-          if (!seen.insert(upper_case(answer.text)).second) {
+          if (!seen.insert(ascii_upper(answer.text)).second) {
             out_.add(answer.where,
                      reader.context() + " lists the answer " + in_quotes(answer.text) + " twice");
             continue;
@@ -619,7 +405,7 @@ class Loader {
   static std::optional<std::string> find_answer(const core::TestDefinition& test,
                                                 std::string_view answer) {
     for (const std::string& candidate : test.answers) {
-      if (upper_case(candidate) == upper_case(answer)) return candidate;
+      if (equals_ignoring_case(candidate, answer)) return candidate;
     }
     return std::nullopt;
   }
@@ -634,7 +420,7 @@ class Loader {
       const toml::table& table = *list->get(i)->as_table();
       TableReader reader(
           table, "reference interval " + std::to_string(i + 1) + " of " + test_reader.context(),
-          {"sex", "age_min", "age_max", "low", "high", "text"}, out_);
+          {"sex", "age_min", "age_max", "specimen_type", "method", "low", "high", "text"}, out_);
       IntervalRead read;
       read.where = reader.position();
       read.number = static_cast<int>(i + 1);
@@ -695,14 +481,15 @@ class Loader {
                    read.age_max_text + " (" + std::to_string(*interval.age_max_days) + " days)");
       read.band_valid = false;
     }
+    read_qualifiers(reader, read);
 
     interval.low = reader.number("low", Required::kNo);
     interval.high = reader.number("high", Required::kNo);
     if (const auto text = reader.text("text", Required::kNo)) interval.text = *text;
     if (interval.low && interval.high && *interval.low > *interval.high) {
       out_.add(reader.position_of_key("low"), reader.context() + ": low " +
-                                                  format_number(*interval.low) + " is above high " +
-                                                  format_number(*interval.high));
+                                                  number_text(*interval.low) + " is above high " +
+                                                  number_text(*interval.high));
     }
     if (!kind) return;
     if (*kind == core::ResultKind::kNumeric) {
@@ -741,14 +528,52 @@ class Loader {
     }
   }
 
-  // Two intervals overlap when they can apply to the same patient: their sexes are compatible
-  // (equal, or one of them for both) and their age bands [min, max) intersect.
+  // The optional specimen type (a defined code, stored as the list spells it) and method (the
+  // lab's instrument or method code, matched ignoring letter case) of one interval.
+  void read_qualifiers(TableReader& reader, IntervalRead& read) {
+    core::ReferenceInterval& interval = read.interval;
+    if (reader.has("specimen_type")) {
+      const auto type =
+          resolve(reader, "specimen_type", "specimen type", specimen_types_, Required::kNo);
+      if (type) {
+        interval.specimen_type = *type;
+      } else {
+        read.qualifiers_valid = false;  // for which specimen it applies is unknown
+      }
+    }
+    if (reader.has("method")) {
+      const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+      const auto method = reader.text("method", Required::kNo);  // reports an empty method
+      if (!method) {
+        read.qualifiers_valid = false;
+      } else if (blank(method->front()) || blank(method->back())) {
+        // " cobas" would never equal the "cobas" an instrument reports: the interval would
+        // silently never apply.
+        reader.problem("method", "must not begin or end with blanks: " + in_quotes(*method));
+        read.qualifiers_valid = false;
+      } else {
+        interval.method = *method;
+      }
+    }
+  }
+
+  // Two intervals overlap when they can apply to the same result with nothing to choose between
+  // them: they name the same specimen type and the same method (or both none; methods ignore
+  // letter case), their sexes are compatible (equal, or one of them for both) and their age bands
+  // [min, max) intersect. Intervals that differ in specimen type or method are not compared: they
+  // either never apply to the same result, or rules::select_reference_interval takes the one
+  // naming the method, then the one naming the specimen type. A sex-specific interval and one
+  // for both sexes with the same qualifiers are refused too, although the selection would prefer
+  // the former: the menu must say plainly which interval each patient gets.
   void check_overlaps(TableReader& test_reader, const std::vector<IntervalRead>& reads) {
     for (std::size_t j = 0; j < reads.size(); ++j) {
       for (std::size_t i = 0; i < j; ++i) {
         const IntervalRead& a = reads[i];
         const IntervalRead& b = reads[j];
         if (!a.band_valid || !b.band_valid) continue;
+        if (!a.qualifiers_valid || !b.qualifiers_valid) continue;
+        if (!equals_ignoring_case(a.interval.specimen_type, b.interval.specimen_type)) continue;
+        if (!equals_ignoring_case(a.interval.method, b.interval.method)) continue;
         const auto& sa = a.interval.sex;
         const auto& sb = b.interval.sex;
         if (sa && sb && *sa != *sb) continue;
@@ -758,8 +583,12 @@ class Loader {
             b.interval.age_max_days.value_or(std::numeric_limits<int>::max());
         if (!(a.interval.age_min_days < b_max && b.interval.age_min_days < a_max)) continue;
         const auto sex = sa ? sa : sb;
-        const std::string for_whom =
+        std::string for_whom =
             sex ? "for sex " + std::string(core::to_code(*sex)) : std::string("for both sexes");
+        if (!a.interval.specimen_type.empty()) {
+          for_whom += " on specimen type " + in_quotes(a.interval.specimen_type);
+        }
+        if (!a.interval.method.empty()) for_whom += " by method " + in_quotes(a.interval.method);
         out_.add(b.where, "reference interval " + std::to_string(b.number) + " of " +
                               test_reader.context() + " (" + describe_band(b) +
                               ") overlaps reference interval " + std::to_string(a.number) +
@@ -787,8 +616,8 @@ class Loader {
       return;
     }
     if (low && high && *low > *high) {
-      out_.add(reader.position_of_key("low"), reader.context() + ": low " + format_number(*low) +
-                                                  " is above high " + format_number(*high));
+      out_.add(reader.position_of_key("low"), reader.context() + ": low " + number_text(*low) +
+                                                  " is above high " + number_text(*high));
       return;
     }
     const std::string& of_test = test_reader.context();
@@ -799,24 +628,24 @@ class Loader {
                                 std::to_string(read.where.line) + ")";
       if (low) {
         if (!interval.low) {
-          out_.add(reader.position_of_key("low"), "critical low " + format_number(*low) + " of " +
+          out_.add(reader.position_of_key("low"), "critical low " + number_text(*low) + " of " +
                                                       of_test + " lies inside " + which +
                                                       ", which has no low limit");
         } else if (*low >= *interval.low) {
-          out_.add(reader.position_of_key("low"),
-                   "critical low " + format_number(*low) + " of " + of_test +
-                       " is not below the low " + format_number(*interval.low) + " of " + which);
+          out_.add(reader.position_of_key("low"), "critical low " + number_text(*low) + " of " +
+                                                      of_test + " is not below the low " +
+                                                      number_text(*interval.low) + " of " + which);
         }
       }
       if (high) {
         if (!interval.high) {
-          out_.add(reader.position_of_key("high"), "critical high " + format_number(*high) +
-                                                       " of " + of_test + " lies inside " + which +
+          out_.add(reader.position_of_key("high"), "critical high " + number_text(*high) + " of " +
+                                                       of_test + " lies inside " + which +
                                                        ", which has no high limit");
         } else if (*high <= *interval.high) {
           out_.add(reader.position_of_key("high"),
-                   "critical high " + format_number(*high) + " of " + of_test +
-                       " is not above the high " + format_number(*interval.high) + " of " + which);
+                   "critical high " + number_text(*high) + " of " + of_test +
+                       " is not above the high " + number_text(*interval.high) + " of " + which);
         }
       }
     }
@@ -845,7 +674,7 @@ class Loader {
     if (auto problem = code_problem(*code)) {
       out_.add(reader.position_of_key("code"), "panel code " + in_quotes(*code) + " " + *problem);
     }
-    const std::string key = upper_case(*code);
+    const std::string key = ascii_upper(*code);
     if (const auto it = test_codes_.find(key); it != test_codes_.end()) {
       out_.add(reader.position_of_key("code"), "panel code " + in_quotes(*code) +
                                                    " is already the code of test " +
@@ -869,7 +698,7 @@ class Loader {
       const std::string context = "panel " + in_quotes(panel.definition.code);
       std::set<std::string> seen;
       for (const TextAt& member : panel.members) {
-        const std::string key = upper_case(member.text);
+        const std::string key = ascii_upper(member.text);
         if (!seen.insert(key).second) {
           out_.add(member.where, context + " lists " + in_quotes(member.text) + " twice");
           continue;
@@ -893,7 +722,7 @@ class Loader {
     std::vector<std::vector<std::size_t>> edges(count);
     for (std::size_t i = 0; i < count; ++i) {
       for (const std::string& member : panels_[i].definition.members) {
-        if (const auto it = panel_index_.find(upper_case(member)); it != panel_index_.end()) {
+        if (const auto it = panel_index_.find(ascii_upper(member)); it != panel_index_.end()) {
           edges[i].push_back(it->second);
         }
       }
@@ -957,50 +786,45 @@ Catalog CatalogBuilder::build(std::string name, std::string version, std::vector
   catalog.tests_ = std::move(tests);
   catalog.panels_ = std::move(panels);
   for (std::size_t i = 0; i < catalog.tests_.size(); ++i) {
-    catalog.test_index_.emplace(upper_case(catalog.tests_[i].code), i);
+    catalog.test_index_.emplace(ascii_upper(catalog.tests_[i].code), i);
   }
   for (std::size_t i = 0; i < catalog.panels_.size(); ++i) {
-    catalog.panel_index_.emplace(upper_case(catalog.panels_[i].code), i);
+    catalog.panel_index_.emplace(ascii_upper(catalog.panels_[i].code), i);
   }
   return catalog;
 }
 
+namespace {
+
+// The catalog keeps its own Diagnostic type; the shared reader collects Errors.
+std::vector<Diagnostic> to_diagnostics(std::vector<Error> errors) {
+  std::vector<Diagnostic> out;
+  out.reserve(errors.size());
+  for (Error& error : errors) {
+    const SourcePosition& where = *error.position();
+    out.push_back(Diagnostic{where.file, where.line, where.column, error.message()});
+  }
+  return out;
+}
+
+}  // namespace
+
 LoadOutcome load_catalog(std::string_view toml_text, std::string_view file_name) {
   Diagnostics out{std::string(file_name)};
-  toml::table root;
-#if TOML_EXCEPTIONS
-  try {
-    root = toml::parse(toml_text, std::string(file_name));
-  } catch (const toml::parse_error& error) {
-    out.add(position_of(error.source()), "TOML syntax error: " + std::string(error.description()));
-    return LoadOutcome{std::nullopt, out.take()};
-  }
-#else
-  toml::parse_result parsed = toml::parse(toml_text, std::string(file_name));
-  if (!parsed) {
-    out.add(position_of(parsed.error().source()),
-            "TOML syntax error: " + std::string(parsed.error().description()));
-    return LoadOutcome{std::nullopt, out.take()};
-  }
-  root = std::move(parsed).table();
-#endif
-  std::optional<Catalog> catalog = Loader(root, out).run();
-  return LoadOutcome{std::move(catalog), out.take()};
+  std::optional<toml::table> root = config::parse(toml_text, out);
+  if (!root) return LoadOutcome{std::nullopt, to_diagnostics(out.take())};
+  std::optional<Catalog> catalog = Loader(*root, out).run();
+  return LoadOutcome{std::move(catalog), to_diagnostics(out.take())};
 }
 
 LoadOutcome load_catalog_file(const std::string& path) {
-  const auto cannot_read = [&](const std::string& why) {
-    return LoadOutcome{std::nullopt,
-                       {Diagnostic{path, 0, 0, "cannot read the catalog file: " + why}}};
-  };
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) return cannot_read("it is a directory");
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return cannot_read(std::strerror(errno));
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (file.bad()) return cannot_read(std::strerror(errno));
-  return load_catalog(text.str(), path);
+  Result<std::string> text = config::read_file(path);
+  if (!text) {
+    return LoadOutcome{
+        std::nullopt,
+        {Diagnostic{path, 0, 0, "cannot read the catalog file: " + text.error().message()}}};
+  }
+  return load_catalog(*text, path);
 }
 
 }  // namespace aliquot::catalog

@@ -202,6 +202,143 @@ reference = [
                 "reference interval 1 (line 35, 0d and over) for sex F"});
 }
 
+// Specimen type and method qualifiers of reference intervals. The numbers are illustrative: they
+// only tell the intervals apart.
+
+// A numeric test with the given `reference = [...]` entries; written from a new line, as below,
+// the first entry is on line 35.
+LoadOutcome load_alp(std::string_view reference_entries) {
+  return load(R"toml(
+[[test]]
+code = "ALP"
+name = "Alkaline phosphatase"
+loinc = "6768-6"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "U/L"
+decimals = 0
+reference = [)toml" +
+              std::string(reference_entries) + "]\n");
+}
+
+TEST(LoadCatalog, ReadsTheSpecimenTypeAsListedAndTheMethodAsWritten) {
+  const LoadOutcome outcome = load_alp(R"toml(
+  { specimen_type = "URINE", method = "Cobas-C503", low = 1, high = 2 },
+  { low = 3, high = 4 },
+)toml");
+  const core::TestDefinition& test = only_test(outcome);
+  ASSERT_EQ(test.reference_intervals.size(), 2u);
+  EXPECT_EQ(test.reference_intervals[0].specimen_type, "urine");
+  EXPECT_EQ(test.reference_intervals[0].method, "Cobas-C503");
+  EXPECT_EQ(test.reference_intervals[1].specimen_type, "");
+  EXPECT_EQ(test.reference_intervals[1].method, "");
+}
+
+TEST(LoadCatalog, AcceptsQualifiedIntervalsOverlappingAnUnqualifiedOne) {
+  // Selection prefers the interval naming the method, then the one naming the specimen type
+  // (rules/flagging.h), so each of these is the only candidate at its specificity.
+  const LoadOutcome outcome = load_alp(R"toml(
+  { low = 40, high = 130 },
+  { specimen_type = "serum", low = 41, high = 131 },
+  { method = "cobas-c503", low = 42, high = 132 },
+  { specimen_type = "serum", method = "cobas-c503", low = 43, high = 133 },
+  { specimen_type = "urine", method = "cobas-c503", low = 44, high = 134 },
+  { method = "architect-ci4100", low = 45, high = 135 },
+  { sex = "F", method = "vitros-5600", low = 46, high = 136 },
+  { sex = "M", method = "vitros-5600", low = 47, high = 137 },
+)toml");
+  EXPECT_EQ(only_test(outcome).reference_intervals.size(), 8u);
+}
+
+TEST(LoadCatalog, AcceptsAdjacentAgeBandsWithTheSameQualifiers) {
+  const LoadOutcome outcome = load_alp(R"toml(
+  { method = "cobas-c503", age_max = "18y", low = 100, high = 500 },
+  { method = "COBAS-C503", age_min = "18y", low = 40, high = 130 },
+)toml");
+  EXPECT_EQ(only_test(outcome).reference_intervals.size(), 2u);
+}
+
+TEST(LoadCatalog, RefusesOverlappingIntervalsWithTheSameMethodInAnyLetterCase) {
+  const LoadOutcome outcome = load_alp(R"toml(
+  { method = "cobas-c503", age_max = "18y", low = 100, high = 500 },
+  { method = "COBAS-C503", age_min = "17y", low = 40, high = 130 },
+)toml");
+  EXPECT_FALSE(outcome.catalog.has_value());
+  EXPECT_EQ(diagnostics_of(outcome),
+            std::vector<std::string>{
+                "menu.toml:36:3: reference interval 2 of test 'ALP' (17y and over) overlaps "
+                "reference interval 1 (line 35, 0d to 18y) for both sexes by method "
+                "'cobas-c503'"});
+}
+
+TEST(LoadCatalog, RefusesOverlappingIntervalsWithTheSameSpecimenTypeAndMethod) {
+  const LoadOutcome outcome = load_alp(R"toml(
+  { specimen_type = "serum", method = "cobas-c503", low = 40, high = 130 },
+  { specimen_type = "urine", method = "cobas-c503", low = 40, high = 130 },
+  { specimen_type = "Serum", method = "cobas-c503", sex = "F", low = 35, high = 105 },
+  { specimen_type = "urine", low = 40, high = 130 },
+  { specimen_type = "urine", sex = "M", age_min = "60y", low = 40, high = 130 },
+)toml");
+  EXPECT_EQ(diagnostics_of(outcome),
+            (std::vector<std::string>{
+                "menu.toml:37:3: reference interval 3 of test 'ALP' (0d and over) overlaps "
+                "reference interval 1 (line 35, 0d and over) for sex F on specimen type "
+                "'serum' by method 'cobas-c503'",
+                "menu.toml:39:3: reference interval 5 of test 'ALP' (60y and over) overlaps "
+                "reference interval 4 (line 38, 0d and over) for sex M on specimen type "
+                "'urine'",
+            }));
+}
+
+TEST(LoadCatalog, RefusesAnUnknownSpecimenTypeOfAnIntervalAndSuggestsTheNearest) {
+  const LoadOutcome outcome = load_alp(R"toml(
+  { specimen_type = "serun", low = 40, high = 130 },
+  { specimen_type = "plasma", low = 40, high = 130 },
+  { low = 40, high = 130 },
+)toml");
+  // Intervals whose specimen type is unknown are not checked for overlaps: to whom they apply
+  // is unknown.
+  EXPECT_EQ(diagnostics_of(outcome),
+            (std::vector<std::string>{
+                "menu.toml:35:21: reference interval 1 of test 'ALP': unknown specimen type "
+                "'serun' (did you mean 'serum'?); defined: serum, urine",
+                "menu.toml:36:21: reference interval 2 of test 'ALP': unknown specimen type "
+                "'plasma'; defined: serum, urine",
+            }));
+}
+
+TEST(LoadCatalog, RefusesAnEmptyOrBlankPaddedMethod) {
+  const LoadOutcome outcome = load_alp(R"toml(
+  { method = "", low = 40, high = 130 },
+  { method = " cobas-c503", low = 40, high = 130 },
+  { method = "cobas-c503 ", low = 40, high = 130 },
+  { method = 503, low = 40, high = 130 },
+  { low = 40, high = 130 },
+)toml");
+  EXPECT_EQ(diagnostics_of(outcome),
+            (std::vector<std::string>{
+                "menu.toml:35:14: key 'method' of reference interval 1 of test 'ALP' must not "
+                "be empty",
+                "menu.toml:36:14: key 'method' of reference interval 2 of test 'ALP' must not "
+                "begin or end with blanks: ' cobas-c503'",
+                "menu.toml:37:14: key 'method' of reference interval 3 of test 'ALP' must not "
+                "begin or end with blanks: 'cobas-c503 '",
+                "menu.toml:38:14: key 'method' of reference interval 4 of test 'ALP' must be a "
+                "string, not an integer",
+            }));
+}
+
+TEST(LoadCatalog, CatchesAMisspelledIntervalQualifierKey) {
+  const LoadOutcome outcome = load_alp(R"toml(
+  { specimen = "serum", low = 40, high = 130 },
+)toml");
+  EXPECT_EQ(diagnostics_of(outcome),
+            std::vector<std::string>{
+                "menu.toml:35:5: unknown key 'specimen' in reference interval 1 of test 'ALP'; "
+                "allowed keys: sex, age_min, age_max, specimen_type, method, low, high, text"});
+}
+
 TEST(LoadCatalog, CatchesAMisspelledCriticalKeyAndNamesIt) {
   const LoadOutcome outcome = load(R"toml(
 [[test]]

@@ -47,12 +47,6 @@ struct CalcOptions {
 
 std::string join_names(const std::vector<std::string>& names) { return join(names, ", "); }
 
-std::string number_text(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
-
 calc::LoadOutcome load(const std::string& file) {
   if (file.empty()) {
     return calc::load_calculations(calc::default_calculations_text(),

@@ -13,14 +13,6 @@
 namespace aliquot::cli {
 namespace {
 
-// A number as written in the catalog: no trailing zeros ("3.5", "145").
-std::string number_text(double value) {
-  std::string text = core::format_decimal(value, 6);
-  text.erase(text.find_last_not_of('0') + 1);
-  if (!text.empty() && text.back() == '.') text.pop_back();
-  return text;
-}
-
 std::string interval_text(const core::ReferenceInterval& interval) {
   if (!interval.text.empty()) return interval.text;
   if (interval.low && interval.high)

@@ -16,13 +16,4 @@ Result<std::optional<core::Instant>> parse_optional_time(const std::string& opti
   return std::optional<core::Instant>(*parsed);
 }
 
-std::string join(const std::vector<std::string>& items, const std::string& separator) {
-  std::string out;
-  for (const std::string& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
-
 }  // namespace aliquot::cli

@@ -11,6 +11,7 @@
 
 #include "cli/session.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace aliquot::cli {
 
@@ -49,7 +50,7 @@ void add_interface_commands(CLI::App& app, CommandSelection& selection);
 // A time given on the command line ("2026-03-02T08:05Z"); the error names the option.
 Result<std::optional<core::Instant>> parse_optional_time(const std::string& option,
                                                          const std::string& text);
-// "a, b, c".
-std::string join(const std::vector<std::string>& items, const std::string& separator);
+using core::join;
+using core::number_text;
 
 }  // namespace aliquot::cli

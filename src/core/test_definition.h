@@ -9,7 +9,9 @@
 namespace aliquot::core {
 
 // A reference interval applies to one sex (or both when `sex` is empty) and an age band in days,
-// [age_min_days, age_max_days). A value is within the interval when low <= value <= high.
+// [age_min_days, age_max_days), and optionally only to one specimen type and one method. A value
+// is within the interval when low <= value <= high. rules::select_reference_interval says which
+// of several matching intervals applies.
 struct ReferenceInterval {
   std::optional<AdministrativeSex> sex;
   int age_min_days = 0;
@@ -17,6 +19,11 @@ struct ReferenceInterval {
   std::optional<double> low;
   std::optional<double> high;
   std::string text;  // for coded tests, the expected answer(s), e.g. "negative"
+  // A catalog specimen type code ("serum", "urine"); empty = any specimen type.
+  std::string specimen_type;
+  // The lab's code for the instrument or method that produced the value ("cobas-c503"), compared
+  // ignoring letter case; empty = any method. Intervals such as CALIPER's are method specific.
+  std::string method;
 };
 
 // Critical limits are inclusive: a value at or below `low`, or at or above `high`, is critical

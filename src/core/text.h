@@ -16,4 +16,13 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // "a, b, c".
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 
+// The shortest text that reads back as the same double ("3.5", "145", "0.1"): limits and
+// inputs shown as the lab wrote them. "NaN", "inf" and "-inf" for the values that are not finite.
+std::string number_text(double value);
+
+// ASCII letter case only: codes, keys and flags are ASCII, and a locale must not change them.
+std::string ascii_upper(std::string_view text);
+std::string ascii_lower(std::string_view text);
+bool equals_ignoring_case(std::string_view a, std::string_view b);
+
 }  // namespace aliquot::core

@@ -23,5 +23,13 @@ TEST(Join, SeparatesItemsAndLeavesOneOrNoneAlone) {
   EXPECT_EQ(join({"a", "b"}, " | "), "a | b");
 }
 
+TEST(AsciiCase, ChangesOnlyAsciiLetters) {
+  EXPECT_EQ(ascii_upper("k2edta-µ"), "K2EDTA-µ");
+  EXPECT_EQ(ascii_lower("HbA1c"), "hba1c");
+  EXPECT_TRUE(equals_ignoring_case("Hemolyzed", "HEMOLYZED"));
+  EXPECT_FALSE(equals_ignoring_case("K", "KK"));
+  EXPECT_FALSE(equals_ignoring_case("NA", "NB"));
+}
+
 }  // namespace
 }  // namespace aliquot::core

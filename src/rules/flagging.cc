@@ -91,21 +91,50 @@ std::string reference_range_text(const core::ReferenceInterval& interval, int de
 }  // namespace
 
 const core::ReferenceInterval* select_reference_interval(const core::TestDefinition& test,
-                                                         core::AdministrativeSex sex,
-                                                         int age_days) {
+                                                         core::AdministrativeSex sex, int age_days,
+                                                         std::string_view specimen_type,
+                                                         std::string_view method) {
+  const core::ReferenceInterval* best = nullptr;
+  int best_specificity = -1;
   for (const core::ReferenceInterval& interval : test.reference_intervals) {
     if (interval.sex && *interval.sex != sex) continue;
     if (age_days < interval.age_min_days) continue;
     if (interval.age_max_days && age_days >= *interval.age_max_days) continue;
-    return &interval;
+    // An empty `specimen_type` or `method` matches no interval that names one (flagging.h).
+    if (!interval.specimen_type.empty() &&
+        !equals_ignoring_case(interval.specimen_type, specimen_type)) {
+      continue;
+    }
+    if (!interval.method.empty() && !equals_ignoring_case(interval.method, method)) continue;
+    // The precedence of flagging.h as weights: a method outranks a specimen type and a sex
+    // together, a specimen type outranks a sex.
+    const int specificity = (interval.method.empty() ? 0 : 4) +
+                            (interval.specimen_type.empty() ? 0 : 2) + (interval.sex ? 1 : 0);
+    if (specificity > best_specificity) {  // strictly: ties keep the first listed
+      best = &interval;
+      best_specificity = specificity;
+    }
   }
-  return nullptr;
+  return best;
+}
+
+const core::ReferenceInterval* select_reference_interval(const core::TestDefinition& test,
+                                                         core::AdministrativeSex sex,
+                                                         int age_days) {
+  return select_reference_interval(test, sex, age_days, "", "");
 }
 
 Flagging flag_result(const core::TestDefinition& test, const core::ResultValue& value,
                      core::AdministrativeSex sex, int age_days) {
+  return flag_result(test, value, sex, age_days, "", "");
+}
+
+Flagging flag_result(const core::TestDefinition& test, const core::ResultValue& value,
+                     core::AdministrativeSex sex, int age_days, std::string_view specimen_type,
+                     std::string_view method) {
   Flagging out;
-  const core::ReferenceInterval* interval = select_reference_interval(test, sex, age_days);
+  const core::ReferenceInterval* interval =
+      select_reference_interval(test, sex, age_days, specimen_type, method);
   if (interval != nullptr) out.reference_range = reference_range_text(*interval, test.decimals);
 
   switch (test.kind) {

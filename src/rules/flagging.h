@@ -13,8 +13,34 @@
 
 namespace aliquot::rules {
 
-// The interval for a patient: the first listed interval whose sex matches (or is unset) and
-// whose age band [min, max) contains `age_days`. nullptr when none applies.
+// The interval for a result: of the test's intervals that match, the most specific one; nullptr
+// when none matches.
+//
+// An interval matches when
+//   - its sex is unset or equals `sex`,
+//   - its age band [min, max) contains `age_days`,
+//   - its specimen type is empty or equals `specimen_type` (ignoring letter case, as catalog codes
+//     do), and
+//   - its method is empty or equals `method` ignoring letter case.
+// An interval naming a specimen type never matches when `specimen_type` is empty, and one naming
+// a method never matches when `method` is empty: a range established for one specimen or one
+// analyzer is not reported for a value whose specimen or analyzer is unknown.
+//
+// Among the matching intervals, in this order of precedence:
+//   1. one naming a method beats one that does not (method-specific intervals, e.g. CALIPER's,
+//      are the closest description of how the value was measured);
+//   2. then one naming a specimen type beats one that does not;
+//   3. then one naming a sex beats one that does not;
+//   4. remaining ties go to the first listed.
+// The catalog loader refuses two intervals with the same specimen type and method that could apply
+// to the same patient (a sex-specific one and one for both sexes included), so for a loaded
+// catalog steps 3 and 4 never decide; they keep the choice well defined for any list.
+const core::ReferenceInterval* select_reference_interval(const core::TestDefinition& test,
+                                                         core::AdministrativeSex sex, int age_days,
+                                                         std::string_view specimen_type,
+                                                         std::string_view method);
+
+// The same with the specimen type and method unknown: only intervals that name neither apply.
 const core::ReferenceInterval* select_reference_interval(const core::TestDefinition& test,
                                                          core::AdministrativeSex sex, int age_days);
 
@@ -31,6 +57,15 @@ struct Flagging {
 // The reference range text uses the test's decimals: "3.5-5.1" for both limits, "<200" when the
 // interval has only a high limit, ">40" when only a low one, and "-2.0 to 2.0" when a limit is
 // negative (a hyphen would read as a minus sign). An interval without limits reports its text.
+//
+// The interval is the one select_reference_interval picks for `sex`, `age_days`, `specimen_type`
+// and `method`; when none applies, the value gets no L/H flag and the range text is "" (critical
+// limits still apply: they do not depend on an interval).
+Flagging flag_result(const core::TestDefinition& test, const core::ResultValue& value,
+                     core::AdministrativeSex sex, int age_days, std::string_view specimen_type,
+                     std::string_view method);
+
+// The same with the specimen type and method unknown: only intervals that name neither apply.
 Flagging flag_result(const core::TestDefinition& test, const core::ResultValue& value,
                      core::AdministrativeSex sex, int age_days);
 

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace aliquot::rules {
 namespace {
@@ -226,14 +230,175 @@ TEST(SelectReferenceInterval, FindsNoneBeforeBirth) {
   EXPECT_EQ(select_reference_interval(hgb, AdministrativeSex::kMale, -1), nullptr);
 }
 
-TEST(SelectReferenceInterval, TakesTheFirstMatchingIntervalInCatalogOrder) {
-  core::TestDefinition test = hemoglobin();
-  core::ReferenceInterval everyone;
-  everyone.low = 1;
-  everyone.high = 2;
-  test.reference_intervals.insert(test.reference_intervals.begin(), everyone);
-  EXPECT_EQ(select_reference_interval(test, AdministrativeSex::kFemale, 10000),
+// Specimen type and method qualifiers. The numbers only tell the intervals apart; a lab's own
+// intervals come from its catalog.
+
+struct Qualifiers {
+  std::optional<AdministrativeSex> sex = std::nullopt;
+  std::string specimen_type = "";
+  std::string method = "";
+};
+
+core::ReferenceInterval qualified(double low, double high, Qualifiers qualifiers) {
+  core::ReferenceInterval interval;
+  interval.sex = qualifiers.sex;
+  interval.specimen_type = std::move(qualifiers.specimen_type);
+  interval.method = std::move(qualifiers.method);
+  interval.low = low;
+  interval.high = high;
+  return interval;
+}
+
+core::TestDefinition test_with(std::vector<core::ReferenceInterval> intervals) {
+  core::TestDefinition test;
+  test.code = "X";
+  test.unit = "U/L";
+  test.decimals = 0;
+  test.reference_intervals = std::move(intervals);
+  return test;
+}
+
+constexpr int kAdult = 10000;  // days
+
+const core::ReferenceInterval* select(const core::TestDefinition& test, AdministrativeSex sex,
+                                      std::string_view specimen_type, std::string_view method) {
+  return select_reference_interval(test, sex, kAdult, specimen_type, method);
+}
+
+TEST(SelectReferenceInterval, TakesTheFirstListedOfEquallySpecificIntervals) {
+  const core::TestDefinition unqualified = test_with({qualified(1, 2, {}), qualified(3, 4, {})});
+  EXPECT_EQ(select_reference_interval(unqualified, AdministrativeSex::kFemale, kAdult),
+            &unqualified.reference_intervals[0]);
+  const core::TestDefinition by_method =
+      test_with({qualified(1, 2, {.specimen_type = "serum", .method = "cobas-c503"}),
+                 qualified(3, 4, {.specimen_type = "serum", .method = "COBAS-C503"})});
+  EXPECT_EQ(select(by_method, AdministrativeSex::kFemale, "serum", "cobas-c503"),
+            &by_method.reference_intervals[0]);
+}
+
+TEST(SelectReferenceInterval, PrefersAnIntervalNamingTheSexToOneForBothSexes) {
+  // The interval for both sexes is listed first: specificity, not order, decides.
+  const core::TestDefinition test =
+      test_with({qualified(1, 2, {}), qualified(3, 4, {.sex = AdministrativeSex::kFemale})});
+  EXPECT_EQ(select_reference_interval(test, AdministrativeSex::kFemale, kAdult),
+            &test.reference_intervals[1]);
+  EXPECT_EQ(select_reference_interval(test, AdministrativeSex::kMale, kAdult),
             &test.reference_intervals[0]);
+}
+
+TEST(SelectReferenceInterval, PrefersAnIntervalNamingTheSpecimenTypeToOneNamingTheSex) {
+  const core::TestDefinition test =
+      test_with({qualified(1, 2, {.sex = AdministrativeSex::kFemale}),
+                 qualified(3, 4, {.specimen_type = "plasma-heparin"})});
+  EXPECT_EQ(select(test, AdministrativeSex::kFemale, "plasma-heparin", ""),
+            &test.reference_intervals[1]);
+  EXPECT_EQ(select(test, AdministrativeSex::kFemale, "serum", ""), &test.reference_intervals[0]);
+}
+
+TEST(SelectReferenceInterval, PrefersAnIntervalNamingTheMethodToOneNamingSpecimenTypeAndSex) {
+  const core::TestDefinition test =
+      test_with({qualified(1, 2, {.sex = AdministrativeSex::kMale, .specimen_type = "serum"}),
+                 qualified(3, 4, {.method = "architect-ci4100"})});
+  EXPECT_EQ(select(test, AdministrativeSex::kMale, "serum", "architect-ci4100"),
+            &test.reference_intervals[1]);
+  EXPECT_EQ(select(test, AdministrativeSex::kMale, "serum", "vitros-5600"),
+            &test.reference_intervals[0]);
+}
+
+TEST(SelectReferenceInterval, PrefersTheMethodIntervalNamingAlsoTheSpecimenType) {
+  const core::TestDefinition test =
+      test_with({qualified(1, 2, {.method = "cobas-c503"}),
+                 qualified(3, 4, {.specimen_type = "urine", .method = "cobas-c503"})});
+  EXPECT_EQ(select(test, AdministrativeSex::kMale, "urine", "cobas-c503"),
+            &test.reference_intervals[1]);
+  EXPECT_EQ(select(test, AdministrativeSex::kMale, "serum", "cobas-c503"),
+            &test.reference_intervals[0]);
+}
+
+TEST(SelectReferenceInterval, MatchesTheMethodIgnoringLetterCase) {
+  const core::TestDefinition test =
+      test_with({qualified(1, 2, {}), qualified(3, 4, {.method = "Cobas-C503"})});
+  EXPECT_EQ(select(test, AdministrativeSex::kMale, "serum", "COBAS-c503"),
+            &test.reference_intervals[1]);
+  EXPECT_EQ(select(test, AdministrativeSex::kMale, "serum", "cobas-c503"),
+            &test.reference_intervals[1]);
+}
+
+TEST(SelectReferenceInterval, FallsBackToTheIntervalWithoutMethodForAnotherOrUnknownMethod) {
+  const core::TestDefinition test =
+      test_with({qualified(3, 4, {.method = "cobas-c503"}), qualified(1, 2, {})});
+  EXPECT_EQ(select(test, AdministrativeSex::kMale, "serum", "cobas-c502"),
+            &test.reference_intervals[1]);
+  EXPECT_EQ(select(test, AdministrativeSex::kMale, "serum", "cobas-c503 "),
+            &test.reference_intervals[1]);
+  EXPECT_EQ(select(test, AdministrativeSex::kMale, "serum", ""), &test.reference_intervals[1]);
+  EXPECT_EQ(select_reference_interval(test, AdministrativeSex::kMale, kAdult),
+            &test.reference_intervals[1]);
+}
+
+TEST(SelectReferenceInterval, NeverAppliesAMethodIntervalWhenTheMethodIsUnknown) {
+  const core::TestDefinition test = test_with({qualified(3, 4, {.method = "cobas-c503"})});
+  EXPECT_EQ(select(test, AdministrativeSex::kMale, "serum", ""), nullptr);
+  EXPECT_EQ(select(test, AdministrativeSex::kMale, "serum", "architect-ci4100"), nullptr);
+  EXPECT_EQ(select_reference_interval(test, AdministrativeSex::kMale, kAdult), nullptr);
+}
+
+TEST(SelectReferenceInterval, FallsBackToTheIntervalWithoutSpecimenTypeForAnotherSpecimenType) {
+  const core::TestDefinition test =
+      test_with({qualified(1, 2, {}), qualified(3, 4, {.specimen_type = "urine"})});
+  EXPECT_EQ(select(test, AdministrativeSex::kFemale, "urine", ""), &test.reference_intervals[1]);
+  EXPECT_EQ(select(test, AdministrativeSex::kFemale, "URINE", ""), &test.reference_intervals[1]);
+  EXPECT_EQ(select(test, AdministrativeSex::kFemale, "serum", ""), &test.reference_intervals[0]);
+  EXPECT_EQ(select(test, AdministrativeSex::kFemale, "", ""), &test.reference_intervals[0]);
+}
+
+TEST(SelectReferenceInterval, NeverAppliesASpecimenTypeIntervalWhenTheSpecimenTypeIsUnknown) {
+  const core::TestDefinition test = test_with({qualified(3, 4, {.specimen_type = "urine"})});
+  EXPECT_EQ(select(test, AdministrativeSex::kFemale, "serum", "cobas-c503"), nullptr);
+  EXPECT_EQ(select(test, AdministrativeSex::kFemale, "", "cobas-c503"), nullptr);
+  EXPECT_EQ(select_reference_interval(test, AdministrativeSex::kFemale, kAdult), nullptr);
+}
+
+TEST(SelectReferenceInterval, AppliesSexAndAgeToQualifiedIntervalsToo) {
+  core::ReferenceInterval men_on_cobas =
+      qualified(3, 4, {.sex = AdministrativeSex::kMale, .method = "cobas-c503"});
+  men_on_cobas.age_min_days = 6575;  // 18y
+  const core::TestDefinition test = test_with({qualified(1, 2, {}), men_on_cobas});
+  EXPECT_EQ(select(test, AdministrativeSex::kMale, "serum", "cobas-c503"),
+            &test.reference_intervals[1]);
+  EXPECT_EQ(select(test, AdministrativeSex::kFemale, "serum", "cobas-c503"),
+            &test.reference_intervals[0]);
+  EXPECT_EQ(select_reference_interval(test, AdministrativeSex::kMale, 6574, "serum", "cobas-c503"),
+            &test.reference_intervals[0]);
+}
+
+TEST(FlagResult, FlagsAgainstTheIntervalOfTheSpecimenTypeAndMethod) {
+  const core::TestDefinition test =
+      test_with({qualified(40, 130, {}), qualified(35, 105, {.method = "cobas-c503"})});
+  const Flagging on_cobas =
+      flag_result(test, number(120), AdministrativeSex::kMale, kAdult, "serum", "COBAS-C503");
+  EXPECT_EQ(on_cobas.flag, AbnormalFlag::kHigh);
+  EXPECT_EQ(on_cobas.reference_range, "35-105");
+  const Flagging elsewhere =
+      flag_result(test, number(120), AdministrativeSex::kMale, kAdult, "serum", "vitros-5600");
+  EXPECT_EQ(elsewhere.flag, AbnormalFlag::kNone);
+  EXPECT_EQ(elsewhere.reference_range, "40-130");
+}
+
+TEST(FlagResult, GivesNoFlagAndNoRangeWhenNoQualifiedIntervalApplies) {
+  core::TestDefinition test = test_with({qualified(35, 105, {.specimen_type = "urine"}),
+                                         qualified(35, 105, {.method = "cobas-c503"})});
+  const Flagging flagging =
+      flag_result(test, number(500), AdministrativeSex::kMale, kAdult, "serum", "vitros-5600");
+  EXPECT_EQ(flagging.flag, AbnormalFlag::kNone);
+  EXPECT_FALSE(flagging.critical);
+  EXPECT_EQ(flagging.reference_range, "");
+  EXPECT_EQ(flag_result(test, number(500), AdministrativeSex::kMale, kAdult).reference_range, "");
+  // Critical limits do not depend on an interval.
+  test.critical.high = 400;
+  EXPECT_EQ(
+      flag_result(test, number(500), AdministrativeSex::kMale, kAdult, "serum", "vitros-5600").flag,
+      AbnormalFlag::kCriticalHigh);
 }
 
 core::TestDefinition urine_nitrite() {
