@@ -10,6 +10,7 @@
 #include "cli/exit_code.h"
 #include "cli/hl7_commands.h"
 #include "cli/outbox_commands.h"
+#include "cli/rules_command.h"
 #include "cli/session.h"
 
 #ifndef ALIQUOT_VERSION
@@ -108,6 +109,7 @@ int run(const std::vector<std::string>& arguments, const Environment& environmen
   add_audit_commands(app, selection);
   add_catalog_commands(app, selection);
   add_calc_command(app, selection);
+  add_rules_command(app, selection);
   add_hl7_commands(app, selection);
   add_astm_commands(app, selection);
   add_interface_commands(app, selection);

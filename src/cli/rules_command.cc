@@ -1,0 +1,294 @@
+#include "cli/rules_command.h"
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "core/text.h"
+#include "report/text_table.h"
+#include "rules/duration.h"
+#include "rules/loader.h"
+
+namespace aliquot::cli {
+namespace {
+
+constexpr const char* kFooter = R"(Usage:
+  aliquot rules check [FILE]   check a rules file (without FILE, the built-in default) and print
+                               every problem as file:line:column: message
+  aliquot rules list [FILE]    the analytes and their rules, the disciplines and the instrument
+                               flags that do not hold; --json gives the whole rule set
+The rules are checked against the built-in default menu, or against --catalog FILE. Every number
+of an analyte is in the unit of its test in the catalog.
+`rules check` exits with status 1 when the file has problems; a catalog file with problems exits
+with status 2.)";
+
+struct RulesOptions {
+  std::string rules_file;    // empty: the built-in default
+  std::string catalog_file;  // empty: the built-in default menu
+};
+
+std::string rules_file_name(const RulesOptions& options) {
+  return options.rules_file.empty() ? std::string(rules::kDefaultRulesFileName)
+                                    : options.rules_file;
+}
+
+// The catalog the rules are checked against, or every problem of its file.
+Result<catalog::Catalog> load_catalog(const std::string& file) {
+  catalog::LoadOutcome outcome =
+      file.empty()
+          ? catalog::load_catalog(catalog::default_catalog_text(), catalog::kDefaultCatalogFileName)
+          : catalog::load_catalog_file(file);
+  if (outcome.catalog) return std::move(*outcome.catalog);
+  const std::size_t count = outcome.diagnostics.size();
+  std::string message = (file.empty() ? std::string(catalog::kDefaultCatalogFileName) : file) +
+                        " has " + std::to_string(count) + (count == 1 ? " problem:" : " problems:");
+  for (const catalog::Diagnostic& diagnostic : outcome.diagnostics) {
+    message += "\n  " + diagnostic.to_string();
+  }
+  return invalid_argument(message);
+}
+
+rules::LoadOutcome load_rules(const RulesOptions& options, const catalog::Catalog& menu) {
+  if (options.rules_file.empty()) {
+    return rules::load_rules(rules::default_rules_text(), rules::kDefaultRulesFileName, menu);
+  }
+  return rules::load_rules_file(options.rules_file, menu);
+}
+
+nlohmann::json optional_number(const std::optional<double>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json();
+}
+
+nlohmann::json limits_to_json(const rules::Limits& limits) {
+  if (limits.empty()) return nullptr;
+  return {{"low", optional_number(limits.low)}, {"high", optional_number(limits.high)}};
+}
+
+nlohmann::json index_to_json(const rules::IndexThresholds& thresholds) {
+  if (thresholds.empty()) return nullptr;
+  return {{"hold", optional_number(thresholds.hold)},
+          {"suppress", optional_number(thresholds.suppress)}};
+}
+
+std::string_view mode_code(rules::DeltaMode mode) {
+  switch (mode) {
+    case rules::DeltaMode::kAbsolute: return "absolute";
+    case rules::DeltaMode::kPercent: return "percent";
+    case rules::DeltaMode::kRatePerDay: return "per_day";
+  }
+  return "absolute";
+}
+
+std::string_view scope_code(rules::DeltaScope scope) {
+  return scope == rules::DeltaScope::kSpecimen ? "specimen" : "result";
+}
+
+nlohmann::json analyte_to_json(const rules::AnalyteRules& analyte, const std::string& unit) {
+  nlohmann::json deltas = nlohmann::json::array();
+  for (const rules::DeltaRule& delta : analyte.deltas) {
+    deltas.push_back({{"mode", mode_code(delta.mode)},
+                      {"limit", delta.limit},
+                      {"window_seconds", delta.window_seconds},
+                      {"window", rules::duration_text(delta.window_seconds)},
+                      {"scope", scope_code(delta.scope)},
+                      {"reason", delta.reason}});
+  }
+  return {
+      {"test", analyte.test_code},
+      {"unit", unit},
+      {"absurd", limits_to_json(analyte.absurd)},
+      {"measuring_range", limits_to_json(analyte.measuring_range)},
+      {"review", limits_to_json(analyte.review)},
+      {"stability_seconds",
+       analyte.stability_seconds ? nlohmann::json(*analyte.stability_seconds) : nlohmann::json()},
+      {"stability", analyte.stability_seconds
+                        ? nlohmann::json(rules::duration_text(*analyte.stability_seconds))
+                        : nlohmann::json()},
+      {"hemolysis", index_to_json(analyte.indices.hemolysis)},
+      {"icterus", index_to_json(analyte.indices.icterus)},
+      {"lipemia", index_to_json(analyte.indices.lipemia)},
+      {"deltas", deltas}};
+}
+
+nlohmann::json rule_set_to_json(const rules::RuleSet& set, const catalog::Catalog& menu) {
+  nlohmann::json disciplines = nlohmann::json::array();
+  for (const rules::DisciplineRules& discipline : set.disciplines()) {
+    disciplines.push_back({{"section", discipline.section},
+                           {"autoverify", discipline.autoverify},
+                           {"hold_abnormal_answers", discipline.hold_abnormal_answers}});
+  }
+  nlohmann::json analytes = nlohmann::json::array();
+  for (const rules::AnalyteRules& analyte : set.analytes()) {
+    const core::TestDefinition* test = menu.find_test(analyte.test_code);
+    analytes.push_back(analyte_to_json(analyte, test != nullptr ? test->unit : ""));
+  }
+  return {{"name", set.name()},
+          {"version", set.version()},
+          {"catalog", {{"name", menu.name()}, {"version", menu.version()}}},
+          {"informational_flags", set.informational_flags()},
+          {"disciplines", disciplines},
+          {"analytes", analytes}};
+}
+
+// "3-6", ">=3", "<=6": the values that pass, as `aliquot catalog show` writes intervals.
+std::string limits_text(const rules::Limits& limits) {
+  if (limits.low && limits.high) {
+    return core::number_text(*limits.low) + "-" + core::number_text(*limits.high);
+  }
+  if (limits.low) return ">=" + core::number_text(*limits.low);
+  if (limits.high) return "<=" + core::number_text(*limits.high);
+  return "";
+}
+
+// "> 3 fL in 7d (specimen)", "> 50% in 7d", "> 2.5 mmol/L/day in 3d".
+std::string delta_text(const rules::DeltaRule& delta, const std::string& unit) {
+  const std::string shown_unit = unit == "1" ? "" : unit;
+  std::string text = "> " + core::number_text(delta.limit);
+  switch (delta.mode) {
+    case rules::DeltaMode::kAbsolute:
+      if (!shown_unit.empty()) text += " " + shown_unit;
+      break;
+    case rules::DeltaMode::kPercent: text += "%"; break;
+    case rules::DeltaMode::kRatePerDay:
+      text += (shown_unit.empty() ? "" : " " + shown_unit) + "/day";
+      break;
+  }
+  text += " in " + rules::duration_text(delta.window_seconds);
+  if (delta.scope == rules::DeltaScope::kSpecimen) text += " (specimen)";
+  return text;
+}
+
+// "H 20/90" (hold/suppress; "-" where none is set).
+std::string index_text(std::string_view letter, const rules::IndexThresholds& thresholds) {
+  if (thresholds.empty()) return "";
+  const auto value = [](const std::optional<double>& v) {
+    return v ? core::number_text(*v) : std::string("-");
+  };
+  return std::string(letter) + " " + value(thresholds.hold) + "/" + value(thresholds.suppress);
+}
+
+Result<void> run_list(Session& session, const RulesOptions& options) {
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, load_catalog(options.catalog_file));
+  rules::LoadOutcome outcome = load_rules(options, menu);
+  if (!outcome.rules) {
+    const std::size_t count = outcome.diagnostics.size();
+    std::string message = rules_file_name(options) + " has " + std::to_string(count) +
+                          (count == 1 ? " problem:" : " problems:");
+    for (const Error& diagnostic : outcome.diagnostics) message += "\n  " + diagnostic.to_string();
+    return invalid_argument(message);
+  }
+  const rules::RuleSet& set = *outcome.rules;
+  if (session.json()) {
+    session.set_json(rule_set_to_json(set, menu));
+    return ok();
+  }
+  session.out() << set.name() << " " << set.version() << " (catalog " << menu.name() << " "
+                << menu.version() << ")\n\n";
+  report::TextTable analytes({"Test", "Unit", "Absurd", "Measuring", "Review", "Delta", "Stability",
+                              "Indices (hold/suppress)"});
+  for (const rules::AnalyteRules& analyte : set.analytes()) {
+    const core::TestDefinition* test = menu.find_test(analyte.test_code);
+    const std::string unit = test != nullptr ? test->unit : "";
+    std::vector<std::string> deltas;
+    for (const rules::DeltaRule& delta : analyte.deltas) deltas.push_back(delta_text(delta, unit));
+    std::vector<std::string> indices;
+    for (const auto& [letter, thresholds] :
+         {std::pair{"H", &analyte.indices.hemolysis}, std::pair{"I", &analyte.indices.icterus},
+          std::pair{"L", &analyte.indices.lipemia}}) {
+      if (!thresholds->empty()) indices.push_back(index_text(letter, *thresholds));
+    }
+    analytes.add_row(
+        {analyte.test_code, unit == "1" ? "" : unit, limits_text(analyte.absurd),
+         limits_text(analyte.measuring_range), limits_text(analyte.review),
+         core::join(deltas, "; "),
+         analyte.stability_seconds ? rules::duration_text(*analyte.stability_seconds) : "",
+         core::join(indices, "; ")});
+  }
+  session.out() << analytes.render() << "\n";
+  report::TextTable disciplines({"Section", "Autoverify", "Abnormal answers"});
+  for (const rules::DisciplineRules& discipline : set.disciplines()) {
+    disciplines.add_row({discipline.section, discipline.autoverify ? "on" : "off",
+                         discipline.hold_abnormal_answers ? "held" : "released"});
+  }
+  session.out() << disciplines.render();
+  session.out() << "\nInstrument flags that do not hold: "
+                << (set.informational_flags().empty() ? "none"
+                                                      : core::join(set.informational_flags()))
+                << "\n";
+  return ok();
+}
+
+Result<void> run_check(Session& session, const RulesOptions& options) {
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, load_catalog(options.catalog_file));
+  const rules::LoadOutcome outcome = load_rules(options, menu);
+  const std::string name = rules_file_name(options);
+  const std::size_t analytes = outcome.rules ? outcome.rules->analytes().size() : 0;
+  const std::size_t disciplines = outcome.rules ? outcome.rules->disciplines().size() : 0;
+  if (session.json()) {
+    nlohmann::json diagnostics = nlohmann::json::array();
+    for (const Error& diagnostic : outcome.diagnostics) {
+      const SourcePosition& where = *diagnostic.position();
+      diagnostics.push_back({{"file", where.file},
+                             {"line", where.line},
+                             {"column", where.column},
+                             {"message", diagnostic.message()}});
+    }
+    session.set_json({{"file", name},
+                      {"ok", outcome.diagnostics.empty()},
+                      {"catalog", {{"name", menu.name()}, {"version", menu.version()}}},
+                      {"analytes", analytes},
+                      {"disciplines", disciplines},
+                      {"diagnostics", diagnostics}});
+  }
+  if (!outcome.rules) {
+    if (!session.json()) {
+      for (const Error& diagnostic : outcome.diagnostics) {
+        session.out() << diagnostic.to_string() << "\n";
+      }
+    }
+    const std::size_t count = outcome.diagnostics.size();
+    session.report_finding(invalid_argument(name + ": " + std::to_string(count) +
+                                            (count == 1 ? " problem" : " problems")));
+    return ok();
+  }
+  if (!session.json()) {
+    session.out() << name << ": ok (" << analytes << (analytes == 1 ? " analyte, " : " analytes, ")
+                  << disciplines << (disciplines == 1 ? " discipline)\n" : " disciplines)\n");
+  }
+  return ok();
+}
+
+void add_options(CLI::App* command, RulesOptions& options) {
+  command->add_option("FILE", options.rules_file,
+                      "rules file (default: the built-in catalog/autoverification.toml)");
+  command
+      ->add_option("--catalog", options.catalog_file,
+                   "catalog the rules are written for (default: the built-in core menu)")
+      ->type_name("FILE");
+}
+
+}  // namespace
+
+void add_rules_command(CLI::App& app, CommandSelection& selection) {
+  CLI::App* group = app.add_subcommand("rules", "the lab's autoverification rules");
+  group->footer(kFooter);
+  group->require_subcommand(1);
+
+  auto check_options = std::make_shared<RulesOptions>();
+  CLI::App* check = group->add_subcommand(
+      "check", "check a rules file against the catalog: prints every problem as file:line:col");
+  add_options(check, *check_options);
+  selection.bind(check,
+                 [check_options](Session& session) { return run_check(session, *check_options); });
+
+  auto list_options = std::make_shared<RulesOptions>();
+  CLI::App* list = group->add_subcommand("list", "list the analytes and their rules");
+  add_options(list, *list_options);
+  selection.bind(list,
+                 [list_options](Session& session) { return run_list(session, *list_options); });
+}
+
+}  // namespace aliquot::cli
