@@ -350,12 +350,13 @@ int main(int argc, char** argv) {
   std::vector<aliquot::lab::PostResults> posts;
   for (const auto* group : {&baseline_chemistry, &baseline_hematology}) {
     for (const Pending& specimen : *group) {
-      aliquot::lab::PostResults post{specimen.accession_number, {}, "bench baseline"};
+      aliquot::lab::PostResults post{
+          specimen.accession_number, {}, "bench baseline", {}, std::nullopt};
       for (const std::string& code : specimen.tests) {
         const aliquot::core::TestDefinition* test = lab.catalog->find_test(code);
         const Result<std::string> value = model.value_for(*test, specimen.patient, specimen.sample);
         if (!value) fail("no value for " + code);
-        post.values.push_back({code, *value, "", code});
+        post.values.push_back({code, *value, "", code, {}});
       }
       posts.push_back(std::move(post));
     }

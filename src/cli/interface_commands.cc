@@ -114,6 +114,7 @@ Result<void> run_serve(Session& session, const ServeOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  ALIQUOT_ASSIGN_OR_RETURN(host_options.rules, session.rules());
   server::InterfaceHost host(*store, *catalog, std::move(profiles), session.clock(), host_options);
   ALIQUOT_RETURN_IF_ERROR(host.start());
   std::ostream& out = session.json() ? std::cerr : session.out();
@@ -265,8 +266,9 @@ Result<void> run_quarantine_replay(Session& session, std::int64_t id,
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* catalog, session.catalog());
   ALIQUOT_ASSIGN_OR_RETURN(const ingest::InstrumentProfiles profiles,
                            profiles_from(instruments, *catalog));
-  const ingest::Hl7Ingest hl7(*catalog, profiles, session.clock());
-  const ingest::AstmIngest astm(*catalog, profiles, session.clock());
+  ALIQUOT_ASSIGN_OR_RETURN(const rules::RuleSet* lab_rules, session.rules());
+  const ingest::Hl7Ingest hl7(*catalog, profiles, session.clock(), {.rules = lab_rules});
+  const ingest::AstmIngest astm(*catalog, profiles, session.clock(), lab_rules);
   ingest::ReplayOutcome outcome;
   ALIQUOT_RETURN_IF_ERROR(
       session.write([&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {

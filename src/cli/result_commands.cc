@@ -224,6 +224,17 @@ Result<void> run_show(Session& session, const ShowOptions& options) {
                                     ": " + r.cancel_reason});
   }
   session.out() << facts.render();
+  if (!detail.holds.empty()) {
+    // The technologist reads why before deciding: each rule, what it saw, what it allows.
+    report::TextTable holds({"Rule", "Observed", "Allowed", "Action"});
+    for (const core::HoldReason& hold : detail.holds) {
+      holds.add_row({hold.rule, hold.observed, hold.threshold, hold.action});
+    }
+    session.out() << "\n"
+                  << (core::is_released(r.status) ? "Was held for" : "Held for") << "\n"
+                  << holds.render();
+    for (const core::HoldReason& hold : detail.holds) session.out() << "- " << hold.message << "\n";
+  }
   if (!detail.revisions.empty()) {
     report::TextTable revisions({"Rev", "Value", "Flag", "Replaced", "By", "Reason"});
     for (const core::ResultRevision& revision : detail.revisions) {

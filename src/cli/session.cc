@@ -34,6 +34,14 @@ Result<const catalog::Catalog*> Session::catalog() {
   return &*catalog_;
 }
 
+Result<const rules::RuleSet*> Session::rules() {
+  if (!rules_) {
+    ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* lab_catalog, catalog());
+    ALIQUOT_ASSIGN_OR_RETURN(rules_, lab::current_rules(*store_, *lab_catalog));
+  }
+  return *rules_ ? &**rules_ : nullptr;
+}
+
 Result<core::User> Session::actor(store::Transaction& tx) const {
   ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::User> user, tx.find_user(options_.username));
   if (!user) {
@@ -47,10 +55,11 @@ Result<core::User> Session::actor(store::Transaction& tx) const {
 
 Result<void> Session::write(const Step& step) {
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* lab_catalog, catalog());
+  ALIQUOT_ASSIGN_OR_RETURN(const rules::RuleSet* lab_rules, rules());
   ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
                            store_->begin(store::TransactionMode::kWrite));
   ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx));
-  const lab::Context context{*lab_catalog, clock_, std::move(user)};
+  const lab::Context context{*lab_catalog, clock_, std::move(user), lab_rules};
   ALIQUOT_RETURN_IF_ERROR(step(*tx, context));
   return tx->commit();
 }

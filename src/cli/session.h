@@ -19,6 +19,7 @@
 #include "core/time.h"
 #include "lab/context.h"
 #include "lab/permissions.h"
+#include "rules/rule_set.h"
 #include "store/store.h"
 
 namespace aliquot::cli {
@@ -56,6 +57,8 @@ class Session {
   Result<store::Store*> store();
   // The catalog in force in the lab database.
   Result<const catalog::Catalog*> catalog();
+  // The autoverification rules in force; nullptr when the lab has loaded none.
+  Result<const rules::RuleSet*> rules();
 
   using Step = std::function<Result<void>(store::Transaction&, const lab::Context&)>;
 
@@ -78,6 +81,7 @@ class Session {
   std::optional<Error> finding_;
   std::unique_ptr<store::Store> store_;
   std::optional<catalog::Catalog> catalog_;
+  std::optional<std::optional<rules::RuleSet>> rules_;  // outer: read yet; inner: loaded any
 };
 
 }  // namespace aliquot::cli

@@ -49,6 +49,28 @@ struct TestResult {
   int revision = 0;  // incremented by each correction; earlier values are kept as revisions
 };
 
+// Why a result was not released by autoverification (rules/autoverification.h): one rule that
+// fired, with what it saw and the limit it applies. Kept with the result until its value is
+// released or replaced, and in the audit trail for good.
+struct HoldReason {
+  std::string category;   // "delta-check", "serum-index", ... (CLSI AUTO10/AUTO15 categories)
+  std::string action;     // "review", "rerun-diluted", "recollect", "call-caregiver", ...
+  std::string rule;       // "K delta absolute within 7d"
+  std::string observed;   // "5.3 mmol/L, previous 4.0 mmol/L 2d earlier: +1.30 mmol/L"
+  std::string threshold;  // "change at most 1 mmol/L"
+  std::string message;    // one sentence for the technologist
+  // The value must not be reported at all (a serum index beyond its suppress threshold): the
+  // result cannot be released; recollect.
+  bool suppresses = false;
+};
+
+// The patient's previous released numeric result of a test, for delta checks.
+struct PreviousValue {
+  double number = 0;
+  std::string comparator;
+  Instant collected_at{};
+};
+
 // A released value that was later corrected, kept as it was.
 struct ResultRevision {
   std::int64_t result_id = 0;

@@ -38,8 +38,8 @@ std::string value_of(const astm::Record& record, std::size_t field, std::size_t 
 }  // namespace
 
 AstmIngest::AstmIngest(const catalog::Catalog& catalog, const InstrumentProfiles& profiles,
-                       const core::Clock& clock)
-    : catalog_(catalog), profiles_(profiles), clock_(clock) {}
+                       const core::Clock& clock, const rules::RuleSet* rules)
+    : catalog_(catalog), rules_(rules), profiles_(profiles), clock_(clock) {}
 
 std::unique_ptr<AstmReceived> AstmIngest::receive(std::vector<std::string> records,
                                                   std::string peer) const {
@@ -98,7 +98,7 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
                              "): no specimen id in component " +
                              std::to_string(profile->specimen_id_component));
         }
-        posts.push_back({specimen, {}, profile->name});
+        posts.push_back({specimen, {}, profile->name, {}, std::nullopt});
         break;
       }
       case astm::RecordType::kResult: {
@@ -121,8 +121,13 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
           break;
         }
         if (mapped->test_code.empty()) break;  // a code the lab does not file
+        // the instrument's abnormal flags; the rules decide which of them hold the result.
+        std::vector<std::string> flags;
+        if (std::string flag = value_of(record, 7, 1); !flag.empty()) {
+          flags.push_back(std::move(flag));
+        }
         posts.back().values.push_back(
-            {mapped->test_code, value_of(record, 4, 1), mapped->unit, where});
+            {mapped->test_code, value_of(record, 4, 1), mapped->unit, where, std::move(flags)});
         break;
       }
       case astm::RecordType::kQuery: {
@@ -148,7 +153,7 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
   }
   core::User actor;
   actor.username = profile->account();
-  const lab::Context ctx{catalog_, clock_, actor};
+  const lab::Context ctx{catalog_, clock_, actor, rules_};
   int recorded = 0, unchanged = 0, specimens = 0;
   std::vector<std::string> refusals;
   for (const lab::PostResults& post : posts) {

@@ -25,6 +25,7 @@
 #include "core/time.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/pipeline.h"
+#include "rules/rule_set.h"
 #include "store/store.h"
 
 namespace aliquot::ingest {
@@ -44,8 +45,10 @@ struct AstmReceived {
 
 class AstmIngest {
  public:
+  // `rules`: the lab's autoverification rules (results wait for a person without them); they
+  // must outlive the ingest.
   AstmIngest(const catalog::Catalog& catalog, const InstrumentProfiles& profiles,
-             const core::Clock& clock);
+             const core::Clock& clock, const rules::RuleSet* rules = nullptr);
 
   std::unique_ptr<AstmReceived> receive(std::vector<std::string> records, std::string peer) const;
 
@@ -65,6 +68,7 @@ class AstmIngest {
                             const astm::Record& query, AstmReceived& received) const;
 
   const catalog::Catalog& catalog_;
+  const rules::RuleSet* rules_ = nullptr;
   const InstrumentProfiles& profiles_;
   const core::Clock& clock_;
 };

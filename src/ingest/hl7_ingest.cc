@@ -391,6 +391,10 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
       value.label = where;
       value.value = observation_value(segment);
       value.unit = text_of(segment, 6);
+      // OBX-8: the sender's abnormal flags; the rules decide which of them hold the result.
+      if (std::string flag = text_of(segment, 8); !flag.empty()) {
+        value.flags.push_back(std::move(flag));
+      }
       if (value.value.empty()) {
         problems.push_back(where + "-5: no value (OBX-11 '" + status +
                            "' says a value was reported)");
@@ -433,7 +437,8 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
       return p.accession_number == group.accession;
     });
     if (post == posts.end()) {
-      posts.push_back({group.accession, {}, profile ? profile->name : received.sender});
+      posts.push_back(
+          {group.accession, {}, profile ? profile->name : received.sender, {}, std::nullopt});
       post = posts.end() - 1;
     }
     for (lab::PostedValue& value : group.values) post->values.push_back(std::move(value));
@@ -445,7 +450,7 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
 
   core::User actor;
   actor.username = account;
-  const lab::Context ctx{catalog_, clock_, actor};
+  const lab::Context ctx{catalog_, clock_, actor, options_.rules};
   int recorded = 0, unchanged = 0;
   std::vector<std::string> refusals;
   for (const lab::PostResults& post : posts) {
@@ -477,7 +482,7 @@ Result<std::string> Hl7Ingest::apply_orders(store::Transaction& tx, Hl7Received&
   const hl7::Message& message = received.message;
   core::User actor;
   actor.username = account;
-  const lab::Context ctx{catalog_, clock_, actor};
+  const lab::Context ctx{catalog_, clock_, actor, options_.rules};
   TimeReader times(tx);
   std::vector<std::string> problems;
 

@@ -55,6 +55,7 @@
 #include "hl7/order_response.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/pipeline.h"
+#include "rules/rule_set.h"
 #include "store/store.h"
 
 namespace aliquot::ingest {
@@ -86,6 +87,8 @@ struct Hl7IngestOptions {
   std::string default_account = "if.hl7";
   // The ACK's sending application and facility when the message names none (MSH-5/6).
   std::string control_id_prefix = "ACK";
+  // The lab's autoverification rules; results wait for a person without them.
+  const rules::RuleSet* rules = nullptr;
 };
 
 class Hl7Ingest {

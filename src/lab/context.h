@@ -5,6 +5,8 @@
 #include "catalog/catalog.h"
 #include "core/time.h"
 #include "core/user.h"
+#include "rules/qc_gate.h"
+#include "rules/rule_set.h"
 
 namespace aliquot::lab {
 
@@ -12,10 +14,15 @@ namespace aliquot::lab {
 // person acting (who is recorded at every step and checked for permission). Only
 // `actor.username` is relied on: the use cases read the user from the store and decide by the
 // role and active flag stored there.
+//
+// `rules` are the lab's autoverification rules in force: without them nothing autoverifies and
+// results wait for a person. `qc` is the QC module's gate; without it QC is not checked.
 struct Context {
   const catalog::Catalog& catalog;
   const core::Clock& clock;
   core::User actor;
+  const rules::RuleSet* rules = nullptr;
+  const rules::QcGate* qc = nullptr;
 };
 
 }  // namespace aliquot::lab

@@ -145,6 +145,14 @@ json to_json(const core::CriticalCall& call) {
   };
 }
 
+json to_json(const core::HoldReason& hold) {
+  return json{
+      {"category", hold.category},     {"action", hold.action},       {"rule", hold.rule},
+      {"observed", hold.observed},     {"threshold", hold.threshold}, {"message", hold.message},
+      {"suppresses", hold.suppresses},
+  };
+}
+
 json to_json(const core::User& user) {
   return json{
       {"id", user.id},
@@ -175,6 +183,7 @@ json to_json(const ResultDetail& detail) {
       {"section", test != nullptr ? json(test->section) : json(detail.result.section)},
       {"revisions", list_of(detail.revisions)},
       {"critical_calls", list_of(detail.critical_calls)},
+      {"holds", list_of(detail.holds)},
   };
 }
 

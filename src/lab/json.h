@@ -24,6 +24,7 @@ nlohmann::json to_json(const core::ResultValue& value);  // includes "reported":
 nlohmann::json to_json(const core::TestResult& result);
 nlohmann::json to_json(const core::ResultRevision& revision);
 nlohmann::json to_json(const core::CriticalCall& call);
+nlohmann::json to_json(const core::HoldReason& hold);
 nlohmann::json to_json(const core::User& user);
 nlohmann::json to_json(const store::WorklistRow& row);
 nlohmann::json to_json(const ResultDetail& detail);  // adds test name, unit, section

@@ -8,6 +8,7 @@
 #include "lab/json.h"
 #include "lab/permissions.h"
 #include "lab/use_case_support.h"
+#include "rules/loader.h"
 
 namespace aliquot::lab {
 namespace {
@@ -82,6 +83,69 @@ Result<store::CatalogVersion> record_catalog(store::Transaction& tx, const catal
   return version;
 }
 
+// Loads rules `text` against `catalog`, or refuses it with every diagnostic, one per line.
+Result<rules::RuleSet> load_rules_or_refuse(std::string_view text, std::string_view file_name,
+                                            const catalog::Catalog& catalog,
+                                            std::string_view refusal) {
+  rules::LoadOutcome outcome = rules::load_rules(text, file_name, catalog);
+  if (outcome.diagnostics.empty() && outcome.rules) return std::move(*outcome.rules);
+  std::string message = std::string(refusal) + " (" + std::to_string(outcome.diagnostics.size()) +
+                        " problem" + (outcome.diagnostics.size() == 1 ? "" : "s") + "):";
+  for (const Error& diagnostic : outcome.diagnostics) message += "\n" + diagnostic.to_string();
+  return invalid_argument(std::move(message));
+}
+
+Result<void> record_rules(store::Transaction& tx, const rules::RuleSet& loaded,
+                          std::string_view text, std::string_view file_name,
+                          const std::string& actor, core::Instant now) {
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest,
+                           tx.latest_rules_version());
+  store::CatalogVersion version;
+  version.version = latest ? latest->version + 1 : 1;
+  version.name = std::string(file_name);
+  version.content = std::string(text);
+  version.sha256 = sha256_hex(text);
+  version.loaded_at = now;
+  version.loaded_by = actor;
+  if (latest && latest->sha256 == version.sha256) {
+    return already_exists("rules '" + version.name + "' are identical to version " +
+                          std::to_string(latest->version) + " already in force (sha256 " +
+                          version.sha256 + ")");
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(version, tx.insert_rules_version(version));
+
+  audit::Change change;
+  change.action = "rules.load";
+  change.entity_type = "rules";
+  change.entity_key = std::to_string(version.version);
+  // The content is in the rules_versions record; the trail keeps its fingerprint.
+  change.after = to_compact_text(nlohmann::json{
+      {"version", version.version},
+      {"name", version.name},
+      {"sha256", version.sha256},
+      {"rules_name", loaded.name()},
+      {"rules_version", loaded.version()},
+      {"analytes", loaded.analytes().size()},
+      {"disciplines", loaded.disciplines().size()},
+      {"loaded_at", core::format_instant(version.loaded_at)},
+      {"loaded_by", version.loaded_by},
+  });
+  return record_change(tx, actor, now, change);
+}
+
+// The rules version in force, checked against its recorded fingerprint.
+Result<std::optional<store::CatalogVersion>> latest_rules(store::Transaction& tx) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<store::CatalogVersion> latest, tx.latest_rules_version());
+  if (!latest) return latest;
+  const std::string sha256 = sha256_hex(latest->content);
+  if (sha256 != latest->sha256) {
+    return data_loss("rules version " + std::to_string(latest->version) + " ('" + latest->name +
+                     "') does not match its recorded sha256 " + latest->sha256 +
+                     " (content hashes to " + sha256 + ")");
+  }
+  return latest;
+}
+
 }  // namespace
 
 Result<void> initialize_lab(store::Store& store, const core::Clock& clock,
@@ -132,6 +196,18 @@ Result<void> initialize_lab(store::Store& store, const core::Clock& clock,
   ALIQUOT_RETURN_IF_ERROR(record_change(*tx, admin.username, now, setting));
 
   ALIQUOT_RETURN_IF_ERROR(record_catalog(*tx, loaded, text, file_name, admin.username, now));
+  if (!command.rules_text.empty() || command.catalog_text.empty()) {
+    const std::string rules_file = !command.rules_file_name.empty()
+                                       ? command.rules_file_name
+                                       : std::string(rules::kDefaultRulesFileName);
+    const std::string rules_text =
+        command.rules_text.empty() ? std::string(rules::default_rules_text()) : command.rules_text;
+    ALIQUOT_ASSIGN_OR_RETURN(
+        const rules::RuleSet rules,
+        load_rules_or_refuse(rules_text, rules_file, loaded,
+                             "autoverification rules '" + rules_file + "' are invalid"));
+    ALIQUOT_RETURN_IF_ERROR(record_rules(*tx, rules, rules_text, rules_file, admin.username, now));
+  }
 
   ALIQUOT_ASSIGN_OR_RETURN(admin, tx->insert_user(admin));
   audit::Change user;
@@ -152,9 +228,51 @@ Result<void> load_catalog_version(store::Store& store, const core::Clock& clock,
   ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
                            authorize(*tx, actor_username, Action::kLoadCatalog));
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog loaded, load_or_refuse(catalog_text, file_name));
+  // The rules in force must still fit: a test they name may not silently leave the catalog.
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> rules_in_force,
+                           latest_rules(*tx));
+  if (rules_in_force) {
+    const Result<rules::RuleSet> still_fit = load_rules_or_refuse(
+        rules_in_force->content, rules_in_force->name, loaded,
+        "catalog '" + file_name + "' does not fit the autoverification rules in force (version " +
+            std::to_string(rules_in_force->version) + "); load rules that fit it first");
+    if (!still_fit.has_value()) return still_fit.error();
+  }
   ALIQUOT_RETURN_IF_ERROR(
       record_catalog(*tx, loaded, catalog_text, file_name, actor.username, clock.now()));
   return tx->commit();
+}
+
+Result<void> load_rules_version(store::Store& store, const core::Clock& clock,
+                                const std::string& actor_username, const std::string& rules_text,
+                                const std::string& file_name) {
+  if (sodium_init() < 0) return internal_error("libsodium could not be initialized");
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog catalog, current_catalog(store));
+  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                           store.begin(store::TransactionMode::kWrite));
+  ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
+                           authorize(*tx, actor_username, Action::kLoadCatalog));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      const rules::RuleSet loaded,
+      load_rules_or_refuse(rules_text, file_name, catalog,
+                           "autoverification rules '" + file_name + "' are invalid"));
+  ALIQUOT_RETURN_IF_ERROR(
+      record_rules(*tx, loaded, rules_text, file_name, actor.username, clock.now()));
+  return tx->commit();
+}
+
+Result<std::optional<rules::RuleSet>> current_rules(store::Store& store,
+                                                    const catalog::Catalog& catalog) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                           store.begin(store::TransactionMode::kRead));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest, latest_rules(*tx));
+  if (!latest) return std::optional<rules::RuleSet>();
+  Result<rules::RuleSet> loaded =
+      load_rules_or_refuse(latest->content, latest->name, catalog,
+                           "rules version " + std::to_string(latest->version) + " ('" +
+                               latest->name + "') no longer loads");
+  if (!loaded.has_value()) return data_loss(loaded.error().message());
+  return std::optional<rules::RuleSet>(std::move(*loaded));
 }
 
 Result<catalog::Catalog> current_catalog(store::Store& store) {

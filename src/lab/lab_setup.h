@@ -7,6 +7,7 @@
 
 #include "catalog/catalog.h"
 #include "core/time.h"
+#include "rules/rule_set.h"
 #include "store/store.h"
 
 namespace aliquot::lab {
@@ -15,6 +16,10 @@ struct InitializeLab {
   std::string lab_name = "aliquot laboratory";
   std::string catalog_text;       // TOML; the default menu when empty
   std::string catalog_file_name;  // for diagnostics and the catalog version record
+  // The autoverification rules (TOML). When empty: the default rules with the default menu, and
+  // none with a catalog of the lab's own (nothing autoverifies until the lab loads its rules).
+  std::string rules_text;
+  std::string rules_file_name;
   std::string admin_username = "admin";
   std::string admin_display_name = "Administrator";
 };
@@ -25,10 +30,24 @@ struct InitializeLab {
 Result<void> initialize_lab(store::Store& store, const core::Clock& clock,
                             const InitializeLab& command);
 
-// Loads a new catalog version into an existing lab (admin only), refusing an invalid one.
+// Loads a new catalog version into an existing lab (admin only), refusing an invalid one, and
+// one that the autoverification rules in force no longer fit (a test or section they name is
+// gone, or is no longer numeric): load rules without it first.
 Result<void> load_catalog_version(store::Store& store, const core::Clock& clock,
                                   const std::string& actor_username,
                                   const std::string& catalog_text, const std::string& file_name);
+
+// Loads a new version of the autoverification rules (admin only), checked against the catalog
+// in force; refused with every diagnostic when invalid, AlreadyExists when identical to the
+// version in force. Audited as rules.load.
+Result<void> load_rules_version(store::Store& store, const core::Clock& clock,
+                                const std::string& actor_username, const std::string& rules_text,
+                                const std::string& file_name);
+
+// The rules in force, read against `catalog`; nullopt when the lab has loaded none (then nothing
+// autoverifies). DataLoss when the recorded text was altered or no longer loads.
+Result<std::optional<rules::RuleSet>> current_rules(store::Store& store,
+                                                    const catalog::Catalog& catalog);
 
 // The catalog in force: the latest version recorded in the store. FailedPrecondition when the
 // store holds no lab yet (run `aliquot init`).

@@ -199,5 +199,124 @@ TEST_F(LabSetupTest, CurrentCatalogRefusesContentThatDoesNotMatchItsHash) {
             0u);
 }
 
+// --- autoverification rules ------------------------------------------------------------------
+
+namespace rules_versions {
+
+constexpr const char* kRulesText = R"toml(
+[rules]
+name = "hillside rules"
+version = "h1"
+
+[[discipline]]
+section = "chemistry"
+autoverify = true
+
+[[analyte]]
+test = "K"
+absurd = { low = 0.5, high = 15 }
+
+[[analyte]]
+test = "TROPI"
+absurd = { low = 0, high = 500 }
+)toml";
+
+constexpr const char* kRulesWithoutTroponin = R"toml(
+[rules]
+name = "hillside rules"
+version = "h2"
+
+[[discipline]]
+section = "chemistry"
+autoverify = true
+
+[[analyte]]
+test = "K"
+absurd = { low = 0.5, high = 15 }
+)toml";
+
+// The test catalog without troponin.
+std::string catalog_without_troponin() {
+  std::string text = kTestCatalogText;
+  const std::size_t start = text.find("[[test]]\ncode = \"TROPI\"");
+  const std::size_t end = text.find("[[test]]", start + 1);
+  text.erase(start, end - start);
+  return text;
+}
+
+}  // namespace rules_versions
+
+TEST_F(LabSetupTest, ALabWithItsOwnCatalogStartsWithoutRulesUntilItLoadsThem) {
+  must(initialize_lab(*store_, clock_, command()));
+  const catalog::Catalog catalog = must(current_catalog(*store_));
+  EXPECT_FALSE(must(current_rules(*store_, catalog)).has_value());
+
+  must(
+      load_rules_version(*store_, clock_, "it.admin", rules_versions::kRulesText, "hillside.toml"));
+  const std::optional<rules::RuleSet> rules = must(current_rules(*store_, catalog));
+  ASSERT_TRUE(rules.has_value());
+  EXPECT_EQ(rules->name(), "hillside rules");
+  ASSERT_NE(rules->find_analyte("K"), nullptr);
+  EXPECT_EQ(rules->find_analyte("K")->absurd.high, 15);
+  const std::vector<core::AuditEntry> entries = trail();
+  EXPECT_EQ(entries.back().action, "rules.load");
+  EXPECT_EQ(entries.back().entity_key, "1");
+
+  const Result<void> again =
+      load_rules_version(*store_, clock_, "it.admin", rules_versions::kRulesText, "hillside.toml");
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code(), ErrorCode::kAlreadyExists);
+}
+
+TEST_F(LabSetupTest, TheDefaultMenuComesWithTheDefaultRules) {
+  InitializeLab init = command();
+  init.catalog_text.clear();
+  init.catalog_file_name.clear();
+  must(initialize_lab(*store_, clock_, init));
+  const catalog::Catalog catalog = must(current_catalog(*store_));
+  const std::optional<rules::RuleSet> rules = must(current_rules(*store_, catalog));
+  ASSERT_TRUE(rules.has_value());
+  EXPECT_FALSE(rules->analytes().empty());
+}
+
+TEST_F(LabSetupTest, RefusesRulesThatDoNotFitTheCatalogAndACatalogThatNoLongerFitsTheRules) {
+  must(initialize_lab(*store_, clock_, command()));
+  std::string unknown_test = rules_versions::kRulesText;
+  unknown_test.replace(unknown_test.find("test = \"K\""), 10, "test = \"KX\"");
+  const Result<void> refused =
+      load_rules_version(*store_, clock_, "it.admin", unknown_test, "typo.toml");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().message().rfind("autoverification rules 'typo.toml' are invalid (1 "
+                                            "problem):\ntypo.toml:",
+                                            0),
+            0u)
+      << refused.error().message();
+
+  must(
+      load_rules_version(*store_, clock_, "it.admin", rules_versions::kRulesText, "hillside.toml"));
+  const Result<void> catalog_refused = load_catalog_version(
+      *store_, clock_, "it.admin", rules_versions::catalog_without_troponin(), "smaller.toml");
+  ASSERT_FALSE(catalog_refused.has_value());
+  EXPECT_EQ(catalog_refused.error().message().rfind(
+                "catalog 'smaller.toml' does not fit the autoverification rules in force "
+                "(version 1); load rules that fit it first (1 problem):\nhillside.toml:",
+                0),
+            0u)
+      << catalog_refused.error().message();
+
+  // Rules without troponin first, then the smaller catalog loads.
+  must(load_rules_version(*store_, clock_, "it.admin", rules_versions::kRulesWithoutTroponin,
+                          "hillside-2.toml"));
+  must(load_catalog_version(*store_, clock_, "it.admin", rules_versions::catalog_without_troponin(),
+                            "smaller.toml"));
+}
+
+TEST_F(LabSetupTest, OnlyAnAdminLoadsRules) {
+  must(initialize_lab(*store_, clock_, command()));
+  const Result<void> refused =
+      load_rules_version(*store_, clock_, "nobody", rules_versions::kRulesText, "r.toml");
+  ASSERT_FALSE(refused.has_value());
+}
+
 }  // namespace
 }  // namespace aliquot::lab

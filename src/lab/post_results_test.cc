@@ -20,8 +20,8 @@ class PostResultsTest : public LabTest {
 TEST_F(PostResultsTest, RecordsEveryValueOnTheSpecimenFlaggedAndAudited) {
   const core::Specimen serum = received_order("MRN-1", {"K", "NA"})[0];
   const std::size_t before = audit_size();
-  const PostedResults posted =
-      must(post(serum.accession_number, {{"K", "5.4", "mmol/L", "R1"}, {"NA", "140", "", "R2"}}));
+  const PostedResults posted = must(post(
+      serum.accession_number, {{"K", "5.4", "mmol/L", "R1", {}}, {"NA", "140", "", "R2", {}}}));
   EXPECT_EQ(posted.recorded, 2);
   EXPECT_EQ(posted.unchanged, 0);
   ASSERT_EQ(posted.results.size(), 2u);
@@ -40,10 +40,10 @@ TEST_F(PostResultsTest, RecordsEveryValueOnTheSpecimenFlaggedAndAudited) {
 
 TEST_F(PostResultsTest, TheSameValuesPostedAgainAreStoredOnce) {
   const core::Specimen serum = received_order("MRN-1", {"K", "NA"})[0];
-  must(post(serum.accession_number, {{"K", "4.0", "", "R1"}, {"NA", "140", "", "R2"}}));
+  must(post(serum.accession_number, {{"K", "4.0", "", "R1", {}}, {"NA", "140", "", "R2", {}}}));
   const std::size_t before = audit_size();
   const PostedResults again =
-      must(post(serum.accession_number, {{"K", "4.0", "", "R1"}, {"NA", "141", "", "R2"}}));
+      must(post(serum.accession_number, {{"K", "4.0", "", "R1", {}}, {"NA", "141", "", "R2", {}}}));
   EXPECT_EQ(again.unchanged, 1);
   EXPECT_EQ(again.recorded, 1);
   const std::vector<core::AuditEntry> entries = audit_since(before);
@@ -54,10 +54,10 @@ TEST_F(PostResultsTest, TheSameValuesPostedAgainAreStoredOnce) {
 TEST_F(PostResultsTest, RefusesTheWholePostAndNamesEveryProblem) {
   const core::Specimen serum = received_order("MRN-1", {"K", "NA"})[0];
   const std::size_t before = audit_size();
-  const Result<PostedResults> refused = post(serum.accession_number, {{"K", "4.0", "", "R1"},
-                                                                      {"HGB", "12", "", "R2"},
-                                                                      {"NA", "abc", "", "R3"},
-                                                                      {"NOPE", "1", "", "R4"}});
+  const Result<PostedResults> refused = post(serum.accession_number, {{"K", "4.0", "", "R1", {}},
+                                                                      {"HGB", "12", "", "R2", {}},
+                                                                      {"NA", "abc", "", "R3", {}},
+                                                                      {"NOPE", "1", "", "R4", {}}});
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code(), ErrorCode::kFailedPrecondition);
   const std::string& message = refused.error().message();
@@ -74,7 +74,7 @@ TEST_F(PostResultsTest, RefusesTheWholePostAndNamesEveryProblem) {
 
 TEST_F(PostResultsTest, AValueForATestNotOrderedIsNotFound) {
   const core::Specimen serum = received_order("MRN-1", {"K"})[0];
-  const Result<PostedResults> refused = post(serum.accession_number, {{"NA", "140", "", "R1"}});
+  const Result<PostedResults> refused = post(serum.accession_number, {{"NA", "140", "", "R1", {}}});
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code(), ErrorCode::kNotFound);
 }
@@ -83,29 +83,31 @@ TEST_F(PostResultsTest, RefusesASpecimenNotReceivedAndAReleasedResult) {
   patient("MRN-1");
   const core::Order o = order("MRN-1", {"K"});
   const core::Specimen collected = accession(o.order_number)[0];
-  const Result<PostedResults> not_received = post(collected.accession_number, {{"K", "4", "", ""}});
+  const Result<PostedResults> not_received =
+      post(collected.accession_number, {{"K", "4", "", "", {}}});
   ASSERT_FALSE(not_received.has_value());
   EXPECT_EQ(not_received.error().message(),
             "value 1: specimen " + collected.accession_number +
                 " is not received yet; receive it before entering results");
 
   receive(collected.accession_number);
-  must(post(collected.accession_number, {{"K", "4", "", ""}}));
+  must(post(collected.accession_number, {{"K", "4", "", "", {}}}));
   release(collected.accession_number, "K");
-  const Result<PostedResults> released = post(collected.accession_number, {{"K", "4.2", "", ""}});
+  const Result<PostedResults> released =
+      post(collected.accession_number, {{"K", "4.2", "", "", {}}});
   ASSERT_FALSE(released.has_value());
   EXPECT_NE(released.error().message().find("is already released"), std::string::npos);
 }
 
 TEST_F(PostResultsTest, AnInterfaceAccountMayPostButNeverRelease) {
   const core::Specimen serum = received_order("MRN-1", {"K"})[0];
-  must(post(serum.accession_number, {{"K", "4.0", "", ""}}));
+  must(post(serum.accession_number, {{"K", "4.0", "", "", {}}}));
   ReleaseResult command{serum.accession_number, "K"};
   const Result<core::TestResult> refused =
       write([&](store::Transaction& tx) { return release_result(tx, as("analyzer"), command); });
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code(), ErrorCode::kPermissionDenied);
-  EXPECT_FALSE(post(serum.accession_number, {{"K", "4.1", "", ""}}, "doc").has_value());
+  EXPECT_FALSE(post(serum.accession_number, {{"K", "4.1", "", "", {}}}, "doc").has_value());
 }
 
 }  // namespace

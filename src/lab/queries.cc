@@ -12,6 +12,7 @@ Result<ResultDetail> result_detail(store::Transaction& tx, const Context& ctx,
   detail.test = ctx.catalog.find_test(result.test_code);
   ALIQUOT_ASSIGN_OR_RETURN(detail.revisions, tx.revisions_for_result(result.id));
   ALIQUOT_ASSIGN_OR_RETURN(detail.critical_calls, tx.critical_calls_for_result(result.id));
+  ALIQUOT_ASSIGN_OR_RETURN(detail.holds, tx.holds_for_result(result.id));
   return detail;
 }
 
@@ -41,6 +42,7 @@ Result<OrderDetail> detail_of(store::Transaction& tx, const Context& ctx, core::
 // What a clinician may see of a result: a value only once it is released. A preliminary value
 // is the bench's work in progress and is shown as pending, without value, flag or history.
 void withhold_unreleased(ResultDetail& detail) {
+  detail.holds.clear();  // the bench's reasoning, not part of the report
   core::TestResult& result = detail.result;
   if (core::is_released(result.status) || result.status == core::ResultStatus::kCancelled) return;
   result.status = core::ResultStatus::kPending;

@@ -22,6 +22,9 @@ struct ResultDetail {
   const core::TestDefinition* test = nullptr;   // from the catalog in force; null if removed
   std::vector<core::ResultRevision> revisions;  // earlier released values, oldest first
   std::vector<core::CriticalCall> critical_calls;
+  // Why autoverification held the current value, in the rules' order; empty when it passed
+  // (or no rules judged it). Not part of a patient report.
+  std::vector<core::HoldReason> holds;
 };
 
 struct SpecimenDetail {

@@ -5,6 +5,7 @@
 #include "lab/outbound.h"
 #include "lab/use_case_support.h"
 #include "lab/use_cases.h"
+#include "lab/verification.h"
 #include "rules/flagging.h"
 
 namespace aliquot::lab {
@@ -31,12 +32,14 @@ audit::Change result_change(std::string action, const LocatedResult& at) {
   return change;
 }
 
-// The patient's sex and age in days when the specimen was collected: the interval in force for
-// the specimen, not for the day it is tested.
+// The interval in force for the specimen: the patient's sex and age in days when it was
+// collected (not on the day it is tested), its specimen type, and the method — the instrument
+// or account that measured it, "" when a person entered the value.
 rules::Flagging flag_for_patient(const core::TestDefinition& test, const core::ResultValue& value,
-                                 const LocatedResult& at) {
+                                 const LocatedResult& at, std::string_view method) {
   const int age_days = core::age_in_days(at.patient.birth_date, at.specimen.collected_at);
-  return rules::flag_result(test, value, at.patient.sex, age_days);
+  return rules::flag_result(test, value, at.patient.sex, age_days, at.specimen.specimen_type,
+                            method);
 }
 
 // A read-back-confirmed call documented for the result's current revision (its current value).
@@ -80,13 +83,31 @@ Result<void> check_enterable(const LocatedResult& at) {
   return ok();
 }
 
-// Records `value` on the located result (status preliminary) with its audit entry; `source`,
-// when set, names the instrument or interface it came from in the audit reason.
-Result<core::TestResult> record_value(store::Transaction& tx, const core::User& actor,
-                                      core::Instant now, const core::TestDefinition& test,
+enum class AutoRelease { kNo, kYes };
+
+// "rules 'aliquot default autoverification rules' version 2026.1".
+std::string rules_named(const rules::RuleSet& rules) {
+  return "rules '" + rules.name() + "' version " + rules.version();
+}
+
+// Records `value` on the located result with its audit entry; `source`, when set, names the
+// instrument or interface it came from in the audit reason. With a `decision` the value is
+// stored as the rules report it, its hold reasons replace the result's, and — when it
+// autoverified and `auto_release` allows — the result is released by autoverification and its
+// report queued; otherwise the result is preliminary.
+Result<core::TestResult> record_value(store::Transaction& tx, const Context& ctx,
+                                      const core::User& actor, core::Instant now,
+                                      const core::TestDefinition& test,
                                       const core::ResultValue& value, LocatedResult& at,
-                                      const std::string& source) {
-  const rules::Flagging flagging = flag_for_patient(test, value, at);
+                                      const std::string& source, const rules::Decision* decision,
+                                      AutoRelease auto_release) {
+  const core::ResultValue& stored =
+      (decision != nullptr && decision->reported_as) ? *decision->reported_as : value;
+  const rules::Flagging flagging = flag_for_patient(test, stored, at, source);
+  const bool release =
+      decision != nullptr && decision->autoverify && auto_release == AutoRelease::kYes;
+  std::vector<core::HoldReason> holds;
+  if (decision != nullptr && !release) holds = hold_reasons(*decision);
 
   // A value already telephoned to a caregiver was communicated: keep it, and move the result to
   // a new revision so that the earlier call does not count for the new value.
@@ -97,6 +118,7 @@ Result<core::TestResult> record_value(store::Transaction& tx, const core::User& 
 
   core::TestResult& result = at.result;
   const std::string before = audit_image(result);
+  const bool had_value = result.value.has_value();
   if (call) {
     core::ResultRevision called;
     called.result_id = result.id;
@@ -113,23 +135,42 @@ Result<core::TestResult> record_value(store::Transaction& tx, const core::User& 
     ALIQUOT_RETURN_IF_ERROR(tx.insert_result_revision(called));
     ++result.revision;
   }
-  result.value = value;
+  result.value = stored;
   result.flag = flagging.flag;
   result.reference_range = flagging.reference_range;
   result.status = core::ResultStatus::kPreliminary;
   result.entered_at = now;
   result.entered_by = actor.username;
+  if (release) {
+    result.status = core::ResultStatus::kFinal;
+    result.released_at = now;
+    result.released_by = std::string(kAutoverifier);
+  }
   ALIQUOT_RETURN_IF_ERROR(tx.update_result(result));
+  // A first value has no holds to replace; a new value's holds replace those of the last one.
+  if (had_value || !holds.empty()) {
+    ALIQUOT_RETURN_IF_ERROR(tx.replace_result_holds(result.id, holds));
+  }
 
-  audit::Change change = result_change("result.enter", at);
+  audit::Change change = result_change(release ? "result.autoverify" : "result.enter", at);
   change.before = before;
   change.after = audit_image(result);
-  if (!source.empty()) change.reason = "reported by " + source;
-  if (call) {
-    change.reason += std::string(change.reason.empty() ? "" : "; ") +
-                     "replaces the value telephoned to " + call->called_to;
+  const auto add_reason = [&](const std::string& part) {
+    change.reason += (change.reason.empty() ? "" : "; ") + part;
+  };
+  if (!source.empty()) add_reason("reported by " + source);
+  if (call) add_reason("replaces the value telephoned to " + call->called_to);
+  if (&stored != &value) {
+    add_reason("measured " + core::format_reported(value) + ", reported as " +
+               core::format_reported(stored) + " (below the measuring range)");
   }
+  if (release) add_reason("autoverified by " + rules_named(*ctx.rules));
+  if (!holds.empty()) add_reason(held_summary(holds));
   ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
+  if (release) {
+    ALIQUOT_RETURN_IF_ERROR(queue_result_report(
+        tx, ctx, ReportedResult{at.patient, at.order, at.specimen, result}, now));
+  }
   return result;
 }
 
@@ -146,7 +187,14 @@ Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx
   ALIQUOT_RETURN_IF_ERROR(check_enterable(at));
   ALIQUOT_ASSIGN_OR_RETURN(const core::ResultValue value,
                            rules::parse_result_value(*test, command.value, command.unit));
-  return record_value(tx, actor, now, *test, value, at, "");
+  if (ctx.rules == nullptr) {
+    return record_value(tx, ctx, actor, now, *test, value, at, "", nullptr, AutoRelease::kNo);
+  }
+  const ValueToJudge judged[] = {{test, &value, {}}};
+  ALIQUOT_ASSIGN_OR_RETURN(
+      const std::vector<rules::Decision> decisions,
+      judge_values(tx, ctx, at.patient, at.specimen, SpecimenReading{"", {}, now}, judged));
+  return record_value(tx, ctx, actor, now, *test, value, at, "", &decisions[0], AutoRelease::kNo);
 }
 
 Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
@@ -172,6 +220,7 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
     core::ResultValue value;
     LocatedResult at;
     bool unchanged = false;
+    std::span<const std::string> flags;
   };
   std::vector<Planned> plan;
   std::vector<std::string> problems;
@@ -197,7 +246,7 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
                          specimen.accession_number);
       continue;
     }
-    Planned step{*test, {}, LocatedResult{specimen, *found, order, patient}, false};
+    Planned step{*test, {}, LocatedResult{specimen, *found, order, patient}, false, posted.flags};
     if (Result<void> enterable = check_enterable(step.at); !enterable.has_value()) {
       problems.push_back(where + ": " + enterable.error().message());
       only_not_ordered = false;
@@ -225,17 +274,35 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
                  std::move(message));
   }
 
+  // The values to record are judged together: a mix-up suspected on one holds them all.
+  std::vector<rules::Decision> decisions;
+  std::vector<std::size_t> decision_of(plan.size(), 0);
+  if (ctx.rules != nullptr) {
+    std::vector<ValueToJudge> judged;
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+      if (plan[i].unchanged) continue;
+      decision_of[i] = judged.size();
+      judged.push_back({plan[i].test, &plan[i].value, plan[i].flags});
+    }
+    const SpecimenReading reading{command.source, command.indices,
+                                  command.measured_at.value_or(now)};
+    ALIQUOT_ASSIGN_OR_RETURN(decisions, judge_values(tx, ctx, patient, specimen, reading, judged));
+  }
+
   PostedResults posted;
-  for (Planned& step : plan) {
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    Planned& step = plan[i];
     if (step.unchanged) {
       ++posted.unchanged;
       posted.results.push_back(step.at.result);
       continue;
     }
-    ALIQUOT_ASSIGN_OR_RETURN(
-        core::TestResult result,
-        record_value(tx, actor, now, *step.test, step.value, step.at, command.source));
+    const rules::Decision* decision = decisions.empty() ? nullptr : &decisions[decision_of[i]];
+    ALIQUOT_ASSIGN_OR_RETURN(core::TestResult result,
+                             record_value(tx, ctx, actor, now, *step.test, step.value, step.at,
+                                          command.source, decision, AutoRelease::kYes));
     ++posted.recorded;
+    if (core::is_released(result.status)) ++posted.autoverified;
     posted.results.push_back(std::move(result));
   }
   return posted;
@@ -256,6 +323,14 @@ Result<core::TestResult> release_result(store::Transaction& tx, const Context& c
   }
   if (!result.value) {
     return failed_precondition(named(result, at.specimen) + " has no value to release");
+  }
+  // A value the rules suppressed (a serum index beyond what the assay tolerates) is not a
+  // reportable value: the specimen is recollected instead.
+  ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::HoldReason> holds,
+                           tx.holds_for_result(result.id));
+  for (const core::HoldReason& hold : holds) {
+    if (!hold.suppresses) continue;
+    return failed_precondition(named(result, at.specimen) + " cannot be released: " + hold.message);
   }
   // The Joint Commission NPSG.02.03.01, CLSI GP47: a critical value reaches a responsible
   // caregiver, who reads it back, before it is released as a report.
@@ -311,7 +386,8 @@ Result<core::TestResult> correct_result(store::Transaction& tx, const Context& c
     return invalid_argument("the corrected value " + core::format_reported(value) + " of " +
                             named(result, at.specimen) + " equals the released value");
   }
-  const rules::Flagging flagging = flag_for_patient(*test, value, at);
+  // A correction is typed by a person: the method is not known.
+  const rules::Flagging flagging = flag_for_patient(*test, value, at, "");
 
   // A correction is released when recorded: a critical corrected value must already have been
   // telephoned, with read-back, and the call is recorded with it.

@@ -17,7 +17,8 @@
 //   (lab/json.h) and the patient MRN, accession number and test code where they apply. Actions:
 //   user.add, patient.register, order.place, result.order, specimen.accession,
 //   result.accession, specimen.receive, specimen.reject, result.cancel, result.recollect,
-//   result.enter, critical_call.document, result.release, result.correct, order.cancel.
+//   result.enter, result.autoverify, critical_call.document, result.release, result.correct,
+//   order.cancel.
 // - Results are named "ACCESSION/TEST" (entity_key), or "ORDER/TEST" before they have a specimen.
 
 #include <optional>
@@ -30,6 +31,7 @@
 #include "core/test_result.h"
 #include "core/user.h"
 #include "lab/context.h"
+#include "rules/autoverification.h"
 #include "store/store.h"
 
 namespace aliquot::lab {
@@ -158,6 +160,10 @@ struct EnterResult {
 // value as a ResultRevision (status preliminary, released_at/by = the call's time and caller,
 // reason naming the caregiver told) and increments the revision, so the earlier call no longer
 // covers the new value and a critical new value needs its own call before release.
+//
+// With ctx.rules set the value is judged as post_results judges it, and the reasons it would be
+// held for are stored with it; a value entered by a person is never released by
+// autoverification: the person releases it.
 Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx,
                                       const EnterResult& command);
 
@@ -167,17 +173,24 @@ struct PostedValue {
   std::string value;
   std::string unit;   // as for EnterResult
   std::string label;  // where it came from, for refusals: "OBX(3)", "R record 4"
+  // The instrument's flags and error codes for the value (ASTM R-7, HL7 OBX-8): every flag the
+  // rules do not list as informational holds the result.
+  std::vector<std::string> flags;
 };
 
 struct PostResults {
   std::string accession_number;
   std::vector<PostedValue> values;
   std::string source;  // the instrument or system, named in the audit reason
+  // Hemolysis, icterus and lipemia indices the instrument measured on the specimen.
+  rules::SerumIndices indices;
+  std::optional<core::Instant> measured_at;  // defaults to now
 };
 
 struct PostedResults {
-  int recorded = 0;   // values stored
-  int unchanged = 0;  // the same value was already stored by this account: nothing written
+  int recorded = 0;      // values stored
+  int autoverified = 0;  // of those, released by autoverification
+  int unchanged = 0;     // the same value was already stored by this account: nothing written
   std::vector<core::TestResult> results;  // in the order posted
 };
 
@@ -191,6 +204,14 @@ struct PostedResults {
 //
 // Idempotent: a value equal to the one this account already stored is left alone (counted as
 // unchanged, no audit entry), so a message delivered twice is stored once.
+//
+// Autoverification (when ctx.rules is set): the recorded values of the specimen are judged
+// together (rules/autoverification.h), with the patient's previous released result of each test
+// that has a delta check, the flags and indices posted, and the QC gate. A value that passes
+// every rule is released at once by "autoverification" (status final, audited as
+// result.autoverify with the rules' name and version, its report queued in the outbox); a value
+// below the measuring range is stored as "<limit". Any other value stays preliminary with its
+// hold reasons stored (holds_for_result) and named in the audit entry's reason.
 Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
                                    const PostResults& command);
 
@@ -215,8 +236,10 @@ struct ReleaseResult {
   std::string test_code;
 };
 // Verifies and releases a preliminary result (status final). FailedPrecondition when it has no
-// value, is already released, is cancelled, or is critical without a documented call with
-// read-back for its current value. PermissionDenied for roles that may not release.
+// value, is already released, is cancelled, is held by a rule that suppresses the value (a
+// serum index beyond its suppress threshold: recollect instead), or is critical without a
+// documented call with read-back for its current value. PermissionDenied for roles that may not
+// release.
 Result<core::TestResult> release_result(store::Transaction& tx, const Context& ctx,
                                         const ReleaseResult& command);
 

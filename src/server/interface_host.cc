@@ -24,8 +24,8 @@ class InterfaceHost::Impl {
         profiles_(std::move(profiles)),
         clock_(clock),
         options_(std::move(options)),
-        hl7_(catalog_, profiles_, clock_, {options_.default_hl7_account, "ALQ"}),
-        astm_(catalog_, profiles_, clock_) {}
+        hl7_(catalog_, profiles_, clock_, {options_.default_hl7_account, "ALQ", options_.rules}),
+        astm_(catalog_, profiles_, clock_, options_.rules) {}
 
   Result<void> start() {
     {

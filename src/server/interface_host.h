@@ -23,6 +23,7 @@
 #include "core/time.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/pipeline.h"
+#include "rules/rule_set.h"
 #include "server/latency_histogram.h"
 #include "store/store.h"
 
@@ -47,6 +48,9 @@ struct InterfaceHostOptions {
   int io_threads = 1;
   ingest::PipelineOptions pipeline;
   std::string default_hl7_account = "if.hl7";
+  // The lab's autoverification rules, read once when the host is made; nothing autoverifies
+  // without them. They must outlive the host.
+  const rules::RuleSet* rules = nullptr;
 };
 
 struct InterfaceCounters {

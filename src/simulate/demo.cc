@@ -12,6 +12,7 @@
 #include "catalog/catalog.h"
 #include "core/time.h"
 #include "lab/lab_setup.h"
+#include "rules/loader.h"
 #include "simulate/day_driver.h"
 #include "simulate/day_generator.h"
 #include "store/sqlite/sqlite_store.h"
@@ -66,7 +67,9 @@ Result<DaySummary> run_demo(const DemoOptions& options, std::ostream& out) {
       *store, clock,
       lab::InitializeLab{.lab_name = "aliquot demo laboratory",
                          .catalog_text = std::string(catalog::default_catalog_text()),
-                         .catalog_file_name = std::string(catalog::kDefaultCatalogFileName)}));
+                         .catalog_file_name = std::string(catalog::kDefaultCatalogFileName),
+                         .rules_text = std::string(rules::default_rules_text()),
+                         .rules_file_name = std::string(rules::kDefaultRulesFileName)}));
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog catalog, lab::current_catalog(*store));
   ALIQUOT_ASSIGN_OR_RETURN(const DayGenerator generator, DayGenerator::create(catalog, day));
   ALIQUOT_ASSIGN_OR_RETURN(DayDriver driver, DayDriver::create(*store, generator, clock));

@@ -99,6 +99,11 @@ class Transaction {
   virtual Result<CatalogVersion> insert_catalog_version(CatalogVersion version) = 0;
   virtual Result<std::optional<CatalogVersion>> latest_catalog_version() = 0;
 
+  // The autoverification rules as loaded into the lab (rules/rule_set.h), versioned like the
+  // catalog.
+  virtual Result<CatalogVersion> insert_rules_version(CatalogVersion version) = 0;
+  virtual Result<std::optional<CatalogVersion>> latest_rules_version() = 0;
+
   virtual Result<core::Patient> insert_patient(core::Patient patient) = 0;  // AlreadyExists: MRN
   virtual Result<std::optional<core::Patient>> find_patient(std::int64_t id) = 0;
   virtual Result<std::optional<core::Patient>> find_patient_by_mrn(std::string_view mrn) = 0;
@@ -133,6 +138,15 @@ class Transaction {
   virtual Result<void> insert_result_revision(const core::ResultRevision& revision) = 0;
   virtual Result<std::vector<core::ResultRevision>> revisions_for_result(
       std::int64_t result_id) = 0;  // by revision
+
+  // The reasons a result is held, in order; replacing them with none clears them.
+  virtual Result<void> replace_result_holds(std::int64_t result_id,
+                                            const std::vector<core::HoldReason>& holds) = 0;
+  virtual Result<std::vector<core::HoldReason>> holds_for_result(std::int64_t result_id) = 0;
+  // The patient's latest released (final or corrected) numeric result of `test_code` on a
+  // specimen collected strictly before `collected_before`; nullopt when there is none.
+  virtual Result<std::optional<core::PreviousValue>> previous_released_value(
+      std::int64_t patient_id, std::string_view test_code, core::Instant collected_before) = 0;
 
   virtual Result<core::CriticalCall> insert_critical_call(core::CriticalCall call) = 0;
   virtual Result<std::vector<core::CriticalCall>> critical_calls_for_result(

@@ -242,9 +242,35 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at, id);
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+constexpr const char* kSchemaVersion3 = R"sql(
+CREATE TABLE rules_versions (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  content    TEXT NOT NULL,
+  sha256     TEXT NOT NULL,
+  loaded_at  INTEGER NOT NULL,
+  loaded_by  TEXT NOT NULL
+);
+
+-- Why a result is held for review; replaced whenever the result is judged again.
+CREATE TABLE result_holds (
+  result_id   INTEGER NOT NULL REFERENCES results (id),
+  position    INTEGER NOT NULL,
+  category    TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  rule        TEXT NOT NULL,
+  observed    TEXT NOT NULL,
+  threshold   TEXT NOT NULL,
+  message     TEXT NOT NULL,
+  suppresses  INTEGER NOT NULL,
+  PRIMARY KEY (result_id, position)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "initial schema", kSchemaVersion1},
     {2, "interfaces: placer order numbers, applied messages, quarantine, outbox", kSchemaVersion2},
+    {3, "autoverification: rules versions, result holds", kSchemaVersion3},
 }};
 
 }  // namespace

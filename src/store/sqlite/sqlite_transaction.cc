@@ -531,12 +531,14 @@ Result<std::vector<core::User>> SqliteTransaction::list_users() {
   return read_all<core::User>(statement, "listing users", read_user);
 }
 
-Result<CatalogVersion> SqliteTransaction::insert_catalog_version(CatalogVersion version) {
-  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_catalog_version"));
-  ALIQUOT_ASSIGN_OR_RETURN(
-      Statement statement,
-      prepare("INSERT INTO catalog_versions (version, name, content, sha256, loaded_at, loaded_by)"
-              " VALUES (?, ?, ?, ?, ?, ?) RETURNING version"));
+// Catalog and rules versions share one shape, each in its own table.
+Result<CatalogVersion> SqliteTransaction::insert_document_version(std::string_view table,
+                                                                  std::string_view what,
+                                                                  CatalogVersion version) {
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("INSERT INTO " + std::string(table) +
+                                   " (version, name, content, sha256, loaded_at, loaded_by)"
+                                   " VALUES (?, ?, ?, ?, ?, ?) RETURNING version"));
   // Version 0 asks for the next one (the highest so far + 1).
   if (version.version == 0) {
     statement.bind_null();
@@ -550,20 +552,42 @@ Result<CatalogVersion> SqliteTransaction::insert_catalog_version(CatalogVersion 
       .bind_text(version.loaded_by);
   ALIQUOT_ASSIGN_OR_RETURN(
       version.version,
-      restate_conflict(
-          returned_id(statement, "inserting catalog version from '" + version.name + "'"), [&] {
-            return "catalog version " + std::to_string(version.version) + " already exists";
-          }));
+      restate_conflict(returned_id(statement, "inserting " + std::string(what) + " version from '" +
+                                                  version.name + "'"),
+                       [&] {
+                         return std::string(what) + " version " + std::to_string(version.version) +
+                                " already exists";
+                       }));
   return version;
+}
+
+Result<std::optional<CatalogVersion>> SqliteTransaction::latest_document_version(
+    std::string_view table, std::string_view what) {
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("SELECT " ALIQUOT_CATALOG_COLUMNS " FROM " + std::string(table) +
+                                   " c ORDER BY c.version DESC LIMIT 1"));
+  return read_one<CatalogVersion>(statement, "reading the latest " + std::string(what) + " version",
+                                  read_catalog_version);
+}
+
+Result<CatalogVersion> SqliteTransaction::insert_catalog_version(CatalogVersion version) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_catalog_version"));
+  return insert_document_version("catalog_versions", "catalog", std::move(version));
 }
 
 Result<std::optional<CatalogVersion>> SqliteTransaction::latest_catalog_version() {
   ALIQUOT_RETURN_IF_ERROR(check_open());
-  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
-                           prepare("SELECT " ALIQUOT_CATALOG_COLUMNS
-                                   " FROM catalog_versions c ORDER BY c.version DESC LIMIT 1"));
-  return read_one<CatalogVersion>(statement, "reading the latest catalog version",
-                                  read_catalog_version);
+  return latest_document_version("catalog_versions", "catalog");
+}
+
+Result<CatalogVersion> SqliteTransaction::insert_rules_version(CatalogVersion version) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_rules_version"));
+  return insert_document_version("rules_versions", "rules", std::move(version));
+}
+
+Result<std::optional<CatalogVersion>> SqliteTransaction::latest_rules_version() {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  return latest_document_version("rules_versions", "rules");
 }
 
 // --- patients ----------------------------------------------------------------------------
@@ -960,6 +984,81 @@ Result<std::vector<core::ResultRevision>> SqliteTransaction::revisions_for_resul
   statement.bind_int64(result_id);
   return read_all<core::ResultRevision>(
       statement, "listing the revisions of result " + std::to_string(result_id), read_revision);
+}
+
+// --- holds and history ---------------------------------------------------------------
+
+Result<void> SqliteTransaction::replace_result_holds(std::int64_t result_id,
+                                                     const std::vector<core::HoldReason>& holds) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("replace_result_holds"));
+  const auto doing = [&] { return "replacing the holds of result " + std::to_string(result_id); };
+  {
+    ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                             prepare("DELETE FROM result_holds WHERE result_id = ?"));
+    statement.bind_int64(result_id);
+    ALIQUOT_RETURN_IF_ERROR(statement.run_described(doing));
+  }
+  for (std::size_t i = 0; i < holds.size(); ++i) {
+    const core::HoldReason& hold = holds[i];
+    ALIQUOT_ASSIGN_OR_RETURN(
+        Statement statement,
+        prepare("INSERT INTO result_holds (result_id, position, category, action, rule,"
+                " observed, threshold, message, suppresses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    statement.bind_int64(result_id)
+        .bind_int64(static_cast<std::int64_t>(i))
+        .bind_text_in_place(hold.category)
+        .bind_text_in_place(hold.action)
+        .bind_text_in_place(hold.rule)
+        .bind_text_in_place(hold.observed)
+        .bind_text_in_place(hold.threshold)
+        .bind_text_in_place(hold.message)
+        .bind_bool(hold.suppresses);
+    ALIQUOT_RETURN_IF_ERROR(statement.run_described(doing));
+  }
+  return ok();
+}
+
+Result<std::vector<core::HoldReason>> SqliteTransaction::holds_for_result(std::int64_t result_id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("SELECT category, action, rule, observed, threshold, message, suppresses"
+              " FROM result_holds WHERE result_id = ? ORDER BY position"));
+  statement.bind_int64(result_id);
+  return read_all<core::HoldReason>(
+      statement, "listing the holds of result " + std::to_string(result_id), [](RowReader& row) {
+        core::HoldReason hold;
+        hold.category = row.text();
+        hold.action = row.text();
+        hold.rule = row.text();
+        hold.observed = row.text();
+        hold.threshold = row.text();
+        hold.message = row.text();
+        hold.suppresses = row.boolean();
+        return hold;
+      });
+}
+
+Result<std::optional<core::PreviousValue>> SqliteTransaction::previous_released_value(
+    std::int64_t patient_id, std::string_view test_code, core::Instant collected_before) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("SELECT r.value_number, r.value_comparator, s.collected_at"
+              " FROM orders o JOIN results r ON r.order_id = o.id"
+              " JOIN specimens s ON s.id = r.specimen_id"
+              " WHERE o.patient_id = ? AND r.test_code = ? AND r.status IN ('final', 'corrected')"
+              " AND r.value_kind = 'numeric' AND s.collected_at < ?"
+              " ORDER BY s.collected_at DESC, r.id DESC LIMIT 1"));
+  statement.bind_int64(patient_id).bind_text(test_code).bind_instant(collected_before);
+  return read_one<core::PreviousValue>(
+      statement, "reading the previous result of " + std::string(test_code), [](RowReader& row) {
+        core::PreviousValue previous;
+        previous.number = row.real();
+        previous.comparator = row.text();
+        previous.collected_at = row.instant();
+        return previous;
+      });
 }
 
 Result<core::CriticalCall> SqliteTransaction::insert_critical_call(core::CriticalCall call) {

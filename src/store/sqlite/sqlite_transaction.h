@@ -44,6 +44,8 @@ class SqliteTransaction final : public Transaction {
 
   Result<CatalogVersion> insert_catalog_version(CatalogVersion version) override;
   Result<std::optional<CatalogVersion>> latest_catalog_version() override;
+  Result<CatalogVersion> insert_rules_version(CatalogVersion version) override;
+  Result<std::optional<CatalogVersion>> latest_rules_version() override;
 
   Result<core::Patient> insert_patient(core::Patient patient) override;
   Result<std::optional<core::Patient>> find_patient(std::int64_t id) override;
@@ -73,6 +75,11 @@ class SqliteTransaction final : public Transaction {
   Result<std::vector<core::ResultRevision>> revisions_for_result(std::int64_t result_id) override;
 
   Result<core::CriticalCall> insert_critical_call(core::CriticalCall call) override;
+  Result<void> replace_result_holds(std::int64_t result_id,
+                                    const std::vector<core::HoldReason>& holds) override;
+  Result<std::vector<core::HoldReason>> holds_for_result(std::int64_t result_id) override;
+  Result<std::optional<core::PreviousValue>> previous_released_value(
+      std::int64_t patient_id, std::string_view test_code, core::Instant collected_before) override;
   Result<std::vector<core::CriticalCall>> critical_calls_for_result(
       std::int64_t result_id) override;
 
@@ -118,6 +125,11 @@ class SqliteTransaction final : public Transaction {
   Result<Statement> prepare(std::string_view sql) { return connection_.prepare(sql); }
 
   Result<std::optional<core::Order>> find_one_order(Statement& statement, std::string_view doing);
+  // Catalog and rules versions: `table` is catalog_versions or rules_versions, `what` names it.
+  Result<CatalogVersion> insert_document_version(std::string_view table, std::string_view what,
+                                                 CatalogVersion version);
+  Result<std::optional<CatalogVersion>> latest_document_version(std::string_view table,
+                                                                std::string_view what);
   Result<void> load_requested_codes(core::Order& order);
   Result<std::vector<core::TestResult>> select_results(std::string_view sql, std::int64_t key,
                                                        std::string_view doing);
