@@ -3,10 +3,12 @@
 #include <algorithm>
 
 #include "lab/outbound.h"
+#include "lab/reflex_tests.h"
 #include "lab/use_case_support.h"
 #include "lab/use_cases.h"
 #include "lab/verification.h"
 #include "rules/flagging.h"
+#include "rules/reflex.h"
 
 namespace aliquot::lab {
 namespace {
@@ -57,6 +59,14 @@ Result<std::optional<core::CriticalCall>> call_for_current_value(store::Transact
 bool same_value(const core::ResultValue& a, const core::ResultValue& b) {
   return a.kind == b.kind && a.comparator == b.comparator && a.text == b.text &&
          (a.kind != core::ResultKind::kNumeric || a.number == b.number);
+}
+
+// Whether `posted` is the value already stored: the same value, or a value below the measuring
+// range that was stored as "<limit".
+bool stored_as(const core::ResultValue& stored, const core::ResultValue& posted) {
+  if (same_value(stored, posted)) return true;
+  return stored.kind == core::ResultKind::kNumeric && posted.kind == core::ResultKind::kNumeric &&
+         stored.comparator == "<" && posted.comparator.empty() && posted.number < stored.number;
 }
 
 }  // namespace
@@ -174,6 +184,23 @@ Result<core::TestResult> record_value(store::Transaction& tx, const Context& ctx
   return result;
 }
 
+// Adds the tests the reflex rules ask for after `recorded` was stored with `decision`.
+Result<void> run_reflexes(store::Transaction& tx, const Context& ctx, const core::User& actor,
+                          core::Instant now, const core::TestDefinition& test,
+                          const LocatedResult& recorded, const rules::Decision& decision,
+                          const std::optional<rules::PreviousResult>& previous,
+                          std::vector<core::TestResult>& added) {
+  if (ctx.rules == nullptr || !recorded.result.value) return ok();
+  for (const rules::ReflexRule* rule :
+       rules::fired_reflexes(*ctx.rules, test, *recorded.result.value, recorded.result.flag,
+                             previous, recorded.specimen.collected_at, &decision)) {
+    ALIQUOT_ASSIGN_OR_RETURN(std::vector<core::TestResult> more,
+                             add_reflex_tests(tx, ctx, actor, now, recorded, *rule));
+    for (core::TestResult& result : more) added.push_back(std::move(result));
+  }
+  return ok();
+}
+
 }  // namespace
 
 Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx,
@@ -192,9 +219,15 @@ Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx
   }
   const ValueToJudge judged[] = {{test, &value, {}}};
   ALIQUOT_ASSIGN_OR_RETURN(
-      const std::vector<rules::Decision> decisions,
+      const Judgement judgement,
       judge_values(tx, ctx, at.patient, at.specimen, SpecimenReading{"", {}, now}, judged));
-  return record_value(tx, ctx, actor, now, *test, value, at, "", &decisions[0], AutoRelease::kNo);
+  ALIQUOT_ASSIGN_OR_RETURN(core::TestResult result,
+                           record_value(tx, ctx, actor, now, *test, value, at, "",
+                                        &judgement.decisions[0], AutoRelease::kNo));
+  std::vector<core::TestResult> added;
+  ALIQUOT_RETURN_IF_ERROR(run_reflexes(tx, ctx, actor, now, *test, at, judgement.decisions[0],
+                                       judgement.previous[0], added));
+  return result;
 }
 
 Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
@@ -247,22 +280,28 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
       continue;
     }
     Planned step{*test, {}, LocatedResult{specimen, *found, order, patient}, false, posted.flags};
+    // The same value from the same account again (a message re-sent after a lost
+    // acknowledgement) changes nothing and is not audited twice — also when autoverification
+    // has released it meanwhile.
+    Result<core::ResultValue> value = rules::parse_result_value(**test, posted.value, posted.unit);
+    if (value.has_value() && found->value && found->entered_by == actor.username &&
+        found->status != core::ResultStatus::kCancelled && stored_as(*found->value, *value)) {
+      step.value = *value;
+      step.unchanged = true;
+      plan.push_back(std::move(step));
+      continue;
+    }
     if (Result<void> enterable = check_enterable(step.at); !enterable.has_value()) {
       problems.push_back(where + ": " + enterable.error().message());
       only_not_ordered = false;
       continue;
     }
-    Result<core::ResultValue> value = rules::parse_result_value(**test, posted.value, posted.unit);
     if (!value.has_value()) {
       problems.push_back(where + ": " + value.error().message());
       only_not_ordered = false;
       continue;
     }
     step.value = *value;
-    // The same value from the same account again (a message re-sent after a lost
-    // acknowledgement) changes nothing and is not audited twice.
-    step.unchanged = found->value && same_value(*found->value, step.value) &&
-                     found->entered_by == actor.username;
     plan.push_back(std::move(step));
   }
   if (!problems.empty()) {
@@ -275,7 +314,7 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
   }
 
   // The values to record are judged together: a mix-up suspected on one holds them all.
-  std::vector<rules::Decision> decisions;
+  Judgement judgement;
   std::vector<std::size_t> decision_of(plan.size(), 0);
   if (ctx.rules != nullptr) {
     std::vector<ValueToJudge> judged;
@@ -286,7 +325,7 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
     }
     const SpecimenReading reading{command.source, command.indices,
                                   command.measured_at.value_or(now)};
-    ALIQUOT_ASSIGN_OR_RETURN(decisions, judge_values(tx, ctx, patient, specimen, reading, judged));
+    ALIQUOT_ASSIGN_OR_RETURN(judgement, judge_values(tx, ctx, patient, specimen, reading, judged));
   }
 
   PostedResults posted;
@@ -297,13 +336,18 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
       posted.results.push_back(step.at.result);
       continue;
     }
-    const rules::Decision* decision = decisions.empty() ? nullptr : &decisions[decision_of[i]];
+    const rules::Decision* decision =
+        judgement.decisions.empty() ? nullptr : &judgement.decisions[decision_of[i]];
     ALIQUOT_ASSIGN_OR_RETURN(core::TestResult result,
                              record_value(tx, ctx, actor, now, *step.test, step.value, step.at,
                                           command.source, decision, AutoRelease::kYes));
     ++posted.recorded;
     if (core::is_released(result.status)) ++posted.autoverified;
     posted.results.push_back(std::move(result));
+    if (decision != nullptr) {
+      ALIQUOT_RETURN_IF_ERROR(run_reflexes(tx, ctx, actor, now, *step.test, step.at, *decision,
+                                           judgement.previous[decision_of[i]], posted.reflexed));
+    }
   }
   return posted;
 }

@@ -191,7 +191,8 @@ struct PostedResults {
   int recorded = 0;      // values stored
   int autoverified = 0;  // of those, released by autoverification
   int unchanged = 0;     // the same value was already stored by this account: nothing written
-  std::vector<core::TestResult> results;  // in the order posted
+  std::vector<core::TestResult> results;   // in the order posted
+  std::vector<core::TestResult> reflexed;  // tests added to the order by reflex rules
 };
 
 // Records several values on one specimen, as enter_result does for each, reading the specimen,
@@ -212,6 +213,10 @@ struct PostedResults {
 // result.autoverify with the rules' name and version, its report queued in the outbox); a value
 // below the measuring range is stored as "<limit". Any other value stays preliminary with its
 // hold reasons stored (holds_for_result) and named in the audit entry's reason.
+//
+// Reflex rules (rules/reflex.h) then add the tests a recorded value calls for to its order, on
+// the same specimen when the tube fits, audited as result.order with the rule's reason; a value
+// the rules found technically invalid fires none. enter_result runs them too.
 Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
                                    const PostResults& command);
 

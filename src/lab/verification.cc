@@ -1,12 +1,29 @@
 #include "lab/verification.h"
 
+#include <algorithm>
+
+#include "core/text.h"
+
 namespace aliquot::lab {
 
-Result<std::vector<rules::Decision>> judge_values(store::Transaction& tx, const Context& ctx,
-                                                  const core::Patient& patient,
-                                                  const core::Specimen& specimen,
-                                                  const SpecimenReading& reading,
-                                                  std::span<const ValueToJudge> values) {
+namespace {
+
+// Whether a rule for `test_code` compares with the patient's previous result.
+bool needs_history(const rules::RuleSet& rules, const std::string& test_code) {
+  const rules::AnalyteRules* analyte = rules.find_analyte(test_code);
+  if (analyte != nullptr && !analyte->deltas.empty()) return true;
+  return std::any_of(rules.reflexes().begin(), rules.reflexes().end(),
+                     [&](const rules::ReflexRule& rule) {
+                       return rule.drop && core::equals_ignoring_case(rule.test_code, test_code);
+                     });
+}
+
+}  // namespace
+
+Result<Judgement> judge_values(store::Transaction& tx, const Context& ctx,
+                               const core::Patient& patient, const core::Specimen& specimen,
+                               const SpecimenReading& reading,
+                               std::span<const ValueToJudge> values) {
   rules::SpecimenFacts facts;
   facts.sex = patient.sex;
   facts.age_days = core::age_in_days(patient.birth_date, specimen.collected_at);
@@ -24,10 +41,9 @@ Result<std::vector<rules::Decision>> judge_values(store::Transaction& tx, const 
     if (ctx.qc != nullptr) {
       candidate.qc = ctx.qc->state(reading.instrument, test.code, reading.measured_at);
     }
-    // Only tests with a delta check need the patient's history.
-    const rules::AnalyteRules* analyte = ctx.rules->find_analyte(test.code);
-    if (analyte == nullptr || analyte->deltas.empty() ||
-        values[i].value->kind != core::ResultKind::kNumeric) {
+    // Only tests whose rules compare with the patient's history read it.
+    if (values[i].value->kind != core::ResultKind::kNumeric ||
+        !needs_history(*ctx.rules, test.code)) {
       continue;
     }
     ALIQUOT_ASSIGN_OR_RETURN(
@@ -38,9 +54,14 @@ Result<std::vector<rules::Decision>> judge_values(store::Transaction& tx, const 
       candidate.previous = rules::PreviousResult{previous->number, previous->collected_at};
     }
   }
-  std::vector<rules::Decision> decisions(values.size());
-  rules::evaluate_specimen(*ctx.rules, facts, candidates, decisions);
-  return decisions;
+  Judgement judgement;
+  judgement.decisions.resize(values.size());
+  rules::evaluate_specimen(*ctx.rules, facts, candidates, judgement.decisions);
+  judgement.previous.reserve(values.size());
+  for (const rules::Candidate& candidate : candidates) {
+    judgement.previous.push_back(candidate.previous);
+  }
+  return judgement;
 }
 
 std::vector<core::HoldReason> hold_reasons(const rules::Decision& decision) {

@@ -35,13 +35,19 @@ struct SpecimenReading {
   core::Instant measured_at{};
 };
 
-// Judges the values of one specimen together with ctx.rules, which must be set. decisions[i] is
-// for values[i].
-Result<std::vector<rules::Decision>> judge_values(store::Transaction& tx, const Context& ctx,
-                                                  const core::Patient& patient,
-                                                  const core::Specimen& specimen,
-                                                  const SpecimenReading& reading,
-                                                  std::span<const ValueToJudge> values);
+struct Judgement {
+  std::vector<rules::Decision> decisions;
+  // The patient's previous released result of each value's test, read for the tests whose
+  // rules compare with it (delta checks, reflex on a drop).
+  std::vector<std::optional<rules::PreviousResult>> previous;
+};
+
+// Judges the values of one specimen together with ctx.rules, which must be set. decisions[i] and
+// previous[i] are for values[i].
+Result<Judgement> judge_values(store::Transaction& tx, const Context& ctx,
+                               const core::Patient& patient, const core::Specimen& specimen,
+                               const SpecimenReading& reading,
+                               std::span<const ValueToJudge> values);
 
 // The decision's reasons as stored with the result.
 std::vector<core::HoldReason> hold_reasons(const rules::Decision& decision);

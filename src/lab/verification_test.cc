@@ -269,5 +269,53 @@ TEST_F(VerificationTest, TheQcGateHoldsResultsOfAFailingAnalyte) {
   EXPECT_EQ(reasons[0].category, "quality-control");
 }
 
+class ReflexThroughTheLabTest : public VerificationTest {
+ protected:
+  ReflexThroughTheLabTest() {
+    rules::ReflexRule rule;
+    rule.test_code = "K";
+    rule.outside_reference = true;
+    rule.add = {"GLU"};
+    rule.reason = "potassium outside its interval: glucose";
+    rules_ = rules::RuleSetBuilder()
+                 .analyte(test_rules().analytes().front())
+                 .discipline({"chemistry", true, true, 0})
+                 .reflex(rule)
+                 .build();
+  }
+};
+
+TEST_F(ReflexThroughTheLabTest, AddsTheTestOnTheSameTubeAudited) {
+  const core::Specimen serum = received_order("MRN-1", {"K"})[0];
+  const std::size_t before = audit_size();
+  const PostedResults posted = must(post(serum.accession_number, {{"K", "5.6", "", "R1", {}}}));
+  ASSERT_EQ(posted.reflexed.size(), 1u);
+  EXPECT_EQ(posted.reflexed[0].test_code, "GLU");
+  EXPECT_EQ(posted.reflexed[0].specimen_id, serum.id);
+  EXPECT_EQ(posted.reflexed[0].status, core::ResultStatus::kPending);
+  EXPECT_EQ(result_of(serum.accession_number, "GLU").status, core::ResultStatus::kPending);
+
+  const std::vector<core::AuditEntry> entries = audit_since(before);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1].action, "result.order");
+  EXPECT_EQ(entries[1].entity_key, serum.accession_number + "/GLU");
+  EXPECT_EQ(entries[1].reason, "reflex: potassium outside its interval: glucose (K 5.6 on " +
+                                   serum.accession_number + ")");
+
+  // The message delivered again adds nothing more.
+  EXPECT_TRUE(must(post(serum.accession_number, {{"K", "5.6", "", "R1", {}}})).reflexed.empty());
+  EXPECT_EQ(results_of_order(must(read([&](store::Transaction& tx) {
+                               return tx.find_order(serum.order_id);
+                             }))->order_number)
+                .size(),
+            2u);
+}
+
+TEST_F(ReflexThroughTheLabTest, ANormalValueAddsNothing) {
+  const core::Specimen serum = received_order("MRN-1", {"K"})[0];
+  const PostedResults posted = must(post(serum.accession_number, {{"K", "4.2", "", "R1", {}}}));
+  EXPECT_TRUE(posted.reflexed.empty());
+}
+
 }  // namespace
 }  // namespace aliquot::lab

@@ -59,8 +59,8 @@ class Loader {
       : root_(root), catalog_(catalog), out_(out) {}
 
   std::optional<RuleSet> run() {
-    TableReader top(root_, "the rules file", {"rules", "instrument", "discipline", "analyte"},
-                    out_);
+    TableReader top(root_, "the rules file",
+                    {"rules", "instrument", "discipline", "analyte", "reflex"}, out_);
     top.report_unknown_keys();
     read_header(top);
     read_instrument(top);
@@ -72,6 +72,11 @@ class Loader {
     if (const toml::array* analytes = top.tables("analyte", Required::kNo)) {
       for (std::size_t i = 0; i < analytes->size(); ++i) {
         read_analyte(*analytes->get(i)->as_table(), i);
+      }
+    }
+    if (const toml::array* reflexes = top.tables("reflex", Required::kNo)) {
+      for (std::size_t i = 0; i < reflexes->size(); ++i) {
+        read_reflex(*reflexes->get(i)->as_table(), i);
       }
     }
     if (!out_.empty()) return std::nullopt;
@@ -202,6 +207,139 @@ class Loader {
     good &= read_index(reader, "icterus", rules.indices.icterus);
     good &= read_index(reader, "lipemia", rules.indices.lipemia);
     if (good) builder_.analyte(std::move(rules));
+  }
+
+  // [[reflex]] when, above | below | outside_reference | answers | drop (+ window), add, reason.
+  void read_reflex(const toml::table& table, std::size_t index) {
+    TableReader reader(table, "reflex " + std::to_string(index + 1),
+                       {"when", "above", "below", "outside_reference", "answers", "drop", "window",
+                        "add", "reason"},
+                       out_);
+    ReflexRule rule;
+    rule.source_line = reader.position().line;
+    bool good = true;
+    const core::TestDefinition* test = nullptr;
+    if (const std::optional<std::string> code = reader.text("when", Required::kYes)) {
+      reader.set_context("reflex on " + in_quotes(*code));
+      test = catalog_test(reader, "when", *code);
+      good = test != nullptr;
+    } else {
+      good = false;
+    }
+    reader.report_unknown_keys();
+    if (test != nullptr) rule.test_code = test->code;
+
+    const bool numeric = test == nullptr || test->kind == core::ResultKind::kNumeric;
+    for (std::string_view key : {"above", "below", "drop"}) {
+      if (!numeric && reader.has(key)) {
+        reader.problem(key, "is only for numeric tests; test " + in_quotes(test->code) + " is " +
+                                std::string(core::to_code(test->kind)));
+        good = false;
+      }
+    }
+    if (numeric && test != nullptr && reader.has("answers")) {
+      reader.problem("answers",
+                     "is only for coded tests; test " + in_quotes(test->code) + " is numeric");
+      good = false;
+    }
+    rule.above = reader.number("above", Required::kNo);
+    good &= rule.above.has_value() || !reader.has("above");
+    rule.below = reader.number("below", Required::kNo);
+    good &= rule.below.has_value() || !reader.has("below");
+    rule.drop = reader.number("drop", Required::kNo);
+    good &= rule.drop.has_value() || !reader.has("drop");
+    if (rule.drop && !(*rule.drop > 0)) {
+      reader.problem("drop", "must be above 0");
+      good = false;
+    }
+    if (const std::optional<bool> outside = reader.boolean("outside_reference", Required::kNo)) {
+      rule.outside_reference = *outside;
+    } else if (reader.has("outside_reference")) {
+      good = false;
+    }
+    if (const std::optional<std::vector<TextAt>> answers = reader.texts("answers", Required::kNo)) {
+      for (const TextAt& answer : *answers) {
+        const bool known =
+            test == nullptr || test->kind != core::ResultKind::kCoded ||
+            std::any_of(test->answers.begin(), test->answers.end(), [&](const std::string& a) {
+              return core::equals_ignoring_case(a, answer.text);
+            });
+        if (!known) {
+          out_.add(answer.where, "answer " + in_quotes(answer.text) + " of " + reader.context() +
+                                     " is not an answer of test " + in_quotes(test->code) + " (" +
+                                     core::join(test->answers, ", ") + ")");
+          good = false;
+        }
+        rule.answers.push_back(answer.text);
+      }
+    } else if (reader.has("answers")) {
+      good = false;
+    }
+    if (rule.drop) {
+      if (const std::optional<std::string> window = reader.text("window", Required::kYes)) {
+        if (const std::optional<std::int64_t> seconds = duration(reader, "window", *window)) {
+          rule.window_seconds = *seconds;
+        } else {
+          good = false;
+        }
+      } else {
+        good = false;
+      }
+    } else if (reader.has("window")) {
+      reader.problem("window", "is only for a drop");
+      good = false;
+    }
+    if (good && !rule.above && !rule.below && !rule.drop && !rule.outside_reference &&
+        rule.answers.empty()) {
+      out_.add(reader.position(), reader.context() +
+                                      " has no condition: give above, below, outside_reference, "
+                                      "answers or drop");
+      good = false;
+    }
+
+    if (const std::optional<std::vector<TextAt>> add = reader.texts("add", Required::kYes)) {
+      if (add->empty()) {
+        reader.problem("add", "must name at least one test");
+        good = false;
+      }
+      for (const TextAt& code : *add) {
+        const core::TestDefinition* added = catalog_.find_test(code.text);
+        if (added == nullptr) {
+          std::vector<std::string> codes;
+          for (const core::TestDefinition& known : catalog_.tests()) codes.push_back(known.code);
+          out_.add(code.where, "test " + in_quotes(code.text) + " added by " + reader.context() +
+                                   " is not a test of the catalog" +
+                                   did_you_mean(nearest_code(code.text, codes)));
+          good = false;
+          continue;
+        }
+        if (test != nullptr && added == test) {
+          out_.add(code.where, reader.context() + " adds the test that triggers it");
+          good = false;
+          continue;
+        }
+        rule.add.push_back(added->code);
+      }
+    } else {
+      good = false;
+    }
+    if (const std::optional<std::string> reason = reader.text("reason", Required::kYes)) {
+      rule.reason = *reason;
+    } else {
+      good = false;
+    }
+    if (good) builder_.reflex(std::move(rule));
+  }
+
+  // The catalog's test for `code` named by `key`, or nullptr after saying there is none.
+  const core::TestDefinition* catalog_test(TableReader& reader, std::string_view key,
+                                           const std::string& code) {
+    const core::TestDefinition* test = catalog_.find_test(code);
+    if (test != nullptr) return test;
+    std::vector<std::string> codes;
+    for (const core::TestDefinition& known : catalog_.tests()) codes.push_back(known.code);
+    reader.problem(key, "is not a test of the catalog" + did_you_mean(nearest_code(code, codes)));
+    return nullptr;
   }
 
   // The catalog's test for `code`, or nullptr after reporting why there is none.

@@ -570,5 +570,69 @@ TEST(LoadRulesFile, ReadsAFileAndNamesAFileItCannotRead) {
                                      ": cannot read the rules file: it is a directory"});
 }
 
+TEST(LoadRules, ReadsReflexRules) {
+  const LoadOutcome outcome = load(R"toml(
+[[reflex]]
+when = "k"
+above = 6.0
+drop = 1.5
+window = "2d"
+add = ["NA"]
+reason = "potassium high: sodium"
+
+[[reflex]]
+when = "UA-NIT"
+answers = ["positive"]
+add = ["K"]
+reason = "nitrite positive"
+)toml");
+  ASSERT_TRUE(outcome.rules.has_value()) << diagnostics_of(outcome).front();
+  const std::vector<ReflexRule>& reflexes = outcome.rules->reflexes();
+  ASSERT_EQ(reflexes.size(), 2u);
+  EXPECT_EQ(reflexes[0].test_code, "K");
+  EXPECT_EQ(reflexes[0].above, 6.0);
+  EXPECT_EQ(reflexes[0].drop, 1.5);
+  EXPECT_EQ(reflexes[0].window_seconds, 2 * kDay);
+  EXPECT_EQ(reflexes[0].add, std::vector<std::string>{"NA"});
+  EXPECT_EQ(reflexes[0].source_line, 2 + kHeaderLines);
+  EXPECT_EQ(reflexes[1].answers, std::vector<std::string>{"positive"});
+}
+
+TEST(LoadRules, RefusesReflexRulesThatCannotFireOrAddNothingKnown) {
+  const std::vector<std::string> expected = {
+      at(2, 1,
+         "reflex on 'K' has no condition: give above, below, outside_reference, answers "
+         "or drop"),
+      at(7, 1, "reflex on 'UA-NIT' is missing required key 'reason'"),
+      at(9, 12,
+         "answer 'maybe' of reflex on 'UA-NIT' is not an answer of test 'UA-NIT' "
+         "(negative, positive)"),
+      at(10, 8,
+         "test 'NAX' added by reflex on 'UA-NIT' is not a test of the catalog (did you "
+         "mean 'NA'?)"),
+      at(14, 8, "key 'drop' of reflex on 'K' must be above 0"),
+      at(16, 8, "reflex on 'K' adds the test that triggers it"),
+  };
+  EXPECT_EQ(problems(R"toml(
+[[reflex]]
+when = "K"
+add = ["NA"]
+reason = "no condition"
+
+[[reflex]]
+when = "UA-NIT"
+answers = ["maybe"]
+add = ["NAX"]
+
+[[reflex]]
+when = "K"
+drop = 0
+window = "1d"
+add = ["K"]
+reason = "itself"
+)toml"),
+            expected);
+}
+
 }  // namespace
 }  // namespace aliquot::rules

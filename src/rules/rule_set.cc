@@ -71,6 +71,11 @@ RuleSetBuilder& RuleSetBuilder::informational_flag(std::string flag) {
   return *this;
 }
 
+RuleSetBuilder& RuleSetBuilder::reflex(ReflexRule rule) {
+  rules_.reflexes_.push_back(std::move(rule));
+  return *this;
+}
+
 RuleSet RuleSetBuilder::build() { return std::move(rules_); }
 
 }  // namespace aliquot::rules

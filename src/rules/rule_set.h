@@ -92,6 +92,27 @@ struct DisciplineRules {
   int source_line = 0;
 };
 
+// A reflex (add-on) rule: a result that meets the condition adds tests to its order, e.g. TSH
+// outside its reference interval adds free T4; urine nitrite positive adds a urine culture; a
+// large hemoglobin drop adds a smear review. Conditions, any of which fires the rule:
+//   above / below          the value is strictly beyond the number (the test's unit)
+//   outside_reference      the value is flagged against the patient's reference interval
+//   answers                the coded answer is one of these (letter case ignored)
+//   drop                   previous − current is strictly greater, the previous result being
+//                          the patient's last released one within `window_seconds`
+struct ReflexRule {
+  std::string test_code;  // the result that triggers, as the catalog spells it
+  std::optional<double> above;
+  std::optional<double> below;
+  bool outside_reference = false;
+  std::vector<std::string> answers;
+  std::optional<double> drop;
+  std::int64_t window_seconds = 0;  // for drop
+  std::vector<std::string> add;     // catalog test codes added to the order
+  std::string reason;               // for the technologist and the audit trail
+  int source_line = 0;
+};
+
 class RuleSet {
  public:
   const std::string& name() const { return name_; }
@@ -107,6 +128,7 @@ class RuleSet {
   // nullptr when the section is not named: autoverification is then off for it.
   const DisciplineRules* find_discipline(std::string_view section) const;
   bool is_informational_flag(std::string_view flag) const;
+  const std::vector<ReflexRule>& reflexes() const { return reflexes_; }
 
  private:
   friend class RuleSetBuilder;
@@ -115,6 +137,7 @@ class RuleSet {
   std::vector<AnalyteRules> analytes_;
   std::vector<DisciplineRules> disciplines_;
   std::vector<std::string> informational_flags_;
+  std::vector<ReflexRule> reflexes_;
   // Upper-cased code → index. Looked up with a string_view, so that finding a test's rules
   // (once per result judged) allocates nothing.
   struct CodeHash {
@@ -136,6 +159,7 @@ class RuleSetBuilder {
   RuleSetBuilder& analyte(AnalyteRules rules);
   RuleSetBuilder& discipline(DisciplineRules rules);
   RuleSetBuilder& informational_flag(std::string flag);
+  RuleSetBuilder& reflex(ReflexRule rule);
   RuleSet build();
 
  private:
