@@ -12,6 +12,7 @@
 #include "cli/outbox_commands.h"
 #include "cli/rules_command.h"
 #include "cli/session.h"
+#include "cli/validate_command.h"
 
 #ifndef ALIQUOT_VERSION
 #define ALIQUOT_VERSION "unknown"
@@ -110,6 +111,7 @@ int run(const std::vector<std::string>& arguments, const Environment& environmen
   add_catalog_commands(app, selection);
   add_calc_command(app, selection);
   add_rules_command(app, selection);
+  add_validate_command(app, selection);
   add_hl7_commands(app, selection);
   add_astm_commands(app, selection);
   add_interface_commands(app, selection);
