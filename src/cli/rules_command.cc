@@ -1,13 +1,16 @@
 #include "cli/rules_command.h"
 
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "catalog/catalog.h"
 #include "core/text.h"
+#include "lab/lab_setup.h"
 #include "report/text_table.h"
 #include "rules/duration.h"
 #include "rules/loader.h"
@@ -20,6 +23,8 @@ constexpr const char* kFooter = R"(Usage:
                                every problem as file:line:column: message
   aliquot rules list [FILE]    the analytes and their rules, the disciplines and the instrument
                                flags that do not hold; --json gives the whole rule set
+  aliquot rules load FILE      a new version of the rules in force in the lab (admin), checked
+                               against the lab's catalog
 The rules are checked against the built-in default menu, or against --catalog FILE. Every number
 of an analyte is in the unit of its test in the catalog.
 `rules check` exits with status 1 when the file has problems; a catalog file with problems exits
@@ -261,6 +266,36 @@ Result<void> run_check(Session& session, const RulesOptions& options) {
   return ok();
 }
 
+// `rules load FILE`: a new version of the rules in force in the lab database, checked against
+// the lab's catalog; from the next result on, results are judged by it.
+Result<void> run_load(Session& session, const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return invalid_argument("cannot read rules file '" + file + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  ALIQUOT_ASSIGN_OR_RETURN(store::Store * lab_store, session.store());
+  ALIQUOT_RETURN_IF_ERROR(lab::load_rules_version(*lab_store, session.clock(),
+                                                  session.options().username, text.str(), file));
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* lab_catalog, session.catalog());
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<rules::RuleSet> loaded,
+                           lab::current_rules(*lab_store, *lab_catalog));
+  if (!loaded) return internal_error("the rules just loaded are not in force");
+  if (session.json()) {
+    session.set_json({{"file", file},
+                      {"name", loaded->name()},
+                      {"version", loaded->version()},
+                      {"analytes", loaded->analytes().size()},
+                      {"disciplines", loaded->disciplines().size()},
+                      {"reflexes", loaded->reflexes().size()}});
+  } else {
+    session.out() << "loaded " << loaded->name() << " " << loaded->version() << " from " << file
+                  << ": " << loaded->analytes().size() << " analytes, "
+                  << loaded->disciplines().size() << " disciplines, " << loaded->reflexes().size()
+                  << " reflex rules; results are judged by them from now on\n";
+  }
+  return ok();
+}
+
 void add_options(CLI::App* command, RulesOptions& options) {
   command->add_option("FILE", options.rules_file,
                       "rules file (default: the built-in catalog/autoverification.toml)");
@@ -289,6 +324,12 @@ void add_rules_command(CLI::App& app, CommandSelection& selection) {
   add_options(list, *list_options);
   selection.bind(list,
                  [list_options](Session& session) { return run_list(session, *list_options); });
+
+  auto load_file = std::make_shared<std::string>();
+  CLI::App* load = group->add_subcommand(
+      "load", "load a new version of the rules into the lab (admin); checked against its catalog");
+  load->add_option("FILE", *load_file, "rules TOML file")->required();
+  selection.bind(load, [load_file](Session& session) { return run_load(session, *load_file); });
 }
 
 }  // namespace aliquot::cli
