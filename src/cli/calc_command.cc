@@ -141,14 +141,7 @@ Result<void> run_check(Session& session, const std::string& file) {
       outcome.calculations ? outcome.calculations->calculations().size() : 0;
   const std::size_t tables = outcome.calculations ? outcome.calculations->tables().size() : 0;
   if (session.json()) {
-    nlohmann::json diagnostics = nlohmann::json::array();
-    for (const Error& diagnostic : outcome.diagnostics) {
-      const SourcePosition& where = *diagnostic.position();
-      diagnostics.push_back({{"file", where.file},
-                             {"line", where.line},
-                             {"column", where.column},
-                             {"message", diagnostic.message()}});
-    }
+    const nlohmann::json diagnostics = diagnostics_json(outcome.diagnostics);
     session.set_json({{"file", name},
                       {"ok", outcome.diagnostics.empty()},
                       {"calculations", calculations},
@@ -156,14 +149,7 @@ Result<void> run_check(Session& session, const std::string& file) {
                       {"diagnostics", diagnostics}});
   }
   if (!outcome.calculations) {
-    if (!session.json()) {
-      for (const Error& diagnostic : outcome.diagnostics) {
-        session.out() << diagnostic.to_string() << "\n";
-      }
-    }
-    const std::size_t count = outcome.diagnostics.size();
-    session.report_finding(invalid_argument(name + ": " + std::to_string(count) +
-                                            (count == 1 ? " problem" : " problems")));
+    report_problems(session, name, outcome.diagnostics);
     return ok();
   }
   if (!session.json()) {

@@ -16,4 +16,26 @@ Result<std::optional<core::Instant>> parse_optional_time(const std::string& opti
   return std::optional<core::Instant>(*parsed);
 }
 
+nlohmann::json diagnostics_json(const std::vector<Error>& diagnostics) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Error& diagnostic : diagnostics) {
+    const SourcePosition& where = *diagnostic.position();
+    out.push_back({{"file", where.file},
+                   {"line", where.line},
+                   {"column", where.column},
+                   {"message", diagnostic.message()}});
+  }
+  return out;
+}
+
+void report_problems(Session& session, const std::string& name,
+                     const std::vector<Error>& diagnostics) {
+  if (!session.json()) {
+    for (const Error& diagnostic : diagnostics) session.out() << diagnostic.to_string() << "\n";
+  }
+  const std::size_t count = diagnostics.size();
+  session.report_finding(invalid_argument(name + ": " + std::to_string(count) +
+                                          (count == 1 ? " problem" : " problems")));
+}
+
 }  // namespace aliquot::cli

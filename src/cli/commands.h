@@ -50,6 +50,13 @@ void add_interface_commands(CLI::App& app, CommandSelection& selection);
 // A time given on the command line ("2026-03-02T08:05Z"); the error names the option.
 Result<std::optional<core::Instant>> parse_optional_time(const std::string& option,
                                                          const std::string& text);
+// A checked file's diagnostics as JSON: [{file, line, column, message}, ...].
+nlohmann::json diagnostics_json(const std::vector<Error>& diagnostics);
+// Prints every diagnostic (unless --json) and records the finding "NAME: N problems", so that the
+// command exits with status 1.
+void report_problems(Session& session, const std::string& name,
+                     const std::vector<Error>& diagnostics);
+
 using core::join;
 using core::number_text;
 

@@ -55,11 +55,12 @@ nlohmann::json catalog_image(const store::CatalogVersion& version,
   };
 }
 
-Result<store::CatalogVersion> record_catalog(store::Transaction& tx, const catalog::Catalog& loaded,
-                                             std::string_view text, std::string_view file_name,
-                                             const std::string& actor, core::Instant now) {
-  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest,
-                           tx.latest_catalog_version());
+// The version that follows `latest` for `text`; AlreadyExists when the text is the one in force
+// ("<what><name><identical> to version N already in force").
+Result<store::CatalogVersion> next_version(const std::optional<store::CatalogVersion>& latest,
+                                           std::string_view text, std::string_view file_name,
+                                           const std::string& actor, core::Instant now,
+                                           std::string_view what, std::string_view identical) {
   store::CatalogVersion version;
   version.version = latest ? latest->version + 1 : 1;
   version.name = std::string(file_name);
@@ -68,10 +69,21 @@ Result<store::CatalogVersion> record_catalog(store::Transaction& tx, const catal
   version.loaded_at = now;
   version.loaded_by = actor;
   if (latest && latest->sha256 == version.sha256) {
-    return already_exists("catalog '" + version.name + "' is identical to version " +
-                          std::to_string(latest->version) + " already in force (sha256 " +
-                          version.sha256 + ")");
+    return already_exists(std::string(what) + version.name + std::string(identical) +
+                          " to version " + std::to_string(latest->version) +
+                          " already in force (sha256 " + version.sha256 + ")");
   }
+  return version;
+}
+
+Result<store::CatalogVersion> record_catalog(store::Transaction& tx, const catalog::Catalog& loaded,
+                                             std::string_view text, std::string_view file_name,
+                                             const std::string& actor, core::Instant now) {
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest,
+                           tx.latest_catalog_version());
+  ALIQUOT_ASSIGN_OR_RETURN(
+      store::CatalogVersion version,
+      next_version(latest, text, file_name, actor, now, "catalog '", "' is identical"));
   ALIQUOT_ASSIGN_OR_RETURN(version, tx.insert_catalog_version(version));
 
   audit::Change change;
@@ -100,18 +112,9 @@ Result<void> record_rules(store::Transaction& tx, const rules::RuleSet& loaded,
                           const std::string& actor, core::Instant now) {
   ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest,
                            tx.latest_rules_version());
-  store::CatalogVersion version;
-  version.version = latest ? latest->version + 1 : 1;
-  version.name = std::string(file_name);
-  version.content = std::string(text);
-  version.sha256 = sha256_hex(text);
-  version.loaded_at = now;
-  version.loaded_by = actor;
-  if (latest && latest->sha256 == version.sha256) {
-    return already_exists("rules '" + version.name + "' are identical to version " +
-                          std::to_string(latest->version) + " already in force (sha256 " +
-                          version.sha256 + ")");
-  }
+  ALIQUOT_ASSIGN_OR_RETURN(
+      store::CatalogVersion version,
+      next_version(latest, text, file_name, actor, now, "rules '", "' are identical"));
   ALIQUOT_ASSIGN_OR_RETURN(version, tx.insert_rules_version(version));
 
   audit::Change change;
