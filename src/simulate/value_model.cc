@@ -371,7 +371,14 @@ Result<double> ValueModel::numeric_value(const core::TestDefinition& test,
   };
   std::optional<double> derived{};
   if (test.loinc == kHematocrit) {
-    if (auto hgb = input(kHemoglobin)) derived = *hgb * random.normal(2.95, 0.06);
+    if (auto hgb = input(kHemoglobin)) {
+      // HCT/HGB is 100/MCHC. Each patient keeps a set point of their own, between-person CV about
+      // 2.3 % (NHANES 1999-2002 hematology biological variation, CDC); specimens vary around it
+      // by the within-person CV of MCHC, about 1.6 % (Arch Pathol Lab Med 1992;116:825).
+      Random set_point = Random::derive(seed_, {patient.key, hash_text("mchc set point")});
+      const double ratio = 2.95 * set_point.normal(1, 0.023);
+      derived = *hgb * ratio * random.normal(1, 0.016);
+    }
   } else if (test.loinc == kMchc) {
     if (auto hgb = input(kHemoglobin); hgb) {
       if (auto hct = input(kHematocrit)) derived = *hgb / *hct * 100;
