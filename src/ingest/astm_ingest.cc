@@ -114,6 +114,15 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
         }
         const std::string code =
             value_of(record, 3, static_cast<std::size_t>(profile->test_code_component));
+        // A serum index is no result: it goes with the specimen to the rules.
+        if (const std::optional<SerumIndex> index = index_for_code(*profile, code)) {
+          if (Result<void> set =
+                  set_serum_index(*index, code, value_of(record, 4, 1), posts.back().indices);
+              !set.has_value()) {
+            problems.push_back(where + " (R-4): " + set.error().message());
+          }
+          break;
+        }
         const std::string unit = value_of(record, 5, 1);
         Result<MappedTest> mapped = map_test(*profile, code, unit, catalog_);
         if (!mapped.has_value()) {

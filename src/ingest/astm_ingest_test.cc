@@ -27,6 +27,9 @@ test_code_component = 4
 "K" = { test = "K", unit = "mmol/l" }
 "NA" = "NA"
 "GLU" = "GLU"
+
+[indices]
+hemolysis = "HI"
 )toml",
                                                                     "chem1.toml", *catalog_));
     profiles_ = InstrumentProfiles({analyzer});
@@ -161,6 +164,77 @@ TEST_F(AstmIngestTest, ASenderWithoutAProfileIsRefused) {
   EXPECT_EQ(outcome.applied.error().message(),
             "record 1 (H-5): sender 'MYSTERY-9' has no instrument profile; add one under "
             "interfaces/instruments/");
+}
+
+// The rules see what the instrument said about the specimen: its serum indices (mapped by the
+// profile, never filed as results) and its flags on each result (R-7).
+TEST_F(AstmIngestTest, SerumIndicesAndFlagsReachTheAutoverificationRules) {
+  rules::AnalyteRules potassium;
+  potassium.test_code = "K";
+  potassium.indices.hemolysis = {50.0, 300.0};
+  const rules::RuleSet rule_set = rules::RuleSetBuilder()
+                                      .analyte(potassium)
+                                      .discipline({"chemistry", true, true, 0})
+                                      .informational_flag("N")
+                                      .informational_flag("H")
+                                      .build();
+  const AstmIngest judged{*catalog_, profiles_, clock_, &rule_set};
+  const core::Specimen serum = received_order("MRN-1", {"K", "NA", "GLU"})[0];
+  std::promise<JobOutcome> done;
+  last_ = judged.receive(
+      {"H|\\^&|||CHEM-1^1.0|||||host||P|1|20260310080000", "P|1||MRN-1",
+       "O|1|" + serum.accession_number + "||^^^K\\^^^NA|R", "R|1|^^^K|4.4|mmol/l|3.5^5.1|N||F",
+       "R|2|^^^NA|140|mmol/L||N||F", "R|3|^^^GLU|95|mg/dL||W||F", "R|4|^^^HI|120|||||F", "L|1|N"},
+      "10.0.0.7:5000");
+  {
+    Pipeline pipeline(*store_);
+    ASSERT_TRUE(pipeline.submit(
+        judged.job(last_, [&done](const JobOutcome& outcome) { done.set_value(outcome); })));
+  }
+  const JobOutcome outcome = done.get_future().get();
+  ASSERT_TRUE(outcome.applied.has_value()) << outcome.applied.error().message();
+  EXPECT_EQ(*outcome.applied, "3 result(s) recorded on 1 specimen(s)");
+
+  const core::TestResult k = result_of(serum.accession_number, "K");
+  EXPECT_EQ(k.status, core::ResultStatus::kPreliminary);
+  const std::vector<core::HoldReason> k_holds =
+      lab::must(read([&](store::Transaction& tx) { return tx.holds_for_result(k.id); }));
+  ASSERT_EQ(k_holds.size(), 1u);
+  EXPECT_EQ(k_holds[0].observed, "hemolysis index 120");
+
+  const core::TestResult glu = result_of(serum.accession_number, "GLU");
+  const std::vector<core::HoldReason> glu_holds =
+      lab::must(read([&](store::Transaction& tx) { return tx.holds_for_result(glu.id); }));
+  ASSERT_EQ(glu_holds.size(), 1u);
+  EXPECT_EQ(glu_holds[0].category, "instrument-flag");
+  EXPECT_EQ(glu_holds[0].observed, "W");
+
+  EXPECT_EQ(result_of(serum.accession_number, "NA").status, core::ResultStatus::kFinal);
+}
+
+TEST(InstrumentProfileIndices, RefusesAnIndexCodeAlsoMappedToATest) {
+  const catalog::LoadOutcome loaded = catalog::load_catalog(lab::kTestCatalogText, "test.toml");
+  ASSERT_TRUE(loaded.catalog.has_value());
+  const catalog::Catalog& catalog = *loaded.catalog;
+  const Result<InstrumentProfile> refused = parse_instrument_profile(R"toml(
+[instrument]
+id = "chem2"
+name = "Chemistry analyzer 2"
+protocol = "astm"
+sender = "CHEM-2"
+
+[codes]
+"K" = "K"
+
+[indices]
+hemolysis = "K"
+lipemia = ""
+)toml",
+                                                                     "chem2.toml", catalog);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().message(),
+            "chem2.toml:12:13: [indices] hemolysis code 'K' is also mapped to a test in [codes]\n"
+            "chem2.toml:13:11: [indices] lipemia must be the instrument's code");
 }
 
 }  // namespace

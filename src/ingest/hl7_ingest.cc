@@ -352,6 +352,7 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
     std::string from_obr2;
     std::string where;  // "OBR(2)"
     std::vector<lab::PostedValue> values;
+    rules::SerumIndices indices;
   };
   std::vector<Group> groups;
   std::vector<std::string> problems;
@@ -394,6 +395,17 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
       // OBX-8: the sender's abnormal flags; the rules decide which of them hold the result.
       if (std::string flag = text_of(segment, 8); !flag.empty()) {
         value.flags.push_back(std::move(flag));
+      }
+      // A serum index is no result: it goes with the specimen to the rules.
+      if (profile != nullptr) {
+        if (const std::optional<SerumIndex> index = index_for_code(*profile, text_of(segment, 3))) {
+          if (Result<void> set =
+                  set_serum_index(*index, text_of(segment, 3), value.value, groups.back().indices);
+              !set.has_value()) {
+            problems.push_back(where + "-5: " + set.error().message());
+          }
+          continue;
+        }
       }
       if (value.value.empty()) {
         problems.push_back(where + "-5: no value (OBX-11 '" + status +
@@ -442,6 +454,9 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
       post = posts.end() - 1;
     }
     for (lab::PostedValue& value : group.values) post->values.push_back(std::move(value));
+    if (group.indices.hemolysis) post->indices.hemolysis = group.indices.hemolysis;
+    if (group.indices.icterus) post->indices.icterus = group.indices.icterus;
+    if (group.indices.lipemia) post->indices.lipemia = group.indices.lipemia;
   }
   if (posts.empty() && problems.empty()) {
     problems.push_back("the message holds no observation to record");

@@ -3,6 +3,8 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -81,7 +83,7 @@ Result<InstrumentProfile> parse_instrument_profile(std::string_view text, const 
   Problems problems(file);
   InstrumentProfile profile;
   profile.file = file;
-  check_keys(root, {"instrument", "codes"}, "the file", problems);
+  check_keys(root, {"instrument", "codes", "indices"}, "the file", problems);
 
   const toml::table* instrument = root["instrument"].as_table();
   if (instrument == nullptr) {
@@ -190,6 +192,32 @@ Result<InstrumentProfile> parse_instrument_profile(std::string_view text, const 
       }
     }
   }
+  if (const toml::node* indices_node = root.get("indices")) {
+    const toml::table* indices = indices_node->as_table();
+    if (indices == nullptr) {
+      problems.add(indices_node->source(), "[indices] must be a table of index = \"CODE\"");
+    } else {
+      check_keys(*indices, {"hemolysis", "icterus", "lipemia"}, "[indices]", problems);
+      const std::pair<const char*, SerumIndex> kinds[] = {{"hemolysis", SerumIndex::kHemolysis},
+                                                          {"icterus", SerumIndex::kIcterus},
+                                                          {"lipemia", SerumIndex::kLipemia}};
+      for (const auto& [key, kind] : kinds) {
+        const toml::node* node = indices->get(key);
+        if (node == nullptr) continue;
+        const auto* value = node->as_string();
+        const std::string code = value == nullptr ? "" : trim(value->get());
+        if (code.empty()) {
+          problems.add(node->source(),
+                       "[indices] " + std::string(key) + " must be the instrument's code");
+        } else if (profile.codes.contains(code)) {
+          problems.add(node->source(), "[indices] " + std::string(key) + " code '" + code +
+                                           "' is also mapped to a test in [codes]");
+        } else if (!profile.index_codes.emplace(code, kind).second) {
+          problems.add(node->source(), "[indices] code '" + code + "' is given twice");
+        }
+      }
+    }
+  }
   if (!problems.empty()) return invalid_argument(problems.joined());
   return profile;
 }
@@ -259,6 +287,31 @@ Result<MappedTest> map_test(const InstrumentProfile& profile, std::string_view i
     mapped.unit = test->unit;
   }
   return mapped;
+}
+
+std::optional<SerumIndex> index_for_code(const InstrumentProfile& profile,
+                                         std::string_view instrument_code) {
+  const auto found = profile.index_codes.find(trim(instrument_code));
+  if (found == profile.index_codes.end()) return std::nullopt;
+  return found->second;
+}
+
+Result<void> set_serum_index(SerumIndex index, std::string_view code, std::string_view text,
+                             rules::SerumIndices& indices) {
+  const std::string value = trim(text);
+  double number = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size() ||
+      !std::isfinite(number) || number < 0) {
+    return invalid_argument("serum index '" + trim(code) + "' has value '" + value +
+                            "': expected a number of 0 or more");
+  }
+  switch (index) {
+    case SerumIndex::kHemolysis: indices.hemolysis = number; break;
+    case SerumIndex::kIcterus: indices.icterus = number; break;
+    case SerumIndex::kLipemia: indices.lipemia = number; break;
+  }
+  return ok();
 }
 
 }  // namespace aliquot::ingest

@@ -20,6 +20,10 @@
 //   [codes]                         # instrument code -> catalog test code, or a table with
 //   "685/" = "ALT"                  # the unit the instrument writes for the catalog's unit:
 //   "WBC"  = { test = "WBC", unit = "10^3/uL" }
+//   [indices]                       # codes under which the instrument reports the serum indices
+//   hemolysis = "H-IDX"             # of the specimen: they are not results, they go to the
+//   icterus   = "I-IDX"             # autoverification rules (rules/autoverification.h)
+//   lipemia   = "L-IDX"
 
 #include <map>
 #include <optional>
@@ -29,6 +33,7 @@
 
 #include "catalog/catalog.h"
 #include "core/error.h"
+#include "rules/autoverification.h"
 
 namespace aliquot::ingest {
 
@@ -38,6 +43,8 @@ struct CodeMapping {
   std::string test_code;        // catalog code
   std::string instrument_unit;  // "" : the instrument writes the catalog's UCUM unit
 };
+
+enum class SerumIndex { kHemolysis, kIcterus, kLipemia };
 
 struct InstrumentProfile {
   std::string id;
@@ -49,7 +56,8 @@ struct InstrumentProfile {
   int test_code_component = 4;
   std::map<std::string, CodeMapping> codes;  // by instrument code, exactly as sent (trimmed)
   std::vector<std::string> ignored_codes;
-  std::string file;  // where it was read from
+  std::map<std::string, SerumIndex> index_codes;  // by instrument code, as sent (trimmed)
+  std::string file;                               // where it was read from
 
   // The account its messages are filed under.
   std::string account() const { return "if." + id; }
@@ -94,5 +102,14 @@ Result<MappedTest> map_test(const InstrumentProfile& profile, std::string_view i
                             std::string_view unit, const catalog::Catalog& catalog);
 
 std::string_view to_code(Protocol protocol);
+
+// The serum index an instrument code carries, if the profile says it carries one.
+std::optional<SerumIndex> index_for_code(const InstrumentProfile& profile,
+                                         std::string_view instrument_code);
+
+// Stores the index value `text` (a plain non-negative number) in `indices`; InvalidArgument
+// naming the code and the value otherwise.
+Result<void> set_serum_index(SerumIndex index, std::string_view code, std::string_view text,
+                             rules::SerumIndices& indices);
 
 }  // namespace aliquot::ingest
