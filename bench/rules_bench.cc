@@ -211,7 +211,9 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::vector<rules::Decision> decisions(64);
+  std::size_t largest = 0;
+  for (const Specimen& specimen : specimens) largest = std::max(largest, specimen.tests.size());
+  std::vector<rules::Decision> decisions(largest);
   std::size_t autoverified_once = 0;
   for (const Specimen& specimen : specimens) {
     rules::evaluate_specimen(rule_set, specimen.facts, specimen.candidates,
@@ -241,7 +243,7 @@ int main(int argc, char** argv) {
     }
     return autoverified;
   };
-  std::vector<rules::Candidate> candidates(64);
+  std::vector<rules::Candidate> candidates(largest);
   const auto history_pass = [&] {
     std::size_t autoverified = 0;
     for (const Specimen& specimen : specimens) {

@@ -392,9 +392,15 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
       value.label = where;
       value.value = observation_value(segment);
       value.unit = text_of(segment, 6);
-      // OBX-8: the sender's abnormal flags; the rules decide which of them hold the result.
-      if (std::string flag = text_of(segment, 8); !flag.empty()) {
-        value.flags.push_back(std::move(flag));
+      // OBX-8: the sender's abnormal flags, every repetition; the rules decide which of them
+      // hold the result.
+      for (const hl7::Value repetition : segment.field(8).repetitions()) {
+        const hl7::Value flag = repetition.component(1);
+        if (flag.has_value()) {
+          if (std::string text = trim(flag.text()); !text.empty()) {
+            value.flags.push_back(std::move(text));
+          }
+        }
       }
       // A serum index is no result: it goes with the specimen to the rules.
       if (profile != nullptr) {

@@ -465,5 +465,34 @@ TEST_F(Hl7IngestTest, AnOrderIsRefusedWhenTheLabsZoneIsNoLongerKnown) {
             "zone database (/usr/share/zoneinfo)");
 }
 
+// Every repetition of OBX-8 reaches the rules: the informational "H" passes, "W" holds.
+TEST_F(Hl7IngestTest, EveryAbnormalFlagOfAnObservationReachesTheRules) {
+  const rules::RuleSet rule_set = rules::RuleSetBuilder()
+                                      .discipline({"chemistry", true, true, 0})
+                                      .informational_flag("H")
+                                      .informational_flag("N")
+                                      .build();
+  const Hl7Ingest judged{*catalog_, profiles_, clock_, {"if.hl7", "ACK", &rule_set}};
+  const core::Specimen serum = received_order("MRN-1", {"K", "NA", "GLU"})[0];
+  std::string bytes = oru("MSG-F1", serum.accession_number, "2823-3^Potassium^LN", "5.4");
+  bytes.replace(bytes.find("|3.5-5.1||||F"), 13, "|3.5-5.1|H~W|||F");
+  std::promise<std::string> ack;
+  {
+    Pipeline pipeline(*store_);
+    std::shared_ptr<Hl7Received> received = judged.receive(bytes, "127.0.0.1:40000");
+    ASSERT_TRUE(pipeline.submit(
+        judged.job(received, [&ack](std::string text) { ack.set_value(std::move(text)); })));
+  }
+  const hl7::Message answer = lab::must(hl7::Message::parse(ack.get_future().get()));
+  EXPECT_EQ(get(answer, "MSA-1"), "AA");
+  const core::TestResult k = result_of(serum.accession_number, "K");
+  EXPECT_EQ(k.status, core::ResultStatus::kPreliminary);
+  const std::vector<core::HoldReason> holds =
+      lab::must(read([&](store::Transaction& tx) { return tx.holds_for_result(k.id); }));
+  ASSERT_EQ(holds.size(), 1u);
+  EXPECT_EQ(holds[0].observed, "W");
+  EXPECT_EQ(result_of(serum.accession_number, "NA").status, core::ResultStatus::kFinal);
+}
+
 }  // namespace
 }  // namespace aliquot::ingest
