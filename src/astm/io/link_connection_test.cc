@@ -232,12 +232,12 @@ TEST(TcpServer, RefusesAnAddressItCannotBind) {
 
 TEST(ConnectTcp, NamesThePeerItCannotReach) {
   IoThread loop;
-  std::uint16_t port = 0;
-  {
-    // A port that was just free: nothing listens there any more.
-    boost::asio::ip::tcp::acceptor probe(loop.io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    port = probe.local_endpoint().port();
-  }
+  // A port bound but not listening, held for the whole test: a connection is refused, and no
+  // other test running at the same time can take the port (a port merely freed could be).
+  boost::asio::ip::tcp::socket bound(loop.io);
+  bound.open(boost::asio::ip::tcp::v4());
+  bound.bind({boost::asio::ip::make_address("127.0.0.1"), 0});
+  const std::uint16_t port = bound.local_endpoint().port();
   Result<std::shared_ptr<LinkConnection>> connection =
       connect_tcp(loop.io, "127.0.0.1", port, test_link_options(), ignore_messages());
   ASSERT_FALSE(connection.has_value());
