@@ -483,7 +483,8 @@ TEST_F(Hl7IngestTest, EveryAbnormalFlagOfAnObservationReachesTheRules) {
     ASSERT_TRUE(pipeline.submit(
         judged.job(received, [&ack](std::string text) { ack.set_value(std::move(text)); })));
   }
-  const hl7::Message answer = lab::must(hl7::Message::parse(ack.get_future().get()));
+  const std::string ack_bytes = ack.get_future().get();  // the parsed ACK views these bytes
+  const hl7::Message answer = lab::must(hl7::Message::parse(ack_bytes));
   EXPECT_EQ(get(answer, "MSA-1"), "AA");
   const core::TestResult k = result_of(serum.accession_number, "K");
   EXPECT_EQ(k.status, core::ResultStatus::kPreliminary);
