@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -29,6 +32,28 @@ T check(Result<T> result, const std::string& what) {
 
 inline void check(Result<void> result, const std::string& what) {
   if (!result) fail(what + ": " + result.error().to_string());
+}
+
+// Items per second of `pass`, which handles `items` items and returns a checksum (accumulated so
+// that the work cannot be optimized away): the best of three measurements of at least `seconds`
+// each, after one warm-up pass.
+template <typename Pass>
+double best_rate(const Pass& pass, std::size_t items, double seconds) {
+  using Clock = std::chrono::steady_clock;
+  volatile decltype(pass()) sink = pass();
+  double best = 0;
+  for (int measurement = 0; measurement < 3; ++measurement) {
+    std::size_t passes = 0;
+    const Clock::time_point start = Clock::now();
+    double elapsed = 0;
+    do {
+      sink = sink + pass();
+      ++passes;
+      elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    } while (elapsed < seconds);
+    best = std::max(best, static_cast<double>(passes * items) / elapsed);
+  }
+  return best;
 }
 
 // A temporary directory removed with everything in it when the benchmark ends.

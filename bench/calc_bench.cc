@@ -35,7 +35,6 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 constexpr std::size_t kSets = 4096;
 
 // --- hand-written formulas ----------------------------------------------------------------------
@@ -122,26 +121,6 @@ Options parse_options(int argc, char** argv) {
     }
   }
   return options;
-}
-
-// Evaluations per second of `pass` (which evaluates all kSets and returns a checksum): the best
-// of three measurements of at least `seconds` each, after one warm-up pass.
-template <typename Pass>
-double evaluations_per_second(const Pass& pass, double seconds) {
-  volatile double sink = pass();
-  double best = 0;
-  for (int measurement = 0; measurement < 3; ++measurement) {
-    std::size_t passes = 0;
-    const Clock::time_point start = Clock::now();
-    double elapsed = 0;
-    do {
-      sink = sink + pass();
-      ++passes;
-      elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    } while (elapsed < seconds);
-    best = std::max(best, static_cast<double>(passes * kSets) / elapsed);
-  }
-  return best;
 }
 
 void check_agreement(const std::string& name, const std::optional<double>& by_hand,
@@ -248,9 +227,9 @@ int main(int argc, char** argv) {
              kSets, options.seconds);
   fmt::print("{:<20} {:>16} {:>16} {:>22}\n", "calculation", "engine evals/s", "C++ evals/s",
              "engine time / C++ time");
-  report("egfr-ckd-epi-2021", evaluations_per_second(engine_egfr, options.seconds),
-         evaluations_per_second(hand_egfr, options.seconds));
-  report("ldl-martin-hopkins", evaluations_per_second(engine_ldl, options.seconds),
-         evaluations_per_second(hand_ldl, options.seconds));
+  report("egfr-ckd-epi-2021", aliquot::bench::best_rate(engine_egfr, kSets, options.seconds),
+         aliquot::bench::best_rate(hand_egfr, kSets, options.seconds));
+  report("ldl-martin-hopkins", aliquot::bench::best_rate(engine_ldl, kSets, options.seconds),
+         aliquot::bench::best_rate(hand_ldl, kSets, options.seconds));
   return 0;
 }

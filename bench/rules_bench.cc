@@ -42,7 +42,6 @@ namespace {
 
 using aliquot::bench::check;
 using aliquot::bench::fail;
-using Clock = std::chrono::steady_clock;
 namespace core = aliquot::core;
 namespace rules = aliquot::rules;
 
@@ -105,24 +104,6 @@ double draw_value(const core::TestDefinition& test, const Patient& patient, std:
 
 std::uint64_t history_key(int patient, const core::TestDefinition* test) {
   return (static_cast<std::uint64_t>(patient) << 20) ^ reinterpret_cast<std::uintptr_t>(test);
-}
-
-template <typename Pass>
-double results_per_second(const Pass& pass, std::size_t results, double seconds) {
-  volatile std::size_t sink = pass();
-  double best = 0;
-  for (int measurement = 0; measurement < 3; ++measurement) {
-    std::size_t passes = 0;
-    const Clock::time_point start = Clock::now();
-    double elapsed = 0;
-    do {
-      sink = sink + pass();
-      ++passes;
-      elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    } while (elapsed < seconds);
-    best = std::max(best, static_cast<double>(passes * results) / elapsed);
-  }
-  return best;
 }
 
 }  // namespace
@@ -266,9 +247,11 @@ int main(int argc, char** argv) {
     return autoverified;
   };
 
-  const double flagging = results_per_second(flagging_pass, result_count, options.seconds);
-  const double evaluation = results_per_second(evaluation_pass, result_count, options.seconds);
-  const double with_history = results_per_second(history_pass, result_count, options.seconds);
+  const double flagging = aliquot::bench::best_rate(flagging_pass, result_count, options.seconds);
+  const double evaluation =
+      aliquot::bench::best_rate(evaluation_pass, result_count, options.seconds);
+  const double with_history =
+      aliquot::bench::best_rate(history_pass, result_count, options.seconds);
 
   fmt::print(
       "rules_bench: {} specimens, {} results, {} patients ({} with history); rules '{}' "
