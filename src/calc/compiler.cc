@@ -60,20 +60,10 @@ std::string in_quotes(std::string_view text) { return "'" + std::string(text) + 
 // " (did you mean 'tg'?)" or "; the names are: a, b" or "" when there are none.
 std::string suggestion(std::string_view name, const std::vector<std::string>& candidates,
                        std::string_view what) {
-  std::string_view nearest;
-  std::size_t best = 3;  // within two edits
-  for (const std::string& candidate : candidates) {
-    const std::size_t distance = core::edit_distance(name, candidate);
-    if (distance < best && distance < candidate.size()) {
-      best = distance;
-      nearest = candidate;
-    }
-  }
+  const std::string nearest = core::nearest_spelling(name, candidates, core::LetterCase::kMatters);
   if (!nearest.empty()) return " (did you mean " + in_quotes(nearest) + "?)";
   if (candidates.empty()) return "";
-  std::string list;
-  for (const std::string& candidate : candidates) list += (list.empty() ? "" : ", ") + candidate;
-  return "; the " + std::string(what) + " are: " + list;
+  return "; the " + std::string(what) + " are: " + core::join(candidates);
 }
 
 // --- tokens -----------------------------------------------------------------------------------

@@ -51,7 +51,6 @@ using config::Required;
 using config::TableReader;
 using config::TextAt;
 using core::ascii_upper;
-using core::edit_distance;
 using core::equals_ignoring_case;
 using core::join;
 using core::number_text;
@@ -247,18 +246,11 @@ class Loader {
     const auto code = reader.text(key, required);
     if (!code) return std::nullopt;
     std::vector<std::string> known;
-    std::string_view nearest;
-    std::size_t best = 3;  // within two edits, as for unknown keys
     for (const auto& entry : list) {
-      const std::string candidate = ascii_upper(entry.value.code);
-      if (candidate == ascii_upper(*code)) return entry.value.code;
+      if (equals_ignoring_case(entry.value.code, *code)) return entry.value.code;
       known.push_back(entry.value.code);
-      const std::size_t distance = edit_distance(ascii_upper(*code), candidate);
-      if (distance < best && distance < candidate.size()) {
-        best = distance;
-        nearest = entry.value.code;
-      }
     }
+    const std::string nearest = core::nearest_spelling(*code, known, core::LetterCase::kIgnored);
     std::string message =
         reader.context() + ": unknown " + std::string(kind) + " " + in_quotes(*code);
     if (!nearest.empty()) message += " (did you mean " + in_quotes(nearest) + "?)";

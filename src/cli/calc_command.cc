@@ -45,8 +45,6 @@ struct CalcOptions {
   std::string calculations_file;
 };
 
-std::string join_names(const std::vector<std::string>& names) { return join(names, ", "); }
-
 calc::LoadOutcome load(const std::string& file) {
   if (file.empty()) {
     return calc::load_calculations(calc::default_calculations_text(),
@@ -59,11 +57,8 @@ calc::LoadOutcome load(const std::string& file) {
 Result<calc::CalculationSet> load_set(const std::string& file) {
   calc::LoadOutcome outcome = load(file);
   if (outcome.calculations) return std::move(*outcome.calculations);
-  const std::size_t count = outcome.diagnostics.size();
-  std::string message = (file.empty() ? std::string(calc::kDefaultCalculationsFileName) : file) +
-                        " has " + std::to_string(count) + (count == 1 ? " problem:" : " problems:");
-  for (const Error& diagnostic : outcome.diagnostics) message += "\n  " + diagnostic.to_string();
-  return invalid_argument(message);
+  return file_problems(file.empty() ? std::string(calc::kDefaultCalculationsFileName) : file,
+                       outcome.diagnostics);
 }
 
 // "mg/dL", "F or M", "" for a dimensionless number.
@@ -127,8 +122,7 @@ Result<void> run_list(Session& session, const std::string& file) {
       }
       inputs.push_back(text);
     }
-    table.add_row(
-        {calculation.name(), calculation.unit(), join_names(inputs), calculation.title()});
+    table.add_row({calculation.name(), calculation.unit(), join(inputs), calculation.title()});
   }
   session.out() << table.render();
   return ok();
@@ -177,7 +171,7 @@ Result<void> run_calculation(Session& session, const CalcOptions& options) {
   if (calculation == nullptr) {
     std::vector<std::string> names;
     for (const calc::Calculation& known : set.calculations()) names.push_back(known.name());
-    return not_found("no calculation '" + name + "'; the calculations are: " + join_names(names));
+    return not_found("no calculation '" + name + "'; the calculations are: " + join(names));
   }
   const std::vector<calc::InputDefinition>& definitions = calculation->inputs();
 
@@ -198,7 +192,7 @@ Result<void> run_calculation(Session& session, const CalcOptions& options) {
       std::vector<std::string> names;
       for (const calc::InputDefinition& input : definitions) names.push_back(input.name);
       return invalid_argument(calculation->name() + " has no input '" + key +
-                              "'; its inputs are: " + join_names(names));
+                              "'; its inputs are: " + join(names));
     }
     const calc::InputDefinition& input = definitions[*index];
     if (!given.insert(*index).second) {
@@ -233,7 +227,7 @@ Result<void> run_calculation(Session& session, const CalcOptions& options) {
     }
   }
   if (!missing.empty()) {
-    return invalid_argument(calculation->name() + " needs " + join_names(missing));
+    return invalid_argument(calculation->name() + " needs " + join(missing));
   }
 
   const calc::Outcome outcome = calculation->compute(values);

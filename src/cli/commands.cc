@@ -16,6 +16,36 @@ Result<std::optional<core::Instant>> parse_optional_time(const std::string& opti
   return std::optional<core::Instant>(*parsed);
 }
 
+Error file_problems(const std::string& name, const std::vector<Error>& diagnostics) {
+  const std::size_t count = diagnostics.size();
+  std::string message =
+      name + " has " + std::to_string(count) + (count == 1 ? " problem:" : " problems:");
+  for (const Error& diagnostic : diagnostics) message += "\n  " + diagnostic.to_string();
+  return invalid_argument(message);
+}
+
+Result<catalog::Catalog> catalog_or_default(const std::string& file) {
+  catalog::LoadOutcome outcome =
+      file.empty()
+          ? catalog::load_catalog(catalog::default_catalog_text(), catalog::kDefaultCatalogFileName)
+          : catalog::load_catalog_file(file);
+  if (outcome.catalog) return std::move(*outcome.catalog);
+  const std::size_t count = outcome.diagnostics.size();
+  std::string message = (file.empty() ? std::string(catalog::kDefaultCatalogFileName) : file) +
+                        " has " + std::to_string(count) + (count == 1 ? " problem:" : " problems:");
+  for (const catalog::Diagnostic& diagnostic : outcome.diagnostics) {
+    message += "\n  " + diagnostic.to_string();
+  }
+  return invalid_argument(message);
+}
+
+rules::LoadOutcome rules_or_default(const std::string& file, const catalog::Catalog& menu) {
+  if (file.empty()) {
+    return rules::load_rules(rules::default_rules_text(), rules::kDefaultRulesFileName, menu);
+  }
+  return rules::load_rules_file(file, menu);
+}
+
 nlohmann::json diagnostics_json(const std::vector<Error>& diagnostics) {
   nlohmann::json out = nlohmann::json::array();
   for (const Error& diagnostic : diagnostics) {

@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "catalog/catalog.h"
 #include "cli/session.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "rules/loader.h"
 
 namespace aliquot::cli {
 
@@ -50,6 +52,15 @@ void add_interface_commands(CLI::App& app, CommandSelection& selection);
 // A time given on the command line ("2026-03-02T08:05Z"); the error names the option.
 Result<std::optional<core::Instant>> parse_optional_time(const std::string& option,
                                                          const std::string& text);
+// A lab-data file that does not load: "NAME has N problems:" and each diagnostic on its own
+// indented line.
+Error file_problems(const std::string& name, const std::vector<Error>& diagnostics);
+// The catalog in `file`, or the built-in default menu when `file` is empty; every problem of a
+// file that does not load in one InvalidArgument.
+Result<catalog::Catalog> catalog_or_default(const std::string& file);
+// The rules in `file`, or the built-in default rules when `file` is empty, checked against `menu`.
+rules::LoadOutcome rules_or_default(const std::string& file, const catalog::Catalog& menu);
+
 // A checked file's diagnostics as JSON: [{file, line, column, message}, ...].
 nlohmann::json diagnostics_json(const std::vector<Error>& diagnostics);
 // Prints every diagnostic (unless --json) and records the finding "NAME: N problems", so that the

@@ -40,29 +40,6 @@ std::string rules_file_name(const RulesOptions& options) {
                                     : options.rules_file;
 }
 
-// The catalog the rules are checked against, or every problem of its file.
-Result<catalog::Catalog> load_catalog(const std::string& file) {
-  catalog::LoadOutcome outcome =
-      file.empty()
-          ? catalog::load_catalog(catalog::default_catalog_text(), catalog::kDefaultCatalogFileName)
-          : catalog::load_catalog_file(file);
-  if (outcome.catalog) return std::move(*outcome.catalog);
-  const std::size_t count = outcome.diagnostics.size();
-  std::string message = (file.empty() ? std::string(catalog::kDefaultCatalogFileName) : file) +
-                        " has " + std::to_string(count) + (count == 1 ? " problem:" : " problems:");
-  for (const catalog::Diagnostic& diagnostic : outcome.diagnostics) {
-    message += "\n  " + diagnostic.to_string();
-  }
-  return invalid_argument(message);
-}
-
-rules::LoadOutcome load_rules(const RulesOptions& options, const catalog::Catalog& menu) {
-  if (options.rules_file.empty()) {
-    return rules::load_rules(rules::default_rules_text(), rules::kDefaultRulesFileName, menu);
-  }
-  return rules::load_rules_file(options.rules_file, menu);
-}
-
 nlohmann::json optional_number(const std::optional<double>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json();
 }
@@ -176,15 +153,9 @@ std::string index_text(std::string_view letter, const rules::IndexThresholds& th
 }
 
 Result<void> run_list(Session& session, const RulesOptions& options) {
-  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, load_catalog(options.catalog_file));
-  rules::LoadOutcome outcome = load_rules(options, menu);
-  if (!outcome.rules) {
-    const std::size_t count = outcome.diagnostics.size();
-    std::string message = rules_file_name(options) + " has " + std::to_string(count) +
-                          (count == 1 ? " problem:" : " problems:");
-    for (const Error& diagnostic : outcome.diagnostics) message += "\n  " + diagnostic.to_string();
-    return invalid_argument(message);
-  }
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, catalog_or_default(options.catalog_file));
+  rules::LoadOutcome outcome = rules_or_default(options.rules_file, menu);
+  if (!outcome.rules) return file_problems(rules_file_name(options), outcome.diagnostics);
   const rules::RuleSet& set = *outcome.rules;
   if (session.json()) {
     session.set_json(rule_set_to_json(set, menu));
@@ -227,8 +198,8 @@ Result<void> run_list(Session& session, const RulesOptions& options) {
 }
 
 Result<void> run_check(Session& session, const RulesOptions& options) {
-  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, load_catalog(options.catalog_file));
-  const rules::LoadOutcome outcome = load_rules(options, menu);
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, catalog_or_default(options.catalog_file));
+  const rules::LoadOutcome outcome = rules_or_default(options.rules_file, menu);
   const std::string name = rules_file_name(options);
   const std::size_t analytes = outcome.rules ? outcome.rules->analytes().size() : 0;
   const std::size_t disciplines = outcome.rules ? outcome.rules->disciplines().size() : 0;

@@ -42,31 +42,11 @@ struct ValidateOptions {
   std::string rules_file;    // empty: the built-in default rules
 };
 
-Result<catalog::Catalog> load_catalog(const std::string& file) {
-  catalog::LoadOutcome outcome =
-      file.empty()
-          ? catalog::load_catalog(catalog::default_catalog_text(), catalog::kDefaultCatalogFileName)
-          : catalog::load_catalog_file(file);
-  if (outcome.catalog) return std::move(*outcome.catalog);
-  const std::size_t count = outcome.diagnostics.size();
-  std::string message = (file.empty() ? std::string(catalog::kDefaultCatalogFileName) : file) +
-                        " has " + std::to_string(count) + (count == 1 ? " problem:" : " problems:");
-  for (const catalog::Diagnostic& diagnostic : outcome.diagnostics) {
-    message += "\n  " + diagnostic.to_string();
-  }
-  return invalid_argument(message);
-}
-
 Result<rules::RuleSet> load_rules(const std::string& file, const catalog::Catalog& menu) {
-  rules::LoadOutcome outcome = file.empty() ? rules::load_rules(rules::default_rules_text(),
-                                                                rules::kDefaultRulesFileName, menu)
-                                            : rules::load_rules_file(file, menu);
+  rules::LoadOutcome outcome = rules_or_default(file, menu);
   if (outcome.rules) return std::move(*outcome.rules);
-  const std::size_t count = outcome.diagnostics.size();
-  std::string message = (file.empty() ? std::string(rules::kDefaultRulesFileName) : file) +
-                        " has " + std::to_string(count) + (count == 1 ? " problem:" : " problems:");
-  for (const Error& diagnostic : outcome.diagnostics) message += "\n  " + diagnostic.to_string();
-  return invalid_argument(message);
+  return file_problems(file.empty() ? std::string(rules::kDefaultRulesFileName) : file,
+                       outcome.diagnostics);
 }
 
 double rate(int part, int whole) { return whole == 0 ? 0.0 : double(part) / whole; }
@@ -212,7 +192,7 @@ void print_report(std::ostream& out, const simulate::ValidationReport& report) {
 }
 
 Result<void> run_validate(Session& session, const ValidateOptions& options) {
-  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, load_catalog(options.catalog_file));
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, catalog_or_default(options.catalog_file));
   ALIQUOT_ASSIGN_OR_RETURN(const rules::RuleSet set, load_rules(options.rules_file, menu));
   simulate::ValidationOptions validation;
   validation.patients = options.patients;

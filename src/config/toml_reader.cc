@@ -207,20 +207,12 @@ void TableReader::report_unknown_keys() {
     const std::string_view name = key.str();
     if (std::find(allowed_.begin(), allowed_.end(), name) != allowed_.end()) continue;
     std::string message = "unknown key " + in_quotes(name) + " in " + context_;
-    std::string_view nearest;
-    std::size_t best = 3;  // suggest only within two edits
-    for (std::string_view candidate : allowed_) {
-      const std::size_t distance = core::edit_distance(name, candidate);
-      if (distance < best && distance < candidate.size()) {
-        best = distance;
-        nearest = candidate;
-      }
-    }
+    const std::vector<std::string> allowed(allowed_.begin(), allowed_.end());
+    const std::string nearest = core::nearest_spelling(name, allowed, core::LetterCase::kMatters);
     if (!nearest.empty()) {
       message += " (did you mean " + in_quotes(nearest) + "?)";
     } else {
-      message += "; allowed keys: " +
-                 core::join(std::vector<std::string>(allowed_.begin(), allowed_.end()));
+      message += "; allowed keys: " + core::join(allowed);
     }
     out_.add(position_of(key.source()), std::move(message));
   }

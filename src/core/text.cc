@@ -21,6 +21,22 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::string nearest_spelling(std::string_view word, const std::vector<std::string>& candidates,
+                             LetterCase letter_case) {
+  const bool fold = letter_case == LetterCase::kIgnored;
+  const std::string wanted = fold ? ascii_upper(word) : std::string(word);
+  std::string nearest;
+  std::size_t best = 3;  // within two edits
+  for (const std::string& candidate : candidates) {
+    const std::size_t distance = edit_distance(wanted, fold ? ascii_upper(candidate) : candidate);
+    if (distance < best && distance < candidate.size()) {
+      best = distance;
+      nearest = candidate;
+    }
+  }
+  return nearest;
+}
+
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
   std::string out;
   for (const std::string& item : items) {

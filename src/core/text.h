@@ -13,6 +13,13 @@ namespace aliquot::core {
 // misspelt key is from a known one, to suggest "did you mean ...?".
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+enum class LetterCase { kMatters, kIgnored };
+// The candidate nearest to `word` within two edits (and fewer edits than the candidate has
+// letters), the first of equally near ones; empty when none is that near. The "did you mean" of
+// an unknown key or code.
+std::string nearest_spelling(std::string_view word, const std::vector<std::string>& candidates,
+                             LetterCase letter_case);
+
 // "a, b, c".
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 

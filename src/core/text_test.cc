@@ -23,6 +23,17 @@ TEST(Join, SeparatesItemsAndLeavesOneOrNoneAlone) {
   EXPECT_EQ(join({"a", "b"}, " | "), "a | b");
 }
 
+TEST(NearestSpelling, SuggestsOnlyWithinTwoEditsAndTheFirstOfEquallyNearOnes) {
+  const std::vector<std::string> keys = {"unit", "units", "name"};
+  EXPECT_EQ(nearest_spelling("unti", keys, LetterCase::kMatters), "unit");
+  EXPECT_EQ(nearest_spelling("nmae", keys, LetterCase::kMatters), "name");
+  EXPECT_EQ(nearest_spelling("decimals", keys, LetterCase::kMatters), "");
+  EXPECT_EQ(nearest_spelling("UNIT", keys, LetterCase::kMatters), "");
+  EXPECT_EQ(nearest_spelling("UNIT", keys, LetterCase::kIgnored), "unit");
+  // Not a suggestion that replaces every letter of a short candidate.
+  EXPECT_EQ(nearest_spelling("xy", {"K"}, LetterCase::kIgnored), "");
+}
+
 TEST(AsciiCase, ChangesOnlyAsciiLetters) {
   EXPECT_EQ(ascii_upper("k2edta-µ"), "K2EDTA-µ");
   EXPECT_EQ(ascii_lower("HbA1c"), "hba1c");

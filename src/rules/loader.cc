@@ -27,20 +27,10 @@ using core::ascii_upper;
 using core::join;
 using core::number_text;
 
-// The code among `candidates` nearest to `code` within two edits (letter case ignored), or
-// empty: the "did you mean" of an unknown test or section.
+// The code among `candidates` nearest to `code` (letter case ignored), or empty: the "did you
+// mean" of an unknown test or section.
 std::string nearest_code(std::string_view code, const std::vector<std::string>& candidates) {
-  const std::string wanted = ascii_upper(code);
-  std::string nearest;
-  std::size_t best = 3;
-  for (const std::string& candidate : candidates) {
-    const std::size_t distance = core::edit_distance(wanted, ascii_upper(candidate));
-    if (distance < best && distance < candidate.size()) {
-      best = distance;
-      nearest = candidate;
-    }
-  }
-  return nearest;
+  return core::nearest_spelling(code, candidates, core::LetterCase::kIgnored);
 }
 
 // "'a' and 'b'", "'a', 'b' and 'c'".
