@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/catalog.h"
@@ -93,13 +94,14 @@ TEST_F(DefaultMenuTest, OffersAtLeastFortyTestsAndTheCorePanels) {
 }
 
 TEST_F(DefaultMenuTest, PanelsExpandToTheExpectedTests) {
-  EXPECT_EQ(expanded("BMP"),
-            (std::vector<std::string>{"NA", "K", "CL", "CO2", "BUN", "CREAT", "GLU", "CA"}));
+  EXPECT_EQ(expanded("BMP"), (std::vector<std::string>{"NA", "K", "CL", "CO2", "BUN", "CREAT",
+                                                       "GLU", "CA", "AGAP", "BUN-CREAT", "EGFR"}));
   EXPECT_EQ(expanded("CMP"),
-            (std::vector<std::string>{"NA", "K", "CL", "CO2", "BUN", "CREAT", "GLU", "CA", "TP",
-                                      "ALB", "TBIL", "ALP", "AST", "ALT"}));
+            (std::vector<std::string>{"NA", "K", "CL", "CO2", "BUN", "CREAT", "GLU", "CA", "AGAP",
+                                      "BUN-CREAT", "EGFR", "TP", "ALB", "TBIL", "ALP", "AST", "ALT",
+                                      "AG-RATIO"}));
   EXPECT_EQ(expanded("COAG"), (std::vector<std::string>{"PT", "INR", "APTT"}));
-  EXPECT_EQ(expanded("LIPID"), (std::vector<std::string>{"CHOL", "TRIG", "HDL", "LDL-D"}));
+  EXPECT_EQ(expanded("LIPID"), (std::vector<std::string>{"CHOL", "TRIG", "HDL", "LDL-D", "LDL-C"}));
   EXPECT_EQ(expanded("UA").size(), 10u);
   const std::vector<std::string> cbc = expanded("CBC");
   EXPECT_EQ(cbc.size(), 20u);
@@ -108,6 +110,41 @@ TEST_F(DefaultMenuTest, PanelsExpandToTheExpectedTests) {
       const std::string code = std::string(cell) + kind;
       EXPECT_NE(std::find(cbc.begin(), cbc.end(), code), cbc.end()) << code;
     }
+  }
+}
+
+// The calculated tests a core lab reports with its panels, with the LOINC codes of the
+// calculated observations and the calculations of catalog/calculations.toml.
+TEST_F(DefaultMenuTest, CalculatesEgfrAnionGapLdlAndRatiosFromThePanelsOwnTests) {
+  struct Expected {
+    const char* code;
+    const char* loinc;
+    const char* calculation;
+    std::vector<std::pair<std::string, std::string>> inputs;
+  };
+  const std::vector<Expected> expected = {
+      {"AGAP", "10466-1", "anion-gap", {{"na", "NA"}, {"cl", "CL"}, {"hco3", "CO2"}}},
+      {"BUN-CREAT", "3097-3", "bun-creatinine-ratio", {{"bun", "BUN"}, {"creatinine", "CREAT"}}},
+      {"EGFR", "98979-8", "egfr-ckd-epi-2021", {{"creatinine", "CREAT"}}},
+      {"AG-RATIO", "1759-0", "ag-ratio", {{"albumin", "ALB"}, {"total-protein", "TP"}}},
+      {"LDL-C", "13457-7", "ldl-friedewald", {{"tc", "CHOL"}, {"hdl", "HDL"}, {"tg", "TRIG"}}},
+  };
+  std::size_t calculated = 0;
+  for (const core::TestDefinition& t : catalog().tests()) calculated += t.calculated ? 1 : 0;
+  EXPECT_EQ(calculated, expected.size());
+  for (const Expected& e : expected) {
+    const core::TestDefinition& t = test(e.code);
+    ASSERT_TRUE(t.calculated.has_value()) << e.code;
+    EXPECT_EQ(t.loinc, e.loinc) << e.code;
+    EXPECT_EQ(t.calculated->calculation, e.calculation) << e.code;
+    std::vector<std::pair<std::string, std::string>> inputs;
+    for (const core::CalculationInput& input : t.calculated->inputs) {
+      inputs.emplace_back(input.input, input.test_code);
+      // Drawn in the tube of its inputs, reported by their section.
+      EXPECT_EQ(t.container_type, test(input.test_code).container_type) << e.code;
+      EXPECT_EQ(t.section, test(input.test_code).section) << e.code;
+    }
+    EXPECT_EQ(inputs, e.inputs) << e.code;
   }
 }
 

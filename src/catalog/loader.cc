@@ -11,6 +11,8 @@
 //                    coded:   answers, abnormal_answers
 //                    reference = [ { sex, age_min, age_max, specimen_type, method,
 //                                    low, high, text }, ... ]
+//                    calculated: calculation = { name = "egfr-ckd-epi-2021",
+//                                                inputs = { creatinine = "CREAT" } }
 //   [[panel]]        code, name, members (test or panel codes)
 // Codes of tests and panels share one namespace and ignore letter case.
 
@@ -260,10 +262,11 @@ class Loader {
   }
 
   void read_test(const toml::table& table, std::size_t index) {
-    TableReader reader(table, "test " + std::to_string(index + 1),
-                       {"code", "name", "loinc", "kind", "section", "specimen_type", "container",
-                        "unit", "decimals", "answers", "abnormal_answers", "reference", "critical"},
-                       out_);
+    TableReader reader(
+        table, "test " + std::to_string(index + 1),
+        {"code", "name", "loinc", "kind", "section", "specimen_type", "container", "unit",
+         "decimals", "answers", "abnormal_answers", "reference", "critical", "calculation"},
+        out_);
     core::TestDefinition test;
     test.source_line = reader.position().line;
     const auto code = reader.text("code", Required::kYes);
@@ -304,8 +307,61 @@ class Loader {
     read_kind_specific(reader, kind, test);
     std::vector<IntervalRead> intervals = read_intervals(reader, kind, test);
     read_critical(reader, kind, test, intervals);
+    read_calculation(reader, kind, test);
     reader.report_unknown_keys();
     tests_.push_back(std::move(test));
+  }
+
+  // The syntax of `calculation = { name = "...", inputs = { input = "TEST", ... } }`. Whether the
+  // calculation exists and its inputs and units fit is checked against the calculations file
+  // (calc/catalog_links.h), which the catalog alone does not know.
+  void read_calculation(TableReader& test_reader, std::optional<core::ResultKind> kind,
+                        core::TestDefinition& test) {
+    if (!test_reader.has("calculation")) return;
+    const toml::table* table = test_reader.table("calculation", Required::kNo);
+    if (table == nullptr) return;
+    TableReader reader(*table, "the calculation of " + test_reader.context(), {"name", "inputs"},
+                       out_);
+    core::CalculatedFrom calculated;
+    calculated.source_line = reader.position().line;
+    const auto name = reader.text("name", Required::kYes);
+    const toml::table* inputs = reader.table("inputs", Required::kYes);
+    reader.report_unknown_keys();
+    if (kind && *kind != core::ResultKind::kNumeric) {
+      test_reader.problem("calculation", "is only for numeric tests; this test is " +
+                                             std::string(core::to_code(*kind)));
+      return;
+    }
+    if (inputs != nullptr) {
+      // toml++ keeps keys sorted; the inputs are kept as the file lists them.
+      std::vector<std::pair<std::string, const toml::node*>> in_file_order;
+      for (const auto& [key, node] : *inputs) in_file_order.emplace_back(key.str(), &node);
+      std::sort(in_file_order.begin(), in_file_order.end(), [](const auto& a, const auto& b) {
+        const Position pa = position_of(*a.second);
+        const Position pb = position_of(*b.second);
+        return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+      });
+      std::set<std::string> seen;
+      for (const auto& [input, value] : in_file_order) {
+        const toml::node& node = *value;
+        const Position where = position_of(node);
+        const auto* code = node.as_string();
+        if (code == nullptr || code->get().empty()) {
+          out_.add(where, "input " + in_quotes(input) + " of " + reader.context() +
+                              " must be a test code (a non-empty string), not " +
+                              (code == nullptr ? config::type_name(node) : "an empty string"));
+          continue;
+        }
+        if (!seen.insert(core::ascii_lower(input)).second) {
+          out_.add(where, reader.context() + " maps input " + in_quotes(input) + " twice");
+          continue;
+        }
+        calculated.inputs.push_back(core::CalculationInput{input, code->get(), where.line});
+      }
+    }
+    if (!name || inputs == nullptr) return;
+    calculated.calculation = *name;
+    test.calculated = std::move(calculated);
   }
 
   void check_test_code(TableReader& reader, const std::string& code) {

@@ -444,6 +444,104 @@ kind = "text"
   EXPECT_EQ(only_test(outcome).kind, core::ResultKind::kText);
 }
 
+constexpr std::string_view kCreatinine = R"toml(
+[[test]]
+code = "CREAT"
+name = "Creatinine"
+loinc = "2160-0"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mg/dL"
+decimals = 2
+)toml";
+constexpr int kCreatinineLines = 10;
+
+LoadOutcome load_with_creatinine(std::string_view tests) {
+  std::string text(kCreatinine);
+  text.append(tests);
+  return load(text);
+}
+
+TEST(LoadCatalog, ReadsACalculatedTestWithItsInputs) {
+  const LoadOutcome outcome = load_with_creatinine(R"toml(
+[[test]]
+code = "EGFR"
+name = "eGFR"
+loinc = "98979-8"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mL/min/{1.73_m2}"
+decimals = 0
+calculation = { name = "egfr-ckd-epi-2021", inputs = { creatinine = "CREAT" } }
+)toml");
+  ASSERT_EQ(diagnostics_of(outcome), std::vector<std::string>{});
+  const core::TestDefinition* egfr = outcome.catalog->find_test("EGFR");
+  ASSERT_NE(egfr, nullptr);
+  ASSERT_TRUE(egfr->calculated.has_value());
+  EXPECT_EQ(egfr->calculated->calculation, "egfr-ckd-epi-2021");
+  ASSERT_EQ(egfr->calculated->inputs.size(), 1u);
+  EXPECT_EQ(egfr->calculated->inputs[0].input, "creatinine");
+  EXPECT_EQ(egfr->calculated->inputs[0].test_code, "CREAT");
+  EXPECT_EQ(egfr->calculated->inputs[0].source_line, kPreambleLines + kCreatinineLines + 11);
+  EXPECT_FALSE(outcome.catalog->find_test("CREAT")->calculated.has_value());
+}
+
+TEST(LoadCatalog, ChecksTheSyntaxOfACalculation) {
+  const LoadOutcome outcome = load_with_creatinine(R"toml(
+[[test]]
+code = "EGFR"
+name = "eGFR"
+loinc = "98979-8"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mL/min/{1.73_m2}"
+decimals = 0
+calculation = { nmae = "egfr-ckd-epi-2021", inputs = { creatinine = 2 } }
+
+[[test]]
+code = "UPRO"
+name = "Protein, urine"
+loinc = "2888-6"
+section = "urinalysis"
+specimen_type = "urine"
+container = "urine-cup"
+kind = "text"
+calculation = { name = "ratio", inputs = {} }
+
+[[test]]
+code = "BAD"
+name = "Bad"
+loinc = "2160-0"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "1"
+decimals = 0
+calculation = "egfr"
+)toml");
+  const int egfr = kPreambleLines + kCreatinineLines + 11;
+  const int upro = egfr + 10;
+  const int bad = upro + 11;
+  const auto at = [](int line, int column) {
+    return "menu.toml:" + std::to_string(line) + ":" + std::to_string(column) + ": ";
+  };
+  EXPECT_EQ(diagnostics_of(outcome),
+            (std::vector<std::string>{
+                at(egfr, 15) + "the calculation of test 'EGFR' is missing required key 'name'",
+                at(egfr, 17) +
+                    "unknown key 'nmae' in the calculation of test 'EGFR' (did you mean 'name'?)",
+                at(egfr, 69) + "input 'creatinine' of the calculation of test 'EGFR' must be a "
+                               "test code (a non-empty string), not an integer",
+                at(upro, 15) +
+                    "key 'calculation' of test 'UPRO' is only for numeric tests; this test is text",
+                at(bad, 15) + "key 'calculation' of test 'BAD' must be a table, not a string",
+            }));
+  EXPECT_FALSE(outcome.catalog.has_value());
+}
+
 TEST(LoadCatalog, ReportsASyntaxErrorWithItsPosition) {
   const LoadOutcome outcome = load_catalog("[catalog]\nname = \"x\nversion = \"1\"\n", "x.toml");
   ASSERT_EQ(outcome.diagnostics.size(), 1u);

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "calc/calculation_set.h"
+#include "calc/catalog_links.h"
+#include "catalog/catalog.h"
 #include "report/text_table.h"
 
 namespace aliquot::cli {
@@ -24,6 +26,9 @@ constexpr const char* kFooter = R"(Usage:
                                      calculation's decimals, and nothing else (no unit)
   aliquot calc list                  the calculations with their units and inputs
   aliquot calc check                 check a calculations file (give it with --calculations)
+                                     and that the catalog's calculated tests fit it (the
+                                     catalog given with --catalog; the built-in menu when
+                                     both files are the built-in ones)
 Values are numbers in the units `aliquot calc list` shows (creatinine mg/dL, age in years); sex
 is F or M. In input names '-' and '_' are the same (total-protein, total_protein).
 Example: aliquot calc egfr-ckd-epi-2021 creatinine=1.0 age=50 sex=F   prints 69
@@ -43,6 +48,7 @@ The calculations come from catalog/calculations.toml as built into the program, 
 struct CalcOptions {
   std::vector<std::string> arguments;  // NAME INPUT=VALUE...
   std::string calculations_file;
+  std::string catalog_file;  // calc check: the catalog whose calculated tests must fit
 };
 
 calc::LoadOutcome load(const std::string& file) {
@@ -128,8 +134,36 @@ Result<void> run_list(Session& session, const std::string& file) {
   return ok();
 }
 
-Result<void> run_check(Session& session, const std::string& file) {
-  const calc::LoadOutcome outcome = load(file);
+// The problems of the links between the catalog `catalog_file` (the built-in menu when empty)
+// and `calculations`: the catalog's own problems when it does not load.
+std::vector<Error> link_problems(const std::string& catalog_file,
+                                 const calc::CalculationSet& calculations) {
+  const catalog::LoadOutcome menu =
+      catalog_file.empty()
+          ? catalog::load_catalog(catalog::default_catalog_text(), catalog::kDefaultCatalogFileName)
+          : catalog::load_catalog_file(catalog_file);
+  const std::string name =
+      catalog_file.empty() ? std::string(catalog::kDefaultCatalogFileName) : catalog_file;
+  if (!menu.catalog) {
+    std::vector<Error> problems;
+    for (const catalog::Diagnostic& d : menu.diagnostics) {
+      problems.emplace_back(ErrorCode::kInvalidArgument, d.message,
+                            SourcePosition{d.file, d.line, d.column});
+    }
+    return problems;
+  }
+  return calc::check_catalog_links(*menu.catalog, calculations, name);
+}
+
+Result<void> run_check(Session& session, const std::string& file, const std::string& catalog_file) {
+  calc::LoadOutcome outcome = load(file);
+  // The built-in calculations are checked against the built-in menu; a lab's own file against
+  // the catalog it names.
+  const bool check_links = !catalog_file.empty() || file.empty();
+  if (outcome.calculations && check_links) {
+    outcome.diagnostics = link_problems(catalog_file, *outcome.calculations);
+    if (!outcome.diagnostics.empty()) outcome.calculations.reset();
+  }
   const std::string name = file.empty() ? std::string(calc::kDefaultCalculationsFileName) : file;
   const std::size_t calculations =
       outcome.calculations ? outcome.calculations->calculations().size() : 0;
@@ -270,7 +304,7 @@ Result<void> run_calc(Session& session, const CalcOptions& options) {
                               options.arguments[1] + "'");
     }
     return first == "list" ? run_list(session, options.calculations_file)
-                           : run_check(session, options.calculations_file);
+                           : run_check(session, options.calculations_file, options.catalog_file);
   }
   return run_calculation(session, options);
 }
@@ -286,6 +320,10 @@ void add_calc_command(CLI::App& app, CommandSelection& selection) {
   command
       ->add_option("--calculations", options->calculations_file,
                    "calculations file (default: the built-in catalog/calculations.toml)")
+      ->type_name("FILE");
+  command
+      ->add_option("--catalog", options->catalog_file,
+                   "calc check: the catalog whose calculated tests must fit the calculations")
       ->type_name("FILE");
   selection.bind(command, [options](Session& session) { return run_calc(session, *options); });
 }

@@ -4,6 +4,8 @@
 #include <memory>
 #include <sstream>
 
+#include "calc/catalog_links.h"
+#include "calc/default_calculation_set.h"
 #include "catalog/catalog.h"
 #include "cli/commands.h"
 #include "core/test_result.h"
@@ -74,7 +76,16 @@ nlohmann::json diagnostic_to_json(const catalog::Diagnostic& diagnostic) {
 }
 
 Result<void> run_check(Session& session, const std::string& file) {
-  const catalog::LoadOutcome outcome = catalog::load_catalog_file(file);
+  catalog::LoadOutcome outcome = catalog::load_catalog_file(file);
+  // A catalog that loads must also fit the calculations its calculated tests name.
+  if (outcome.catalog) {
+    for (const Error& link :
+         calc::check_catalog_links(*outcome.catalog, calc::default_calculation_set(), file)) {
+      outcome.diagnostics.push_back(
+          catalog::Diagnostic{file, link.position()->line, 0, link.message()});
+    }
+    if (!outcome.diagnostics.empty()) outcome.catalog.reset();
+  }
   const std::size_t tests = outcome.catalog ? outcome.catalog->tests().size() : 0;
   const std::size_t panels = outcome.catalog ? outcome.catalog->panels().size() : 0;
   if (session.json()) {

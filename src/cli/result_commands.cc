@@ -5,6 +5,8 @@
 #include <cctype>
 #include <memory>
 
+#include "calc/catalog_links.h"
+#include "calc/default_calculation_set.h"
 #include "cli/commands.h"
 #include "lab/json.h"
 #include "lab/queries.h"
@@ -177,6 +179,38 @@ struct ShowOptions {
   std::string test_code;
 };
 
+// "egfr-ckd-epi-2021 from CREAT 1.00 mg/dL (final), age 45, sex F": what a calculated result is
+// computed from, as the specimen holds it now.
+std::string calculated_from(const core::CalculatedFrom& from, const lab::SpecimenDetail& specimen) {
+  std::vector<std::string> inputs;
+  for (const core::CalculationInput& input : from.inputs) {
+    const auto found = std::find_if(specimen.results.begin(), specimen.results.end(),
+                                    [&](const lab::ResultDetail& d) {
+                                      return same_code(d.result.test_code, input.test_code) &&
+                                             d.result.status != core::ResultStatus::kCancelled;
+                                    });
+    if (found == specimen.results.end()) {
+      inputs.push_back(input.test_code + " not on this specimen");
+      continue;
+    }
+    const core::TestResult& source = found->result;
+    const std::string unit = found->test != nullptr ? found->test->unit : "";
+    inputs.push_back(source.test_code + " " +
+                     (source.value ? report::display_value(*source.value, unit) + " " : "") + "(" +
+                     std::string(core::to_code(source.status)) + ")");
+  }
+  // Age and sex, for the calculations that use them.
+  const calc::Calculation* calculation = calc::default_calculation_set().find(from.calculation);
+  if (calculation != nullptr && calculation->find_input(calc::kAgeInput)) {
+    inputs.push_back("age " + std::to_string(core::age_in_years(specimen.patient.birth_date,
+                                                                specimen.specimen.collected_at)));
+  }
+  if (calculation != nullptr && calculation->find_input(calc::kSexInput)) {
+    inputs.push_back("sex " + std::string(core::to_code(specimen.patient.sex)));
+  }
+  return from.calculation + " from " + join(inputs);
+}
+
 Result<void> run_show(Session& session, const ShowOptions& options) {
   lab::SpecimenDetail specimen;
   ALIQUOT_RETURN_IF_ERROR(session.read(
@@ -207,6 +241,9 @@ Result<void> run_show(Session& session, const ShowOptions& options) {
                                  specimen.patient.given_name + "  " + specimen.patient.mrn});
   facts.add_row({"Status", std::string(core::to_code(r.status))});
   if (r.value) facts.add_row({"Value", report::display_value(*r.value, unit)});
+  if (detail.test != nullptr && detail.test->calculated) {
+    facts.add_row({"Calculated", calculated_from(*detail.test->calculated, specimen)});
+  }
   if (r.flag != core::AbnormalFlag::kNone)
     facts.add_row({"Flag", std::string(core::to_code(r.flag))});
   if (!r.reference_range.empty()) facts.add_row({"Reference", r.reference_range});

@@ -4,6 +4,7 @@
 #include <system_error>
 #include <utility>
 
+#include "calc/default_calculation_set.h"
 #include "lab/lab_setup.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -59,7 +60,11 @@ Result<void> Session::write(const Step& step) {
   ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
                            store_->begin(store::TransactionMode::kWrite));
   ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx));
-  const lab::Context context{*lab_catalog, clock_, std::move(user), lab_rules};
+  const lab::Context context{.catalog = *lab_catalog,
+                             .clock = clock_,
+                             .actor = std::move(user),
+                             .rules = lab_rules,
+                             .calculations = &calc::default_calculation_set()};
   ALIQUOT_RETURN_IF_ERROR(step(*tx, context));
   return tx->commit();
 }
@@ -70,7 +75,10 @@ Result<void> Session::read(const Step& step, std::optional<lab::Action> permissi
                            store_->begin(store::TransactionMode::kRead));
   ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx));
   if (permission) ALIQUOT_RETURN_IF_ERROR(lab::check_permission(user, *permission));
-  const lab::Context context{*lab_catalog, clock_, std::move(user)};
+  const lab::Context context{.catalog = *lab_catalog,
+                             .clock = clock_,
+                             .actor = std::move(user),
+                             .calculations = &calc::default_calculation_set()};
   return step(*tx, context);
 }
 

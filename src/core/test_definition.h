@@ -33,6 +33,24 @@ struct CriticalLimits {
   std::optional<double> high;
 };
 
+// One input of a calculated test: the calculation's input name and the catalog test whose
+// result gives it.
+struct CalculationInput {
+  std::string input;      // the calculation's input name: "creatinine"
+  std::string test_code;  // the catalog test: "CREAT"
+  int source_line = 0;    // where the mapping is written in its catalog file
+};
+
+// A test the lab computes from other results of the same order and the patient's age and sex
+// instead of measuring it (eGFR, calculated LDL, anion gap): the calculation's name in the lab's
+// calculations file (calc/calculation_set.h) and which catalog test gives each input. The inputs
+// `age` (completed years at collection) and `sex` come from the patient, never from a test.
+struct CalculatedFrom {
+  std::string calculation;  // "egfr-ckd-epi-2021"
+  std::vector<CalculationInput> inputs;
+  int source_line = 0;
+};
+
 // An orderable, resultable test from the catalog.
 struct TestDefinition {
   std::string code;  // the lab's test code, e.g. "K"
@@ -48,6 +66,8 @@ struct TestDefinition {
   std::vector<std::string> abnormal_answers;  // coded tests: answers flagged A
   std::vector<ReferenceInterval> reference_intervals;
   CriticalLimits critical;
+  // Set for a calculated test: the lab computes it; no instrument or person reports it.
+  std::optional<CalculatedFrom> calculated;
   int source_line = 0;  // where it is defined in its catalog file
 };
 

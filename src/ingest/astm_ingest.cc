@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 
+#include "calc/default_calculation_set.h"
 #include "ingest/text.h"
 #include "lab/use_cases.h"
 
@@ -162,7 +163,12 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
   }
   core::User actor;
   actor.username = profile->account();
-  const lab::Context ctx{catalog_, clock_, actor, rules_};
+  // The lab's calculations: calculated tests (eGFR, anion gap) are computed from what arrives.
+  const lab::Context ctx{.catalog = catalog_,
+                         .clock = clock_,
+                         .actor = actor,
+                         .rules = rules_,
+                         .calculations = &calc::default_calculation_set()};
   int recorded = 0, unchanged = 0, specimens = 0;
   std::vector<std::string> refusals;
   for (const lab::PostResults& post : posts) {

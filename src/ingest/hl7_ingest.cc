@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "calc/default_calculation_set.h"
 #include "core/time_zone.h"
 #include "hl7/check.h"
 #include "hl7/dtm.h"
@@ -471,7 +472,12 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
 
   core::User actor;
   actor.username = account;
-  const lab::Context ctx{catalog_, clock_, actor, options_.rules};
+  // The lab's calculations: calculated tests (eGFR, anion gap) are computed from what arrives.
+  const lab::Context ctx{.catalog = catalog_,
+                         .clock = clock_,
+                         .actor = actor,
+                         .rules = options_.rules,
+                         .calculations = &calc::default_calculation_set()};
   int recorded = 0, unchanged = 0;
   std::vector<std::string> refusals;
   for (const lab::PostResults& post : posts) {

@@ -8,6 +8,10 @@
 #include "rules/qc_gate.h"
 #include "rules/rule_set.h"
 
+namespace aliquot::calc {
+class CalculationSet;
+}  // namespace aliquot::calc
+
 namespace aliquot::lab {
 
 // What every use case needs besides its transaction: the catalog in force, the clock, and the
@@ -17,12 +21,15 @@ namespace aliquot::lab {
 //
 // `rules` are the lab's autoverification rules in force: without them nothing autoverifies and
 // results wait for a person. `qc` is the QC module's gate; without it QC is not checked.
+// `calculations` are the lab's calculations (calc/calculation_set.h; the default set unless the
+// lab has its own): without them calculated tests are not computed and stay pending.
 struct Context {
   const catalog::Catalog& catalog;
   const core::Clock& clock;
   core::User actor;
   const rules::RuleSet* rules = nullptr;
   const rules::QcGate* qc = nullptr;
+  const calc::CalculationSet* calculations = nullptr;
 };
 
 }  // namespace aliquot::lab

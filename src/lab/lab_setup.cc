@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "audit/chain.h"
+#include "calc/catalog_links.h"
+#include "calc/default_calculation_set.h"
 #include "lab/json.h"
 #include "lab/permissions.h"
 #include "lab/use_case_support.h"
@@ -26,10 +28,15 @@ std::string sha256_hex(std::string_view text) {
   return hex;
 }
 
-// Loads `text`, or refuses it with every diagnostic, one per line.
+// Loads `text`, or refuses it with every diagnostic, one per line. A catalog whose calculated
+// tests do not fit the calculations in force (the default set) is refused with every broken link.
 Result<catalog::Catalog> load_or_refuse(std::string_view text, std::string_view file_name) {
   catalog::LoadOutcome outcome = catalog::load_catalog(text, file_name);
-  if (outcome.diagnostics.empty() && outcome.catalog) return std::move(*outcome.catalog);
+  if (outcome.diagnostics.empty() && outcome.catalog) {
+    ALIQUOT_RETURN_IF_ERROR(
+        calc::refuse_broken_links(*outcome.catalog, calc::default_calculation_set(), file_name));
+    return std::move(*outcome.catalog);
+  }
   std::string message = "catalog '" + std::string(file_name) + "' is invalid (" +
                         std::to_string(outcome.diagnostics.size()) + " problem" +
                         (outcome.diagnostics.size() == 1 ? "" : "s") + "):";

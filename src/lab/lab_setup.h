@@ -25,8 +25,9 @@ struct InitializeLab {
 };
 
 // On an empty store: loads and records the catalog (refusing it with every diagnostic when it is
-// invalid) and adds the admin user, audited, in one transaction. FailedPrecondition when the
-// store already holds a lab.
+// invalid, and when its calculated tests do not fit the default calculations:
+// calc/catalog_links.h) and adds the admin user, audited, in one transaction. FailedPrecondition
+// when the store already holds a lab.
 Result<void> initialize_lab(store::Store& store, const core::Clock& clock,
                             const InitializeLab& command);
 

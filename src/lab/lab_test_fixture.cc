@@ -1,5 +1,6 @@
 #include "lab/lab_test_fixture.h"
 
+#include "calc/default_calculation_set.h"
 #include "lab/lab_setup.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -138,11 +139,13 @@ members = ["NA", "K", "GLU"]
 core::Instant at(const char* rfc3339) { return must(core::parse_instant(rfc3339)); }
 core::Date date(const char* yyyy_mm_dd) { return must(core::parse_date(yyyy_mm_dd)); }
 
-LabTest::LabTest() : clock_(at("2026-03-10T08:00:00Z")) {
+LabTest::LabTest() : LabTest(kTestCatalogText) {}
+
+LabTest::LabTest(const std::string& catalog_text) : clock_(at("2026-03-10T08:00:00Z")) {
   store_ = must(store::open_sqlite_store(":memory:"));
   InitializeLab init;
   init.lab_name = "Test laboratory";
-  init.catalog_text = kTestCatalogText;
+  init.catalog_text = catalog_text;
   init.catalog_file_name = "test-menu.toml";
   must(initialize_lab(*store_, clock_, init));
   catalog_ = must(current_catalog(*store_));
@@ -175,7 +178,10 @@ LabTest::LabTest() : clock_(at("2026-03-10T08:00:00Z")) {
 Context LabTest::as(const std::string& username) const {
   core::User user;
   user.username = username;
-  return Context{*catalog_, clock_, user};
+  return Context{.catalog = *catalog_,
+                 .clock = clock_,
+                 .actor = user,
+                 .calculations = &calc::default_calculation_set()};
 }
 
 core::Patient LabTest::patient(const std::string& mrn, core::AdministrativeSex sex,

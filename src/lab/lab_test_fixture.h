@@ -45,6 +45,8 @@ core::Date date(const char* yyyy_mm_dd);
 class LabTest : public ::testing::Test {
  protected:
   LabTest();
+  // The same lab with the catalog `catalog_text` (TOML) instead of kTestCatalogText.
+  explicit LabTest(const std::string& catalog_text);
 
   // The context of one of the users: "admin", "clerk", "tech" (technician), "mls"
   // (technologist), "super" (supervisor), "path" (pathologist), "doc" (clinician), "gone"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lab/calculated_results.h"
 #include "lab/outbound.h"
 #include "lab/reflex_tests.h"
 #include "lab/use_case_support.h"
@@ -209,24 +210,29 @@ Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx
                            authorize(tx, ctx.actor.username, Action::kEnterResult));
   const core::Instant now = ctx.clock.now();
   ALIQUOT_ASSIGN_OR_RETURN(const core::TestDefinition* test, catalog_test(ctx, command.test_code));
+  ALIQUOT_RETURN_IF_ERROR(refuse_calculated_entry(*test));
   ALIQUOT_ASSIGN_OR_RETURN(LocatedResult at,
                            locate_result(tx, command.accession_number, test->code));
   ALIQUOT_RETURN_IF_ERROR(check_enterable(at));
   ALIQUOT_ASSIGN_OR_RETURN(const core::ResultValue value,
                            rules::parse_result_value(*test, command.value, command.unit));
+  core::TestResult result;
   if (ctx.rules == nullptr) {
-    return record_value(tx, ctx, actor, now, *test, value, at, "", nullptr, AutoRelease::kNo);
+    ALIQUOT_ASSIGN_OR_RETURN(
+        result, record_value(tx, ctx, actor, now, *test, value, at, "", nullptr, AutoRelease::kNo));
+  } else {
+    const ValueToJudge judged[] = {{test, &value, {}}};
+    ALIQUOT_ASSIGN_OR_RETURN(
+        const Judgement judgement,
+        judge_values(tx, ctx, at.patient, at.specimen, SpecimenReading{"", {}, now}, judged));
+    ALIQUOT_ASSIGN_OR_RETURN(result, record_value(tx, ctx, actor, now, *test, value, at, "",
+                                                  &judgement.decisions[0], AutoRelease::kNo));
+    std::vector<core::TestResult> added;
+    ALIQUOT_RETURN_IF_ERROR(run_reflexes(tx, ctx, actor, now, *test, at, judgement.decisions[0],
+                                         judgement.previous[0], added));
   }
-  const ValueToJudge judged[] = {{test, &value, {}}};
-  ALIQUOT_ASSIGN_OR_RETURN(
-      const Judgement judgement,
-      judge_values(tx, ctx, at.patient, at.specimen, SpecimenReading{"", {}, now}, judged));
-  ALIQUOT_ASSIGN_OR_RETURN(core::TestResult result,
-                           record_value(tx, ctx, actor, now, *test, value, at, "",
-                                        &judgement.decisions[0], AutoRelease::kNo));
-  std::vector<core::TestResult> added;
-  ALIQUOT_RETURN_IF_ERROR(run_reflexes(tx, ctx, actor, now, *test, at, judgement.decisions[0],
-                                       judgement.previous[0], added));
+  ALIQUOT_RETURN_IF_ERROR(update_calculated_results(tx, ctx, actor, now, at.order, at.patient,
+                                                    InputChange{{test->code}, ""}));
   return result;
 }
 
@@ -265,6 +271,11 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
     Result<const core::TestDefinition*> test = catalog_test(ctx, posted.test_code);
     if (!test.has_value()) {
       problems.push_back(where + ": " + test.error().message());
+      only_not_ordered = false;
+      continue;
+    }
+    if (Result<void> reportable = refuse_calculated_entry(**test); !reportable.has_value()) {
+      problems.push_back(where + ": " + reportable.error().message());
       only_not_ordered = false;
       continue;
     }
@@ -329,6 +340,7 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
   }
 
   PostedResults posted;
+  InputChange recorded;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     Planned& step = plan[i];
     if (step.unchanged) {
@@ -342,6 +354,7 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
                              record_value(tx, ctx, actor, now, *step.test, step.value, step.at,
                                           command.source, decision, AutoRelease::kYes));
     ++posted.recorded;
+    recorded.test_codes.push_back(result.test_code);
     if (core::is_released(result.status)) ++posted.autoverified;
     posted.results.push_back(std::move(result));
     if (decision != nullptr) {
@@ -349,6 +362,8 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
                                            judgement.previous[decision_of[i]], posted.reflexed));
     }
   }
+  ALIQUOT_ASSIGN_OR_RETURN(
+      posted.calculated, update_calculated_results(tx, ctx, actor, now, order, patient, recorded));
   return posted;
 }
 
@@ -403,6 +418,9 @@ Result<core::TestResult> release_result(store::Transaction& tx, const Context& c
   // The report to the configured destination is queued in this transaction (outbox).
   ALIQUOT_RETURN_IF_ERROR(
       queue_result_report(tx, ctx, ReportedResult{at.patient, at.order, at.specimen, result}, now));
+  // A calculated result waiting for this one is judged again.
+  ALIQUOT_RETURN_IF_ERROR(update_calculated_results(tx, ctx, actor, now, at.order, at.patient,
+                                                    InputChange{{result.test_code}, ""}));
   return result;
 }
 
@@ -412,6 +430,7 @@ Result<core::TestResult> correct_result(store::Transaction& tx, const Context& c
                            authorize(tx, ctx.actor.username, Action::kCorrectResult));
   const core::Instant now = ctx.clock.now();
   ALIQUOT_ASSIGN_OR_RETURN(const core::TestDefinition* test, catalog_test(ctx, command.test_code));
+  ALIQUOT_RETURN_IF_ERROR(refuse_calculated_entry(*test));
   ALIQUOT_ASSIGN_OR_RETURN(LocatedResult at,
                            locate_result(tx, command.accession_number, test->code));
   core::TestResult& result = at.result;
@@ -518,6 +537,11 @@ Result<core::TestResult> correct_result(store::Transaction& tx, const Context& c
   // The corrected report (OBX-11 C) is queued in this transaction (outbox).
   ALIQUOT_RETURN_IF_ERROR(
       queue_result_report(tx, ctx, ReportedResult{at.patient, at.order, at.specimen, result}, now));
+  // The calculated results made from the corrected value are calculated again, and corrected
+  // when they were released.
+  ALIQUOT_RETURN_IF_ERROR(update_calculated_results(
+      tx, ctx, actor, now, at.order, at.patient,
+      InputChange{{result.test_code}, result.test_code + " corrected: " + reason}));
   return result;
 }
 

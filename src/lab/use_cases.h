@@ -18,7 +18,12 @@
 //   user.add, patient.register, order.place, result.order, specimen.accession,
 //   result.accession, specimen.receive, specimen.reject, result.cancel, result.recollect,
 //   result.enter, result.autoverify, critical_call.document, result.release, result.correct,
-//   order.cancel.
+//   order.cancel, result.calculate.
+// - Calculated tests (core::TestDefinition::calculated) are never entered, posted or corrected:
+//   enter_result, post_results and correct_result refuse them ("EGFR is calculated from CREAT; it
+//   cannot be entered"). After values are recorded (enter_result, post_results), released
+//   (release_result) or corrected (correct_result), the calculated results of the order that use
+//   them are computed again with ctx.calculations (lab/calculated_results.h).
 // - Results are named "ACCESSION/TEST" (entity_key), or "ORDER/TEST" before they have a specimen.
 
 #include <optional>
@@ -193,6 +198,8 @@ struct PostedResults {
   int unchanged = 0;     // the same value was already stored by this account: nothing written
   std::vector<core::TestResult> results;   // in the order posted
   std::vector<core::TestResult> reflexed;  // tests added to the order by reflex rules
+  // Calculated results computed again from the values recorded (lab/calculated_results.h).
+  std::vector<core::TestResult> calculated;
 };
 
 // Records several values on one specimen, as enter_result does for each, reading the specimen,

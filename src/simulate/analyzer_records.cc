@@ -231,6 +231,8 @@ std::vector<Measurement> measure(const catalog::Catalog& catalog,
     const auto mapping = profile.codes.find(code);
     const core::TestDefinition* test =
         mapping == profile.codes.end() ? nullptr : catalog.find_test(mapping->second.test_code);
+    // A calculated test (eGFR, anion gap) is computed by the lab, never measured.
+    if (test != nullptr && test->calculated) test = nullptr;
     if (test != nullptr) {
       measurement.test_code = test->code;
       if (Result<std::string> value = model.value_for(*test, patient, sample)) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "calc/default_calculation_set.h"
 #include "core/test_result.h"
 #include "lab/use_cases.h"
 #include "simulate/staff.h"
@@ -272,7 +273,10 @@ Result<void> DayDriver::analyze(store::Transaction& tx, const Step& step) {
   const PlannedOrder& planned = visit.orders[static_cast<std::size_t>(step.order)];
   ALIQUOT_ASSIGN_OR_RETURN(const core::User technician,
                            user(tx, bench_on_shift(step.section, step.at).username));
-  const lab::Context context{generator_->catalog(), *clock_, technician};
+  const lab::Context context{.catalog = generator_->catalog(),
+                             .clock = *clock_,
+                             .actor = technician,
+                             .calculations = &calc::default_calculation_set()};
   ALIQUOT_ASSIGN_OR_RETURN(std::vector<core::TestResult> results,
                            tx.results_for_specimen(state.specimen_id));
 
@@ -285,6 +289,8 @@ Result<void> DayDriver::analyze(store::Transaction& tx, const Step& step) {
                             pending.test_code + " of " + step.accession_number +
                             " is not in the catalog in force");
     }
+    // The lab computes calculated tests from the values entered here; nobody enters them.
+    if (test->calculated) continue;
     Result<std::string> value = generator_->result_value(visit, planned, state.attempt, *test);
     if (!value) return in_step(value.error(), step.at, "simulate " + pending.test_code);
     Result<core::TestResult> entered =
@@ -361,7 +367,10 @@ Result<void> DayDriver::call(store::Transaction& tx, const Step& step) {
 Result<void> DayDriver::release(store::Transaction& tx, const Step& step) {
   ALIQUOT_ASSIGN_OR_RETURN(const core::User technician,
                            user(tx, bench_on_shift(step.section, step.at).username));
-  const lab::Context context{generator_->catalog(), *clock_, technician};
+  const lab::Context context{.catalog = generator_->catalog(),
+                             .clock = *clock_,
+                             .actor = technician,
+                             .calculations = &calc::default_calculation_set()};
   for (const std::string& test_code : step.test_codes) {
     Result<core::TestResult> released = lab::release_result(
         tx, context,
@@ -369,6 +378,36 @@ Result<void> DayDriver::release(store::Transaction& tx, const Step& step) {
     if (!released) {
       return in_step(released.error(), step.at,
                      "release " + test_code + " on " + step.accession_number);
+    }
+    ++stats_.use_cases;
+  }
+  // Releasing the inputs computed the calculated results of the specimen (the day runs without
+  // autoverification rules): the technician releases them with the rest, once nothing holds them.
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::Specimen> specimen,
+                           tx.find_specimen_by_accession(step.accession_number));
+  if (!specimen) return ok();
+  ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::TestResult> results,
+                           tx.results_for_specimen(specimen->id));
+  for (const core::TestResult& result : results) {
+    if (result.section != step.section || result.status != core::ResultStatus::kPreliminary ||
+        !result.value) {
+      continue;
+    }
+    const core::TestDefinition* test = generator_->catalog().find_test(result.test_code);
+    if (test == nullptr || !test->calculated) continue;
+    ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::HoldReason> holds,
+                             tx.holds_for_result(result.id));
+    if (std::any_of(holds.begin(), holds.end(),
+                    [](const core::HoldReason& hold) { return hold.suppresses; })) {
+      continue;  // still waits for an input released later
+    }
+    Result<core::TestResult> released =
+        lab::release_result(tx, context,
+                            lab::ReleaseResult{.accession_number = step.accession_number,
+                                               .test_code = result.test_code});
+    if (!released) {
+      return in_step(released.error(), step.at,
+                     "release " + result.test_code + " on " + step.accession_number);
     }
     ++stats_.use_cases;
   }

@@ -131,7 +131,7 @@ TEST_F(CliTest, PatientShowSummarisesTheOrders) {
   const CommandOutput shown = succeed({"patient", "show", "MRN-2002"}, kClerk);
   EXPECT_THAT(shown.out, HasSubstr("Patient     Okafor, Ada"));
   EXPECT_THAT(shown.out, HasSubstr("Sex         female"));
-  EXPECT_TRUE(std::regex_search(shown.out, std::regex("ASAP .* BMP +1 preliminary, 7 pending")))
+  EXPECT_TRUE(std::regex_search(shown.out, std::regex("ASAP .* BMP +1 preliminary, 10 pending")))
       << shown.out;
 }
 

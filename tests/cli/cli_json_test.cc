@@ -25,7 +25,8 @@ TEST_F(CliTest, JsonOutputsCarryTheDomainFields) {
                    kClerk);
   EXPECT_EQ(order["priority"], "stat");
   EXPECT_EQ(order["requested_codes"], (nlohmann::json{"BMP", "HGB"}));
-  EXPECT_EQ(order["tests"].size(), 9u) << order.dump(2);  // 8 of the BMP and the hemoglobin
+  // The 11 of the BMP (8 measured, 3 calculated) and the hemoglobin.
+  EXPECT_EQ(order["tests"].size(), 12u) << order.dump(2);
   const std::string order_number = order["order_number"];
 
   const nlohmann::json accessioned =
@@ -57,7 +58,7 @@ TEST_F(CliTest, JsonOutputsCarryTheDomainFields) {
 
   const nlohmann::json worklist = succeed_json({"worklist"}, kTechnician);
   ASSERT_TRUE(worklist.is_array());
-  ASSERT_EQ(worklist.size(), 8u) << worklist.dump(2);  // the BMP on the received serum
+  ASSERT_EQ(worklist.size(), 11u) << worklist.dump(2);  // the BMP on the received serum
   EXPECT_EQ(worklist[0]["order"]["priority"], "stat");
   EXPECT_EQ(worklist[0]["specimen"]["accession_number"], serum);
   EXPECT_EQ(worklist[0]["patient"]["mrn"], "MRN-77");
