@@ -6,20 +6,6 @@
 
 namespace aliquot::lab {
 
-namespace {
-
-// Whether a rule for `test_code` compares with the patient's previous result.
-bool needs_history(const rules::RuleSet& rules, const std::string& test_code) {
-  const rules::AnalyteRules* analyte = rules.find_analyte(test_code);
-  if (analyte != nullptr && !analyte->deltas.empty()) return true;
-  return std::any_of(rules.reflexes().begin(), rules.reflexes().end(),
-                     [&](const rules::ReflexRule& rule) {
-                       return rule.drop && core::equals_ignoring_case(rule.test_code, test_code);
-                     });
-}
-
-}  // namespace
-
 Result<Judgement> judge_values(store::Transaction& tx, const Context& ctx,
                                const core::Patient& patient, const core::Specimen& specimen,
                                const SpecimenReading& reading,
@@ -43,7 +29,7 @@ Result<Judgement> judge_values(store::Transaction& tx, const Context& ctx,
     }
     // Only tests whose rules compare with the patient's history read it.
     if (values[i].value->kind != core::ResultKind::kNumeric ||
-        !needs_history(*ctx.rules, test.code)) {
+        !ctx.rules->compares_with_previous(test.code)) {
       continue;
     }
     ALIQUOT_ASSIGN_OR_RETURN(

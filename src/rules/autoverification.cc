@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "rules/duration.h"
+#include "rules/specimen_checks.h"
 
 namespace aliquot::rules {
 namespace {
@@ -346,10 +347,14 @@ std::string_view to_code(Category category) {
     case Category::kMeasuringRange: return "measuring-range";
     case Category::kCriticalValue: return "critical-value";
     case Category::kDeltaCheck: return "delta-check";
+    case Category::kMultiAnalyteDelta: return "multi-analyte-delta";
+    case Category::kContamination: return "contamination";
+    case Category::kConsistency: return "consistency";
     case Category::kReviewLimits: return "review-limits";
     case Category::kAbnormalAnswer: return "abnormal-answer";
     case Category::kTextResult: return "text-result";
     case Category::kSpecimenHeld: return "specimen-held";
+    case Category::kCalculation: return "calculation";
   }
   return "unknown";
 }
@@ -366,16 +371,10 @@ std::string_view to_code(Action action) {
   return "unknown";
 }
 
-void evaluate_specimen(const RuleSet& rules, const SpecimenFacts& specimen,
-                       std::span<const Candidate> candidates, std::span<Decision> decisions) {
-  // The first result whose specimen-scoped delta fired: it speaks for the whole specimen.
-  std::size_t suspect = candidates.size();
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    const bool mix_up = Judge(rules, specimen, candidates[i], decisions[i]).run();
-    if (mix_up && suspect == candidates.size()) suspect = i;
-  }
-  if (suspect == candidates.size()) return;
-
+namespace {
+// Every other result of the specimen is held because candidates[suspect] suggests a mix-up.
+void hold_for_mix_up(std::span<const Candidate> candidates, std::span<Decision> decisions,
+                     std::size_t suspect) {
   const Reason* cause = nullptr;
   for (const Reason& reason : decisions[suspect].reasons) {
     if (reason.action == Action::kInvestigateMixUp) cause = &reason;
@@ -391,6 +390,20 @@ void evaluate_specimen(const RuleSet& rules, const SpecimenFacts& specimen,
         candidates[i].test->code + " is held because " +
             (cause != nullptr ? cause->message : suspect_code + " suggests a mix-up")});
   }
+}
+
+}  // namespace
+
+void evaluate_specimen(const RuleSet& rules, const SpecimenFacts& specimen,
+                       std::span<const Candidate> candidates, std::span<Decision> decisions) {
+  // The first result whose specimen-scoped delta fired: it speaks for the whole specimen.
+  std::size_t suspect = candidates.size();
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const bool mix_up = Judge(rules, specimen, candidates[i], decisions[i]).run();
+    if (mix_up && suspect == candidates.size()) suspect = i;
+  }
+  if (suspect != candidates.size()) hold_for_mix_up(candidates, decisions, suspect);
+  apply_specimen_checks(rules, specimen, candidates, decisions);
 }
 
 Decision evaluate_result(const RuleSet& rules, const SpecimenFacts& specimen,

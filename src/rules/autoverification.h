@@ -35,10 +35,14 @@ enum class Category : std::uint8_t {
   kMeasuringRange,     // above the analytical measuring range
   kCriticalValue,      // needs a documented call before release
   kDeltaCheck,         // change against the patient's previous result
+  kMultiAnalyteDelta,  // the specimen's changes together: possibly another patient's specimen
+  kContamination,      // the changes fit an IV fluid mixed into the specimen
+  kConsistency,        // results that must agree with each other do not
   kReviewLimits,       // outside the lab's autoverification limits
   kAbnormalAnswer,     // a coded answer the catalog lists as abnormal
   kTextResult,         // free text: always read by a person
   kSpecimenHeld,       // another result on the same specimen suggests a mix-up
+  kCalculation,        // a calculated result waits for its inputs, or cannot be calculated
 };
 // "discipline", "instrument-flag", "quality-control", ... as in JSON and the audit trail.
 std::string_view to_code(Category category);

@@ -13,6 +13,7 @@
 #include "config/toml_reader.h"
 #include "core/text.h"
 #include "rules/duration.h"
+#include "rules/specimen_rules_reader.h"
 
 namespace aliquot::rules {
 namespace {
@@ -50,7 +51,9 @@ class Loader {
 
   std::optional<RuleSet> run() {
     TableReader top(root_, "the rules file",
-                    {"rules", "instrument", "discipline", "analyte", "reflex"}, out_);
+                    {"rules", "instrument", "discipline", "analyte", "reflex", "delta_statistics",
+                     "contamination", "consistency"},
+                    out_);
     top.report_unknown_keys();
     read_header(top);
     read_instrument(top);
@@ -69,11 +72,62 @@ class Loader {
         read_reflex(*reflexes->get(i)->as_table(), i);
       }
     }
+    read_specimen_rules(top);
     if (!out_.empty()) return std::nullopt;
     return builder_.build();
   }
 
  private:
+  // [delta_statistics], [[contamination]], [[consistency]] (rules/specimen_rules_reader.h), and
+  // whether the analytes' variations and the statistics need each other.
+  void read_specimen_rules(TableReader& top) {
+    std::optional<DeltaStatistics> statistics;
+    if (const toml::table* table = top.table("delta_statistics", Required::kNo)) {
+      statistics = read_delta_statistics(*table, out_);
+      if (statistics) builder_.delta_statistics(*statistics);
+    }
+    const bool statistics_given = top.has("delta_statistics");
+    if (!statistics_given) {
+      for (const auto& [code, line] : variations_) {
+        out_.add(Position{line, 1}, "the variation of analyte " + in_quotes(code) +
+                                        " is used only by [delta_statistics], which the file "
+                                        "does not have");
+      }
+    }
+    if (const toml::array* list = top.tables("contamination", Required::kNo)) {
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        std::optional<ContaminationRule> rule =
+            read_contamination(*list->get(i)->as_table(), i, catalog_, out_);
+        if (!rule) continue;
+        bool good = true;
+        if (!statistics_given) {
+          out_.add(Position{rule->source_line, 1},
+                   "contamination " + in_quotes(rule->fluid) +
+                       " needs [delta_statistics] (its window and false-alarm rate)");
+          good = false;
+        }
+        std::vector<std::string> codes = rule->dilutes;
+        for (const FluidComponent& component : rule->contains) codes.push_back(component.test_code);
+        for (const std::string& code : codes) {
+          if (variations_.contains(code)) continue;
+          out_.add(Position{rule->source_line, 1},
+                   "test " + in_quotes(code) + " of contamination " + in_quotes(rule->fluid) +
+                       " has no variation: give its [[analyte]] a variation = { within_person, "
+                       "analytical }");
+          good = false;
+        }
+        if (good) builder_.contamination(std::move(*rule));
+      }
+    }
+    if (const toml::array* list = top.tables("consistency", Required::kNo)) {
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        std::optional<ConsistencyRule> rule =
+            read_consistency(*list->get(i)->as_table(), i, catalog_, out_);
+        if (rule) builder_.consistency(std::move(*rule));
+      }
+    }
+  }
+
   void read_header(TableReader& top) {
     if (!top.has("rules")) {
       out_.add({}, "the file has no [rules] table with its name and version");
@@ -154,7 +208,7 @@ class Loader {
   void read_analyte(const toml::table& table, std::size_t index) {
     TableReader reader(table, "analyte " + std::to_string(index + 1),
                        {"test", "absurd", "measuring_range", "review", "stability", "hemolysis",
-                        "icterus", "lipemia", "delta"},
+                        "icterus", "lipemia", "delta", "variation"},
                        out_);
     AnalyteRules rules;
     rules.source_line = reader.position().line;
@@ -191,6 +245,8 @@ class Loader {
       if (limits_good) limits_good = check_nesting(reader, rules);
       good &= limits_good;
       good &= read_deltas(reader, rules.deltas);
+      good &= read_variation(reader, rules.variation, out_);
+      if (test != nullptr && rules.variation) variations_.emplace(test->code, rules.source_line);
     }
     good &= read_stability(reader, rules.stability_seconds);
     good &= read_index(reader, "hemolysis", rules.indices.hemolysis);
@@ -584,6 +640,7 @@ class Loader {
   std::map<std::string, int> tests_;     // upper-cased test code -> line of its analyte
   std::map<std::string, int> sections_;  // upper-cased section code -> line of its discipline
   std::map<std::string, TablePositions> positions_;  // limits key of the current analyte
+  std::map<std::string, int> variations_;            // test code (as the catalog spells it) -> line
 };
 
 }  // namespace

@@ -268,7 +268,7 @@ colour = "red"
           at(11, 41, "unknown key 'scpoe' in delta check 1 of analyte 'K' (did you mean 'scope'?)"),
           at(12, 1,
              "unknown key 'colour' in analyte 'K'; allowed keys: test, absurd, measuring_range, "
-             "review, stability, hemolysis, icterus, lipemia, delta")}));
+             "review, stability, hemolysis, icterus, lipemia, delta, variation")}));
 }
 
 TEST(LoadRules, NamesTheKeyAndBothTypesOfAWrongValue) {
@@ -335,7 +335,7 @@ autoverify = true
           at(14, 1, "analyte 4 is missing required key 'test'"),
           at(15, 1,
              "unknown key 'autoverify' in analyte 4; allowed keys: test, absurd, measuring_range, "
-             "review, stability, hemolysis, icterus, lipemia, delta")}));
+             "review, stability, hemolysis, icterus, lipemia, delta, variation")}));
 }
 
 TEST(LoadRules, RefusesLimitsAndDeltasOnCodedAndTextTests) {

@@ -34,6 +34,17 @@ bool RuleSet::is_informational_flag(std::string_view flag) const {
                      [&](const std::string& known) { return equals_ignoring_case(known, flag); });
 }
 
+bool RuleSet::compares_with_previous(std::string_view test_code) const {
+  const AnalyteRules* analyte = find_analyte(test_code);
+  if (analyte != nullptr &&
+      (!analyte->deltas.empty() || (analyte->variation && delta_statistics_))) {
+    return true;
+  }
+  return std::any_of(reflexes_.begin(), reflexes_.end(), [&](const ReflexRule& rule) {
+    return rule.drop && equals_ignoring_case(rule.test_code, test_code);
+  });
+}
+
 RuleSetBuilder& RuleSetBuilder::name(std::string name) {
   rules_.name_ = std::move(name);
   return *this;
@@ -73,6 +84,21 @@ RuleSetBuilder& RuleSetBuilder::informational_flag(std::string flag) {
 
 RuleSetBuilder& RuleSetBuilder::reflex(ReflexRule rule) {
   rules_.reflexes_.push_back(std::move(rule));
+  return *this;
+}
+
+RuleSetBuilder& RuleSetBuilder::delta_statistics(DeltaStatistics statistics) {
+  rules_.delta_statistics_ = std::move(statistics);
+  return *this;
+}
+
+RuleSetBuilder& RuleSetBuilder::contamination(ContaminationRule rule) {
+  rules_.contaminations_.push_back(std::move(rule));
+  return *this;
+}
+
+RuleSetBuilder& RuleSetBuilder::consistency(ConsistencyRule rule) {
+  rules_.consistencies_.push_back(std::move(rule));
   return *this;
 }
 

@@ -28,6 +28,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "rules/specimen_rules.h"
+
 namespace aliquot::rules {
 
 // Both limits optional; a limit that is absent is never crossed.
@@ -79,6 +81,8 @@ struct AnalyteRules {
   std::vector<DeltaRule> deltas;
   IndexRules indices;
   std::optional<std::int64_t> stability_seconds;  // collection to measurement
+  // For the statistical delta checks ([delta_statistics]): the analyte takes part only with it.
+  std::optional<Variation> variation;
   int source_line = 0;
 };
 
@@ -130,6 +134,15 @@ class RuleSet {
   bool is_informational_flag(std::string_view flag) const;
   const std::vector<ReflexRule>& reflexes() const { return reflexes_; }
 
+  // The checks of a whole specimen (rules/specimen_rules.h); absent or empty when not written.
+  const std::optional<DeltaStatistics>& delta_statistics() const { return delta_statistics_; }
+  const std::vector<ContaminationRule>& contaminations() const { return contaminations_; }
+  const std::vector<ConsistencyRule>& consistencies() const { return consistencies_; }
+
+  // Whether a rule compares a result of `test_code` with the patient's previous one (a delta
+  // check, a statistical delta check, a reflex on a drop): only then is the history read.
+  bool compares_with_previous(std::string_view test_code) const;
+
  private:
   friend class RuleSetBuilder;
   std::string name_;
@@ -138,6 +151,9 @@ class RuleSet {
   std::vector<DisciplineRules> disciplines_;
   std::vector<std::string> informational_flags_;
   std::vector<ReflexRule> reflexes_;
+  std::optional<DeltaStatistics> delta_statistics_;
+  std::vector<ContaminationRule> contaminations_;
+  std::vector<ConsistencyRule> consistencies_;
   // Upper-cased code → index. Looked up with a string_view, so that finding a test's rules
   // (once per result judged) allocates nothing.
   struct CodeHash {
@@ -160,6 +176,9 @@ class RuleSetBuilder {
   RuleSetBuilder& discipline(DisciplineRules rules);
   RuleSetBuilder& informational_flag(std::string flag);
   RuleSetBuilder& reflex(ReflexRule rule);
+  RuleSetBuilder& delta_statistics(DeltaStatistics statistics);
+  RuleSetBuilder& contamination(ContaminationRule rule);
+  RuleSetBuilder& consistency(ConsistencyRule rule);
   RuleSet build();
 
  private:

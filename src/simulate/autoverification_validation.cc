@@ -78,8 +78,25 @@ Result<core::ResultValue> instrument_value(const core::TestDefinition& test, dou
   return rules::parse_result_value(test, core::format_decimal(number, test.decimals), "");
 }
 
+// The indices of the results of `specimen` that calculated `test` is computed from.
+std::vector<std::size_t> inputs_of(const Specimen& specimen, const core::TestDefinition& test) {
+  std::vector<std::size_t> found;
+  for (const core::CalculationInput& input : test.calculated->inputs) {
+    for (std::size_t i = 0; i < specimen.tests.size(); ++i) {
+      if (specimen.tests[i]->code == input.test_code) found.push_back(i);
+    }
+  }
+  return found;
+}
+
+// Whether the result at `i` comes from the instrument rather than from a calculation: only
+// those can be flagged, miscalculated by a dilution or measured on a failing QC run.
+bool is_measured_number(const Specimen& specimen, std::size_t i) {
+  return is_numeric(specimen.values[i]) && !specimen.tests[i]->calculated;
+}
+
 // Mirrors lab::judge_values (lab/verification.cc) with the store replaced by `history`: the
-// previous result is looked up only for a numeric value of a test with a delta check.
+// previous result is looked up only for a numeric value of a test whose rules compare with it.
 std::vector<rules::Decision> judge(const rules::RuleSet& rules, const Specimen& specimen,
                                    const History& history) {
   std::vector<rules::Candidate> candidates(specimen.tests.size());
@@ -90,9 +107,8 @@ std::vector<rules::Decision> judge(const rules::RuleSet& rules, const Specimen& 
     candidate.value = &specimen.values[i];
     candidate.instrument_flags = specimen.flags[i];
     candidate.qc = specimen.qc[i];
-    const rules::AnalyteRules* analyte = rules.find_analyte(test.code);
-    if (analyte == nullptr || analyte->deltas.empty() ||
-        specimen.values[i].kind != core::ResultKind::kNumeric) {
+    if (specimen.values[i].kind != core::ResultKind::kNumeric ||
+        !rules.compares_with_previous(test.code)) {
       continue;
     }
     if (const auto found = history.find(test.code); found != history.end()) {
@@ -101,6 +117,19 @@ std::vector<rules::Decision> judge(const rules::RuleSet& rules, const Specimen& 
   }
   std::vector<rules::Decision> decisions(candidates.size());
   rules::evaluate_specimen(rules, specimen.facts, candidates, decisions);
+  // A calculated result is released only with its inputs (lab/calculated_results.h).
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const core::TestDefinition& test = *specimen.tests[i];
+    if (!test.calculated) continue;
+    for (const std::size_t input : inputs_of(specimen, test)) {
+      if (decisions[input].autoverify || input == i) continue;
+      decisions[i].autoverify = false;
+      decisions[i].reasons.push_back(rules::Reason{
+          rules::Category::kCalculation, rules::Action::kReview, test.code + " inputs",
+          specimen.tests[input]->code + " held", "every input released",
+          test.code + " waits for " + specimen.tests[input]->code});
+    }
+  }
   return decisions;
 }
 
@@ -279,15 +308,18 @@ constexpr hours kLateMeasurementMaximum{60};
 // Error flags of the kind analyzers send: clot detected, short sample, bubble, reagent short.
 constexpr std::array<std::string_view, 4> kErrorFlags = {"CLOT", "QNS", "BUBBLE", "REAGENT"};
 
-bool any_numeric(const Specimen& specimen) {
-  return std::any_of(specimen.values.begin(), specimen.values.end(), is_numeric);
+bool any_measured_number(const Specimen& specimen) {
+  for (std::size_t i = 0; i < specimen.values.size(); ++i) {
+    if (is_measured_number(specimen, i)) return true;
+  }
+  return false;
 }
 
-// Index of a numeric result chosen at random; the specimen must have one.
-std::size_t pick_numeric(const Specimen& specimen, Random& random, bool nonzero) {
+// Index of a measured numeric result chosen at random; the specimen must have one.
+std::size_t pick_measured_number(const Specimen& specimen, Random& random, bool nonzero) {
   std::vector<std::size_t> candidates;
   for (std::size_t i = 0; i < specimen.values.size(); ++i) {
-    if (is_numeric(specimen.values[i]) && (!nonzero || specimen.values[i].number != 0)) {
+    if (is_measured_number(specimen, i) && (!nonzero || specimen.values[i].number != 0)) {
       candidates.push_back(i);
     }
   }
@@ -327,13 +359,16 @@ class Injector {
       case ErrorClass::kIvFluidContamination:
         return specimen.measures_indices && (has_fluid_marker(specimen, Fluid::kSaline) ||
                                              has_fluid_marker(specimen, Fluid::kDextrose));
-      case ErrorClass::kInstrumentFlag: return !specimen.tests.empty();
+      case ErrorClass::kInstrumentFlag:
+        return std::any_of(specimen.tests.begin(), specimen.tests.end(),
+                           [](const core::TestDefinition* test) { return !test->calculated; });
       case ErrorClass::kFailedQc:
-      case ErrorClass::kAbsurdValue: return any_numeric(specimen);
+      case ErrorClass::kAbsurdValue: return any_measured_number(specimen);
       case ErrorClass::kDilutionError:
-        return std::any_of(
-            specimen.values.begin(), specimen.values.end(),
-            [](const core::ResultValue& v) { return is_numeric(v) && v.number != 0; });
+        for (std::size_t i = 0; i < specimen.values.size(); ++i) {
+          if (is_measured_number(specimen, i) && specimen.values[i].number != 0) return true;
+        }
+        return false;
       case ErrorClass::kPastStability:
         return std::any_of(specimen.tests.begin(), specimen.tests.end(),
                            [](const core::TestDefinition* test) {
@@ -449,7 +484,10 @@ class Injector {
   static void flag(Injection& injection, Random& random) {
     Specimen& specimen = injection.specimen;
     bool any = false;
+    std::vector<std::size_t> measured;
     for (std::size_t i = 0; i < specimen.tests.size(); ++i) {
+      if (specimen.tests[i]->calculated) continue;
+      measured.push_back(i);
       if (!random.bernoulli(0.5)) continue;
       specimen.flags[i].emplace_back(kErrorFlags[static_cast<std::size_t>(
           random.uniform_int(0, static_cast<std::int64_t>(kErrorFlags.size()) - 1))]);
@@ -457,8 +495,8 @@ class Injector {
       any = true;
     }
     if (!any) {
-      const auto i = static_cast<std::size_t>(
-          random.uniform_int(0, static_cast<std::int64_t>(specimen.tests.size()) - 1));
+      const std::size_t i = measured[static_cast<std::size_t>(
+          random.uniform_int(0, static_cast<std::int64_t>(measured.size()) - 1))];
       specimen.flags[i].emplace_back(kErrorFlags[0]);
       injection.affected[i] = true;
     }
@@ -466,7 +504,7 @@ class Injector {
 
   static Result<void> absurd(Injection& injection, Random& random) {
     Specimen& specimen = injection.specimen;
-    const std::size_t i = pick_numeric(specimen, random, false);
+    const std::size_t i = pick_measured_number(specimen, random, false);
     const core::TestDefinition& test = *specimen.tests[i];
     const double limit = upper_limit(test);
     const double number = random.bernoulli(0.5) ? -limit : 1000 * limit;
@@ -478,7 +516,7 @@ class Injector {
 
   static Result<void> dilute(Injection& injection, Random& random) {
     Specimen& specimen = injection.specimen;
-    const std::size_t i = pick_numeric(specimen, random, true);
+    const std::size_t i = pick_measured_number(specimen, random, true);
     const double factor = random.bernoulli(0.5) ? 10.0 : 0.1;
     const core::ResultValue clean = specimen.values[i];
     ALIQUOT_ASSIGN_OR_RETURN(specimen.values[i],
@@ -520,8 +558,15 @@ bool within_delta_limit(const rules::RuleSet& rules, const core::TestDefinition&
   return false;
 }
 
-void tally(const rules::RuleSet& rules, const Specimen& clean, const Injection& injection,
+void tally(const rules::RuleSet& rules, const Specimen& clean, Injection injection,
            const History& history, ClassOutcome& outcome) {
+  // The lab computes a calculated result from its inputs: an error in an input is in it too.
+  for (std::size_t i = 0; i < injection.specimen.tests.size(); ++i) {
+    if (!injection.specimen.tests[i]->calculated) continue;
+    for (const std::size_t input : inputs_of(injection.specimen, *injection.specimen.tests[i])) {
+      if (injection.affected[input]) injection.affected[i] = true;
+    }
+  }
   const std::vector<rules::Decision> decisions = judge(rules, injection.specimen, history);
   ++outcome.specimens;
   bool missed = false;
@@ -576,7 +621,7 @@ Result<ClassOutcome> run_class(const rules::RuleSet& rules, const CleanDay& day,
     for (const std::size_t index : eligible) {
       const Specimen& specimen = day.specimens[index];
       for (std::size_t i = 0; i < specimen.tests.size(); ++i) {
-        if (is_numeric(specimen.values[i])) by_test[specimen.tests[i]->code].push_back(index);
+        if (is_measured_number(specimen, i)) by_test[specimen.tests[i]->code].push_back(index);
       }
     }
     std::vector<std::pair<std::size_t, std::string>> cases;

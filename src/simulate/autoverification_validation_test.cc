@@ -126,6 +126,16 @@ TEST(ValidateAutoverification, HoldsEveryFlaggedResultAndEveryResultOfAFailedQcR
   EXPECT_GT(outcome_of(report, ErrorClass::kFailedQc).affected_results, 0);
 }
 
+TEST(ValidateAutoverification, HoldsEveryResultOfAnIvFluidContaminatedSpecimen) {
+  // The contamination checks fit the fluid to the changes of the whole panel: the small shifts
+  // of a 10 % admixture, each within its own delta limit, do not slip through one by one.
+  const ValidationReport report = validate(default_rules(), small_day());
+  const ClassOutcome& fluid = outcome_of(report, ErrorClass::kIvFluidContamination);
+  EXPECT_GT(fluid.affected_results, 0);
+  EXPECT_EQ(fluid.wrongly_autoverified, 0);
+  EXPECT_EQ(outcome_of(report, ErrorClass::kHemolysis).wrongly_autoverified, 0);
+}
+
 TEST(ValidateAutoverification, AutoverifiesNothingWhenEveryDisciplineIsOff) {
   const ValidationReport report = validate(disciplines_only(false), small_day());
   ASSERT_GT(report.results, 0);
