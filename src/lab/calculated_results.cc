@@ -168,23 +168,6 @@ core::HoldReason waiting_hold(const core::TestDefinition& test,
   return hold;
 }
 
-audit::Change result_change(std::string action, const LocatedResult& at) {
-  audit::Change change;
-  change.action = std::move(action);
-  change.entity_type = "result";
-  change.entity_key = result_key(at.specimen.accession_number, at.result.test_code);
-  change.patient_mrn = at.patient.mrn;
-  change.accession_number = at.specimen.accession_number;
-  change.test_code = at.result.test_code;
-  return change;
-}
-
-rules::Flagging flag_for_patient(const core::TestDefinition& test, const core::ResultValue& value,
-                                 const LocatedResult& at) {
-  const int age_days = core::age_in_days(at.patient.birth_date, at.specimen.collected_at);
-  return rules::flag_result(test, value, at.patient.sex, age_days, at.specimen.specimen_type, "");
-}
-
 // A released calculated result whose value changed: corrected like any released value, the
 // earlier one kept as a revision.
 Result<core::TestResult> correct_calculated(store::Transaction& tx, const Context& ctx,
@@ -213,7 +196,7 @@ Result<core::TestResult> correct_calculated(store::Transaction& tx, const Contex
   ALIQUOT_RETURN_IF_ERROR(tx.insert_result_revision(previous));
 
   const std::string before = audit_image(result);
-  const rules::Flagging flagging = flag_for_patient(test, computed.value, at);
+  const rules::Flagging flagging = flag_for_patient(test, computed.value, at, "");
   result.value = computed.value;
   result.flag = flagging.flag;
   result.reference_range = flagging.reference_range;
@@ -265,7 +248,7 @@ Result<std::optional<core::TestResult>> store_calculated(store::Transaction& tx,
 
   const std::string before = audit_image(result);
   if (value_changed) {
-    const rules::Flagging flagging = flag_for_patient(test, computed.value, at);
+    const rules::Flagging flagging = flag_for_patient(test, computed.value, at, "");
     result.value = computed.value;
     result.flag = flagging.flag;
     result.reference_range = flagging.reference_range;

@@ -140,4 +140,25 @@ std::string describe_value(const core::ResultValue& value, core::AbnormalFlag fl
   return text;
 }
 
+audit::Change result_change(std::string action, const LocatedResult& at) {
+  audit::Change change;
+  change.action = std::move(action);
+  change.entity_type = "result";
+  change.entity_key = result_key(at.specimen.accession_number, at.result.test_code);
+  change.patient_mrn = at.patient.mrn;
+  change.accession_number = at.specimen.accession_number;
+  change.test_code = at.result.test_code;
+  return change;
+}
+
+// The interval in force for the specimen: the patient's sex and age in days when it was
+// collected (not on the day it is tested), its specimen type, and the method — the instrument
+// or account that measured it, "" when a person entered the value.
+rules::Flagging flag_for_patient(const core::TestDefinition& test, const core::ResultValue& value,
+                                 const LocatedResult& at, std::string_view method) {
+  const int age_days = core::age_in_days(at.patient.birth_date, at.specimen.collected_at);
+  return rules::flag_result(test, value, at.patient.sex, age_days, at.specimen.specimen_type,
+                            method);
+}
+
 }  // namespace aliquot::lab

@@ -15,6 +15,7 @@
 #include "lab/context.h"
 #include "lab/json.h"
 #include "lab/permissions.h"
+#include "rules/flagging.h"
 #include "store/store.h"
 
 namespace aliquot::lab {
@@ -82,5 +83,14 @@ std::string result_key(const std::string& accession_number, const std::string& t
 
 // "2.4 mmol/L (LL)": a result's value as a person reads it.
 std::string describe_value(const core::ResultValue& value, core::AbnormalFlag flag);
+
+// The audit change of `action` on the located result, keyed and linked to patient and specimen.
+audit::Change result_change(std::string action, const LocatedResult& at);
+
+// The value flagged against the interval in force for the specimen: the patient's sex and age
+// in days at collection, the specimen type, and `method` — the instrument or account that
+// measured it, "" for a person or a calculation.
+rules::Flagging flag_for_patient(const core::TestDefinition& test, const core::ResultValue& value,
+                                 const LocatedResult& at, std::string_view method);
 
 }  // namespace aliquot::lab
