@@ -92,7 +92,57 @@ nlohmann::json analyte_to_json(const rules::AnalyteRules& analyte, const std::st
       {"hemolysis", index_to_json(analyte.indices.hemolysis)},
       {"icterus", index_to_json(analyte.indices.icterus)},
       {"lipemia", index_to_json(analyte.indices.lipemia)},
-      {"deltas", deltas}};
+      {"deltas", deltas},
+      {"variation", analyte.variation
+                        ? nlohmann::json{{"within_person", analyte.variation->within_person},
+                                         {"analytical", analyte.variation->analytical}}
+                        : nlohmann::json()}};
+}
+
+// [delta_statistics], [[contamination]], [[consistency]] and [[reflex]], as the file gives them.
+nlohmann::json specimen_rules_to_json(const rules::RuleSet& set) {
+  nlohmann::json statistics;
+  if (const std::optional<rules::DeltaStatistics>& given = set.delta_statistics()) {
+    statistics = {{"window_seconds", given->window_seconds},
+                  {"window", rules::duration_text(given->window_seconds)},
+                  {"false_alarm", given->false_alarm},
+                  {"specimen_false_alarm", given->specimen_false_alarm},
+                  {"minimum_analytes", given->minimum_analytes}};
+  }
+  nlohmann::json contaminations = nlohmann::json::array();
+  for (const rules::ContaminationRule& rule : set.contaminations()) {
+    nlohmann::json contains = nlohmann::json::object();
+    for (const rules::FluidComponent& component : rule.contains) {
+      contains[component.test_code] = component.concentration;
+    }
+    contaminations.push_back(
+        {{"fluid", rule.fluid}, {"contains", contains}, {"dilutes", rule.dilutes}});
+  }
+  nlohmann::json consistencies = nlohmann::json::array();
+  for (const rules::ConsistencyRule& rule : set.consistencies()) {
+    consistencies.push_back({{"name", rule.name},
+                             {"value", rule.value.text()},
+                             {"expected", rule.expected.text()},
+                             {"tolerance", rule.tolerance},
+                             {"tests", rule.tests},
+                             {"reason", rule.reason}});
+  }
+  nlohmann::json reflexes = nlohmann::json::array();
+  for (const rules::ReflexRule& rule : set.reflexes()) {
+    reflexes.push_back({{"when", rule.test_code},
+                        {"above", rule.above ? nlohmann::json(*rule.above) : nlohmann::json()},
+                        {"below", rule.below ? nlohmann::json(*rule.below) : nlohmann::json()},
+                        {"outside_reference", rule.outside_reference},
+                        {"answers", rule.answers},
+                        {"drop", rule.drop ? nlohmann::json(*rule.drop) : nlohmann::json()},
+                        {"window_seconds", rule.window_seconds},
+                        {"add", rule.add},
+                        {"reason", rule.reason}});
+  }
+  return {{"delta_statistics", statistics},
+          {"contaminations", contaminations},
+          {"consistencies", consistencies},
+          {"reflexes", reflexes}};
 }
 
 nlohmann::json rule_set_to_json(const rules::RuleSet& set, const catalog::Catalog& menu) {
@@ -107,12 +157,14 @@ nlohmann::json rule_set_to_json(const rules::RuleSet& set, const catalog::Catalo
     const core::TestDefinition* test = menu.find_test(analyte.test_code);
     analytes.push_back(analyte_to_json(analyte, test != nullptr ? test->unit : ""));
   }
-  return {{"name", set.name()},
-          {"version", set.version()},
-          {"catalog", {{"name", menu.name()}, {"version", menu.version()}}},
-          {"informational_flags", set.informational_flags()},
-          {"disciplines", disciplines},
-          {"analytes", analytes}};
+  nlohmann::json json = {{"name", set.name()},
+                         {"version", set.version()},
+                         {"catalog", {{"name", menu.name()}, {"version", menu.version()}}},
+                         {"informational_flags", set.informational_flags()},
+                         {"disciplines", disciplines},
+                         {"analytes", analytes}};
+  json.update(specimen_rules_to_json(set));
+  return json;
 }
 
 // "3-6", ">=3", "<=6": the values that pass, as `aliquot catalog show` writes intervals.
@@ -163,8 +215,8 @@ Result<void> run_list(Session& session, const RulesOptions& options) {
   }
   session.out() << set.name() << " " << set.version() << " (catalog " << menu.name() << " "
                 << menu.version() << ")\n\n";
-  report::TextTable analytes({"Test", "Unit", "Absurd", "Measuring", "Review", "Delta", "Stability",
-                              "Indices (hold/suppress)"});
+  report::TextTable analytes({"Test", "Unit", "Absurd", "Measuring", "Review", "Delta", "CV I/A %",
+                              "Stability", "Indices (hold/suppress)"});
   for (const rules::AnalyteRules& analyte : set.analytes()) {
     const core::TestDefinition* test = menu.find_test(analyte.test_code);
     const std::string unit = test != nullptr ? test->unit : "";
@@ -180,6 +232,9 @@ Result<void> run_list(Session& session, const RulesOptions& options) {
         {analyte.test_code, unit == "1" ? "" : unit, limits_text(analyte.absurd),
          limits_text(analyte.measuring_range), limits_text(analyte.review),
          core::join(deltas, "; "),
+         analyte.variation ? core::number_text(analyte.variation->within_person) + "/" +
+                                 core::number_text(analyte.variation->analytical)
+                           : "",
          analyte.stability_seconds ? rules::duration_text(*analyte.stability_seconds) : "",
          core::join(indices, "; ")});
   }
@@ -194,6 +249,26 @@ Result<void> run_list(Session& session, const RulesOptions& options) {
                 << (set.informational_flags().empty() ? "none"
                                                       : core::join(set.informational_flags()))
                 << "\n";
+  if (const std::optional<rules::DeltaStatistics>& statistics = set.delta_statistics()) {
+    session.out() << "Statistical delta checks within "
+                  << rules::duration_text(statistics->window_seconds) << ": RCV false alarm "
+                  << core::number_text(statistics->false_alarm)
+                  << " per result; multi-analyte (at least " << statistics->minimum_analytes
+                  << " analytes) and contamination "
+                  << core::number_text(statistics->specimen_false_alarm) << " per specimen\n";
+  }
+  for (const rules::ContaminationRule& rule : set.contaminations()) {
+    std::vector<std::string> contains;
+    for (const rules::FluidComponent& component : rule.contains) {
+      contains.push_back(component.test_code + " " + core::number_text(component.concentration));
+    }
+    session.out() << "Contamination by " << rule.fluid << ": contains " << core::join(contains)
+                  << "; dilutes " << core::join(rule.dilutes) << "\n";
+  }
+  for (const rules::ConsistencyRule& rule : set.consistencies()) {
+    session.out() << "Consistency: " << rule.name << " (" << rule.value.text() << " = "
+                  << rule.expected.text() << ")\n";
+  }
   return ok();
 }
 

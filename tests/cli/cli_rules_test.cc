@@ -200,6 +200,23 @@ TEST_F(RulesCommand, ListsTheWholeRuleSetAsJson) {
   EXPECT_EQ(potassium["absurd"], nlohmann::json({{"low", 0.5}, {"high", 15.0}}));
   EXPECT_EQ(potassium["hemolysis"]["hold"], 20.0);
   EXPECT_TRUE(potassium["stability"].is_null());
+  EXPECT_EQ(potassium["variation"], nlohmann::json({{"within_person", 4.8}, {"analytical", 1.5}}));
+  EXPECT_TRUE(mcv["variation"].is_object());
+
+  // The specimen-wide rules and the reflexes, as many as the file writes.
+  EXPECT_EQ(parsed["delta_statistics"]["window"], "7d");
+  EXPECT_EQ(parsed["delta_statistics"]["false_alarm"], 0.001);
+  ASSERT_EQ(parsed["contaminations"].size(),
+            static_cast<std::size_t>(lines_starting_with(file, "[[contamination]]")));
+  EXPECT_EQ(parsed["contaminations"][0]["fluid"], "0.9 % sodium chloride");
+  EXPECT_EQ(parsed["contaminations"][0]["contains"],
+            nlohmann::json({{"NA", 154.0}, {"CL", 154.0}}));
+  ASSERT_EQ(parsed["consistencies"].size(),
+            static_cast<std::size_t>(lines_starting_with(file, "[[consistency]]")));
+  EXPECT_EQ(parsed["consistencies"][1]["tests"],
+            nlohmann::json::array({"WBC", "NEUT-PCT", "NEUT-ABS"}));
+  EXPECT_EQ(parsed["reflexes"].size(),
+            static_cast<std::size_t>(lines_starting_with(file, "[[reflex]]")));
 }
 
 TEST_F(RulesCommand, ListsTheRulesAsATableForPeople) {
