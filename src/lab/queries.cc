@@ -97,7 +97,14 @@ Result<std::vector<store::WorklistRow>> section_worklist(store::Transaction& tx,
     }
     code = known->code;
   }
-  return tx.worklist(code);
+  ALIQUOT_ASSIGN_OR_RETURN(std::vector<store::WorklistRow> rows, tx.worklist(code));
+  // A calculated test without a value waits for its inputs: there is nothing to do at the bench
+  // until they are there (lab/calculated_results.h).
+  std::erase_if(rows, [&](const store::WorklistRow& row) {
+    const core::TestDefinition* test = ctx.catalog.find_test(row.result.test_code);
+    return test != nullptr && test->calculated && !row.result.value;
+  });
+  return rows;
 }
 
 Result<PatientReport> patient_report(store::Transaction& tx, const Context& ctx,

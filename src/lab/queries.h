@@ -56,8 +56,9 @@ Result<OrderDetail> order_detail(store::Transaction& tx, const Context& ctx,
                                  const std::string& order_number);
 Result<SpecimenDetail> specimen_detail(store::Transaction& tx, const Context& ctx,
                                        const std::string& accession_number);
-// Pending and preliminary results on received specimens of a section ("" for all); NotFound for a
-// section the catalog does not have.
+// Pending and preliminary results on received specimens of a section ("" for all), except
+// calculated tests still waiting for their inputs; NotFound for a section the catalog does not
+// have.
 Result<std::vector<store::WorklistRow>> section_worklist(store::Transaction& tx, const Context& ctx,
                                                          const std::string& section);
 Result<PatientReport> patient_report(store::Transaction& tx, const Context& ctx,
