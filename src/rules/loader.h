@@ -22,6 +22,12 @@
 //                    lipemia = { hold, suppress }
 //                    delta = [ { absolute | percent | per_day = LIMIT, window = "7d",
 //                                scope = "result" | "specimen", reason = "..." }, ... ]
+//                    variation = { within_person, analytical }   CVs in percent, for
+//                                                                [delta_statistics]
+//   [delta_statistics], [[contamination]], [[consistency]]   the specimen as a whole
+//                    (rules/specimen_rules_reader.h)
+//   [[reflex]]       when, above | below | outside_reference | answers | drop (+ window), add,
+//                    reason
 // Every number of an analyte is in the unit of its test in the catalog (potassium in mmol/L when
 // the catalog says mmol/L); per_day is that unit per day; percent is of the previous value.
 // Boundaries follow rules/rule_set.h: a value equal to a limit is within it.

@@ -5,7 +5,8 @@
 // catalog: every test code must exist, every section must be one of the catalog's. A RuleSet
 // that exists is valid. The categories follow CLSI AUTO10 (2006) / AUTO15 (2019): instrument
 // flags, QC status, serum indices, measuring range, critical values, delta checks, absurd and
-// review limits, specimen stability, discipline.
+// review limits, specimen stability, discipline; and checks of the specimen as a whole
+// (rules/specimen_rules.h: statistical deltas, contamination, consistency).
 //
 // Boundaries, one convention for every limit a lab writes here (a value equal to a limit is
 // within it; only a value strictly beyond the limit fires):
