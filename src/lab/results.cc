@@ -473,21 +473,8 @@ Result<core::TestResult> correct_result(store::Transaction& tx, const Context& c
                                " is not critical; record the correction without a critical call");
   }
 
-  core::ResultRevision previous;
-  previous.result_id = result.id;
-  previous.revision = result.revision;
-  previous.value = *result.value;
-  previous.flag = result.flag;
-  previous.reference_range = result.reference_range;
-  previous.status = result.status;
-  const bool was_corrected = result.status == core::ResultStatus::kCorrected;
-  previous.released_at = (was_corrected && result.corrected_at) ? *result.corrected_at
-                                                                : result.released_at.value_or(now);
-  previous.released_by = was_corrected ? result.corrected_by : result.released_by;
-  previous.replaced_at = now;
-  previous.replaced_by = actor.username;
-  previous.reason = reason;
-  ALIQUOT_RETURN_IF_ERROR(tx.insert_result_revision(previous));
+  ALIQUOT_RETURN_IF_ERROR(
+      tx.insert_result_revision(released_revision(result, actor.username, reason, now)));
 
   const std::string before = audit_image(result);
   result.value = value;

@@ -161,4 +161,23 @@ rules::Flagging flag_for_patient(const core::TestDefinition& test, const core::R
                             method);
 }
 
+core::ResultRevision released_revision(const core::TestResult& result, std::string_view replaced_by,
+                                       const std::string& reason, core::Instant now) {
+  core::ResultRevision previous;
+  previous.result_id = result.id;
+  previous.revision = result.revision;
+  previous.value = *result.value;
+  previous.flag = result.flag;
+  previous.reference_range = result.reference_range;
+  previous.status = result.status;
+  const bool was_corrected = result.status == core::ResultStatus::kCorrected;
+  previous.released_at = (was_corrected && result.corrected_at) ? *result.corrected_at
+                                                                : result.released_at.value_or(now);
+  previous.released_by = was_corrected ? result.corrected_by : result.released_by;
+  previous.replaced_at = now;
+  previous.replaced_by = std::string(replaced_by);
+  previous.reason = reason;
+  return previous;
+}
+
 }  // namespace aliquot::lab

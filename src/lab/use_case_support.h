@@ -93,4 +93,9 @@ audit::Change result_change(std::string action, const LocatedResult& at);
 rules::Flagging flag_for_patient(const core::TestDefinition& test, const core::ResultValue& value,
                                  const LocatedResult& at, std::string_view method);
 
+// The released value of `result` as a revision, replaced `now` by `replaced_by` for `reason`:
+// released when and by whom it was last released or corrected.
+core::ResultRevision released_revision(const core::TestResult& result, std::string_view replaced_by,
+                                       const std::string& reason, core::Instant now);
+
 }  // namespace aliquot::lab
