@@ -32,12 +32,9 @@ struct SimulateOptions {
 
 Result<ingest::InstrumentProfile> read_profile(const std::string& file,
                                                const catalog::Catalog& catalog) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return invalid_argument("cannot read instrument profile '" + file + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
+  ALIQUOT_ASSIGN_OR_RETURN(const std::string text, read_input_file("instrument profile", file));
   ALIQUOT_ASSIGN_OR_RETURN(ingest::InstrumentProfile profile,
-                           ingest::parse_instrument_profile(text.str(), file, catalog));
+                           ingest::parse_instrument_profile(text, file, catalog));
   if (profile.protocol != ingest::Protocol::kAstm) {
     return invalid_argument(file + ": instrument '" + profile.id + "' speaks " +
                             std::string(ingest::to_code(profile.protocol)) +

@@ -1,5 +1,7 @@
 #include "cli/commands.h"
 
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 namespace aliquot::cli {
@@ -14,6 +16,15 @@ Result<std::optional<core::Instant>> parse_optional_time(const std::string& opti
   Result<core::Instant> parsed = core::parse_instant(text);
   if (!parsed) return invalid_argument(option + ": " + parsed.error().message());
   return std::optional<core::Instant>(*parsed);
+}
+
+Result<std::string> read_input_file(const std::string& what, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return invalid_argument("cannot read " + what + " '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return invalid_argument("cannot read " + what + " '" + path + "'");
+  return text.str();
 }
 
 Error file_problems(const std::string& name, const std::vector<Error>& diagnostics) {

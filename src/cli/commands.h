@@ -52,6 +52,9 @@ void add_interface_commands(CLI::App& app, CommandSelection& selection);
 // A time given on the command line ("2026-03-02T08:05Z"); the error names the option.
 Result<std::optional<core::Instant>> parse_optional_time(const std::string& option,
                                                          const std::string& text);
+// The whole of the file at `path`; `what` names it in the error ("catalog file", "instrument
+// profile"): InvalidArgument "cannot read WHAT 'PATH'".
+Result<std::string> read_input_file(const std::string& what, const std::string& path);
 // A lab-data file that does not load: "NAME has N problems:" and each diagnostic on its own
 // indented line.
 Error file_problems(const std::string& name, const std::vector<Error>& diagnostics);

@@ -1,9 +1,7 @@
 // `aliquot init`: a new lab database with its catalog and first (admin) user.
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <system_error>
 
 #include "cli/commands.h"
@@ -34,14 +32,6 @@ Result<void> remove_database_files(const std::string& path) {
   return ok();
 }
 
-Result<std::string> read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return invalid_argument("cannot read catalog file '" + path + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 Result<void> run_init(Session& session, const InitOptions& options) {
   const std::string& path = session.options().database_path;
   std::error_code error;
@@ -56,7 +46,8 @@ Result<void> run_init(Session& session, const InitOptions& options) {
   command.lab_name = options.lab_name;
   command.admin_username = options.admin;
   if (!options.catalog_file.empty()) {
-    ALIQUOT_ASSIGN_OR_RETURN(command.catalog_text, read_text_file(options.catalog_file));
+    ALIQUOT_ASSIGN_OR_RETURN(command.catalog_text,
+                             read_input_file("catalog file", options.catalog_file));
     command.catalog_file_name = options.catalog_file;
   }
 

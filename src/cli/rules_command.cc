@@ -1,10 +1,8 @@
 #include "cli/rules_command.h"
 
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -301,13 +299,10 @@ Result<void> run_check(Session& session, const RulesOptions& options) {
 // `rules load FILE`: a new version of the rules in force in the lab database, checked against
 // the lab's catalog; from the next result on, results are judged by it.
 Result<void> run_load(Session& session, const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return invalid_argument("cannot read rules file '" + file + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
+  ALIQUOT_ASSIGN_OR_RETURN(const std::string text, read_input_file("rules file", file));
   ALIQUOT_ASSIGN_OR_RETURN(store::Store * lab_store, session.store());
-  ALIQUOT_RETURN_IF_ERROR(lab::load_rules_version(*lab_store, session.clock(),
-                                                  session.options().username, text.str(), file));
+  ALIQUOT_RETURN_IF_ERROR(
+      lab::load_rules_version(*lab_store, session.clock(), session.options().username, text, file));
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* lab_catalog, session.catalog());
   ALIQUOT_ASSIGN_OR_RETURN(const std::optional<rules::RuleSet> loaded,
                            lab::current_rules(*lab_store, *lab_catalog));
