@@ -6,7 +6,9 @@
 #include <cstdio>
 
 #include "calc/default_calculation_set.h"
+#include "ingest/measurement_time.h"
 #include "ingest/text.h"
+#include "ingest/time_reader.h"
 #include "lab/use_cases.h"
 
 namespace aliquot::ingest {
@@ -78,7 +80,11 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
   }
 
   std::vector<lab::PostResults> posts;
+  std::vector<MeasurementTimes> measured;  // R-13 of the values of each post
   std::vector<std::string> problems;
+  // What the message tells without refusing it: a measurement time not used.
+  std::vector<std::string> notes;
+  TimeReader times(tx);
   int not_reported = 0, quality_control = 0, queries = 0;
   bool in_qc_order = false;
   for (std::size_t i = 0; i < received.records.size(); ++i) {
@@ -100,6 +106,7 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
                              std::to_string(profile->specimen_id_component));
         }
         posts.push_back({specimen, {}, profile->name, {}, std::nullopt});
+        measured.emplace_back();
         break;
       }
       case astm::RecordType::kResult: {
@@ -136,6 +143,18 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
         if (std::string flag = value_of(record, 7, 1); !flag.empty()) {
           flags.push_back(std::move(flag));
         }
+        // R-13, the time the test was completed, on the instrument's clock: a time that cannot
+        // be read does not refuse the results, it only leaves the value measured on receipt.
+        if (const std::string completed = value_of(record, 13, 1); completed.empty()) {
+          measured.back().add_unknown();
+        } else if (Result<core::Instant> at = times.read_astm(completed); at.has_value()) {
+          measured.back().add(*at);
+        } else if (is_store_failure(at.error())) {
+          return at.error();
+        } else {
+          measured.back().add_unknown();
+          notes.push_back(where + " (R-13): " + at.error().message() + "; judged as measured now");
+        }
         posts.back().values.push_back(
             {mapped->test_code, value_of(record, 4, 1), mapped->unit, where, std::move(flags)});
         break;
@@ -171,9 +190,11 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
                          .calculations = &calc::default_calculation_set()};
   int recorded = 0, unchanged = 0, specimens = 0;
   std::vector<std::string> refusals;
-  for (const lab::PostResults& post : posts) {
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    lab::PostResults& post = posts[i];
     if (post.values.empty()) continue;
     ++specimens;
+    ALIQUOT_RETURN_IF_ERROR(settle_measured_at(tx, clock_.now(), measured[i], post, notes));
     Result<lab::PostedResults> posted = lab::post_results(tx, ctx, post);
     if (!posted.has_value()) {
       if (is_store_failure(posted.error())) return posted.error();
@@ -191,6 +212,7 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
               " specimen(s)";
     if (unchanged > 0) summary += ", " + std::to_string(unchanged) + " already stored";
     if (not_reported > 0) summary += ", " + std::to_string(not_reported) + " not reported";
+    for (const std::string& note : notes) summary += "; " + note;
     store::AppliedMessage applied{store::Channel::kAstm, received.sender, received.message_id,
                                   clock_.now(), summary};
     ALIQUOT_RETURN_IF_ERROR(tx.insert_applied_message(applied));

@@ -8,9 +8,12 @@
 // profile (ingest/instrument_profile.h): a sender without a profile is refused. Each O record's
 // specimen id is component `specimen_id_component` of O-3; each R record's test code is
 // component `test_code_component` of R-3, mapped through the profile; R-4 is the value, R-5 the
-// unit. R-9 (result status) X ("cannot be done") and I (in progress) post nothing. O records
-// whose O-12 action code is Q are quality control samples: they are not patient results and
-// are counted but not filed here. All results of a message are applied or none.
+// unit, R-13 the time the test was completed, the instrument's wall clock read in the lab's zone
+// (ingest/measurement_time.h: how the post's measurement time follows from it; one that cannot be
+// used is named in the summary, never a reason to refuse). R-9 (result status) X ("cannot be
+// done") and I (in progress) post nothing. O records whose O-12 action code is Q are quality
+// control samples: they are not patient results and are counted but not filed here. All results
+// of a message are applied or none.
 //
 // Idempotent: a message with results is identified by the SHA-256 of its records; the same
 // message received again (the instrument sends again when our final ACK was lost) is

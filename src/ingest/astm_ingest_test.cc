@@ -32,7 +32,20 @@ test_code_component = 4
 hemolysis = "HI"
 )toml",
                                                                     "chem1.toml", *catalog_));
-    profiles_ = InstrumentProfiles({analyzer});
+    InstrumentProfile hematology = lab::must(parse_instrument_profile(R"toml(
+[instrument]
+id = "heme1"
+name = "Hematology analyzer 1"
+protocol = "astm"
+sender = "HEME-1"
+specimen_id_component = 1
+test_code_component = 4
+
+[codes]
+"HGB" = "HGB"
+)toml",
+                                                                      "heme1.toml", *catalog_));
+    profiles_ = InstrumentProfiles({analyzer, hematology});
     lab::must(write([&](store::Transaction& tx) {
       return ensure_interface_accounts(tx, clock_, profiles_, {});
     }));
@@ -210,6 +223,159 @@ TEST_F(AstmIngestTest, SerumIndicesAndFlagsReachTheAutoverificationRules) {
   EXPECT_EQ(glu_holds[0].observed, "W");
 
   EXPECT_EQ(result_of(serum.accession_number, "NA").status, core::ResultStatus::kFinal);
+}
+
+// R-13, the time the instrument completed the test, decides how old the specimen was when
+// measured. The instrument writes its own wall clock, the lab's: Paris here, one hour ahead of UTC
+// in March 2026 (daylight saving time starts on the 29th).
+class AstmMeasurementTimeTest : public AstmIngestTest {
+ protected:
+  AstmMeasurementTimeTest() {
+    lab::must(write(
+        [&](store::Transaction& tx) { return tx.set_setting("lab.time_zone", "Europe/Paris"); }));
+  }
+
+  // A specimen of `codes` collected at `collected_at` and received now.
+  core::Specimen collected(std::vector<std::string> codes, core::Instant collected_at) {
+    patient("MRN-" + std::to_string(++patients_));
+    const core::Order placed = order("MRN-" + std::to_string(patients_), std::move(codes));
+    lab::AccessionOrder command;
+    command.order_number = placed.order_number;
+    command.collected_at = collected_at;
+    const std::vector<core::Specimen> specimens = lab::must(write(
+        [&](store::Transaction& tx) { return lab::accession_order(tx, as("clerk"), command); }));
+    EXPECT_EQ(specimens.size(), 1u);
+    return receive(specimens.front().accession_number);
+  }
+
+  // Sends the records to an ingest that judges with `rules_`; the outcome.
+  JobOutcome send_judged(std::vector<std::string> records) {
+    const AstmIngest judged{*catalog_, profiles_, clock_, &rules_};
+    std::promise<JobOutcome> done;
+    last_ = judged.receive(std::move(records), "10.0.0.8:5000");
+    {
+      Pipeline pipeline(*store_);
+      EXPECT_TRUE(pipeline.submit(
+          judged.job(last_, [&done](const JobOutcome& outcome) { done.set_value(outcome); })));
+    }
+    return done.get_future().get();
+  }
+
+  // A CBC's hemoglobin completed at `completed` (R-13 as written).
+  static std::vector<std::string> hemoglobin(const core::Specimen& specimen,
+                                             const std::string& completed) {
+    return {"H|\\^&|||HEME-1", "P|1", "O|1|" + specimen.accession_number + "||^^^HGB|R",
+            "R|1|^^^HGB|13.5|g/dL||N||F||||" + completed, "L|1|N"};
+  }
+
+  std::vector<core::HoldReason> holds(const core::Specimen& specimen, const std::string& code) {
+    const std::int64_t id = result_of(specimen.accession_number, code).id;
+    return lab::must(read([&](store::Transaction& tx) { return tx.holds_for_result(id); }));
+  }
+
+  // The default rules' whole-blood stability of the CBC, 24 h (catalog/autoverification.toml;
+  // results.md "Specimens"), and K and NA held to the same for the tests with two values.
+  static rules::RuleSet stability_rules() {
+    rules::RuleSetBuilder builder;
+    for (const char* code : {"HGB", "K", "NA"}) {
+      rules::AnalyteRules analyte;
+      analyte.test_code = code;
+      analyte.stability_seconds = 24 * 3600;
+      builder.analyte(analyte);
+    }
+    return builder.discipline({"hematology", true, true, 0})
+        .discipline({"chemistry", true, true, 0})
+        .informational_flag("N")
+        .build();
+  }
+
+  rules::RuleSet rules_ = stability_rules();
+  int patients_ = 0;
+};
+
+TEST_F(AstmMeasurementTimeTest, HoldsAWholeBloodCountMeasuredThirtyHoursAfterCollection) {
+  // Collected 2026-03-09 10:00 UTC; completed 30 h later, 17:00 in Paris; received at once.
+  const core::Specimen blood = collected({"HGB"}, lab::at("2026-03-09T10:00:00Z"));
+  clock_.set(lab::at("2026-03-10T16:02:00Z"));
+  const JobOutcome outcome = send_judged(hemoglobin(blood, "20260310170000"));
+  ASSERT_TRUE(outcome.applied.has_value()) << outcome.applied.error().message();
+  EXPECT_EQ(*outcome.applied, "1 result(s) recorded on 1 specimen(s)");
+
+  EXPECT_EQ(result_of(blood.accession_number, "HGB").status, core::ResultStatus::kPreliminary);
+  const std::vector<core::HoldReason> reasons = holds(blood, "HGB");
+  ASSERT_EQ(reasons.size(), 1u);
+  EXPECT_EQ(reasons[0].category, "specimen-stability");
+  EXPECT_EQ(reasons[0].observed, "measured 30h after collection");  // not 30h 2m: R-13, not now
+}
+
+TEST_F(AstmMeasurementTimeTest, ReleasesACountMeasuredInTimeThoughItsResultsArriveLate) {
+  // Completed 23 h after collection (11:00 in Paris is 10:00 UTC); the link was down, and the
+  // results arrive 30 h after collection: the specimen was stable when measured.
+  const core::Specimen blood = collected({"HGB"}, lab::at("2026-03-09T11:00:00Z"));
+  clock_.set(lab::at("2026-03-10T17:00:00Z"));
+  const JobOutcome outcome = send_judged(hemoglobin(blood, "20260310110000"));
+  ASSERT_TRUE(outcome.applied.has_value()) << outcome.applied.error().message();
+  EXPECT_EQ(*outcome.applied, "1 result(s) recorded on 1 specimen(s)");
+  EXPECT_EQ(result_of(blood.accession_number, "HGB").status, core::ResultStatus::kFinal);
+  EXPECT_TRUE(holds(blood, "HGB").empty());
+}
+
+TEST_F(AstmMeasurementTimeTest, JudgesAtReceiptWhenTheInstrumentClockIsAhead) {
+  // Now 26 h after collection; the instrument says 30 h (17:00 UTC, an hour from now).
+  const core::Specimen blood = collected({"HGB"}, lab::at("2026-03-09T10:00:00Z"));
+  clock_.set(lab::at("2026-03-10T12:00:00Z"));
+  const JobOutcome outcome = send_judged(hemoglobin(blood, "20260310170000"));
+  ASSERT_TRUE(outcome.applied.has_value()) << outcome.applied.error().message();
+  EXPECT_EQ(*outcome.applied, "1 result(s) recorded on 1 specimen(s); specimen " +
+                                  blood.accession_number +
+                                  ": measurement time 2026-03-10T16:00:00Z is in the future (now "
+                                  "2026-03-10T12:00:00Z: instrument clock ahead?); judged as "
+                                  "measured now");
+  EXPECT_EQ(holds(blood, "HGB").at(0).observed, "measured 26h after collection");
+}
+
+TEST_F(AstmMeasurementTimeTest, JudgesAtReceiptWhenTheInstrumentSaysItMeasuredBeforeCollection) {
+  // The instrument's clock is a day behind: believed, the specimen would be younger than new.
+  const core::Specimen blood = collected({"HGB"}, lab::at("2026-03-09T10:00:00Z"));
+  clock_.set(lab::at("2026-03-10T11:00:00Z"));
+  const JobOutcome outcome = send_judged(hemoglobin(blood, "20260309100000"));
+  ASSERT_TRUE(outcome.applied.has_value()) << outcome.applied.error().message();
+  EXPECT_EQ(*outcome.applied, "1 result(s) recorded on 1 specimen(s); specimen " +
+                                  blood.accession_number +
+                                  ": measurement time 2026-03-09T09:00:00Z is before its "
+                                  "collection at 2026-03-09T10:00:00Z (instrument clock wrong?); "
+                                  "judged as measured now");
+  EXPECT_EQ(result_of(blood.accession_number, "HGB").status, core::ResultStatus::kPreliminary);
+  EXPECT_EQ(holds(blood, "HGB").at(0).observed, "measured 25h after collection");
+}
+
+TEST_F(AstmMeasurementTimeTest, AnUnreadableCompletionTimeIsNamedAndJudgedAtReceipt) {
+  const core::Specimen blood = collected({"HGB"}, lab::at("2026-03-09T10:00:00Z"));
+  clock_.set(lab::at("2026-03-10T11:00:00Z"));
+  const JobOutcome outcome = send_judged(hemoglobin(blood, "2026031011"));
+  ASSERT_TRUE(outcome.applied.has_value()) << outcome.applied.error().message();
+  EXPECT_EQ(*outcome.applied,
+            "1 result(s) recorded on 1 specimen(s); record 4 (R-13): '2026031011' is not a date "
+            "and time YYYYMMDDHHMMSS; judged as measured now");
+  EXPECT_EQ(holds(blood, "HGB").at(0).observed, "measured 25h after collection");
+}
+
+TEST_F(AstmMeasurementTimeTest, JudgesTheSpecimenAtTheLatestOfItsValuesTimes) {
+  // K completed 20 h after collection, NA 25 h after: the specimen was 25 h old by then, beyond
+  // the 24 h both tolerate.
+  const core::Specimen serum = collected({"K", "NA"}, lab::at("2026-03-09T10:00:00Z"));
+  clock_.set(lab::at("2026-03-10T11:30:00Z"));
+  const JobOutcome outcome =
+      send_judged({"H|\\^&|||CHEM-1", "P|1", "O|1|" + serum.accession_number + "||^^^K\\^^^NA|R",
+                   "R|1|^^^K|4.0|mmol/L||N||F||||20260310070000",
+                   "R|2|^^^NA|140|mmol/L||N||F||||20260310120000", "L|1|N"});
+  ASSERT_TRUE(outcome.applied.has_value()) << outcome.applied.error().message();
+  EXPECT_EQ(*outcome.applied, "2 result(s) recorded on 1 specimen(s)");
+  for (const char* code : {"K", "NA"}) {
+    EXPECT_EQ(result_of(serum.accession_number, code).status, core::ResultStatus::kPreliminary)
+        << code;
+    EXPECT_EQ(holds(serum, code).at(0).observed, "measured 25h after collection") << code;
+  }
 }
 
 TEST(InstrumentProfileIndices, RefusesAnIndexCodeAlsoMappedToATest) {

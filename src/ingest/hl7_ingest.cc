@@ -5,13 +5,13 @@
 #include <map>
 
 #include "calc/default_calculation_set.h"
-#include "core/time_zone.h"
 #include "hl7/check.h"
 #include "hl7/dtm.h"
 #include "hl7/message_structure.h"
 #include "hl7/order_response.h"
+#include "ingest/measurement_time.h"
 #include "ingest/text.h"
-#include "lab/lab_time_zone.h"
+#include "ingest/time_reader.h"
 #include "lab/use_cases.h"
 
 namespace aliquot::ingest {
@@ -215,29 +215,17 @@ hl7::AckError released_warning(const OrderGroup& group, const core::Order& order
   return warning;
 }
 
-// Reads the DTMs of one message. A DTM without an offset is the lab's wall-clock time
-// (lab/lab_time_zone.h), read with the offset in force at that local time, daylight saving time
-// included; the zone is looked up once per message, and only when such a time is met.
-class TimeReader {
- public:
-  explicit TimeReader(store::Transaction& tx) : tx_(tx) {}
-
-  Result<core::Instant> read(std::string_view text) {
-    // hl7::parse_dtm's own rule: an offset, when present, starts with '+' or '-'.
-    if (text.find_first_of("+-") != std::string_view::npos) return hl7::parse_dtm(text);
-    ALIQUOT_ASSIGN_OR_RETURN(const core::Instant wall_clock, hl7::parse_dtm(text, 0));
-    if (!zone_) {
-      ALIQUOT_ASSIGN_OR_RETURN(core::TimeZone zone, lab::lab_time_zone(tx_));
-      zone_ = std::move(zone);
-    }
-    const core::LocalTime local(wall_clock.time_since_epoch());
-    return hl7::parse_dtm(text, static_cast<int>(zone_->offset_at(local).count()));
+// OBX-19 as a measurement time (ingest/measurement_time.h). A DTM may stop at the day or the hour;
+// read as the start of that day or hour it would make the specimen younger than it was when
+// measured, so a measurement time must give the minute at least.
+Result<core::Instant> read_analysis_time(TimeReader& times, std::string_view text) {
+  const std::size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
+  if (digits < 12) {
+    return invalid_argument("'" + std::string(text) +
+                            "' does not give the time to the minute (YYYYMMDDHHMM at least)");
   }
-
- private:
-  store::Transaction& tx_;
-  std::optional<core::TimeZone> zone_;
-};
+  return times.read_dtm(text);
+}
 
 }  // namespace
 
@@ -353,10 +341,14 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
     std::string from_obr2;
     std::string where;  // "OBR(2)"
     std::vector<lab::PostedValue> values;
+    MeasurementTimes measured;  // OBX-19 of the values
     rules::SerumIndices indices;
   };
   std::vector<Group> groups;
   std::vector<std::string> problems;
+  // What the message tells without refusing it: a measurement time not used.
+  std::vector<std::string> notes;
+  TimeReader times(tx);
   std::string current_spm_accession;  // OUL: the SPM the next OBRs belong to
   int not_reported = 0;
   std::map<std::string, int, std::less<>> occurrences;
@@ -438,12 +430,25 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
         }
         value.test_code = test->code;
       }
+      // OBX-19, the time of the analysis: a time that cannot be read does not refuse the
+      // results, it only leaves the value measured on receipt.
+      if (const std::string analysed = text_of(segment, 19); analysed.empty()) {
+        groups.back().measured.add_unknown();
+      } else if (Result<core::Instant> at = read_analysis_time(times, analysed); at.has_value()) {
+        groups.back().measured.add(*at);
+      } else if (is_store_failure(at.error())) {
+        return at.error();
+      } else {
+        groups.back().measured.add_unknown();
+        notes.push_back(where + "-19: " + at.error().message() + "; judged as measured now");
+      }
       groups.back().values.push_back(std::move(value));
     }
   }
 
   // One post per specimen, however many OBR groups name it.
   std::vector<lab::PostResults> posts;
+  std::vector<MeasurementTimes> measured;  // of each post
   for (Group& group : groups) {
     if (group.accession.empty()) group.accession = group.from_obr3;
     if (group.accession.empty()) group.accession = group.from_obr2;
@@ -459,7 +464,9 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
       posts.push_back(
           {group.accession, {}, profile ? profile->name : received.sender, {}, std::nullopt});
       post = posts.end() - 1;
+      measured.emplace_back();
     }
+    measured[static_cast<std::size_t>(post - posts.begin())].merge(group.measured);
     for (lab::PostedValue& value : group.values) post->values.push_back(std::move(value));
     if (group.indices.hemolysis) post->indices.hemolysis = group.indices.hemolysis;
     if (group.indices.icterus) post->indices.icterus = group.indices.icterus;
@@ -480,7 +487,9 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
                          .calculations = &calc::default_calculation_set()};
   int recorded = 0, unchanged = 0;
   std::vector<std::string> refusals;
-  for (const lab::PostResults& post : posts) {
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    lab::PostResults& post = posts[i];
+    ALIQUOT_RETURN_IF_ERROR(settle_measured_at(tx, clock_.now(), measured[i], post, notes));
     Result<lab::PostedResults> posted = lab::post_results(tx, ctx, post);
     if (!posted.has_value()) {
       if (is_store_failure(posted.error())) return posted.error();
@@ -501,6 +510,7 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
                         std::to_string(posts.size()) + " specimen(s)";
   if (unchanged > 0) summary += ", " + std::to_string(unchanged) + " already stored";
   if (not_reported > 0) summary += ", " + std::to_string(not_reported) + " not reported";
+  for (const std::string& note : notes) summary += "; " + note;
   return summary;
 }
 
@@ -575,7 +585,7 @@ Result<std::string> Hl7Ingest::apply_orders(store::Transaction& tx, Hl7Received&
   // A collection time, or the reason it cannot be read; a store failure ends the message.
   const auto read_time = [&](std::string_view text, const std::string& where,
                              std::optional<core::Instant>& into) -> Result<void> {
-    Result<core::Instant> at = times.read(text);
+    Result<core::Instant> at = times.read_dtm(text);
     if (at.has_value()) {
       into = *at;
     } else if (is_store_failure(at.error())) {

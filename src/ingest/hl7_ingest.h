@@ -28,7 +28,10 @@
 // instrument profile when it has one (MSH-3.1 = profile sender), else the catalog's LOINC
 // (OBX-3.3 LN) or code. OBX-5 by OBX-2: NM as is, SN "<^0.01" as "<0.01", CE/CWE the text (or
 // code), ST/TX/FT the text. OBX-11 F, P, C, R, S or empty post the value; X, D, I, N, W, O and U
-// post nothing (counted as not reported). All of a message is applied or none of it.
+// post nothing (counted as not reported). OBX-19, the time of the analysis (to the minute at
+// least; without an offset the lab's wall-clock time), gives the measurement time of the
+// specimen's values (ingest/measurement_time.h); one that cannot be used is named in the reply's
+// summary, never a reason to refuse. All of a message is applied or none of it.
 //
 // Replies: results are answered with an ACK; an OML^O21 with an ORL^O22 and an ORM^O01 with an
 // ORR^O02 (hl7/order_response.h), whose order groups say, ORC by ORC, OK (placed; ORC-3 the
