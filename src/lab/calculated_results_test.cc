@@ -7,9 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/text.h"
+#include "hl7/message.h"
 #include "lab/lab_setup.h"
 #include "lab/lab_test_fixture.h"
 #include "lab/outbound.h"
@@ -399,6 +401,81 @@ TEST(InitializeLab, RefusesACatalogWhoseCalculatedTestsDoNotFitTheCalculations) 
                 "test 'EGFR' (calculation 'egfr-ckd-epi-2021') maps input 'creatinine' to unknown "
                 "test 'CRAET' (did you mean 'CREAT'?)"),
             std::string::npos);
+}
+
+// A calculated result held only until its inputs are released is no work for anyone: it follows
+// them. Held for anything else once they are, it is.
+TEST_F(CalculatedResultsTest, WorklistsLeaveOutCalculatedTestsStillWaitingForTheirInputs) {
+  rules::AnalyteRules ldl;
+  ldl.test_code = "LDL-C";
+  ldl.review.high = 100;
+  rules_ = rules::RuleSetBuilder()
+               .name("lab rules")
+               .version("r2")
+               .analyte(ldl)
+               .discipline({"chemistry", true, true, 0})
+               .informational_flag("N")
+               .build();
+  const auto worklist_codes = [&] {
+    const std::vector<store::WorklistRow> rows =
+        must(read([&](store::Transaction& tx) { return section_worklist(tx, as("tech"), ""); }));
+    std::vector<std::string> codes;
+    for (const store::WorklistRow& row : rows) codes.push_back(row.result.test_code);
+    return core::join(codes);
+  };
+  const core::Specimen lipids = serum({"LIPID"});
+  EXPECT_EQ(worklist_codes(), "CHOL, TRIG, HDL");  // LDL-C has no value yet
+
+  must(post(lipids.accession_number, {{"CHOL", "200", "", "R1", {}},
+                                      {"TRIG", "150", "", "R2", {"E"}},  // instrument error flag
+                                      {"HDL", "50", "", "R3", {}}}));
+  const core::TestResult waiting = result_of(lipids.accession_number, "LDL-C");
+  ASSERT_TRUE(waiting.value.has_value());
+  EXPECT_EQ(waiting.status, core::ResultStatus::kPreliminary);
+  EXPECT_EQ(holds(lipids.accession_number, "LDL-C").at(0).category, "calculation");
+  EXPECT_EQ(worklist_codes(), "TRIG");
+
+  // TRIG released: LDL-C 120 is judged, and held above its review limit: now it is work.
+  must(release_with_rules(lipids.accession_number, "TRIG"));
+  EXPECT_EQ(result_of(lipids.accession_number, "LDL-C").status, core::ResultStatus::kPreliminary);
+  EXPECT_EQ(holds(lipids.accession_number, "LDL-C").at(0).category, "review-limits");
+  EXPECT_EQ(worklist_codes(), "LDL-C");
+}
+
+// A calculated numeric test reported as the reason it was not calculated goes out as text: OBX-2
+// ST, no unit, and neither the numeric reference range nor a flag that belong to numbers.
+TEST_F(CalculatedResultsTest, SendsANotCalculatedResultAsTextInTheOru) {
+  must(write([&](store::Transaction& tx) {
+    return set_outbound_setting(tx, as("admin"), {std::string(kOutboundResultsDestination), "ehr"});
+  }));
+  const core::Specimen lipids = serum({"LIPID"});
+  must(post(
+      lipids.accession_number,
+      {{"CHOL", "300", "", "R1", {}}, {"TRIG", "450", "", "R2", {}}, {"HDL", "40", "", "R3", {}}}));
+  // Held as a text to read (rules "text-result"); a technologist reads it and releases it.
+  must(release_with_rules(lipids.accession_number, "LDL-C"));
+
+  const std::vector<store::OutboxMessage> outbox =
+      must(read([&](store::Transaction& tx) { return tx.list_outbox_messages(std::nullopt, 10); }));
+  const auto sent = std::find_if(outbox.begin(), outbox.end(), [&](const store::OutboxMessage& m) {
+    return m.subject == lipids.accession_number + "/LDL-C";
+  });
+  ASSERT_NE(sent, outbox.end());
+  EXPECT_EQ(sent->message_type, "ORU^R01");
+  const hl7::Message oru = must(hl7::Message::parse(sent->payload));
+  const auto field = [&](const char* path) {
+    const Result<hl7::Value> value = oru.get(path);
+    return value.has_value() ? value->text() : std::string();
+  };
+  EXPECT_EQ(field("OBX-2"), "ST");
+  EXPECT_EQ(field("OBX-3.4"), "LDL-C");
+  EXPECT_EQ(field("OBX-5"),
+            "Not calculated: Friedewald is not valid when triglycerides are 400 mg/dL or more "
+            "(Friedewald 1972)");
+  EXPECT_EQ(field("OBX-6"), "");
+  EXPECT_EQ(field("OBX-7"), "");
+  EXPECT_EQ(field("OBX-8"), "");
+  EXPECT_EQ(field("OBX-11"), "F");
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "lab/queries.h"
 
+#include <algorithm>
+
+#include "lab/calculated_results.h"
 #include "lab/use_case_support.h"
 
 namespace aliquot::lab {
@@ -98,13 +101,26 @@ Result<std::vector<store::WorklistRow>> section_worklist(store::Transaction& tx,
     code = known->code;
   }
   ALIQUOT_ASSIGN_OR_RETURN(std::vector<store::WorklistRow> rows, tx.worklist(code));
-  // A calculated test without a value waits for its inputs: there is nothing to do at the bench
-  // until they are there (lab/calculated_results.h).
-  std::erase_if(rows, [&](const store::WorklistRow& row) {
+  // A calculated test waits for its inputs while it has no value, and while its value is held
+  // only until they are released (lab/calculated_results.h): nobody at the bench can act on it,
+  // it follows its inputs. Held for anything else (a review limit, a text to read), it is work.
+  std::vector<store::WorklistRow> work;
+  work.reserve(rows.size());
+  for (store::WorklistRow& row : rows) {
     const core::TestDefinition* test = ctx.catalog.find_test(row.result.test_code);
-    return test != nullptr && test->calculated && !row.result.value;
-  });
-  return rows;
+    if (test != nullptr && test->calculated) {
+      if (!row.result.value) continue;
+      ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::HoldReason> holds,
+                               tx.holds_for_result(row.result.id));
+      const bool waiting_only =
+          !holds.empty() && std::all_of(holds.begin(), holds.end(), [](const core::HoldReason& h) {
+            return h.category == kCalculationHold;
+          });
+      if (waiting_only) continue;
+    }
+    work.push_back(std::move(row));
+  }
+  return work;
 }
 
 Result<PatientReport> patient_report(store::Transaction& tx, const Context& ctx,
