@@ -173,7 +173,9 @@ void write_observation(MessageBuilder& builder, int set_id, const OruObservation
   if (value.kind == core::ResultKind::kNumeric && !unit.empty()) {
     put(builder, 6, {{unit}, {}, {"UCUM"}});
   }
-  put(builder, 7, {{result.reference_range}});
+  // A reference range describes values of the test's kind: a numeric test reported as text (a
+  // calculation that must not be reported gives its reason instead) has no range to send.
+  if (value.kind == observation.test.kind) put(builder, 7, {{result.reference_range}});
   put(builder, 8, {{core::to_code(result.flag)}});
   builder.field_at(11, result.status == core::ResultStatus::kCorrected ? "C" : "F");
   builder.field_at(14, format_dtm(observation.specimen.collected_at));

@@ -16,6 +16,9 @@
 //   OBX-2/5   NM with the number rounded to the decimals it was reported with
 //             (core::format_decimal, value.decimals); SN "<^0.01" when a comparator is set; CWE
 //             "answer^answer^L" for coded answers (the catalog has no SNOMED CT codes); ST for text
+//             (also the text a numeric test may carry instead of a number, "Not calculated: ...")
+//   OBX-6/7   the unit for numbers; the reference range when the value is of the test's kind,
+//             so none for a numeric test reported as text
 //   OBX-3     LOINC^name^LN^code^name^L (code^name^L alone when the test has no LOINC); OBR-4 the
 //             same for the ordered service
 //   OBX-11    F or C; OBX-14 the collection time; OBX-19 the time the result was entered

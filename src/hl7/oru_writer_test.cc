@@ -316,6 +316,36 @@ TEST(WriteOruR01, EscapesDelimitersInText) {
   EXPECT_EQ(message->get(*parse_path("OBX(4)-5.1")).text(), "2+ & rising");
 }
 
+// A calculated numeric test that must not be reported carries the reason as text (LDL by
+// Friedewald at triglycerides of 400 mg/dL or more): a string, without the unit, range and flag of
+// the numbers it stands in for.
+TEST(WriteOruR01, WritesTheTextOfANumericTestAsAStringWithoutRange) {
+  OruReport report = realistic_report();
+  OruObservation ldl = numeric(15, report.observations[0].specimen,
+                               test("LDL-C", "LDL cholesterol, calculated", "13457-7", "mg/dL",
+                                    core::ResultKind::kNumeric, 0),
+                               0, core::AbnormalFlag::kNone, "<=99");
+  ldl.result.value->kind = core::ResultKind::kText;
+  ldl.result.value->text =
+      "Not calculated: Friedewald is not valid when triglycerides are 400 mg/dL or more";
+  ldl.result.value->unit.clear();
+  report.observations = {ldl};
+  const Result<std::string> bytes = write_oru_r01(report);
+  ASSERT_TRUE(bytes.has_value()) << bytes.error().to_string();
+  const Result<Message> message = Message::parse(*bytes);
+  ASSERT_TRUE(message.has_value()) << message.error().to_string();
+  const auto field = [&](const char* path) { return message->get(*parse_path(path)); };
+  EXPECT_EQ(field("OBX-2").text(), "ST");
+  EXPECT_EQ(field("OBX-5").text(),
+            "Not calculated: Friedewald is not valid when triglycerides are 400 mg/dL or more");
+  EXPECT_FALSE(field("OBX-6").has_value());
+  EXPECT_FALSE(field("OBX-7").has_value());
+  EXPECT_FALSE(field("OBX-8").has_value());
+  std::vector<Finding> findings;
+  check_message(*message, findings);
+  EXPECT_TRUE(findings.empty()) << findings.front().to_string();
+}
+
 TEST(WriteOruR01, RefusesAResultThatIsNotReleased) {
   OruReport report = realistic_report();
   report.observations[2].result.status = core::ResultStatus::kPreliminary;
