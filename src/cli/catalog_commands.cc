@@ -35,6 +35,27 @@ nlohmann::json optional_number(const std::optional<double>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json();
 }
 
+// The calculation of a calculated test and the catalog test of each of its inputs; null for a
+// measured test, as the other absent values are.
+nlohmann::json calculation_to_json(const std::optional<core::CalculatedFrom>& calculated) {
+  if (!calculated) return nlohmann::json();
+  nlohmann::json inputs = nlohmann::json::object();
+  for (const core::CalculationInput& input : calculated->inputs) {
+    inputs[input.input] = input.test_code;
+  }
+  return {{"name", calculated->calculation}, {"inputs", inputs}};
+}
+
+// "ldl-friedewald from CHOL (tc), HDL (hdl), TRIG (tg)": the calculation, and the test that gives
+// each of its inputs.
+std::string calculation_text(const core::CalculatedFrom& calculated) {
+  std::vector<std::string> inputs;
+  for (const core::CalculationInput& input : calculated.inputs) {
+    inputs.push_back(input.test_code + " (" + input.input + ")");
+  }
+  return calculated.calculation + " from " + join(inputs, ", ");
+}
+
 nlohmann::json test_to_json(const core::TestDefinition& test) {
   nlohmann::json intervals = nlohmann::json::array();
   for (const core::ReferenceInterval& interval : test.reference_intervals) {
@@ -61,7 +82,8 @@ nlohmann::json test_to_json(const core::TestDefinition& test) {
           {"reference_intervals", intervals},
           {"critical",
            {{"low", optional_number(test.critical.low)},
-            {"high", optional_number(test.critical.high)}}}};
+            {"high", optional_number(test.critical.high)}}},
+          {"calculation", calculation_to_json(test.calculated)}};
 }
 
 nlohmann::json panel_to_json(const core::PanelDefinition& panel) {
@@ -152,6 +174,14 @@ Result<void> run_list(Session& session, const std::string& section) {
                    test->unit, test->loinc});
   }
   session.out() << table.render();
+  // A calculated test is computed by the lab from other tests: say from which.
+  bool calculated_heading = false;
+  for (const core::TestDefinition* test : tests) {
+    if (!test->calculated) continue;
+    if (!calculated_heading) session.out() << "\nCalculated:\n";
+    calculated_heading = true;
+    session.out() << "  " << test->code << " = " << calculation_text(*test->calculated) << "\n";
+  }
   if (section.empty() && !menu->panels().empty()) {
     report::TextTable panels({"Panel", "Name", "Tests"});
     for (const core::PanelDefinition& panel : menu->panels()) {
@@ -198,6 +228,7 @@ Result<void> run_show(Session& session, const std::string& code) {
   facts.add_row({"Section", test->section});
   facts.add_row({"Specimen", test->specimen_type + " in " + test->container_type});
   facts.add_row({"Kind", std::string(core::to_code(test->kind))});
+  if (test->calculated) facts.add_row({"Calculated", calculation_text(*test->calculated)});
   if (!test->unit.empty()) facts.add_row({"Unit", test->unit});
   if (test->kind == core::ResultKind::kNumeric)
     facts.add_row({"Decimals", std::to_string(test->decimals)});

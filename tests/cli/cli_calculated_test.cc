@@ -123,5 +123,32 @@ TEST(CalculatedTestLinks, CatalogCheckAndCalcCheckRefuseACatalogThatDoesNotFitTh
       << init.err;
 }
 
+TEST_F(CliCalculatedTest, CatalogListNamesTheCalculationOfEachCalculatedTest) {
+  const nlohmann::json menu = succeed_json({"catalog", "list"}, kClerk);
+  const auto find = [&](const std::string& code) {
+    for (const nlohmann::json& test : menu.at("tests")) {
+      if (test.at("code") == code) return test;
+    }
+    ADD_FAILURE() << "no " << code << " in " << menu.dump(2);
+    return nlohmann::json();
+  };
+  EXPECT_EQ(find("LDL-C").at("calculation"),
+            nlohmann::json({{"name", "ldl-friedewald"},
+                            {"inputs", {{"tc", "CHOL"}, {"hdl", "HDL"}, {"tg", "TRIG"}}}}));
+  EXPECT_EQ(find("EGFR").at("calculation"),
+            nlohmann::json({{"name", "egfr-ckd-epi-2021"}, {"inputs", {{"creatinine", "CREAT"}}}}));
+  // A measured test has none, as other absent values are written: null.
+  EXPECT_TRUE(find("CREAT").at("calculation").is_null()) << find("CREAT").dump();
+
+  const CommandOutput text = succeed({"catalog", "list", "--section", "chemistry"}, kClerk);
+  EXPECT_NE(text.out.find("\nCalculated:\n"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("  EGFR = egfr-ckd-epi-2021 from CREAT (creatinine)\n"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("  LDL-C = ldl-friedewald from "), std::string::npos) << text.out;
+  // No line for a measured test.
+  EXPECT_EQ(text.out.find("  CREAT = "), std::string::npos) << text.out;
+}
+
 }  // namespace
 }  // namespace aliquot::cli_test
