@@ -10,6 +10,7 @@
 #include "cli/exit_code.h"
 #include "cli/hl7_commands.h"
 #include "cli/outbox_commands.h"
+#include "cli/qc_command.h"
 #include "cli/rules_command.h"
 #include "cli/session.h"
 #include "cli/validate_command.h"
@@ -111,6 +112,7 @@ int run(const std::vector<std::string>& arguments, const Environment& environmen
   add_catalog_commands(app, selection);
   add_calc_command(app, selection);
   add_rules_command(app, selection);
+  add_qc_commands(app, selection);
   add_validate_command(app, selection);
   add_hl7_commands(app, selection);
   add_astm_commands(app, selection);

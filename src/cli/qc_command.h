@@ -1,0 +1,35 @@
+#pragma once
+
+// `aliquot qc ...`: quality control from the command line. `qc evaluate` runs the Westgard
+// multirule engine (qc/westgard.h) over a CSV of control values; `qc sigma` computes the sigma
+// metric and the QC design it calls for (qc/sigma.h). They need no lab database.
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "qc/westgard.h"
+
+namespace aliquot::cli {
+
+// The `qc` group with all its subcommands.
+void add_qc_commands(CLI::App& app, CommandSelection& selection);
+
+// `qc sigma`, added to the `qc` group (cli/qc_sigma_command.cc).
+void add_qc_sigma_command(CLI::App& qc, CommandSelection& selection);
+// `qc chart` (cli/qc_chart_command.cc).
+void add_qc_chart_command(CLI::App& qc, CommandSelection& selection);
+// `qc summary` (cli/qc_summary_command.cc).
+void add_qc_summary_command(CLI::App& qc, CommandSelection& selection);
+
+// The runs of a control CSV file (qc/control_csv.h), `-` for standard input: every problem of the
+// file in one InvalidArgument.
+Result<std::vector<qc::ControlRun>> read_control_runs(const std::string& file);
+
+// The rules `qc evaluate` and `qc chart` apply when none are given: the classic multirule for two
+// control levels (Westgard 1981), with 1-2s as the warning.
+inline constexpr const char* kDefaultControlRules = "1-2s,1-3s,2-2s,R-4s,4-1s,10-x";
+
+}  // namespace aliquot::cli
