@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "support/diagnostics.h"
 #include "support/temp_directory.h"
 
 namespace aliquot::qc {
@@ -20,9 +21,7 @@ source = "the lab's quality manual"
 constexpr int kHeaderLines = 4;
 
 std::vector<std::string> diagnostics_of(const AllowableErrorLoad& outcome) {
-  std::vector<std::string> out;
-  for (const Error& error : outcome.diagnostics) out.push_back(error.to_string());
-  return out;
+  return test_support::error_texts(outcome.diagnostics);
 }
 
 // Loads kHeader followed by `body` as tea.toml; `body` line 1 is file line 5.
@@ -34,8 +33,7 @@ std::vector<std::string> problems(std::string_view body) { return diagnostics_of
 
 // "tea.toml:LINE:COLUMN: message" for a line of the body.
 std::string at(int body_line, int column, const std::string& message) {
-  return "tea.toml:" + std::to_string(body_line + kHeaderLines) + ":" + std::to_string(column) +
-         ": " + message;
+  return test_support::body_position("tea.toml", kHeaderLines, body_line, column, message);
 }
 
 TEST(AllowableErrorLoader, ReadsPercentAbsoluteAndBothWithTheirSources) {

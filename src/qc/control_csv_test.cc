@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "support/diagnostics.h"
+
 namespace aliquot::qc {
 namespace {
 
 std::vector<std::string> messages(const ControlCsv& csv) {
-  std::vector<std::string> texts;
-  for (const Error& diagnostic : csv.diagnostics) texts.push_back(diagnostic.to_string());
-  return texts;
+  return test_support::error_texts(csv.diagnostics);
 }
 
 TEST(ControlCsv, GroupsTheRowsOfEachRunInOrder) {

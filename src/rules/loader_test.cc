@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "support/diagnostics.h"
 #include "support/temp_directory.h"
 
 namespace aliquot::rules {
@@ -98,9 +99,7 @@ version = "3"
 constexpr int kHeaderLines = 3;
 
 std::vector<std::string> diagnostics_of(const LoadOutcome& outcome) {
-  std::vector<std::string> out;
-  for (const Error& error : outcome.diagnostics) out.push_back(error.to_string());
-  return out;
+  return test_support::error_texts(outcome.diagnostics);
 }
 
 // Loads kHeader followed by `body` as rules.toml; `body` line 1 is file line 4.
@@ -112,8 +111,7 @@ std::vector<std::string> problems(std::string_view body) { return diagnostics_of
 
 // "rules.toml:LINE:COLUMN: message" for a line of the body.
 std::string at(int body_line, int column, const std::string& message) {
-  return "rules.toml:" + std::to_string(body_line + kHeaderLines) + ":" + std::to_string(column) +
-         ": " + message;
+  return test_support::body_position("rules.toml", kHeaderLines, body_line, column, message);
 }
 
 TEST(LoadRules, ReadsEveryPartOfTheSchema) {
