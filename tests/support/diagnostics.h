@@ -21,8 +21,8 @@ inline std::vector<std::string> error_texts(const std::vector<Error>& diagnostic
 
 // "FILE:LINE:COLUMN: MESSAGE" for line `body_line` (1-based) of a body that follows
 // `header_lines` lines of header in FILE.
-inline std::string body_position(std::string_view file, int header_lines, int body_line,
-                                 int column, std::string_view message) {
+inline std::string body_position(std::string_view file, int header_lines, int body_line, int column,
+                                 std::string_view message) {
   return std::string(file) + ":" + std::to_string(body_line + header_lines) + ":" +
          std::to_string(column) + ": " + std::string(message);
 }
