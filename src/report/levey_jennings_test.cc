@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "report/levey_jennings_layout.h"
+#include "report/levey_jennings_test_chart.h"
 
 // LeakSanitizer reads this when the tests run under it. fontconfig parses its configuration once
 // per process and cairo 1.16 keeps the pattern of each toy font face it creates; LeakSanitizer
@@ -25,23 +26,8 @@ extern "C" const char* __lsan_default_suppressions() { return "leak:libfontconfi
 namespace aliquot::report {
 namespace {
 
-core::Instant at(const char* text) { return *core::parse_instant(text); }
-
-// Glucose, level 2: target 100 mg/dL, SD 2.5 mg/dL; values given in SD from the mean.
-LeveyJenningsChart glucose_chart(const std::vector<double>& z_values) {
-  LeveyJenningsChart chart;
-  chart.title = "GLU — level 2 — lot 12345 — analyzer chem-1";
-  chart.unit = "mg/dL";
-  chart.target_mean = 100;
-  chart.target_sd = 2.5;
-  for (std::size_t i = 0; i < z_values.size(); ++i) {
-    ControlPoint point;
-    point.label = "R-" + std::to_string(1000 + i);
-    point.value = 100 + 2.5 * z_values[i];
-    chart.points.push_back(point);
-  }
-  return chart;
-}
+using test_charts::at;
+using test_charts::glucose_chart;
 
 // A chart with every kind of element: a warning, a rejection on an excluded run, an event.
 LeveyJenningsChart busy_chart() {
