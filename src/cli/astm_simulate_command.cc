@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ingest/instrument_profile.h"
+#include "lab/lab_time_zone.h"
 #include "mllp/endpoint.h"
 #include "simulate/analyzer.h"
 #include "simulate/analyzer_rack.h"
@@ -154,8 +155,11 @@ Result<void> run_simulate(Session& session, const SimulateOptions& options) {
                            read_profile(options.profile_file, *catalog));
 
   std::vector<simulate::RackSpecimen> rack;
+  // The analyzer's clock shows the lab's local time, as the host reads it.
+  core::TimeZone clock_zone = core::TimeZone::utc();
   ALIQUOT_RETURN_IF_ERROR(session.read(
       [&](store::Transaction& tx, const lab::Context&) -> Result<void> {
+        ALIQUOT_ASSIGN_OR_RETURN(clock_zone, lab::lab_time_zone(tx));
         if (options.specimens.empty()) {
           ALIQUOT_ASSIGN_OR_RETURN(rack, simulate::rack_from_store(tx, profile, session.clock()));
         } else {
@@ -180,6 +184,7 @@ Result<void> run_simulate(Session& session, const SimulateOptions& options) {
   analyzer.connections = options.connections;
   analyzer.lane.rounds = options.rounds;
   analyzer.lane.qc_every = options.qc_every;
+  analyzer.lane.clock_zone = clock_zone;
   analyzer.seed = options.seed;
   analyzer.give_up_after = std::chrono::milliseconds(options.give_up_after_ms);
   analyzer.io_threads = options.connections > 1 ? 2 : 1;

@@ -75,6 +75,14 @@ std::chrono::minutes TimeZone::offset_at(LocalTime local) const {
   return std::chrono::duration_cast<std::chrono::minutes>(info.first.offset);
 }
 
+LocalTime TimeZone::to_local(Instant at) const {
+  if (zone_ == nullptr) return LocalTime(at.time_since_epoch());
+  const date::sys_info info =
+      zone_->get_info(date::sys_time<std::chrono::milliseconds>(at.time_since_epoch()));
+  return LocalTime(at.time_since_epoch() +
+                   std::chrono::duration_cast<std::chrono::milliseconds>(info.offset));
+}
+
 Instant TimeZone::to_instant(LocalTime local) const {
   return Instant(local.time_since_epoch() - offset_at(local));
 }

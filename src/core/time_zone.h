@@ -58,6 +58,9 @@ class TimeZone {
   // The instant wall-clock time `local` names in this zone (offset_at() applied).
   Instant to_instant(LocalTime local) const;
 
+  // What a clock set to this zone reads at `at`, daylight saving time included.
+  LocalTime to_local(Instant at) const;
+
  private:
   TimeZone(const date::time_zone* zone, std::string name) : zone_(zone), name_(std::move(name)) {}
 

@@ -63,6 +63,17 @@ TEST(TimeZone, ReadsARepeatedLocalTimeAsTheEarlierInstant) {
             "2026-11-01T06:30:00Z");
 }
 
+TEST(TimeZone, ShowsAnInstantOnTheLocalClock) {
+  const TimeZone chicago = zone("America/Chicago");
+  const auto instant = [](std::string_view text) { return *parse_instant(text); };
+  EXPECT_EQ(chicago.to_local(instant("2026-07-01T13:00:00Z")), local(2026, 7, 1, 8h));
+  EXPECT_EQ(chicago.to_local(instant("2026-01-15T14:00:00Z")), local(2026, 1, 15, 8h));
+  // Both instants of the repeated hour show 01:30 on 1 November 2026.
+  EXPECT_EQ(chicago.to_local(instant("2026-11-01T06:30:00Z")), local(2026, 11, 1, 1h + 30min));
+  EXPECT_EQ(chicago.to_local(instant("2026-11-01T07:30:00Z")), local(2026, 11, 1, 1h + 30min));
+  EXPECT_EQ(TimeZone::utc().to_local(instant("2026-07-01T13:00:00Z")), local(2026, 7, 1, 13h));
+}
+
 TEST(TimeZone, KnowsTheSouthernHemisphereAndHalfHourZones) {
   const TimeZone sydney = zone("Australia/Sydney");
   EXPECT_EQ(sydney.offset_at(local(2026, 1, 15, 9h)), 660min);  // AEDT, summer

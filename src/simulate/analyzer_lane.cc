@@ -72,7 +72,7 @@ void Lane::next_query_if_idle() {
   ++queries_asked_[*querying_];
   const std::string& specimen = rack_[*querying_].accession_number;
   query_key_ =
-      add(MessageKind::kQuery, specimen, query_message(profile_, specimen, clock_.now()), {});
+      add(MessageKind::kQuery, specimen, query_message(profile_, specimen, wall_clock()), {});
 }
 
 std::vector<LaneMessage> Lane::take_sendable() {
@@ -177,7 +177,7 @@ Result<void> Lane::on_answer(const std::vector<std::string>& records) {
     std::vector<Measurement> measurements = measure(catalog_, profile_, model_, specimen.patient,
                                                     specimen.sample, order.instrument_codes);
     std::vector<std::string> message = result_message(profile_, specimen.accession_number,
-                                                      order.patient_id, measurements, clock_.now());
+                                                      order.patient_id, measurements, wall_clock());
     add(MessageKind::kResults, specimen.accession_number, std::move(message),
         std::move(measurements));
     ++result_messages_built_;
@@ -190,7 +190,7 @@ Result<void> Lane::on_answer(const std::vector<std::string>& records) {
           measure(catalog_, profile_, model_, control_material(), controls_built_, codes);
       const std::string control_id = "QC-" + profile_.id + "-" + std::to_string(controls_built_);
       std::vector<std::string> qc =
-          quality_control_message(profile_, control_id, control, clock_.now());
+          quality_control_message(profile_, control_id, control, wall_clock());
       add(MessageKind::kQualityControl, control_id, std::move(qc), std::move(control));
     }
   }

@@ -33,6 +33,7 @@
 #include "catalog/catalog.h"
 #include "core/error.h"
 #include "core/time.h"
+#include "core/time_zone.h"
 #include "ingest/instrument_profile.h"
 #include "simulate/analyzer_records.h"
 #include "simulate/value_model.h"
@@ -64,6 +65,9 @@ struct LaneOptions {
   // A message handed to a link this many times without being acknowledged is given up; a
   // specimen asked about this many times in a round without an answer is not run.
   int max_attempts = 8;
+  // The zone the analyzer's clock is set to: the times it writes (H-14, R-13) are that wall
+  // clock, without an offset. A real analyzer's clock shows the lab's local time.
+  core::TimeZone clock_zone = core::TimeZone::utc();
 };
 
 struct LaneCounters {
@@ -122,6 +126,8 @@ class Lane {
   const LaneCounters& counters() const { return counters_; }
 
  private:
+  // What the analyzer's clock reads now.
+  core::LocalTime wall_clock() const { return options_.clock_zone.to_local(clock_.now()); }
   enum class Stage { kQueued, kInFlight };
   struct Tracked {
     LaneMessage message;

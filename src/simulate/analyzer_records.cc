@@ -93,7 +93,7 @@ std::string order_record(const ingest::InstrumentProfile& profile, std::string_v
 
 std::vector<std::string> result_records(const ingest::InstrumentProfile& profile,
                                         const std::vector<Measurement>& measurements,
-                                        core::Instant at) {
+                                        core::LocalTime at) {
   std::vector<std::string> records;
   const std::string completed = astm_timestamp(at);
   int sequence = 0;
@@ -114,7 +114,7 @@ std::vector<std::string> result_records(const ingest::InstrumentProfile& profile
 
 }  // namespace
 
-std::string astm_timestamp(core::Instant at) {
+std::string astm_timestamp(core::LocalTime at) {
   const auto days = std::chrono::floor<std::chrono::days>(at);
   const std::chrono::year_month_day date(days);
   const std::chrono::hh_mm_ss time(std::chrono::floor<std::chrono::seconds>(at - days));
@@ -126,7 +126,7 @@ std::string astm_timestamp(core::Instant at) {
   return text;
 }
 
-std::string header_record(const ingest::InstrumentProfile& profile, core::Instant at) {
+std::string header_record(const ingest::InstrumentProfile& profile, core::LocalTime at) {
   std::vector<std::string> fields = fields_of('H', 14);
   fields[1] = {kDelimiters.repeat, kDelimiters.component, kDelimiters.escape};
   fields[4] = escaped(profile.sender);
@@ -137,7 +137,7 @@ std::string header_record(const ingest::InstrumentProfile& profile, core::Instan
 }
 
 std::vector<std::string> query_message(const ingest::InstrumentProfile& profile,
-                                       std::string_view specimen_id, core::Instant at) {
+                                       std::string_view specimen_id, core::LocalTime at) {
   std::vector<std::string> query = fields_of('Q', 13);
   query[1] = "1";
   query[2] = in_component(specimen_id, 2);
@@ -190,7 +190,7 @@ Result<std::vector<HostOrders>> read_host_orders(const std::vector<std::string>&
 std::vector<std::string> result_message(const ingest::InstrumentProfile& profile,
                                         std::string_view specimen_id, std::string_view patient_id,
                                         const std::vector<Measurement>& measurements,
-                                        core::Instant at) {
+                                        core::LocalTime at) {
   std::vector<std::string> records = {header_record(profile, at)};
   std::vector<std::string> patient = fields_of('P', 4);
   patient[1] = "1";
@@ -208,7 +208,7 @@ std::vector<std::string> result_message(const ingest::InstrumentProfile& profile
 std::vector<std::string> quality_control_message(const ingest::InstrumentProfile& profile,
                                                  std::string_view control_id,
                                                  const std::vector<Measurement>& measurements,
-                                                 core::Instant at) {
+                                                 core::LocalTime at) {
   std::vector<std::string> records = {header_record(profile, at), "P|1"};
   // O-12 Q: quality control specimen (LIS02-A2 section 9.4.12).
   records.push_back(order_record(profile, control_id, measurements, "Q", "F"));

@@ -6,8 +6,10 @@
 // record whose O-12 action code is Q). Where the specimen id and the test code sit is read from
 // the instrument's profile (ingest/instrument_profile.h), as the host reads them.
 //
-// Pure functions: no I/O, no clock (times are arguments). Records are returned without their
-// CR, as astm::Link sends them.
+// Pure functions: no I/O, no clock (times are arguments). Times are the analyzer's wall clock
+// (core::LocalTime): an analyzer keeps local time and writes it without an offset, and the host
+// reads it in the lab's zone (ingest/time_reader.h). Records are returned without their CR, as
+// astm::Link sends them.
 
 #include <cstdint>
 #include <string>
@@ -17,6 +19,7 @@
 #include "catalog/catalog.h"
 #include "core/error.h"
 #include "core/time.h"
+#include "core/time_zone.h"
 #include "ingest/instrument_profile.h"
 #include "simulate/value_model.h"
 
@@ -43,12 +46,12 @@ struct HostOrders {
 
 // The H record that opens every message the analyzer sends: H-5 the profile's sender, H-12
 // processing id P (production), H-13 the version LIS2-A2, H-14 the time of the message.
-std::string header_record(const ingest::InstrumentProfile& profile, core::Instant at);
+std::string header_record(const ingest::InstrumentProfile& profile, core::LocalTime at);
 
 // H, Q, L: asks the host what to run on `specimen_id` (LIS02-A2 section 12: Q-3 starting range
 // "^specimen id", Q-5 all tests, Q-13 O = requesting test orders).
 std::vector<std::string> query_message(const ingest::InstrumentProfile& profile,
-                                       std::string_view specimen_id, core::Instant at);
+                                       std::string_view specimen_id, core::LocalTime at);
 
 // Reads the host's answer to a query: one HostOrders per O record, the test codes taken from
 // component `test_code_component` of each O-5 repeat. An answer without O records (the host's
@@ -64,14 +67,14 @@ Result<std::vector<HostOrders>> read_host_orders(const std::vector<std::string>&
 std::vector<std::string> result_message(const ingest::InstrumentProfile& profile,
                                         std::string_view specimen_id, std::string_view patient_id,
                                         const std::vector<Measurement>& measurements,
-                                        core::Instant at);
+                                        core::LocalTime at);
 
 // H, P, O, R..., L for a control material run: the O record's action code (O-12) is Q, so the
 // host counts it as quality control and files nothing (ingest/astm_ingest.h).
 std::vector<std::string> quality_control_message(const ingest::InstrumentProfile& profile,
                                                  std::string_view control_id,
                                                  const std::vector<Measurement>& measurements,
-                                                 core::Instant at);
+                                                 core::LocalTime at);
 
 // Measures the ordered instrument codes on one sample: each code goes through the profile to its
 // catalog test, whose value comes from `model` for `patient` and `sample`. A code the profile
@@ -82,7 +85,8 @@ std::vector<Measurement> measure(const catalog::Catalog& catalog,
                                  const PatientProfile& patient, std::uint64_t sample,
                                  const std::vector<std::string>& instrument_codes);
 
-// "YYYYMMDDHHMMSS" in UTC, the LIS02-A2 date and time format (section 6.6.2).
-std::string astm_timestamp(core::Instant at);
+// "YYYYMMDDHHMMSS" as the analyzer's clock reads, the LIS02-A2 date and time format (section
+// 6.6.2).
+std::string astm_timestamp(core::LocalTime at);
 
 }  // namespace aliquot::simulate

@@ -26,8 +26,9 @@ ingest::InstrumentProfile chemistry_analyzer() {
   return profile;
 }
 
-core::Instant ten_past_eight() {
-  return core::from_unix_millis(1'773'130'200'000);  // 2026-03-10T08:10:00Z
+// The analyzer's clock at 2026-03-10 08:10:00.
+core::LocalTime ten_past_eight() {
+  return core::LocalTime(std::chrono::milliseconds(1'773'130'200'000));
 }
 
 PatientProfile adult_woman() {
@@ -45,9 +46,21 @@ std::vector<std::string> host_answer(const std::string& specimen, const std::str
   return {"H|\\^&|||aliquot|||||||P|1", "P|1||MRN-7||Doe^Jane", order, "L|1|N"};
 }
 
-TEST(AstmTimestamp, WritesUtcAsYearMonthDayHourMinuteSecond) {
+TEST(AstmTimestamp, WritesTheClockAsYearMonthDayHourMinuteSecond) {
   EXPECT_EQ(astm_timestamp(ten_past_eight()), "20260310081000");
   EXPECT_EQ(astm_timestamp(ten_past_eight() + std::chrono::milliseconds(59'999)), "20260310081059");
+}
+
+// An analyzer in Chicago writes its wall clock, and the host in the same zone reads back the
+// instant it measured at (ingest/time_reader.h reads ASTM times in the lab's zone).
+TEST(AstmTimestamp, AClockInTheLabsZoneWritesLocalTime) {
+  Result<core::TimeZone> chicago = core::TimeZone::named("America/Chicago");
+  if (!chicago.has_value()) GTEST_SKIP() << chicago.error().message();
+  const core::Instant at = core::from_unix_millis(1'773'130'200'000);      // 2026-03-10T08:10:00Z
+  EXPECT_EQ(astm_timestamp(chicago->to_local(at)), "20260310031000");      // CDT, UTC-5
+  const core::Instant winter = core::from_unix_millis(1'767'254'400'000);  // 2026-01-01T08:00:00Z
+  EXPECT_EQ(astm_timestamp(chicago->to_local(winter)), "20260101020000");  // CST, UTC-6
+  EXPECT_EQ(chicago->to_instant(chicago->to_local(at)), at);
 }
 
 TEST(QueryMessage, AsksForTheSpecimenInTheStartingRange) {
