@@ -38,6 +38,10 @@ struct TestResult {
   std::string reference_range;  // the interval applied, as reported ("3.5-5.1")
   std::optional<Instant> entered_at;
   std::string entered_by;
+  // When and on which instrument (profile id) the value was measured; "" and entered_at for a
+  // value a person entered. Quality control looks back over these when a QC run fails.
+  std::optional<Instant> measured_at;
+  std::string instrument;
   std::optional<Instant> released_at;  // verified and released to clinicians
   std::string released_by;
   std::optional<Instant> corrected_at;

@@ -13,12 +13,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/audit_entry.h"
 #include "core/error.h"
+#include "core/instrument_task.h"
 #include "core/order.h"
 #include "core/patient.h"
+#include "core/qc_records.h"
 #include "core/specimen.h"
 #include "core/test_result.h"
 #include "core/user.h"
@@ -179,6 +182,92 @@ class Transaction {
   virtual Result<void> savepoint(std::string_view name) = 0;
   virtual Result<void> rollback_to_savepoint(std::string_view name) = 0;
   virtual Result<void> release_savepoint(std::string_view name) = 0;
+
+  // --- quality control (core/qc_records.h) ---
+  // AlreadyExists for the same (lot, level).
+  virtual Result<core::QcMaterial> insert_qc_material(core::QcMaterial material) = 0;
+  virtual Result<std::optional<core::QcMaterial>> find_qc_material(std::int64_t id) = 0;
+  virtual Result<std::optional<core::QcMaterial>> find_qc_material_by_lot(
+      std::string_view lot, std::string_view level) = 0;
+  // By product, lot, level.
+  virtual Result<std::vector<core::QcMaterial>> list_qc_materials() = 0;
+
+  virtual Result<core::QcTarget> insert_qc_target(core::QcTarget target) = 0;
+  // The target in force at `at`: the one with the latest effective_from not after `at` (the
+  // last entered among equals).
+  virtual Result<std::optional<core::QcTarget>> qc_target_in_force(std::int64_t material_id,
+                                                                   std::string_view instrument,
+                                                                   std::string_view test_code,
+                                                                   core::Instant at) = 0;
+  // Every target ever entered for the analyte on the instrument (all materials when
+  // `material_id` is 0), by material, then effective_from, then id.
+  virtual Result<std::vector<core::QcTarget>> qc_targets(std::string_view instrument,
+                                                         std::string_view test_code,
+                                                         std::int64_t material_id) = 0;
+  // Whether any target was ever entered for the analyte on the instrument: QC monitors it.
+  virtual Result<bool> has_qc_targets(std::string_view instrument,
+                                      std::string_view test_code) = 0;
+
+  // The sample id under which an instrument reports a control material (ASTM O-3, HL7 SPM-2 or
+  // OBR-3). Setting an id already set replaces its material.
+  virtual Result<void> set_qc_sample_id(std::string_view instrument, std::string_view sample_id,
+                                        std::int64_t material_id) = 0;
+  virtual Result<std::optional<std::int64_t>> find_qc_sample_id(std::string_view instrument,
+                                                                std::string_view sample_id) = 0;
+
+  // Inserts the run and its values.
+  virtual Result<core::QcRun> insert_qc_run(core::QcRun run) = 0;
+  // Only the corrective action fields change; NotFound for an unknown id.
+  virtual Result<void> update_qc_run_correction(const core::QcRun& run) = 0;
+  virtual Result<std::optional<core::QcRun>> find_qc_run(std::int64_t id) = 0;
+  // Runs of the analyte on the instrument measured in [from, to), oldest first (measured_at,
+  // then id), with their values; at most `limit`, the newest ones when there are more.
+  virtual Result<std::vector<core::QcRun>> qc_runs(std::string_view instrument,
+                                                   std::string_view test_code, core::Instant from,
+                                                   core::Instant to, std::int64_t limit) = 0;
+  // The last run measured at or before `at` (by measured_at, then id); with `status`, the last
+  // run with that status.
+  virtual Result<std::optional<core::QcRun>> last_qc_run(std::string_view instrument,
+                                                         std::string_view test_code,
+                                                         core::Instant at,
+                                                         std::optional<core::QcRunStatus> status) = 0;
+  // The analytes (instrument, test_code) with any run, by instrument then test code.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> qc_analytes() = 0;
+
+  // Results of the analyte measured on the instrument in (after, up_to], by measured_at then id.
+  virtual Result<std::vector<core::TestResult>> results_measured_on(std::string_view instrument,
+                                                                    std::string_view test_code,
+                                                                    core::Instant after,
+                                                                    core::Instant up_to) = 0;
+  // How many results were measured on the instrument after `after` (of `test_code` when it is
+  // not empty): the run counter of "every N runs" schedules.
+  virtual Result<std::int64_t> count_results_measured_on(std::string_view instrument,
+                                                         std::string_view test_code,
+                                                         core::Instant after) = 0;
+
+  // AlreadyExists for the same (run_id, result_id).
+  virtual Result<void> insert_qc_hold(const core::QcHold& hold) = 0;
+  virtual Result<void> update_qc_hold(const core::QcHold& hold) = 0;  // resolution fields only
+  virtual Result<std::vector<core::QcHold>> qc_holds_for_run(std::int64_t run_id) = 0;  // by result
+  // Holds not resolved yet whose result is `result_id`, by run.
+  virtual Result<std::vector<core::QcHold>> open_qc_holds_for_result(std::int64_t result_id) = 0;
+  // Every hold not resolved yet, by run then result.
+  virtual Result<std::vector<core::QcHold>> open_qc_holds() = 0;
+
+  // --- instrument calibration and maintenance (core/instrument_task.h) ---
+  // AlreadyExists for the same (instrument, name).
+  virtual Result<core::InstrumentTask> insert_instrument_task(core::InstrumentTask task) = 0;
+  virtual Result<void> update_instrument_task(const core::InstrumentTask& task) = 0;
+  virtual Result<std::optional<core::InstrumentTask>> find_instrument_task(
+      std::string_view instrument, std::string_view name) = 0;
+  // All instruments when `instrument` is empty; by instrument, then name.
+  virtual Result<std::vector<core::InstrumentTask>> list_instrument_tasks(
+      std::string_view instrument) = 0;
+  virtual Result<core::InstrumentTaskLog> insert_instrument_task_log(
+      core::InstrumentTaskLog entry) = 0;
+  // Newest first (done_at descending, then id descending), at most `limit`.
+  virtual Result<std::vector<core::InstrumentTaskLog>> instrument_task_log(std::int64_t task_id,
+                                                                           std::int64_t limit) = 0;
 
   // --- messages (store/messages.h) ---
   // AlreadyExists for the same (channel, sender, message_id).

@@ -267,10 +267,126 @@ CREATE TABLE result_holds (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// Quality control (core/qc_records.h) and the instruments' calibration and maintenance schedules
+// (core/instrument_task.h); results now say when and on which instrument they were measured,
+// which a failed QC run looks back over.
+constexpr const char* kSchemaVersion4 = R"sql(
+ALTER TABLE results ADD COLUMN measured_at INTEGER;
+ALTER TABLE results ADD COLUMN instrument TEXT NOT NULL DEFAULT '';
+-- The look-back of a rejected QC run and the run counter of "every N runs" schedules.
+CREATE INDEX results_by_instrument ON results (instrument, test_code, measured_at);
+
+CREATE TABLE qc_materials (
+  id            INTEGER PRIMARY KEY,
+  product       TEXT NOT NULL,
+  manufacturer  TEXT NOT NULL,
+  lot           TEXT NOT NULL,
+  level         TEXT NOT NULL,
+  expires_on    TEXT,
+  created_at    INTEGER NOT NULL,
+  created_by    TEXT NOT NULL,
+  UNIQUE (lot, level)
+);
+
+-- A target is never changed: a new one takes over from its effective_from.
+CREATE TABLE qc_targets (
+  id                INTEGER PRIMARY KEY,
+  material_id       INTEGER NOT NULL REFERENCES qc_materials (id),
+  instrument        TEXT NOT NULL,
+  test_code         TEXT NOT NULL,
+  mean              REAL NOT NULL,
+  sd                REAL NOT NULL,
+  source            TEXT NOT NULL,
+  established_from  INTEGER NOT NULL,
+  effective_from    INTEGER NOT NULL,
+  entered_at        INTEGER NOT NULL,
+  entered_by        TEXT NOT NULL
+);
+CREATE INDEX qc_targets_by_analyte ON qc_targets (instrument, test_code, material_id,
+                                                  effective_from);
+
+-- The sample ids under which instruments report control materials.
+CREATE TABLE qc_sample_ids (
+  instrument   TEXT NOT NULL,
+  sample_id    TEXT NOT NULL,
+  material_id  INTEGER NOT NULL REFERENCES qc_materials (id),
+  PRIMARY KEY (instrument, sample_id)
+);
+
+CREATE TABLE qc_runs (
+  id                 INTEGER PRIMARY KEY,
+  instrument         TEXT NOT NULL,
+  test_code          TEXT NOT NULL,
+  measured_at        INTEGER NOT NULL,
+  status             TEXT NOT NULL,
+  rules              TEXT NOT NULL,
+  violations         TEXT NOT NULL,
+  source             TEXT NOT NULL,
+  recorded_at        INTEGER NOT NULL,
+  recorded_by        TEXT NOT NULL,
+  corrective_action  TEXT NOT NULL,
+  corrected_at       INTEGER,
+  corrected_by       TEXT NOT NULL
+);
+CREATE INDEX qc_runs_by_analyte ON qc_runs (instrument, test_code, measured_at);
+
+-- A run's control values in level order (position), with the target each was judged against.
+CREATE TABLE qc_run_values (
+  run_id       INTEGER NOT NULL REFERENCES qc_runs (id),
+  position     INTEGER NOT NULL,
+  material_id  INTEGER NOT NULL REFERENCES qc_materials (id),
+  level        TEXT NOT NULL,
+  lot          TEXT NOT NULL,
+  value        REAL NOT NULL,
+  target_mean  REAL NOT NULL,
+  target_sd    REAL NOT NULL,
+  PRIMARY KEY (run_id, position)
+);
+
+-- Patient results a rejected run held or found released; open until resolved_at is set.
+CREATE TABLE qc_holds (
+  run_id        INTEGER NOT NULL REFERENCES qc_runs (id),
+  result_id     INTEGER NOT NULL REFERENCES results (id),
+  was_released  INTEGER NOT NULL,
+  resolved_at   INTEGER,
+  resolved_by   TEXT NOT NULL,
+  resolution    TEXT NOT NULL,
+  PRIMARY KEY (run_id, result_id)
+);
+CREATE INDEX qc_holds_by_result ON qc_holds (result_id, run_id);
+-- The open holds are few among all ever made; release_result asks for them often.
+CREATE INDEX qc_holds_open ON qc_holds (run_id, result_id) WHERE resolved_at IS NULL;
+
+CREATE TABLE instrument_tasks (
+  id          INTEGER PRIMARY KEY,
+  instrument  TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  test_code   TEXT NOT NULL,
+  frequency   TEXT NOT NULL,
+  every_runs  INTEGER NOT NULL,
+  active      INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,
+  created_by  TEXT NOT NULL,
+  UNIQUE (instrument, name)
+);
+
+CREATE TABLE instrument_task_log (
+  id           INTEGER PRIMARY KEY,
+  task_id      INTEGER NOT NULL REFERENCES instrument_tasks (id),
+  done_at      INTEGER NOT NULL,
+  done_by      TEXT NOT NULL,
+  note         TEXT NOT NULL,
+  recorded_at  INTEGER NOT NULL
+);
+CREATE INDEX instrument_task_log_by_task ON instrument_task_log (task_id, done_at);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "initial schema", kSchemaVersion1},
     {2, "interfaces: placer order numbers, applied messages, quarantine, outbox", kSchemaVersion2},
     {3, "autoverification: rules versions, result holds", kSchemaVersion3},
+    {4, "quality control and instrument schedules; where results were measured", kSchemaVersion4},
 }};
 
 }  // namespace

@@ -5,9 +5,13 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/enums.h"
+#include "core/test_result.h"
+#include "core/time.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/temp_directory.h"
@@ -67,9 +71,27 @@ TEST_F(MigrationsTest, NewDatabaseGetsEveryMigrationRecorded) {
   ASSERT_EQ(rows.size(), migrations().size());
   EXPECT_EQ(rows.back().first, latest_schema_version());
   EXPECT_GT(rows.back().second, 0);
-  for (const char* table : {"users", "settings", "sequences", "catalog_versions", "patients",
-                            "orders", "order_requested_codes", "specimens", "results",
-                            "result_revisions", "critical_calls", "audit_log", "audit_head"}) {
+  for (const char* table : {"users",
+                            "settings",
+                            "sequences",
+                            "catalog_versions",
+                            "patients",
+                            "orders",
+                            "order_requested_codes",
+                            "specimens",
+                            "results",
+                            "result_revisions",
+                            "critical_calls",
+                            "audit_log",
+                            "audit_head",
+                            "qc_materials",
+                            "qc_targets",
+                            "qc_sample_ids",
+                            "qc_runs",
+                            "qc_run_values",
+                            "qc_holds",
+                            "instrument_tasks",
+                            "instrument_task_log"}) {
     EXPECT_TRUE(has_table(*connection, table)) << table;
   }
 }
@@ -102,6 +124,48 @@ TEST_F(MigrationsTest, OlderDatabaseGetsOnlyTheNewMigrations) {
   ASSERT_EQ(after.size(), before.size() + 1);
   EXPECT_TRUE(std::equal(before.begin(), before.end(), after.begin()));
   EXPECT_EQ(after.back().first, next);
+}
+
+TEST_F(MigrationsTest, ResultsOfAVersion3DatabaseReadBackAsNotMeasuredOnAnInstrument) {
+  const std::vector<Migration> version3(migrations().begin(), migrations().begin() + 3);
+  ASSERT_EQ(version3.back().version, 3);
+  {
+    auto connection = connect();
+    ASSERT_EQ(*apply_migrations(*connection, version3), 3);
+    ASSERT_TRUE(connection->execute_script(
+        "INSERT INTO patients (id, mrn, family_name, given_name, birth_date, sex, registered_at,"
+        " registered_by) VALUES (1, 'M1', 'Doe', 'Jane', '1961-02-28', 'F', 1772438400000,"
+        " 'clerk1');"
+        "INSERT INTO orders (id, order_number, patient_id, ordering_provider, priority,"
+        " clinical_info, ordered_at, ordered_by, placer_order_number) VALUES (1, 'O1', 1,"
+        " 'Dr. Ada', 'routine', '', 1772438400000, 'clerk1', '');"
+        "INSERT INTO results (id, order_id, specimen_id, test_code, section, status, value_kind,"
+        " value_number, value_comparator, value_text, value_unit, value_decimals, flag,"
+        " reference_range, entered_at, entered_by, released_at, released_by, corrected_at,"
+        " corrected_by, correction_reason, cancelled_at, cancelled_by, cancel_reason, revision)"
+        " VALUES (7, 1, NULL, 'K', 'chemistry', 'final', 'numeric', 4.2, '', '', 'mmol/L', 1,"
+        " '', '3.5-5.1', 1772438460000, 'tech1', 1772438520000, 'tech2', NULL, '', '', NULL,"
+        " '', '', 0);",
+        "storing a result at version 3"));
+  }
+  Result<std::unique_ptr<Store>> store = open_sqlite_store(path_);
+  ASSERT_TRUE(store.has_value()) << store.error().message();
+  EXPECT_EQ((*store)->schema_version(), latest_schema_version());
+  Result<std::unique_ptr<Transaction>> tx = (*store)->begin(TransactionMode::kRead);
+  ASSERT_TRUE(tx.has_value()) << tx.error().message();
+  Result<std::optional<core::TestResult>> result = (*tx)->find_result(7);
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  ASSERT_TRUE(result->has_value());
+  const core::TestResult& stored = **result;
+  EXPECT_EQ(stored.measured_at, std::nullopt);
+  EXPECT_EQ(stored.instrument, "");
+  // The columns before and after the new ones are read where they were.
+  EXPECT_EQ(stored.entered_by, "tech1");
+  EXPECT_EQ(stored.released_by, "tech2");
+  ASSERT_TRUE(stored.value.has_value());
+  EXPECT_EQ(stored.value->number, 4.2);
+  EXPECT_EQ(stored.status, core::ResultStatus::kFinal);
+  EXPECT_EQ(*(*tx)->count_results_measured_on("", "", core::from_unix_millis(0)), 0);
 }
 
 TEST_F(MigrationsTest, FailingMigrationLeavesTheDatabaseAsItWas) {

@@ -12,8 +12,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/enums.h"
+#include "core/qc_records.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/log_sync.h"
 #include "support/temp_directory.h"
@@ -324,6 +327,40 @@ TEST(RowReader, UndecodableStoredValueIsDataLossNamingTheColumn) {
   EXPECT_EQ(row.error()->message(),
             "the database holds a value this program cannot read in column 'status': unknown "
             "result status 'purple'; one of: pending, preliminary, final, corrected, cancelled");
+}
+
+TEST(RowReader, UnknownCodeIsDataLossNamingTheColumnAndTheVocabulary) {
+  auto connection =
+      std::move(Connection::open(":memory:", Access::kReadWrite, Create::kIfMissing)).value();
+  Statement statement =
+      std::move(connection->prepare("SELECT 'reject' AS status, 'rejected' AS verdict")).value();
+  ASSERT_TRUE(*statement.step("selecting"));
+  RowReader row(statement);
+  EXPECT_EQ(row.code(core::qc_run_status_from_code, "QC run status"), core::QcRunStatus::kReject);
+  EXPECT_FALSE(row.error().has_value());
+  (void)row.code(core::qc_run_status_from_code, "QC run status");
+  ASSERT_TRUE(row.error().has_value());
+  EXPECT_EQ(row.error()->code(), ErrorCode::kDataLoss);
+  EXPECT_EQ(row.error()->message(),
+            "the database holds a value this program cannot read in column 'verdict': unknown QC "
+            "run status 'rejected'");
+}
+
+TEST(Statement, BindsAnEmptyViewAsEmptyTextNeverAsNull) {
+  auto connection =
+      std::move(Connection::open(":memory:", Access::kReadWrite, Create::kIfMissing)).value();
+  Statement statement =
+      std::move(connection->prepare("SELECT ? IS NULL, ? = '', ? IS NULL, ? = ''")).value();
+  statement.bind_text(std::string_view())
+      .bind_text(std::string_view())
+      .bind_text_in_place(std::string_view())
+      .bind_text_in_place(std::string_view());
+  ASSERT_TRUE(*statement.step("selecting"));
+  RowReader row(statement);
+  EXPECT_FALSE(row.boolean());
+  EXPECT_TRUE(row.boolean());
+  EXPECT_FALSE(row.boolean());
+  EXPECT_TRUE(row.boolean());
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "core/enums.h"
 #include "store/sqlite/log_sync.h"
+#include "store/sqlite/rows.h"
 
 namespace aliquot::store::sqlite {
 namespace {
@@ -17,8 +18,9 @@ namespace {
 // plain joins. Ordering by text compares bytes (SQLite's BINARY collation); a PostgreSQL schema
 // declares those columns COLLATE "C" to keep the same order.
 
-// Column lists, in the order the read_* functions below consume them. Macros so that the SQL
-// texts are string literals assembled at compile time; they hold column names only.
+// Column lists, in the order the read_* functions below consume them (the results' are in
+// store/sqlite/rows.h). Macros so that the SQL texts are string literals assembled at compile
+// time; they hold column names only.
 #define ALIQUOT_USER_COLUMNS "u.id, u.username, u.display_name, u.role, u.active, u.created_at"
 #define ALIQUOT_CATALOG_COLUMNS "c.version, c.name, c.content, c.sha256, c.loaded_at, c.loaded_by"
 #define ALIQUOT_PATIENT_COLUMNS                                                      \
@@ -31,12 +33,6 @@ namespace {
   "s.id, s.accession_number, s.order_id, s.specimen_type, s.container_type, s.collected_at, " \
   "s.collected_by, s.received_at, s.received_by, s.receipt_condition, s.status, "             \
   "s.rejection_reason, s.rejection_comment, s.rejected_at, s.rejected_by"
-#define ALIQUOT_RESULT_COLUMNS                                                                 \
-  "r.id, r.order_id, r.specimen_id, r.test_code, r.section, r.status, r.value_kind, "          \
-  "r.value_number, r.value_comparator, r.value_text, r.value_unit, r.value_decimals, r.flag, " \
-  "r.reference_range, r.entered_at, r.entered_by, r.released_at, r.released_by, "              \
-  "r.corrected_at, r.corrected_by, r.correction_reason, r.cancelled_at, r.cancelled_by, "      \
-  "r.cancel_reason, r.revision"
 #define ALIQUOT_REVISION_COLUMNS                                                              \
   "v.result_id, v.revision, v.value_kind, v.value_number, v.value_comparator, v.value_text, " \
   "v.value_unit, v.value_decimals, v.flag, v.reference_range, v.status, v.released_at, "      \
@@ -48,22 +44,6 @@ namespace {
   "a.sequence, a.recorded_at, a.actor, a.action, a.entity_type, a.entity_key, a.patient_mrn, " \
   "a.accession_number, a.test_code, a.before_json, a.after_json, a.reason, a.previous_hash, "  \
   "a.hash"
-
-// The result's columns after `id`, for INSERT and UPDATE; bind_result() binds them in order.
-#define ALIQUOT_RESULT_VALUES_NAMES                                                   \
-  "order_id, specimen_id, test_code, section, status, value_kind, value_number, "     \
-  "value_comparator, value_text, value_unit, value_decimals, flag, reference_range, " \
-  "entered_at, entered_by, released_at, released_by, corrected_at, corrected_by, "    \
-  "correction_reason, cancelled_at, cancelled_by, cancel_reason, revision"
-
-// Restates an AlreadyExists error from a UNIQUE constraint with the key the caller knows.
-template <typename T, typename MessageFunction>
-Result<T> restate_conflict(Result<T> result, MessageFunction message) {
-  if (!result.has_value() && result.error().code() == ErrorCode::kAlreadyExists) {
-    return already_exists(message());
-  }
-  return result;
-}
 
 // `describe()` names the value's owner; it is only called for the error.
 template <typename Describe>
@@ -150,51 +130,6 @@ core::Specimen read_specimen(RowReader& row) {
   return specimen;
 }
 
-// value_kind, value_number, value_comparator, value_text, value_unit, value_decimals.
-core::ResultValue read_value(RowReader& row) {
-  core::ResultValue value;
-  value.kind = row.parse(core::parse_result_kind);
-  value.number = row.real();
-  value.comparator = row.text();
-  value.text = row.text();
-  value.unit = row.text();
-  value.decimals = row.int32();
-  return value;
-}
-
-core::TestResult read_result(RowReader& row) {
-  core::TestResult result;
-  result.id = row.int64();
-  result.order_id = row.int64();
-  if (row.next_is_null()) {
-    row.skip(1);  // not accessioned yet
-  } else {
-    result.specimen_id = row.int64();
-  }
-  result.test_code = row.text();
-  result.section = row.text();
-  result.status = row.parse(core::parse_result_status);
-  if (row.next_is_null()) {
-    row.skip(6);
-  } else {
-    result.value = read_value(row);
-  }
-  result.flag = row.parse(core::parse_abnormal_flag);
-  result.reference_range = row.text();
-  result.entered_at = row.optional_instant();
-  result.entered_by = row.text();
-  result.released_at = row.optional_instant();
-  result.released_by = row.text();
-  result.corrected_at = row.optional_instant();
-  result.corrected_by = row.text();
-  result.correction_reason = row.text();
-  result.cancelled_at = row.optional_instant();
-  result.cancelled_by = row.text();
-  result.cancel_reason = row.text();
-  result.revision = row.int32();
-  return result;
-}
-
 core::ResultRevision read_revision(RowReader& row) {
   core::ResultRevision revision;
   revision.result_id = row.int64();
@@ -245,82 +180,6 @@ core::AuditEntry read_audit_entry(RowReader& row) {
   return entry;
 }
 
-// Reads every row of `statement` with `read`; the first undecodable value fails the whole read.
-template <typename T, typename ReadFunction>
-Result<std::vector<T>> read_all(Statement& statement, std::string_view doing, ReadFunction read) {
-  std::vector<T> rows;
-  for (;;) {
-    ALIQUOT_ASSIGN_OR_RETURN(const bool has_row, statement.step(doing));
-    if (!has_row) return rows;
-    RowReader row(statement);
-    T value = read(row);
-    if (row.error()) return *row.error();
-    rows.push_back(std::move(value));
-  }
-}
-
-// Reads at most one row.
-template <typename T, typename ReadFunction>
-Result<std::optional<T>> read_one(Statement& statement, std::string_view doing, ReadFunction read) {
-  ALIQUOT_ASSIGN_OR_RETURN(const bool has_row, statement.step(doing));
-  if (!has_row) return std::optional<T>();
-  RowReader row(statement);
-  T value = read(row);
-  if (row.error()) return *row.error();
-  return std::optional<T>(std::move(value));
-}
-
-void bind_value(Statement& statement, const std::optional<core::ResultValue>& value) {
-  if (!value) {
-    for (int i = 0; i < 6; ++i) statement.bind_null();
-    return;
-  }
-  statement.bind_text(core::to_code(value->kind))
-      .bind_double(value->number)
-      .bind_text(value->comparator)
-      .bind_text(value->text)
-      .bind_text(value->unit)
-      .bind_int64(value->decimals);
-}
-
-// Binds the result's columns that place it: order_id, specimen_id, test_code, section.
-void bind_result_place(Statement& statement, const core::TestResult& result) {
-  statement.bind_int64(result.order_id);
-  // 0 means "not accessioned yet": NULL, so that the foreign key is not checked.
-  if (result.specimen_id == 0) {
-    statement.bind_null();
-  } else {
-    statement.bind_int64(result.specimen_id);
-  }
-  statement.bind_text_in_place(result.test_code).bind_text_in_place(result.section);
-}
-
-// Binds the result's columns from status to revision, in table order. `result` must outlive
-// the statement's execution (texts are bound in place).
-void bind_result_state(Statement& statement, const core::TestResult& result) {
-  statement.bind_text(core::to_code(result.status));
-  bind_value(statement, result.value);
-  statement.bind_text(core::to_code(result.flag))
-      .bind_text_in_place(result.reference_range)
-      .bind_optional_instant(result.entered_at)
-      .bind_text_in_place(result.entered_by)
-      .bind_optional_instant(result.released_at)
-      .bind_text_in_place(result.released_by)
-      .bind_optional_instant(result.corrected_at)
-      .bind_text_in_place(result.corrected_by)
-      .bind_text_in_place(result.correction_reason)
-      .bind_optional_instant(result.cancelled_at)
-      .bind_text_in_place(result.cancelled_by)
-      .bind_text_in_place(result.cancel_reason)
-      .bind_int64(result.revision);
-}
-
-// Binds ALIQUOT_RESULT_VALUES_NAMES in order. `result` must outlive the statement's execution.
-void bind_result(Statement& statement, const core::TestResult& result) {
-  bind_result_place(statement, result);
-  bind_result_state(statement, result);
-}
-
 // Binds the specimen's columns after `id`, in table order.
 void bind_specimen(Statement& statement, const core::Specimen& specimen) {
   statement.bind_text(specimen.accession_number)
@@ -355,27 +214,6 @@ void bind_patient(Statement& statement, const core::Patient& patient) {
   statement.bind_text(core::to_code(patient.sex))
       .bind_instant(patient.registered_at)
       .bind_text(patient.registered_by);
-}
-
-// Steps an INSERT ... RETURNING id.
-Result<std::int64_t> returned_id(Statement& statement, std::string_view doing) {
-  ALIQUOT_ASSIGN_OR_RETURN(const bool has_row, statement.step(doing));
-  if (!has_row) return internal_error(std::string(doing) + ": no id was returned");
-  return sqlite3_column_int64(statement.handle(), 0);
-}
-
-// Runs an UPDATE of the row with `id`: NotFound when there is none. sqlite3_changes() counts the
-// rows this UPDATE changed; a RETURNING clause would cost SQLite a temporary table per run.
-// `doing()` describes the update for an error.
-template <typename Describe>
-Result<void> updated_one(Statement& statement, const Describe& doing, std::string_view entity,
-                         std::int64_t id) {
-  ALIQUOT_RETURN_IF_ERROR(statement.run_described(doing));
-  if (sqlite3_changes(sqlite3_db_handle(statement.handle())) == 0) {
-    return not_found("cannot update " + std::string(entity) + " " + std::to_string(id) +
-                     ": there is no " + std::string(entity) + " with that id");
-  }
-  return ok();
 }
 
 std::string result_label(const core::TestResult& result) {
@@ -810,11 +648,10 @@ Result<core::TestResult> SqliteTransaction::insert_result(core::TestResult resul
   if (result.value) {
     ALIQUOT_RETURN_IF_ERROR(check_number(*result.value, [&] { return result_label(result); }));
   }
-  ALIQUOT_ASSIGN_OR_RETURN(
-      Statement statement,
-      prepare("INSERT INTO results (" ALIQUOT_RESULT_VALUES_NAMES
-              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-              " RETURNING id"));
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("INSERT INTO results (" ALIQUOT_RESULT_VALUES_NAMES
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                                   " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
   bind_result(statement, result);
   ALIQUOT_ASSIGN_OR_RETURN(result.id, returned_id(statement, "inserting " + result_label(result)));
   return result;
@@ -837,7 +674,8 @@ Result<void> SqliteTransaction::update_result(const core::TestResult& result) {
         prepare("UPDATE results SET status = ?, value_kind = ?, value_number = ?,"
                 " value_comparator = ?, value_text = ?, value_unit = ?, value_decimals = ?,"
                 " flag = ?, reference_range = ?, entered_at = ?, entered_by = ?,"
-                " released_at = ?, released_by = ?, corrected_at = ?, corrected_by = ?,"
+                " measured_at = ?, instrument = ?, released_at = ?, released_by = ?,"
+                " corrected_at = ?, corrected_by = ?,"
                 " correction_reason = ?, cancelled_at = ?, cancelled_by = ?, cancel_reason = ?,"
                 " revision = ?"
                 " WHERE id = ? AND order_id = ? AND specimen_id IS ? AND test_code = ?"
@@ -853,8 +691,9 @@ Result<void> SqliteTransaction::update_result(const core::TestResult& result) {
       prepare("UPDATE results SET order_id = ?, specimen_id = ?, test_code = ?, section = ?,"
               " status = ?, value_kind = ?, value_number = ?, value_comparator = ?,"
               " value_text = ?, value_unit = ?, value_decimals = ?, flag = ?,"
-              " reference_range = ?, entered_at = ?, entered_by = ?, released_at = ?,"
-              " released_by = ?, corrected_at = ?, corrected_by = ?, correction_reason = ?,"
+              " reference_range = ?, entered_at = ?, entered_by = ?, measured_at = ?,"
+              " instrument = ?, released_at = ?, released_by = ?, corrected_at = ?,"
+              " corrected_by = ?, correction_reason = ?,"
               " cancelled_at = ?, cancelled_by = ?, cancel_reason = ?, revision = ?"
               " WHERE id = ?"));
   bind_result(statement, result);
@@ -1222,11 +1061,7 @@ Result<std::optional<AuditHead>> SqliteTransaction::last_audit_link() {
 Result<std::vector<core::AuditEntry>> SqliteTransaction::audit_entries(std::int64_t from_sequence,
                                                                        std::int64_t limit) {
   ALIQUOT_RETURN_IF_ERROR(check_open());
-  // SQLite reads a negative LIMIT as "no limit"; the contract says "at most `limit`".
-  if (limit < 0) {
-    return invalid_argument("audit entries: the limit must not be negative (got " +
-                            std::to_string(limit) + ")");
-  }
+  ALIQUOT_RETURN_IF_ERROR(check_limit(limit, "audit entries"));
   ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("SELECT " ALIQUOT_AUDIT_COLUMNS
                                                         " FROM audit_log a WHERE a.sequence >= ?"
                                                         " ORDER BY a.sequence LIMIT ?"));

@@ -95,6 +95,58 @@ class SqliteTransaction final : public Transaction {
   Result<void> rollback_to_savepoint(std::string_view name) override;
   Result<void> release_savepoint(std::string_view name) override;
 
+  // Quality control and instrument schedules (sqlite_quality_control.cc).
+  Result<core::QcMaterial> insert_qc_material(core::QcMaterial material) override;
+  Result<std::optional<core::QcMaterial>> find_qc_material(std::int64_t id) override;
+  Result<std::optional<core::QcMaterial>> find_qc_material_by_lot(std::string_view lot,
+                                                                  std::string_view level) override;
+  Result<std::vector<core::QcMaterial>> list_qc_materials() override;
+  Result<core::QcTarget> insert_qc_target(core::QcTarget target) override;
+  Result<std::optional<core::QcTarget>> qc_target_in_force(std::int64_t material_id,
+                                                           std::string_view instrument,
+                                                           std::string_view test_code,
+                                                           core::Instant at) override;
+  Result<std::vector<core::QcTarget>> qc_targets(std::string_view instrument,
+                                                 std::string_view test_code,
+                                                 std::int64_t material_id) override;
+  Result<bool> has_qc_targets(std::string_view instrument, std::string_view test_code) override;
+  Result<void> set_qc_sample_id(std::string_view instrument, std::string_view sample_id,
+                                std::int64_t material_id) override;
+  Result<std::optional<std::int64_t>> find_qc_sample_id(std::string_view instrument,
+                                                        std::string_view sample_id) override;
+  Result<core::QcRun> insert_qc_run(core::QcRun run) override;
+  Result<void> update_qc_run_correction(const core::QcRun& run) override;
+  Result<std::optional<core::QcRun>> find_qc_run(std::int64_t id) override;
+  Result<std::vector<core::QcRun>> qc_runs(std::string_view instrument, std::string_view test_code,
+                                           core::Instant from, core::Instant to,
+                                           std::int64_t limit) override;
+  Result<std::optional<core::QcRun>> last_qc_run(std::string_view instrument,
+                                                 std::string_view test_code, core::Instant at,
+                                                 std::optional<core::QcRunStatus> status) override;
+  Result<std::vector<std::pair<std::string, std::string>>> qc_analytes() override;
+  Result<std::vector<core::TestResult>> results_measured_on(std::string_view instrument,
+                                                            std::string_view test_code,
+                                                            core::Instant after,
+                                                            core::Instant up_to) override;
+  Result<std::int64_t> count_results_measured_on(std::string_view instrument,
+                                                 std::string_view test_code,
+                                                 core::Instant after) override;
+  Result<void> insert_qc_hold(const core::QcHold& hold) override;
+  Result<void> update_qc_hold(const core::QcHold& hold) override;
+  Result<std::vector<core::QcHold>> qc_holds_for_run(std::int64_t run_id) override;
+  Result<std::vector<core::QcHold>> open_qc_holds_for_result(std::int64_t result_id) override;
+  Result<std::vector<core::QcHold>> open_qc_holds() override;
+  Result<core::InstrumentTask> insert_instrument_task(core::InstrumentTask task) override;
+  Result<void> update_instrument_task(const core::InstrumentTask& task) override;
+  Result<std::optional<core::InstrumentTask>> find_instrument_task(std::string_view instrument,
+                                                                   std::string_view name) override;
+  Result<std::vector<core::InstrumentTask>> list_instrument_tasks(
+      std::string_view instrument) override;
+  Result<core::InstrumentTaskLog> insert_instrument_task_log(
+      core::InstrumentTaskLog entry) override;
+  Result<std::vector<core::InstrumentTaskLog>> instrument_task_log(std::int64_t task_id,
+                                                                   std::int64_t limit) override;
+
   Result<void> insert_applied_message(const AppliedMessage& message) override;
   Result<std::optional<AppliedMessage>> find_applied_message(Channel channel,
                                                              std::string_view sender,

@@ -36,9 +36,19 @@ Statement& Statement::bind_double(double value) {
   return *this;
 }
 
+namespace {
+
+// SQLite binds a null pointer as NULL, and an empty std::string_view may have one: text is never
+// NULL, so an empty view is bound as the empty text.
+const char* text_pointer(std::string_view value) {
+  return value.data() != nullptr ? value.data() : "";
+}
+
+}  // namespace
+
 Statement& Statement::bind_text(std::string_view value) {
   // SQLITE_TRANSIENT: SQLite copies the text, so temporaries may be bound safely.
-  const int rc = sqlite3_bind_text64(slot_->statement, next_parameter_++, value.data(),
+  const int rc = sqlite3_bind_text64(slot_->statement, next_parameter_++, text_pointer(value),
                                      value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (bind_status_ == SQLITE_OK) bind_status_ = rc;
   return *this;
@@ -47,7 +57,7 @@ Statement& Statement::bind_text(std::string_view value) {
 Statement& Statement::bind_text_in_place(std::string_view value) {
   // SQLITE_STATIC: SQLite keeps the pointer; the destructor clears the bindings before the
   // caller's text may go away.
-  const int rc = sqlite3_bind_text64(slot_->statement, next_parameter_++, value.data(),
+  const int rc = sqlite3_bind_text64(slot_->statement, next_parameter_++, text_pointer(value),
                                      value.size(), SQLITE_STATIC, SQLITE_UTF8);
   if (bind_status_ == SQLITE_OK) bind_status_ = rc;
   return *this;

@@ -117,6 +117,20 @@ class RowReader {
     return *parsed;
   }
 
+  // Reads a text column through a from_code function that knows the codes it writes and nothing
+  // else (core/qc_records.h); `what` names the vocabulary for the error ("QC run status").
+  template <typename T>
+  T code(std::optional<T> (*from_code)(std::string_view), std::string_view what) {
+    const int column = column_;
+    const std::string_view stored = text_view();
+    const std::optional<T> decoded = from_code(stored);
+    if (!decoded) {
+      record_error(column, "unknown " + std::string(what) + " '" + std::string(stored) + "'");
+      return T{};
+    }
+    return *decoded;
+  }
+
   // Skips columns the caller reads otherwise.
   void skip(int count) { column_ += count; }
   int column() const { return column_; }
