@@ -33,3 +33,28 @@ function(aliquot_test name)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
                        PROPERTIES ENVIRONMENT "ALIQUOT_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
+
+# aliquot_embed_text(VARIABLE INPUT file HEADER header NAMESPACE ns FUNCTION name) builds the
+# bytes of INPUT (a lab data file such as catalog/calculations.toml) into the program: at build
+# time cmake/embed_text.cmake writes NAMESPACE::FUNCTION() -> std::string_view, declared in
+# HEADER, into FUNCTION.cc in the current binary folder, regenerated whenever INPUT changes.
+# VARIABLE is set to the path of that source, for the module's add_library list.
+function(aliquot_embed_text variable)
+  cmake_parse_arguments(ARG "" "INPUT;HEADER;NAMESPACE;FUNCTION" "" ${ARGN})
+  foreach(argument INPUT HEADER NAMESPACE FUNCTION)
+    if(NOT ARG_${argument})
+      message(FATAL_ERROR "aliquot_embed_text(${variable}) needs ${argument}")
+    endif()
+  endforeach()
+  set(output ${CMAKE_CURRENT_BINARY_DIR}/${ARG_FUNCTION}.cc)
+  set(script ${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake)
+  file(RELATIVE_PATH input_name ${PROJECT_SOURCE_DIR} ${ARG_INPUT})
+  add_custom_command(
+    OUTPUT ${output}
+    COMMAND ${CMAKE_COMMAND} -DINPUT=${ARG_INPUT} -DOUTPUT=${output} -DHEADER=${ARG_HEADER}
+            -DNAMESPACE=${ARG_NAMESPACE} -DFUNCTION=${ARG_FUNCTION} -P ${script}
+    DEPENDS ${ARG_INPUT} ${script}
+    COMMENT "Embedding ${input_name}"
+    VERBATIM)
+  set(${variable} ${output} PARENT_SCOPE)
+endfunction()
