@@ -351,7 +351,7 @@ int main(int argc, char** argv) {
   for (const auto* group : {&baseline_chemistry, &baseline_hematology}) {
     for (const Pending& specimen : *group) {
       aliquot::lab::PostResults post{
-          specimen.accession_number, {}, "bench baseline", {}, std::nullopt};
+          specimen.accession_number, {}, "bench baseline", "", {}, std::nullopt};
       for (const std::string& code : specimen.tests) {
         const aliquot::core::TestDefinition* test = lab.catalog->find_test(code);
         const Result<std::string> value = model.value_for(*test, specimen.patient, specimen.sample);

@@ -7,6 +7,7 @@
 
 #include "calc/default_calculation_set.h"
 #include "ingest/measurement_time.h"
+#include "ingest/qc_readings.h"
 #include "ingest/text.h"
 #include "ingest/time_reader.h"
 #include "lab/use_cases.h"
@@ -41,8 +42,9 @@ std::string value_of(const astm::Record& record, std::size_t field, std::size_t 
 }  // namespace
 
 AstmIngest::AstmIngest(const catalog::Catalog& catalog, const InstrumentProfiles& profiles,
-                       const core::Clock& clock, const rules::RuleSet* rules)
-    : catalog_(catalog), rules_(rules), profiles_(profiles), clock_(clock) {}
+                       const core::Clock& clock, const rules::RuleSet* rules,
+                       const qc::QcPolicy* qc_policy)
+    : catalog_(catalog), rules_(rules), qc_policy_(qc_policy), profiles_(profiles), clock_(clock) {}
 
 std::unique_ptr<AstmReceived> AstmIngest::receive(std::vector<std::string> records,
                                                   std::string peer) const {
@@ -81,37 +83,76 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
 
   std::vector<lab::PostResults> posts;
   std::vector<MeasurementTimes> measured;  // R-13 of the values of each post
+  QcReadings controls;                     // the values of QC orders
   std::vector<std::string> problems;
   // What the message tells without refusing it: a measurement time not used.
   std::vector<std::string> notes;
   TimeReader times(tx);
-  int not_reported = 0, quality_control = 0, queries = 0;
-  bool in_qc_order = false;
+  int not_reported = 0, queries = 0;
+  // The sample id of the QC order the R records belong to; nullopt under a patient order.
+  std::optional<std::string> qc_sample;
+  // Whether that QC order is one the lab does not keep in aliquot (the instrument has no QC
+  // sample id registered: its QC is kept elsewhere): its values are counted, not filed.
+  bool qc_kept_elsewhere = false;
+  int controls_not_filed = 0;
+  // R-13, the time the test was completed, on the instrument's clock: a time that cannot be read
+  // does not refuse the results, it only leaves the value measured on receipt (nullopt).
+  auto completed_at = [&](const astm::Record& record,
+                          const std::string& where) -> Result<std::optional<core::Instant>> {
+    const std::string completed = value_of(record, 13, 1);
+    if (completed.empty()) return std::optional<core::Instant>();
+    Result<core::Instant> at = times.read_astm(completed);
+    if (at.has_value()) return std::optional<core::Instant>(*at);
+    if (is_store_failure(at.error())) return at.error();
+    notes.push_back(where + " (R-13): " + at.error().message() + "; judged as measured now");
+    return std::optional<core::Instant>();
+  };
   for (std::size_t i = 0; i < received.records.size(); ++i) {
     const astm::Record record(received.records[i], received.delimiters);
     const std::string where = "record " + std::to_string(i + 1);
     switch (record.type()) {
       case astm::RecordType::kOrder: {
-        in_qc_order = value_of(record, 12, 1) == "Q";
-        if (in_qc_order) {
-          ++quality_control;
-          break;
-        }
         const auto field = static_cast<std::size_t>(profile->specimen_id_field);
         const std::string specimen =
             value_of(record, field, static_cast<std::size_t>(profile->specimen_id_component));
+        const std::string id_field = where + " (O-" + std::to_string(field) + ")";
+        // A control sample: O-12 action code Q (LIS02-A2 section 9.4.12), or a sample id the
+        // lab registered for a control material (many analyzers report QC with the action code
+        // of patient samples).
+        const bool flagged = value_of(record, 12, 1) == "Q";
+        qc_sample.reset();
+        qc_kept_elsewhere = false;
+        if (!specimen.empty()) {
+          ALIQUOT_ASSIGN_OR_RETURN(const std::optional<std::int64_t> material,
+                                   tx.find_qc_sample_id(profile->id, specimen));
+          if (material) {
+            qc_sample = specimen;
+          } else if (flagged) {
+            qc_sample = specimen;  // its results are not patient results either
+            ALIQUOT_ASSIGN_OR_RETURN(const bool keeps_qc, tx.has_qc_sample_ids(profile->id));
+            if (keeps_qc) {
+              problems.push_back(unregistered_qc_sample(id_field, profile->id, specimen));
+            } else {
+              qc_kept_elsewhere = true;
+              ++controls_not_filed;
+            }
+          }
+        } else if (flagged) {
+          problems.push_back(id_field + ": QC order without a sample id in component " +
+                             std::to_string(profile->specimen_id_component));
+          qc_sample = specimen;
+        }
+        if (qc_sample) break;
         if (specimen.empty()) {
-          problems.push_back(where + " (O-" + std::to_string(field) +
-                             "): no specimen id in component " +
+          problems.push_back(id_field + ": no specimen id in component " +
                              std::to_string(profile->specimen_id_component));
         }
-        posts.push_back({specimen, {}, profile->name, {}, std::nullopt});
+        posts.push_back({specimen, {}, profile->name, profile->id, {}, std::nullopt});
         measured.emplace_back();
         break;
       }
       case astm::RecordType::kResult: {
-        if (in_qc_order) break;
-        if (posts.empty()) {
+        if (!qc_sample && posts.empty()) {
           problems.push_back(where + ": result outside any order record");
           break;
         }
@@ -122,8 +163,10 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
         }
         const std::string code =
             value_of(record, 3, static_cast<std::size_t>(profile->test_code_component));
-        // A serum index is no result: it goes with the specimen to the rules.
+        // A serum index is no result: it goes with the specimen to the rules (a control's
+        // indices say nothing of any patient specimen).
         if (const std::optional<SerumIndex> index = index_for_code(*profile, code)) {
+          if (qc_sample) break;
           if (Result<void> set =
                   set_serum_index(*index, code, value_of(record, 4, 1), posts.back().indices);
               !set.has_value()) {
@@ -138,22 +181,23 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
           break;
         }
         if (mapped->test_code.empty()) break;  // a code the lab does not file
+        ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::Instant> at,
+                                 completed_at(record, where));
+        if (qc_sample) {
+          if (!qc_kept_elsewhere) {
+            controls.add({*qc_sample, mapped->test_code, value_of(record, 4, 1), where, at});
+          }
+          break;
+        }
         // the instrument's abnormal flags; the rules decide which of them hold the result.
         std::vector<std::string> flags;
         if (std::string flag = value_of(record, 7, 1); !flag.empty()) {
           flags.push_back(std::move(flag));
         }
-        // R-13, the time the test was completed, on the instrument's clock: a time that cannot
-        // be read does not refuse the results, it only leaves the value measured on receipt.
-        if (const std::string completed = value_of(record, 13, 1); completed.empty()) {
-          measured.back().add_unknown();
-        } else if (Result<core::Instant> at = times.read_astm(completed); at.has_value()) {
+        if (at) {
           measured.back().add(*at);
-        } else if (is_store_failure(at.error())) {
-          return at.error();
         } else {
           measured.back().add_unknown();
-          notes.push_back(where + " (R-13): " + at.error().message() + "; judged as measured now");
         }
         posts.back().values.push_back(
             {mapped->test_code, value_of(record, 4, 1), mapped->unit, where, std::move(flags)});
@@ -169,8 +213,9 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
   }
   if (!problems.empty()) return invalid_argument(join_lines(problems));
 
-  const bool has_results = std::any_of(posts.begin(), posts.end(),
-                                       [](const lab::PostResults& p) { return !p.values.empty(); });
+  const bool has_patient_results = std::any_of(
+      posts.begin(), posts.end(), [](const lab::PostResults& p) { return !p.values.empty(); });
+  const bool has_results = has_patient_results || !controls.empty();
   if (has_results) {
     ALIQUOT_ASSIGN_OR_RETURN(
         const std::optional<store::AppliedMessage> earlier,
@@ -187,9 +232,16 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
                          .clock = clock_,
                          .actor = actor,
                          .rules = rules_,
+                         .qc_policy = qc_policy_,
                          .calculations = &calc::default_calculation_set()};
   int recorded = 0, unchanged = 0, specimens = 0;
   std::vector<std::string> refusals;
+  // QC first: the runs the message reports are in the store when its patient values are judged.
+  ALIQUOT_ASSIGN_OR_RETURN(
+      const std::string qc_summary,
+      controls.record(tx, ctx, profile->id,
+                      "ASTM " + profile->id + " message " + received.message_id.substr(0, 12),
+                      clock_.now(), notes, refusals));
   for (std::size_t i = 0; i < posts.size(); ++i) {
     lab::PostResults& post = posts[i];
     if (post.values.empty()) continue;
@@ -208,9 +260,12 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
 
   std::string summary;
   if (has_results) {
-    summary = std::to_string(recorded) + " result(s) recorded on " + std::to_string(specimens) +
-              " specimen(s)";
-    if (unchanged > 0) summary += ", " + std::to_string(unchanged) + " already stored";
+    if (has_patient_results) {
+      summary = std::to_string(recorded) + " result(s) recorded on " + std::to_string(specimens) +
+                " specimen(s)";
+      if (unchanged > 0) summary += ", " + std::to_string(unchanged) + " already stored";
+    }
+    if (!qc_summary.empty()) summary += (summary.empty() ? "" : "; ") + qc_summary;
     if (not_reported > 0) summary += ", " + std::to_string(not_reported) + " not reported";
     for (const std::string& note : notes) summary += "; " + note;
     store::AppliedMessage applied{store::Channel::kAstm, received.sender, received.message_id,
@@ -220,9 +275,10 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
   if (queries > 0) {
     summary += (summary.empty() ? "" : "; ") + std::to_string(queries) + " query(ies) answered";
   }
-  if (quality_control > 0) {
-    summary += (summary.empty() ? "" : "; ") + std::to_string(quality_control) +
-               " QC sample(s) not filed as patient results";
+  if (controls_not_filed > 0) {
+    summary += (summary.empty() ? "" : "; ") + std::to_string(controls_not_filed) +
+               " QC sample(s) not filed: no QC sample id is registered for " + profile->id +
+               " (its QC is kept elsewhere; `aliquot qc sample-id set` brings it here)";
   }
   if (summary.empty()) summary = "nothing to record";
   return summary;

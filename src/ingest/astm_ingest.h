@@ -11,9 +11,18 @@
 // unit, R-13 the time the test was completed, the instrument's wall clock read in the lab's zone
 // (ingest/measurement_time.h: how the post's measurement time follows from it; one that cannot be
 // used is named in the summary, never a reason to refuse). R-9 (result status) X ("cannot be
-// done") and I (in progress) post nothing. O records whose O-12 action code is Q are quality
-// control samples: they are not patient results and are counted but not filed here. All results
-// of a message are applied or none.
+// done") and I (in progress) post nothing.
+//
+// Quality control: an O record is a control sample when its O-12 action code is Q, or when its
+// specimen id is a sample id the lab registered for a control material on the instrument
+// (`aliquot qc sample-id set`; many analyzers report QC with the action code of patient
+// samples). Its R records are control values, mapped like patient results, and become one QC run
+// per test (ingest/qc_readings.h, lab::record_qc_run), measured at R-13, recorded before the
+// message's patient results. A control sample flagged Q whose sample id the lab has not
+// registered refuses the message, naming the sample id and the command that registers it. A
+// rejected run is no refusal: the summary names it and the patient results it held.
+//
+// All results of a message are applied or none.
 //
 // Idempotent: a message with results is identified by the SHA-256 of its records; the same
 // message received again (the instrument sends again when our final ACK was lost) is
@@ -28,6 +37,7 @@
 #include "core/time.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/pipeline.h"
+#include "qc/qc_policy.h"
 #include "rules/rule_set.h"
 #include "store/store.h"
 
@@ -48,10 +58,12 @@ struct AstmReceived {
 
 class AstmIngest {
  public:
-  // `rules`: the lab's autoverification rules (results wait for a person without them); they
-  // must outlive the ingest.
+  // `rules`: the lab's autoverification rules (results wait for a person without them);
+  // `qc_policy`: the lab's QC policy (qc::default_qc_policy() without one). Both must outlive
+  // the ingest.
   AstmIngest(const catalog::Catalog& catalog, const InstrumentProfiles& profiles,
-             const core::Clock& clock, const rules::RuleSet* rules = nullptr);
+             const core::Clock& clock, const rules::RuleSet* rules = nullptr,
+             const qc::QcPolicy* qc_policy = nullptr);
 
   std::unique_ptr<AstmReceived> receive(std::vector<std::string> records, std::string peer) const;
 
@@ -72,6 +84,7 @@ class AstmIngest {
 
   const catalog::Catalog& catalog_;
   const rules::RuleSet* rules_ = nullptr;
+  const qc::QcPolicy* qc_policy_ = nullptr;
   const InstrumentProfiles& profiles_;
   const core::Clock& clock_;
 };

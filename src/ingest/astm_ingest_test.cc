@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <tuple>
 
 #include "ingest/accounts.h"
 #include "ingest/quarantine.h"
 #include "lab/lab_test_fixture.h"
+#include "lab/quality_control.h"
 
 namespace aliquot::ingest {
 namespace {
@@ -51,14 +53,16 @@ test_code_component = 4
     }));
   }
 
-  // Sends the records through the pipeline; the outcome the link layer is given.
-  JobOutcome send(std::vector<std::string> records) {
+  // Sends the records through the pipeline to `ingest` (else ingest_); the outcome the link
+  // layer is given.
+  JobOutcome send(std::vector<std::string> records, const AstmIngest* ingest = nullptr) {
+    const AstmIngest& to = ingest != nullptr ? *ingest : ingest_;
     std::promise<JobOutcome> done;
-    last_ = ingest_.receive(std::move(records), "10.0.0.7:5000");
+    last_ = to.receive(std::move(records), "10.0.0.7:5000");
     {
       Pipeline pipeline(*store_);
       EXPECT_TRUE(pipeline.submit(
-          ingest_.job(last_, [&done](const JobOutcome& outcome) { done.set_value(outcome); })));
+          to.job(last_, [&done](const JobOutcome& outcome) { done.set_value(outcome); })));
     }
     return done.get_future().get();
   }
@@ -89,6 +93,27 @@ TEST_F(AstmIngestTest, ResultsAreRecordedUnderTheInstrumentsAccount) {
   EXPECT_EQ(k.value->unit, "mmol/L");  // the instrument's "mmol/l" is the catalog's unit
   EXPECT_EQ(k.entered_by, "if.chem1");
   EXPECT_FALSE(result_of(serum.accession_number, "GLU").value.has_value());
+}
+
+// A lab that keeps its QC elsewhere (no control sample id registered for the instrument): the
+// analyzer's QC orders are counted and not filed, and its patient results are recorded.
+TEST_F(AstmIngestTest, QcOfAnInstrumentWhoseQcIsKeptElsewhereIsCountedNotFiled) {
+  const core::Specimen serum = received_order("MRN-1", {"K", "NA", "GLU"})[0];
+  std::vector<std::string> records = results_message(serum.accession_number, "5.4");
+  records.insert(records.end() - 1, "O|2|QC-CHEM-1||^^^K|R||||||Q");
+  records.insert(records.end() - 1, "R|1|^^^K|4.02|mmol/l||N||F");
+  const JobOutcome outcome = send(records);
+  ASSERT_TRUE(outcome.applied.has_value()) << outcome.applied.error().message();
+  EXPECT_EQ(*outcome.applied,
+            "2 result(s) recorded on 1 specimen(s), 1 not reported; 1 QC sample(s) not filed: no "
+            "QC sample id is registered for chem1 (its QC is kept elsewhere; `aliquot qc "
+            "sample-id set` brings it here)");
+  EXPECT_DOUBLE_EQ(result_of(serum.accession_number, "K").value->number, 5.4);
+  const std::vector<core::QcRun> runs = read([](store::Transaction& tx) {
+    return lab::must(
+        tx.qc_runs("chem1", "K", core::Instant{}, lab::at("2100-01-01T00:00:00Z"), 10));
+  });
+  EXPECT_TRUE(runs.empty());
 }
 
 TEST_F(AstmIngestTest, TheSameMessageAgainIsNotAppliedTwice) {
@@ -376,6 +401,207 @@ TEST_F(AstmMeasurementTimeTest, JudgesTheSpecimenAtTheLatestOfItsValuesTimes) {
         << code;
     EXPECT_EQ(holds(serum, code).at(0).observed, "measured 25h after collection") << code;
   }
+}
+
+// Control samples: the analyzer reports its QC runs like patient samples, under the sample ids
+// the lab registered for its control materials (two levels of a chemistry control here).
+class AstmQcTest : public AstmIngestTest {
+ protected:
+  AstmQcTest() {
+    // R-13 is the analyzer's wall clock: read as UTC here, whatever the machine's zone.
+    lab::must(
+        write([&](store::Transaction& tx) { return tx.set_setting("lab.time_zone", "UTC"); }));
+    const lab::Context mls = as("mls");
+    lab::must(write([&](store::Transaction& tx) -> Result<void> {
+      for (const char* level : {"1", "2"}) {
+        const std::string lot = std::string("L") + level;
+        ALIQUOT_RETURN_IF_ERROR(lab::add_qc_material(
+            tx, mls, {"Chemistry control", "Acme", lot, level, lab::date("2030-12-31")}));
+        ALIQUOT_RETURN_IF_ERROR(lab::set_qc_sample_id(tx, mls, {"chem1", "QC-" + lot, lot, level}));
+      }
+      const core::Instant from = lab::at("2026-03-01T00:00:00Z");
+      for (const auto& [lot, level, test, mean, sd] :
+           {std::tuple{"L1", "1", "GLU", 100.0, 2.0}, std::tuple{"L2", "2", "GLU", 250.0, 5.0},
+            std::tuple{"L1", "1", "K", 4.0, 0.1}, std::tuple{"L2", "2", "K", 6.0, 0.2}}) {
+        ALIQUOT_RETURN_IF_ERROR(
+            lab::set_qc_target(tx, mls, {{lot, level, ""}, "chem1", test, mean, sd, from}));
+      }
+      return ok();
+    }));
+  }
+
+  // Both levels of GLU and K completed at `completed`, level 2's glucose `glu2`; O-12 `action`.
+  static std::vector<std::string> controls(const std::string& glu2, const std::string& completed,
+                                           const std::string& action = "Q") {
+    return {"H|\\^&|||CHEM-1^1.0|||||host||P|1|20260310080000",
+            "P|1",
+            "O|1|QC-L1||^^^GLU\\^^^K|R||||||" + action,
+            "R|1|^^^GLU|101|mg/dL||N||F||op||" + completed,
+            "R|2|^^^K|4.02|mmol/l||N||F||op||" + completed,
+            "O|2|QC-L2||^^^GLU\\^^^K|R||||||" + action,
+            "R|1|^^^GLU|" + glu2 + "|mg/dL||N||F||op||" + completed,
+            "R|2|^^^K|6.1|mmol/l||N||F||op||" + completed,
+            "L|1|N"};
+  }
+
+  // A glucose of `value` on the specimen, measured on receipt.
+  static std::vector<std::string> glucose(const std::string& accession, const std::string& value) {
+    return {"H|\\^&|||CHEM-1^1.0", "P|1", "O|1|" + accession + "||^^^GLU|R",
+            "R|1|^^^GLU|" + value + "|mg/dL||N||F", "L|1|N"};
+  }
+
+  std::vector<core::QcRun> runs(const std::string& test) {
+    return read([&](store::Transaction& tx) {
+      return lab::must(
+          tx.qc_runs("chem1", test, core::Instant{}, lab::at("2100-01-01T00:00:00Z"), 100));
+    });
+  }
+
+  // Chemistry autoverifies; the analyzer's N flag is informational.
+  const rules::RuleSet rule_set_ = rules::RuleSetBuilder()
+                                       .discipline({"chemistry", true, true, 0})
+                                       .informational_flag("N")
+                                       .build();
+  const AstmIngest judged_{*catalog_, profiles_, clock_, &rule_set_};
+};
+
+TEST_F(AstmQcTest, AQcOrderBecomesOneRunPerTestMeasuredWhenTheAnalyzerCompletedIt) {
+  clock_.set(lab::at("2026-03-10T08:30:00Z"));
+  const JobOutcome outcome = send(controls("251", "20260310082500"));
+  ASSERT_TRUE(outcome.applied.has_value()) << outcome.applied.error().message();
+  EXPECT_EQ(*outcome.applied, "2 QC run(s) recorded: GLU accept, K accept");
+
+  const std::vector<core::QcRun> glucose_runs = runs("GLU");
+  ASSERT_EQ(glucose_runs.size(), 1u);
+  const core::QcRun& run = glucose_runs[0];
+  EXPECT_EQ(run.measured_at, lab::at("2026-03-10T08:25:00Z"));
+  EXPECT_EQ(run.source, "ASTM chem1 message " + last_->message_id.substr(0, 12));
+  EXPECT_EQ(run.recorded_by, "if.chem1");
+  ASSERT_EQ(run.values.size(), 2u);
+  EXPECT_EQ(run.values[0].lot, "L1");
+  EXPECT_DOUBLE_EQ(run.values[0].value, 101);
+  EXPECT_EQ(run.values[1].lot, "L2");
+  EXPECT_DOUBLE_EQ(run.values[1].value, 251);
+  // K's values went through the profile's unit mapping like a patient's.
+  ASSERT_EQ(runs("K").size(), 1u);
+  EXPECT_DOUBLE_EQ(runs("K")[0].values[1].value, 6.1);
+}
+
+TEST_F(AstmQcTest, ARegisteredSampleIdIsQcWhateverTheActionCode) {
+  clock_.set(lab::at("2026-03-10T08:30:00Z"));
+  const JobOutcome outcome = send(controls("251", "20260310082500", "N"));
+  ASSERT_TRUE(outcome.applied.has_value()) << outcome.applied.error().message();
+  EXPECT_EQ(*outcome.applied, "2 QC run(s) recorded: GLU accept, K accept");
+  EXPECT_EQ(runs("GLU").size(), 1u);
+}
+
+TEST_F(AstmQcTest, AQcSampleTheLabHasNotRegisteredIsRefusedNamingTheCommandThatRegistersIt) {
+  std::vector<std::string> records = controls("251", "20260310082500");
+  records[5] = "O|2|QC-L9||^^^GLU|R||||||Q";
+  const JobOutcome refused = send(records);
+  EXPECT_TRUE(refused.durable);
+  ASSERT_FALSE(refused.applied.has_value());
+  EXPECT_EQ(refused.applied.error().message(),
+            "record 6 (O-3): QC sample 'QC-L9' is not registered for instrument chem1; register "
+            "its control material with `aliquot qc sample-id set --instrument chem1 --sample-id "
+            "QC-L9 --lot LOT --level LEVEL`");
+  EXPECT_TRUE(runs("GLU").empty());  // nothing of the message is kept but the message itself
+  const auto held = read([](store::Transaction& tx) {
+    return lab::must(tx.list_quarantined_messages(store::QuarantineStatus::kHeld, 10));
+  });
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].reason, refused.applied.error().message());
+}
+
+TEST_F(AstmQcTest, ARunTheLabCannotJudgeRefusesTheMessage) {
+  // No target for sodium: the run cannot be judged, and nothing of the message is recorded.
+  std::vector<std::string> records = controls("251", "20260310082500");
+  records.insert(records.begin() + 5, "R|3|^^^NA|140|mmol/L||N||F||op||20260310082500");
+  clock_.set(lab::at("2026-03-10T08:30:00Z"));
+  const JobOutcome refused = send(records);
+  ASSERT_FALSE(refused.applied.has_value());
+  EXPECT_EQ(refused.applied.error().message(),
+            "record 6: QC run of NA on chem1: control lot L1 level 1 has no target for NA on "
+            "chem1 in force at 2026-03-10T08:25:00Z; set one first");
+  EXPECT_TRUE(runs("GLU").empty());
+}
+
+TEST_F(AstmQcTest, TheSameQcMessageAgainIsNotRecordedTwice) {
+  clock_.set(lab::at("2026-03-10T08:30:00Z"));
+  ASSERT_TRUE(send(controls("251", "20260310082500")).applied.has_value());
+  const JobOutcome again = send(controls("251", "20260310082500"));
+  ASSERT_TRUE(again.applied.has_value());
+  EXPECT_NE(again.applied->find("duplicate of the message applied"), std::string::npos);
+  EXPECT_EQ(runs("GLU").size(), 1u);
+}
+
+TEST_F(AstmQcTest, ARejectedRunReportedByTheAnalyzerHoldsTheGlucoseMeasuredAfterIt) {
+  clock_.set(lab::at("2026-03-10T08:30:00Z"));
+  ASSERT_TRUE(send(controls("251", "20260310082500")).applied.has_value());
+  const core::Specimen first = received_order("MRN-1", {"GLU"})[0];
+  clock_.set(lab::at("2026-03-10T10:00:00Z"));
+  ASSERT_TRUE(send(glucose(first.accession_number, "95"), &judged_).applied.has_value());
+  EXPECT_EQ(result_of(first.accession_number, "GLU").status, core::ResultStatus::kFinal);
+
+  // Level 2 at 270 mg/dL is 4 SD above its mean: 1-3s rejects the run. The glucose released at
+  // 10:00 was measured since the last accepted run: it is listed for review.
+  clock_.set(lab::at("2026-03-10T11:00:00Z"));
+  const JobOutcome rejected = send(controls("270", "20260310105500"), &judged_);
+  ASSERT_TRUE(rejected.applied.has_value()) << rejected.applied.error().message();
+  EXPECT_EQ(*rejected.applied,
+            "2 QC run(s) recorded: GLU reject (1-3s; 0 patient result(s) held, 1 released to "
+            "review), K accept");
+
+  const core::Specimen second = received_order("MRN-2", {"GLU"})[0];
+  clock_.set(lab::at("2026-03-10T12:00:00Z"));
+  const JobOutcome after = send(glucose(second.accession_number, "96"), &judged_);
+  ASSERT_TRUE(after.applied.has_value()) << after.applied.error().message();
+  EXPECT_EQ(*after.applied, "1 result(s) recorded on 1 specimen(s)");
+  const core::TestResult held = result_of(second.accession_number, "GLU");
+  EXPECT_EQ(held.status, core::ResultStatus::kPreliminary);
+  EXPECT_EQ(held.instrument, "chem1");
+  const std::vector<core::HoldReason> reasons =
+      lab::must(read([&](store::Transaction& tx) { return tx.holds_for_result(held.id); }));
+  ASSERT_EQ(reasons.size(), 1u);
+  EXPECT_EQ(reasons[0].category, "quality-control");
+  EXPECT_EQ(reasons[0].observed, "QC rejected at 2026-03-10T10:55:00Z (1-3s level 2)");
+  // Potassium passed its own run: QC of one test says nothing of another.
+  EXPECT_EQ(runs("K").back().status, core::QcRunStatus::kAccept);
+}
+
+TEST_F(AstmQcTest, RunsAreJudgedByTheLabsQcPolicy) {
+  // Both levels 2.5 SD high: 2-2s within the run rejects under the default rules; the lab's
+  // policy judges glucose by 1-3s alone (a six-sigma method), under which the run passes.
+  const qc::QcPolicy policy = lab::must(qc::QcPolicy::parse(R"toml(
+[qc_policy]
+name = "lab QC policy"
+version = "2"
+rules = "1-3s,2-2s,R-4s,4-1s,10-x"
+interval = "24h"
+
+[[analyte]]
+code = "GLU"
+rules = "1-3s"
+)toml",
+                                                            "lab_qc_policy.toml"));
+  const AstmIngest by_policy{*catalog_, profiles_, clock_, nullptr, &policy};
+  std::vector<std::string> records = controls("262.5", "20260310082500");
+  records[3] = "R|1|^^^GLU|105|mg/dL||N||F||op||20260310082500";
+  clock_.set(lab::at("2026-03-10T08:30:00Z"));
+  const JobOutcome judged = send(records, &by_policy);
+  ASSERT_TRUE(judged.applied.has_value()) << judged.applied.error().message();
+  EXPECT_EQ(*judged.applied, "2 QC run(s) recorded: GLU accept, K accept");
+  EXPECT_EQ(runs("GLU")[0].rules, "1-3s");
+
+  clock_.set(lab::at("2026-03-10T09:30:00Z"));
+  records = controls("262.5", "20260310092500");
+  records[3] = "R|1|^^^GLU|105|mg/dL||N||F||op||20260310092500";
+  // The same values under the default rules: 2-2s within the run, and 4-1s with the run before
+  // (four values beyond +1 SD, two levels by two runs).
+  const JobOutcome by_default = send(records);
+  ASSERT_TRUE(by_default.applied.has_value()) << by_default.applied.error().message();
+  EXPECT_EQ(*by_default.applied,
+            "2 QC run(s) recorded: GLU reject (2-2s, 4-1s; 0 patient result(s) held), K accept");
 }
 
 TEST(InstrumentProfileIndices, RefusesAnIndexCodeAlsoMappedToATest) {

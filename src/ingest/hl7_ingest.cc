@@ -10,6 +10,7 @@
 #include "hl7/message_structure.h"
 #include "hl7/order_response.h"
 #include "ingest/measurement_time.h"
+#include "ingest/qc_readings.h"
 #include "ingest/text.h"
 #include "ingest/time_reader.h"
 #include "lab/use_cases.h"
@@ -341,8 +342,11 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
     std::string from_obr2;
     std::string where;  // "OBR(2)"
     std::vector<lab::PostedValue> values;
-    MeasurementTimes measured;  // OBX-19 of the values
+    MeasurementTimes measured;                           // OBX-19 of the values
+    std::vector<std::optional<core::Instant>> analysed;  // OBX-19 of each value, when usable
     rules::SerumIndices indices;
+    // SPM-11 specimen role Q: a control specimen (HL7 table 0369).
+    bool control = false;
   };
   std::vector<Group> groups;
   std::vector<std::string> problems;
@@ -350,6 +354,7 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
   std::vector<std::string> notes;
   TimeReader times(tx);
   std::string current_spm_accession;  // OUL: the SPM the next OBRs belong to
+  bool current_spm_control = false;   // OUL: whether that SPM is a control specimen
   int not_reported = 0;
   std::map<std::string, int, std::less<>> occurrences;
 
@@ -359,17 +364,23 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
     if (segment.id() == "SPM") {
       std::string accession = text_of(segment, 2, 2, 1);             // filler assigned id
       if (accession.empty()) accession = text_of(segment, 2, 1, 1);  // placer assigned id
+      const bool control = text_of(segment, 11) == "Q";
       if (specimen_first) {
         current_spm_accession = accession;
-      } else if (!groups.empty() && !accession.empty()) {
-        groups.back().accession = accession;
+        current_spm_control = control;
+      } else if (!groups.empty()) {
+        if (!accession.empty()) groups.back().accession = accession;
+        groups.back().control = groups.back().control || control;
       }
     } else if (segment.id() == "OBR") {
       Group group;
       group.where = where;
       group.from_obr3 = text_of(segment, 3);
       group.from_obr2 = text_of(segment, 2);
-      if (specimen_first) group.accession = current_spm_accession;
+      if (specimen_first) {
+        group.accession = current_spm_accession;
+        group.control = current_spm_control;
+      }
       groups.push_back(std::move(group));
     } else if (segment.id() == "OBX") {
       if (groups.empty()) {
@@ -432,23 +443,32 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
       }
       // OBX-19, the time of the analysis: a time that cannot be read does not refuse the
       // results, it only leaves the value measured on receipt.
-      if (const std::string analysed = text_of(segment, 19); analysed.empty()) {
-        groups.back().measured.add_unknown();
-      } else if (Result<core::Instant> at = read_analysis_time(times, analysed); at.has_value()) {
-        groups.back().measured.add(*at);
-      } else if (is_store_failure(at.error())) {
-        return at.error();
+      std::optional<core::Instant> analysed_at;
+      if (const std::string analysed = text_of(segment, 19); !analysed.empty()) {
+        if (Result<core::Instant> at = read_analysis_time(times, analysed); at.has_value()) {
+          analysed_at = *at;
+        } else if (is_store_failure(at.error())) {
+          return at.error();
+        } else {
+          notes.push_back(where + "-19: " + at.error().message() + "; judged as measured now");
+        }
+      }
+      if (analysed_at) {
+        groups.back().measured.add(*analysed_at);
       } else {
         groups.back().measured.add_unknown();
-        notes.push_back(where + "-19: " + at.error().message() + "; judged as measured now");
       }
+      groups.back().analysed.push_back(analysed_at);
       groups.back().values.push_back(std::move(value));
     }
   }
 
-  // One post per specimen, however many OBR groups name it.
+  // One post per specimen, however many OBR groups name it; the groups of control specimens
+  // are QC runs.
   std::vector<lab::PostResults> posts;
   std::vector<MeasurementTimes> measured;  // of each post
+  QcReadings controls;
+  int controls_not_filed = 0;
   for (Group& group : groups) {
     if (group.accession.empty()) group.accession = group.from_obr3;
     if (group.accession.empty()) group.accession = group.from_obr2;
@@ -457,12 +477,49 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
       problems.push_back(group.where + ": no specimen id (SPM-2, OBR-3 and OBR-2 are empty)");
       continue;
     }
+    // A control specimen: SPM-11 Q, or a sample id the lab registered for a control material on
+    // the instrument (many analyzers report QC like patient specimens).
+    bool control = group.control;
+    if (profile != nullptr) {
+      ALIQUOT_ASSIGN_OR_RETURN(const std::optional<std::int64_t> material,
+                               tx.find_qc_sample_id(profile->id, group.accession));
+      if (material) {
+        control = true;
+      } else if (group.control) {
+        // An instrument without any registered control sample id has its QC kept elsewhere:
+        // counted, not filed. Otherwise the lab forgot to register this control.
+        ALIQUOT_ASSIGN_OR_RETURN(const bool keeps_qc, tx.has_qc_sample_ids(profile->id));
+        if (keeps_qc) {
+          problems.push_back(unregistered_qc_sample(group.where, profile->id, group.accession));
+        } else {
+          ++controls_not_filed;
+        }
+        continue;
+      }
+    } else if (group.control) {
+      problems.push_back(group.where + ": control specimen " + group.accession +
+                         " (SPM-11 Q) from " + received.sender +
+                         ", which has no instrument profile: QC runs are recorded from "
+                         "instruments only");
+      continue;
+    }
+    if (control) {
+      for (std::size_t i = 0; i < group.values.size(); ++i) {
+        controls.add({group.accession, group.values[i].test_code, group.values[i].value,
+                      group.values[i].label, group.analysed[i]});
+      }
+      continue;
+    }
     auto post = std::find_if(posts.begin(), posts.end(), [&](const lab::PostResults& p) {
       return p.accession_number == group.accession;
     });
     if (post == posts.end()) {
-      posts.push_back(
-          {group.accession, {}, profile ? profile->name : received.sender, {}, std::nullopt});
+      posts.push_back({group.accession,
+                       {},
+                       profile ? profile->name : received.sender,
+                       profile ? profile->id : "",
+                       {},
+                       std::nullopt});
       post = posts.end() - 1;
       measured.emplace_back();
     }
@@ -472,7 +529,7 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
     if (group.indices.icterus) post->indices.icterus = group.indices.icterus;
     if (group.indices.lipemia) post->indices.lipemia = group.indices.lipemia;
   }
-  if (posts.empty() && problems.empty()) {
+  if (posts.empty() && controls.empty() && controls_not_filed == 0 && problems.empty()) {
     problems.push_back("the message holds no observation to record");
   }
   if (!problems.empty()) return invalid_argument(join_lines(problems));
@@ -484,9 +541,18 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
                          .clock = clock_,
                          .actor = actor,
                          .rules = options_.rules,
+                         .qc_policy = options_.qc_policy,
                          .calculations = &calc::default_calculation_set()};
   int recorded = 0, unchanged = 0;
   std::vector<std::string> refusals;
+  // QC first: the runs the message reports are in the store when its patient values are judged.
+  std::string qc_summary;
+  if (profile != nullptr) {
+    ALIQUOT_ASSIGN_OR_RETURN(
+        qc_summary, controls.record(tx, ctx, profile->id,
+                                    "HL7 " + profile->id + " message " + received.control_id,
+                                    clock_.now(), notes, refusals));
+  }
   for (std::size_t i = 0; i < posts.size(); ++i) {
     lab::PostResults& post = posts[i];
     ALIQUOT_RETURN_IF_ERROR(settle_measured_at(tx, clock_.now(), measured[i], post, notes));
@@ -506,10 +572,19 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
   if (!refusals.empty()) {
     return failed_precondition(join_lines(refusals));
   }
-  std::string summary = std::to_string(recorded) + " result(s) recorded on " +
-                        std::to_string(posts.size()) + " specimen(s)";
-  if (unchanged > 0) summary += ", " + std::to_string(unchanged) + " already stored";
+  std::string summary;
+  if (!posts.empty()) {
+    summary = std::to_string(recorded) + " result(s) recorded on " + std::to_string(posts.size()) +
+              " specimen(s)";
+    if (unchanged > 0) summary += ", " + std::to_string(unchanged) + " already stored";
+  }
+  if (!qc_summary.empty()) summary += (summary.empty() ? "" : "; ") + qc_summary;
   if (not_reported > 0) summary += ", " + std::to_string(not_reported) + " not reported";
+  if (controls_not_filed > 0) {
+    summary += (summary.empty() ? "" : "; ") + std::to_string(controls_not_filed) +
+               " QC sample(s) not filed: no QC sample id is registered for " + profile->id +
+               " (its QC is kept elsewhere; `aliquot qc sample-id set` brings it here)";
+  }
   for (const std::string& note : notes) summary += "; " + note;
   return summary;
 }

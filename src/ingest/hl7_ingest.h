@@ -31,7 +31,18 @@
 // post nothing (counted as not reported). OBX-19, the time of the analysis (to the minute at
 // least; without an offset the lab's wall-clock time), gives the measurement time of the
 // specimen's values (ingest/measurement_time.h); one that cannot be used is named in the reply's
-// summary, never a reason to refuse. All of a message is applied or none of it.
+// summary, never a reason to refuse.
+//
+// Quality control (results from a sender with an instrument profile): an OBR group whose
+// specimen is a control specimen — SPM-11 specimen role Q (HL7 table 0369), or a specimen id the
+// lab registered for a control material on the instrument (`aliquot qc sample-id set`) — carries
+// control values, not patient results: they become one QC run per test (ingest/qc_readings.h,
+// lab::record_qc_run), measured at OBX-19, recorded before the message's patient results. A
+// control specimen (SPM-11 Q) whose id the lab has not registered, or from a sender without a
+// profile, refuses the message, naming the specimen id and the command that registers it. A
+// rejected run is no refusal: MSA-3 names it and the patient results it held.
+//
+// All of a message is applied or none of it.
 //
 // Replies: results are answered with an ACK; an OML^O21 with an ORL^O22 and an ORM^O01 with an
 // ORR^O02 (hl7/order_response.h), whose order groups say, ORC by ORC, OK (placed; ORC-3 the
@@ -58,6 +69,7 @@
 #include "hl7/order_response.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/pipeline.h"
+#include "qc/qc_policy.h"
 #include "rules/rule_set.h"
 #include "store/store.h"
 
@@ -92,6 +104,8 @@ struct Hl7IngestOptions {
   std::string control_id_prefix = "ACK";
   // The lab's autoverification rules; results wait for a person without them.
   const rules::RuleSet* rules = nullptr;
+  // The lab's QC policy; qc::default_qc_policy() without one.
+  const qc::QcPolicy* qc_policy = nullptr;
 };
 
 class Hl7Ingest {

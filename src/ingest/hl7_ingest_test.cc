@@ -5,7 +5,9 @@
 #include <future>
 
 #include "hl7/message.h"
+#include "ingest/accounts.h"
 #include "lab/lab_test_fixture.h"
+#include "lab/quality_control.h"
 
 namespace aliquot::ingest {
 namespace {
@@ -494,6 +496,156 @@ TEST_F(Hl7IngestTest, EveryAbnormalFlagOfAnObservationReachesTheRules) {
   ASSERT_EQ(holds.size(), 1u);
   EXPECT_EQ(holds[0].observed, "W");
   EXPECT_EQ(result_of(serum.accession_number, "NA").status, core::ResultStatus::kFinal);
+}
+
+// Control specimens from an analyzer that speaks HL7: SPM-11 Q (HL7 table 0369: control
+// specimen), or a specimen id the lab registered for a control material.
+class Hl7QcTest : public Hl7IngestTest {
+ protected:
+  Hl7QcTest() {
+    lab::must(write([&](store::Transaction& tx) {
+      return ensure_interface_accounts(tx, clock_, instruments_, {});
+    }));
+    const lab::Context mls = as("mls");
+    lab::must(write([&](store::Transaction& tx) -> Result<void> {
+      for (const char* level : {"1", "2"}) {
+        const std::string lot = std::string("L") + level;
+        ALIQUOT_RETURN_IF_ERROR(lab::add_qc_material(
+            tx, mls, {"Chemistry control", "Acme", lot, level, lab::date("2030-12-31")}));
+        ALIQUOT_RETURN_IF_ERROR(lab::set_qc_sample_id(tx, mls, {"chem2", "QC-" + lot, lot, level}));
+      }
+      const core::Instant from = lab::at("2026-03-01T00:00:00Z");
+      ALIQUOT_RETURN_IF_ERROR(
+          lab::set_qc_target(tx, mls, {{"L1", "1", ""}, "chem2", "GLU", 100, 2, from}));
+      ALIQUOT_RETURN_IF_ERROR(
+          lab::set_qc_target(tx, mls, {{"L2", "2", ""}, "chem2", "GLU", 250, 5, from}));
+      return ok();
+    }));
+  }
+
+  // An ORU^R01 from the analyzer: one OBR group per control, each glucose analysed at 10:55
+  // (OBX-19), its SPM with role `role` (SPM-11).
+  static std::string controls(const std::string& control_id, const std::string& sender,
+                              std::initializer_list<std::pair<std::string, std::string>> levels,
+                              const std::string& role = "Q") {
+    std::string text = "MSH|^~\\&|" + sender + "|LAB|ALIQUOT|LAB|20260310110000||ORU^R01^ORU_R01|" +
+                       control_id + "|P|2.5.1\r";
+    int set_id = 0;
+    for (const auto& [sample, value] : levels) {
+      ++set_id;
+      text += "OBR|" + std::to_string(set_id) + "||" + sample + "|GLU^Glucose\r";
+      text += "OBX|1|NM|GLU^Glucose||" + value + "|mg/dL|||||F||||||||20260310105500\r";
+      text += "SPM|" + std::to_string(set_id) + "|" + sample + std::string(9, '|') + role + "\r";
+    }
+    return text;
+  }
+
+  std::vector<core::QcRun> runs() {
+    return read([&](store::Transaction& tx) {
+      return lab::must(
+          tx.qc_runs("chem2", "GLU", core::Instant{}, lab::at("2100-01-01T00:00:00Z"), 100));
+    });
+  }
+
+  InstrumentProfiles instruments_{{lab::must(parse_instrument_profile(R"toml(
+[instrument]
+id = "chem2"
+name = "Chemistry analyzer 2"
+protocol = "hl7"
+sender = "CHEM-2"
+
+[codes]
+"GLU" = "GLU"
+)toml",
+                                                                      "chem2.toml", *catalog_))}};
+  Hl7Ingest analyzer_{*catalog_, instruments_, clock_};
+};
+
+TEST_F(Hl7QcTest, ControlSpecimensBecomeOneRunPerTestMeasuredAtTheirAnalysis) {
+  clock_.set(lab::at("2026-03-10T11:00:00Z"));
+  const hl7::Message ack =
+      send(controls("QC-100", "CHEM-2", {{"QC-L1", "101"}, {"QC-L2", "251"}}), &analyzer_);
+  EXPECT_EQ(get(ack, "MSA-1"), "AA");
+  EXPECT_EQ(get(ack, "MSA-3"), "1 QC run(s) recorded: GLU accept");
+  const std::vector<core::QcRun> recorded = runs();
+  ASSERT_EQ(recorded.size(), 1u);
+  EXPECT_EQ(recorded[0].measured_at, lab::at("2026-03-10T10:55:00Z"));
+  EXPECT_EQ(recorded[0].source, "HL7 chem2 message QC-100");
+  EXPECT_EQ(recorded[0].recorded_by, "if.chem2");
+  ASSERT_EQ(recorded[0].values.size(), 2u);
+  EXPECT_DOUBLE_EQ(recorded[0].values[1].value, 251);
+}
+
+TEST_F(Hl7QcTest, ARegisteredSpecimenIdIsAControlWithoutItsRole) {
+  clock_.set(lab::at("2026-03-10T11:00:00Z"));
+  const hl7::Message ack =
+      send(controls("QC-101", "CHEM-2", {{"QC-L1", "101"}, {"QC-L2", "251"}}, ""), &analyzer_);
+  EXPECT_EQ(get(ack, "MSA-3"), "1 QC run(s) recorded: GLU accept");
+  EXPECT_EQ(runs().size(), 1u);
+}
+
+TEST_F(Hl7QcTest, ARejectedRunIsAcceptedAndTheAckSaysSo) {
+  clock_.set(lab::at("2026-03-10T11:00:00Z"));
+  const hl7::Message ack =
+      send(controls("QC-102", "CHEM-2", {{"QC-L1", "101"}, {"QC-L2", "234"}}), &analyzer_);
+  EXPECT_EQ(get(ack, "MSA-1"), "AA");
+  EXPECT_EQ(get(ack, "MSA-3"), "1 QC run(s) recorded: GLU reject (1-3s; 0 patient result(s) held)");
+  EXPECT_EQ(runs().at(0).status, core::QcRunStatus::kReject);
+}
+
+TEST_F(Hl7QcTest, AControlSpecimenTheLabHasNotRegisteredIsRefused) {
+  clock_.set(lab::at("2026-03-10T11:00:00Z"));
+  const hl7::Message ack =
+      send(controls("QC-103", "CHEM-2", {{"QC-L1", "101"}, {"QC-L7", "251"}}), &analyzer_);
+  EXPECT_EQ(get(ack, "MSA-1"), "AE");
+  EXPECT_EQ(get(ack, "ERR-8"),
+            "OBR(2): QC sample 'QC-L7' is not registered for instrument chem2; register its "
+            "control material with `aliquot qc sample-id set --instrument chem2 --sample-id QC-L7 "
+            "--lot LOT --level LEVEL`");
+  EXPECT_TRUE(runs().empty());
+  EXPECT_EQ(quarantine().size(), 1u);
+}
+
+// An analyzer with no control sample id registered has its QC kept elsewhere: its controls are
+// counted in the ACK and not filed.
+TEST_F(Hl7QcTest, ControlsOfAnInstrumentWhoseQcIsKeptElsewhereAreCountedNotFiled) {
+  const InstrumentProfiles elsewhere{
+      {lab::must(parse_instrument_profile(R"toml(
+[instrument]
+id = "chem3"
+name = "Chemistry analyzer 3"
+protocol = "hl7"
+sender = "CHEM-3"
+
+[codes]
+"GLU" = "GLU"
+)toml",
+                                          "chem3.toml", *catalog_))}};
+  lab::must(write([&](store::Transaction& tx) {
+    return ensure_interface_accounts(tx, clock_, elsewhere, {});
+  }));
+  const Hl7Ingest analyzer{*catalog_, elsewhere, clock_};
+  clock_.set(lab::at("2026-03-10T11:00:00Z"));
+  const hl7::Message ack =
+      send(controls("QC-105", "CHEM-3", {{"QC-L1", "101"}, {"QC-L2", "251"}}), &analyzer);
+  EXPECT_EQ(get(ack, "MSA-1"), "AA");
+  EXPECT_EQ(get(ack, "MSA-3"),
+            "2 QC sample(s) not filed: no QC sample id is registered for chem3 (its QC is kept "
+            "elsewhere; `aliquot qc sample-id set` brings it here)");
+  const std::vector<core::QcRun> recorded = read([&](store::Transaction& tx) {
+    return lab::must(
+        tx.qc_runs("chem3", "GLU", core::Instant{}, lab::at("2100-01-01T00:00:00Z"), 100));
+  });
+  EXPECT_TRUE(recorded.empty());
+  EXPECT_TRUE(quarantine().empty());
+}
+
+TEST_F(Hl7QcTest, AControlSpecimenFromASenderWithoutAProfileIsRefused) {
+  const hl7::Message ack = send(controls("QC-104", "LABNET", {{"QC-L1", "101"}}));
+  EXPECT_EQ(get(ack, "MSA-1"), "AE");
+  EXPECT_EQ(get(ack, "ERR-8"),
+            "OBR(1): control specimen QC-L1 (SPM-11 Q) from LABNET^LAB, which has no instrument "
+            "profile: QC runs are recorded from instruments only");
 }
 
 // OBX-19, the time of the analysis, decides how old the specimen was when measured.

@@ -5,12 +5,14 @@
 #include "catalog/catalog.h"
 #include "core/time.h"
 #include "core/user.h"
-#include "rules/qc_gate.h"
 #include "rules/rule_set.h"
 
 namespace aliquot::calc {
 class CalculationSet;
 }  // namespace aliquot::calc
+namespace aliquot::qc {
+class QcPolicy;
+}  // namespace aliquot::qc
 
 namespace aliquot::lab {
 
@@ -20,7 +22,8 @@ namespace aliquot::lab {
 // role and active flag stored there.
 //
 // `rules` are the lab's autoverification rules in force: without them nothing autoverifies and
-// results wait for a person. `qc` is the QC module's gate; without it QC is not checked.
+// results wait for a person. `qc_policy` is the lab's QC policy (qc/qc_policy.h; the default
+// when not set): QC gates results whenever the lab has QC targets (lab/quality_control.h).
 // `calculations` are the lab's calculations (calc/calculation_set.h; the default set unless the
 // lab has its own): without them calculated tests are not computed and stay pending.
 struct Context {
@@ -28,7 +31,7 @@ struct Context {
   const core::Clock& clock;
   core::User actor;
   const rules::RuleSet* rules = nullptr;
-  const rules::QcGate* qc = nullptr;
+  const qc::QcPolicy* qc_policy = nullptr;
   const calc::CalculationSet* calculations = nullptr;
 };
 

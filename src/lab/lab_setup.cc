@@ -143,17 +143,48 @@ Result<void> record_rules(store::Transaction& tx, const rules::RuleSet& loaded,
   return record_change(tx, actor, now, change);
 }
 
-// The rules version in force, checked against its recorded fingerprint.
-Result<std::optional<store::CatalogVersion>> latest_rules(store::Transaction& tx) {
-  ALIQUOT_ASSIGN_OR_RETURN(std::optional<store::CatalogVersion> latest, tx.latest_rules_version());
+// `latest` when its content still hashes to its recorded fingerprint; `what` names it ("rules").
+Result<std::optional<store::CatalogVersion>> fingerprint_checked(
+    std::optional<store::CatalogVersion> latest, std::string_view what) {
   if (!latest) return latest;
   const std::string sha256 = sha256_hex(latest->content);
   if (sha256 != latest->sha256) {
-    return data_loss("rules version " + std::to_string(latest->version) + " ('" + latest->name +
-                     "') does not match its recorded sha256 " + latest->sha256 +
+    return data_loss(std::string(what) + " version " + std::to_string(latest->version) + " ('" +
+                     latest->name + "') does not match its recorded sha256 " + latest->sha256 +
                      " (content hashes to " + sha256 + ")");
   }
   return latest;
+}
+
+// The rules version in force, checked against its recorded fingerprint.
+Result<std::optional<store::CatalogVersion>> latest_rules(store::Transaction& tx) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<store::CatalogVersion> latest, tx.latest_rules_version());
+  return fingerprint_checked(std::move(latest), "rules");
+}
+
+// Reads a QC policy, or refuses it with every problem, one per line: its own, and every
+// [[analyte]] the catalog does not have.
+Result<qc::QcPolicy> load_qc_policy_or_refuse(std::string_view text, std::string_view file_name,
+                                              const catalog::Catalog& catalog,
+                                              std::string_view refusal) {
+  std::vector<Error> problems = qc::check_qc_policy(text, file_name);
+  std::optional<qc::QcPolicy> policy;
+  if (problems.empty()) {
+    Result<qc::QcPolicy> parsed = qc::QcPolicy::parse(text, file_name);
+    if (!parsed.has_value()) return parsed.error();
+    for (const auto& [code, analyte] : parsed->analytes()) {
+      if (catalog.find_test(code) == nullptr) {
+        problems.push_back(not_found(std::string(file_name) + ": [[analyte]] " + code +
+                                     " is not a test of catalog '" + catalog.name() + "'"));
+      }
+    }
+    policy = std::move(*parsed);
+  }
+  if (problems.empty()) return std::move(*policy);
+  std::string message = std::string(refusal) + " (" + std::to_string(problems.size()) + " problem" +
+                        (problems.size() == 1 ? "" : "s") + "):";
+  for (const Error& problem : problems) message += "\n" + problem.to_string();
+  return invalid_argument(std::move(message));
 }
 
 }  // namespace
@@ -283,6 +314,63 @@ Result<std::optional<rules::RuleSet>> current_rules(store::Store& store,
                                latest->name + "') no longer loads");
   if (!loaded.has_value()) return data_loss(loaded.error().message());
   return std::optional<rules::RuleSet>(std::move(*loaded));
+}
+
+Result<void> load_qc_policy_version(store::Store& store, const core::Clock& clock,
+                                    const std::string& actor_username,
+                                    const std::string& policy_text, const std::string& file_name) {
+  if (sodium_init() < 0) return internal_error("libsodium could not be initialized");
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog catalog, current_catalog(store));
+  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                           store.begin(store::TransactionMode::kWrite));
+  ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
+                           authorize(*tx, actor_username, Action::kManageQc));
+  ALIQUOT_ASSIGN_OR_RETURN(const qc::QcPolicy loaded,
+                           load_qc_policy_or_refuse(policy_text, file_name, catalog,
+                                                    "QC policy '" + file_name + "' is invalid"));
+  const core::Instant now = clock.now();
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest,
+                           tx->latest_qc_policy_version());
+  ALIQUOT_ASSIGN_OR_RETURN(store::CatalogVersion version,
+                           next_version(latest, policy_text, file_name, actor.username, now,
+                                        "QC policy '", "' is identical"));
+  ALIQUOT_ASSIGN_OR_RETURN(version, tx->insert_qc_policy_version(version));
+
+  audit::Change change;
+  change.action = "qc_policy.load";
+  change.entity_type = "qc_policy";
+  change.entity_key = std::to_string(version.version);
+  // The content is in the qc_policy_versions record; the trail keeps its fingerprint.
+  change.after = to_compact_text(nlohmann::json{
+      {"version", version.version},
+      {"name", version.name},
+      {"sha256", version.sha256},
+      {"policy_name", loaded.name()},
+      {"policy_version", loaded.version()},
+      {"rules", loaded.defaults().rules_text},
+      {"analytes", loaded.analytes().size()},
+      {"loaded_at", core::format_instant(version.loaded_at)},
+      {"loaded_by", version.loaded_by},
+  });
+  ALIQUOT_RETURN_IF_ERROR(record_change(*tx, actor.username, now, change));
+  return tx->commit();
+}
+
+Result<std::optional<qc::QcPolicy>> current_qc_policy(store::Store& store) {
+  if (sodium_init() < 0) return internal_error("libsodium could not be initialized");
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog catalog, current_catalog(store));
+  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                           store.begin(store::TransactionMode::kRead));
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<store::CatalogVersion> latest,
+                           tx->latest_qc_policy_version());
+  ALIQUOT_ASSIGN_OR_RETURN(latest, fingerprint_checked(std::move(latest), "QC policy"));
+  if (!latest) return std::optional<qc::QcPolicy>();
+  Result<qc::QcPolicy> loaded =
+      load_qc_policy_or_refuse(latest->content, latest->name, catalog,
+                               "QC policy version " + std::to_string(latest->version) + " ('" +
+                                   latest->name + "') no longer loads");
+  if (!loaded.has_value()) return data_loss(loaded.error().message());
+  return std::optional<qc::QcPolicy>(std::move(*loaded));
 }
 
 Result<catalog::Catalog> current_catalog(store::Store& store) {

@@ -7,6 +7,7 @@
 
 #include "catalog/catalog.h"
 #include "core/time.h"
+#include "qc/qc_policy.h"
 #include "rules/rule_set.h"
 #include "store/store.h"
 
@@ -49,6 +50,19 @@ Result<void> load_rules_version(store::Store& store, const core::Clock& clock,
 // autoverifies). DataLoss when the recorded text was altered or no longer loads.
 Result<std::optional<rules::RuleSet>> current_rules(store::Store& store,
                                                     const catalog::Catalog& catalog);
+
+// Loads a new version of the lab's QC policy (qc/qc_policy.h): which rules judge each analyte's
+// QC, how long results may be released after the last accepted run, and what becomes of the
+// results a rejected run held. Technologists, pathologists and supervisors (kManageQc). Refused
+// with every problem when invalid, or when an [[analyte]] names a test the catalog in force does
+// not have; AlreadyExists when identical to the version in force. Audited as qc_policy.load.
+Result<void> load_qc_policy_version(store::Store& store, const core::Clock& clock,
+                                    const std::string& actor_username,
+                                    const std::string& policy_text, const std::string& file_name);
+
+// The QC policy in force; nullopt when the lab has loaded none (the default policy applies:
+// qc::default_qc_policy()). DataLoss when the recorded text was altered or no longer loads.
+Result<std::optional<qc::QcPolicy>> current_qc_policy(store::Store& store);
 
 // The catalog in force: the latest version recorded in the store. FailedPrecondition when the
 // store holds no lab yet (run `aliquot init`).

@@ -5,6 +5,7 @@
 
 #include "audit/chain.h"
 #include "lab/lab_test_fixture.h"
+#include "lab/use_cases.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace aliquot::lab {
@@ -316,6 +317,92 @@ TEST_F(LabSetupTest, OnlyAnAdminLoadsRules) {
   const Result<void> refused =
       load_rules_version(*store_, clock_, "nobody", rules_versions::kRulesText, "r.toml");
   ASSERT_FALSE(refused.has_value());
+}
+
+namespace qc_policies {
+
+constexpr const char* kPolicyText = R"toml([qc_policy]
+name = "hillside QC"
+version = "2026.1"
+rules = "1-3s,2-2s,R-4s"
+interval = "12h"
+after_rejection = "release"
+
+[[analyte]]
+code = "K"
+rules = "1-3s"
+)toml";
+
+}  // namespace qc_policies
+
+class QcPolicyVersionTest : public LabSetupTest {
+ protected:
+  QcPolicyVersionTest() {
+    must(initialize_lab(*store_, clock_, command()));
+    const catalog::Catalog catalog = must(current_catalog(*store_));
+    std::unique_ptr<store::Transaction> tx = must(store_->begin(store::TransactionMode::kWrite));
+    core::User it_admin;
+    it_admin.username = "it.admin";
+    const Context admin{.catalog = catalog, .clock = clock_, .actor = it_admin};
+    must(add_user(*tx, admin, {"qc.lead", "QC Lead", core::Role::kSupervisor}));
+    must(tx->commit());
+  }
+};
+
+TEST_F(QcPolicyVersionTest, TheDefaultAppliesUntilTheLabLoadsItsOwnPolicy) {
+  EXPECT_FALSE(must(current_qc_policy(*store_)).has_value());
+  must(load_qc_policy_version(*store_, clock_, "qc.lead", qc_policies::kPolicyText,
+                              "hillside-qc.toml"));
+  const std::optional<qc::QcPolicy> policy = must(current_qc_policy(*store_));
+  ASSERT_TRUE(policy.has_value());
+  EXPECT_EQ(policy->name(), "hillside QC");
+  EXPECT_EQ(policy->for_test("K").rules_text, "1-3s");
+  EXPECT_EQ(policy->for_test("NA").interval, std::chrono::hours(12));
+  EXPECT_EQ(policy->for_test("NA").after_rejection, qc::AfterRejection::kRelease);
+  const core::AuditEntry last = trail().back();
+  EXPECT_EQ(last.action, "qc_policy.load");
+  EXPECT_EQ(last.actor, "qc.lead");
+  EXPECT_NE(last.after.find(sha256_of(qc_policies::kPolicyText)), std::string::npos);
+
+  const Result<void> again = load_qc_policy_version(*store_, clock_, "qc.lead",
+                                                    qc_policies::kPolicyText, "hillside-qc.toml");
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code(), ErrorCode::kAlreadyExists);
+}
+
+TEST_F(QcPolicyVersionTest, RefusesAPolicyForATestTheCatalogDoesNotHave) {
+  std::string text = qc_policies::kPolicyText;
+  text.replace(text.find("code = \"K\""), 10, "code = \"KX\"");
+  const Result<void> refused =
+      load_qc_policy_version(*store_, clock_, "qc.lead", text, "typo-qc.toml");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().message(),
+            "QC policy 'typo-qc.toml' is invalid (1 problem):\ntypo-qc.toml: [[analyte]] KX is "
+            "not a test of catalog '" +
+                must(current_catalog(*store_)).name() + "'");
+  EXPECT_FALSE(must(current_qc_policy(*store_)).has_value());
+}
+
+TEST_F(QcPolicyVersionTest, LabItMayNotSetTheQcPolicy) {
+  const Result<void> refused =
+      load_qc_policy_version(*store_, clock_, "it.admin", qc_policies::kPolicyText, "qc.toml");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kPermissionDenied);
+}
+
+TEST_F(QcPolicyVersionTest, CurrentPolicyRefusesContentThatDoesNotMatchItsHash) {
+  must(load_qc_policy_version(*store_, clock_, "qc.lead", qc_policies::kPolicyText, "qc.toml"));
+  {
+    std::unique_ptr<store::Transaction> tx = must(store_->begin(store::TransactionMode::kWrite));
+    store::CatalogVersion altered = *must(tx->latest_qc_policy_version());
+    altered.version = 0;
+    altered.content += "\n# edited behind the lab's back\n";
+    must(tx->insert_qc_policy_version(altered));
+    must(tx->commit());
+  }
+  const Result<std::optional<qc::QcPolicy>> current = current_qc_policy(*store_);
+  ASSERT_FALSE(current.has_value());
+  EXPECT_EQ(current.error().code(), ErrorCode::kDataLoss);
 }
 
 }  // namespace

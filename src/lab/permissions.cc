@@ -18,6 +18,11 @@ std::string_view describe(Action action) {
     case Action::kViewRecords: return "view records";
     case Action::kManageInterfaces: return "manage interfaces";
     case Action::kCancelOrder: return "cancel orders";
+    case Action::kRecordQc: return "record quality control";
+    case Action::kManageQc: return "manage QC materials and targets";
+    case Action::kReleaseQcHeld: return "release results held by QC";
+    case Action::kManageInstrumentTasks: return "manage instrument schedules";
+    case Action::kLogInstrumentTask: return "log calibration and maintenance";
   }
   return "do that";
 }
@@ -36,18 +41,26 @@ bool role_permits(core::Role role, Action action) {
   // not by the front office; an EHR's interface account cancels when the ordering provider
   // cancelled in the EHR (ORC-1 CA), which is the provider's decision carried out.
   const bool cancel = action == Action::kCancelOrder;
+  // Running QC and keeping the instrument's log are bench work (CLIA 42 CFR 493.1256, 493.1282:
+  // the testing personnel document QC and the corrective action they take).
+  const bool bench_qc = action == Action::kRecordQc || action == Action::kLogInstrumentTask;
+  // Targets, materials and schedules decide what counts as acceptable, and releasing what a
+  // failed run held is a judgement on the failure: technologists (MLS) and above.
+  const bool qc_judgement = action == Action::kManageQc || action == Action::kReleaseQcHeld ||
+                            action == Action::kManageInstrumentTasks;
   switch (role) {
     case core::Role::kClerk: return front_office;
-    case core::Role::kTechnician: return front_office || bench || cancel;
+    case core::Role::kTechnician: return front_office || bench || cancel || bench_qc;
     // Correcting a released result is kept to technologists (MLS) and above.
     case core::Role::kTechnologist:
     case core::Role::kPathologist:
-      return front_office || bench || cancel || action == Action::kCorrectResult;
+      return front_office || bench || cancel || bench_qc || qc_judgement ||
+             action == Action::kCorrectResult;
     // The supervisor also answers for the lab's interfaces: where results go, and resending what
     // a receiver could not take.
     case core::Role::kSupervisor:
-      return front_office || bench || cancel || action == Action::kCorrectResult ||
-             action == Action::kManageInterfaces;
+      return front_office || bench || cancel || bench_qc || qc_judgement ||
+             action == Action::kCorrectResult || action == Action::kManageInterfaces;
     case core::Role::kClinician: return action == Action::kViewRecords;
     // Lab IT manages users and configuration and never touches patient results: they are not
     // qualified testing personnel (CLIA 42 CFR 493 subpart M). They may look, to support users.
@@ -56,7 +69,10 @@ bool role_permits(core::Role role, Action action) {
              action == Action::kViewRecords || action == Action::kManageInterfaces;
     // An interface files what its peer sends (orders from an EHR, values from an analyzer) and
     // answers host queries; verification, critical calls and corrections stay with people.
-    case core::Role::kInterface: return front_office || cancel || action == Action::kEnterResult;
+    // An analyzer also reports its QC runs.
+    case core::Role::kInterface:
+      return front_office || cancel || action == Action::kEnterResult ||
+             action == Action::kRecordQc;
   }
   return false;
 }

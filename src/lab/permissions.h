@@ -29,6 +29,15 @@ enum class Action {
   kManageInterfaces,
   // Cancelling an order's unreleased tests (lab/use_cases.h cancel_order).
   kCancelOrder,
+  // Quality control (lab/quality_control.h): recording QC runs and documenting corrective
+  // action; managing control materials, targets and sample ids; releasing results a rejected
+  // run held.
+  kRecordQc,
+  kManageQc,
+  kReleaseQcHeld,
+  // Instrument schedules (lab/instrument_tasks.h): defining them, and logging what was done.
+  kManageInstrumentTasks,
+  kLogInstrumentTask,
 };
 
 // What the action is called in a refusal: "release results".

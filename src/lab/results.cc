@@ -4,6 +4,7 @@
 
 #include "lab/calculated_results.h"
 #include "lab/outbound.h"
+#include "lab/quality_control.h"
 #include "lab/reflex_tests.h"
 #include "lab/use_case_support.h"
 #include "lab/use_cases.h"
@@ -80,24 +81,132 @@ std::string rules_named(const rules::RuleSet& rules) {
   return "rules '" + rules.name() + "' version " + rules.version();
 }
 
+// Where and when a value was measured: the instrument profile id ("" for a person) and the time.
+struct Measurement {
+  std::string_view instrument;
+  core::Instant at{};
+};
+
+// What quality control says of a value being recorded on a result.
+struct QcOutcome {
+  // The rejected run the value falls under: it holds the value (QcHold and hold reason).
+  std::optional<core::QcRun> rejected;
+  // The open QC holds of the value being replaced that stay open, with their runs.
+  std::vector<core::QcRun> still_open;
+  // The open QC holds the new value resolves, and why: "QC run 12 ... measured again after QC
+  // run 13 passed".
+  std::vector<core::QcHold> resolved;
+  std::vector<std::string> resolved_why;
+};
+
+// A new value replaces the one a rejected QC run held once it was measured after QC of that
+// analyte passed again, or on another instrument; until then the hold stays. A value measured
+// while QC is rejected is held by that run, whether or not autoverification rules are in force.
+Result<QcOutcome> judge_qc(store::Transaction& tx, const core::TestResult& result,
+                           const core::TestDefinition& test, const Measurement& measured) {
+  QcOutcome outcome;
+  if (result.value) {
+    ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::QcHold> open,
+                             tx.open_qc_holds_for_result(result.id));
+    for (const core::QcHold& hold : open) {
+      ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::QcRun> run, tx.find_qc_run(hold.run_id));
+      if (!run) {
+        return data_loss("QC run " + std::to_string(hold.run_id) + " holding result id " +
+                         std::to_string(result.id) + " is missing");
+      }
+      ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::QcRun> passed,
+                               qc_passed_after(tx, *run, measured.at));
+      if (passed) {
+        outcome.resolved.push_back(hold);
+        outcome.resolved_why.push_back("QC hold of QC run " + std::to_string(run->id) +
+                                       " resolved: measured again after QC run " +
+                                       std::to_string(passed->id) + " passed at " +
+                                       core::format_instant(passed->measured_at));
+      } else if (!measured.instrument.empty() && measured.instrument != run->instrument) {
+        outcome.resolved.push_back(hold);
+        outcome.resolved_why.push_back("QC hold of QC run " + std::to_string(run->id) +
+                                       " resolved: measured again on " +
+                                       std::string(measured.instrument));
+      } else {
+        outcome.still_open.push_back(*run);
+      }
+    }
+  }
+  if (!measured.instrument.empty()) {
+    ALIQUOT_ASSIGN_OR_RETURN(
+        outcome.rejected, rejected_run_covering(tx, measured.instrument, test.code, measured.at));
+  }
+  return outcome;
+}
+
+// Records the QC holds of `outcome` on the stored `result`.
+Result<void> store_qc_holds(store::Transaction& tx, const core::User& actor, core::Instant now,
+                            const core::TestResult& result, QcOutcome& outcome) {
+  for (core::QcHold& hold : outcome.resolved) {
+    hold.resolved_at = now;
+    hold.resolved_by = actor.username;
+    hold.resolution = "rerun";
+    ALIQUOT_RETURN_IF_ERROR(tx.update_qc_hold(hold));
+  }
+  if (!outcome.rejected) return ok();
+  const std::int64_t run_id = outcome.rejected->id;
+  if (std::any_of(outcome.still_open.begin(), outcome.still_open.end(),
+                  [&](const core::QcRun& run) { return run.id == run_id; })) {
+    return ok();  // already held by that run
+  }
+  core::QcHold hold;
+  hold.run_id = run_id;
+  hold.result_id = result.id;
+  Result<void> inserted = tx.insert_qc_hold(hold);
+  if (inserted.has_value()) return ok();
+  if (inserted.error().code() != ErrorCode::kAlreadyExists) return inserted;
+  // Held by that run before and resolved since: it holds the new value again.
+  return tx.update_qc_hold(hold);
+}
+
+// Whether an equal value posted for `stored` is a new measurement of a value QC holds, to be
+// recorded (it may resolve the hold), rather than a message sent again: only a measuring time
+// stated and different from the stored one tells them apart.
+Result<bool> measured_again_under_qc_hold(store::Transaction& tx, const core::TestResult& stored,
+                                          const std::optional<core::Instant>& measured_at) {
+  if (!measured_at || stored.measured_at == measured_at) return false;
+  ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::QcHold> open,
+                           tx.open_qc_holds_for_result(stored.id));
+  return !open.empty();
+}
+
 // Records `value` on the located result with its audit entry; `source`, when set, names the
 // instrument or interface it came from in the audit reason. With a `decision` the value is
 // stored as the rules report it, its hold reasons replace the result's, and — when it
 // autoverified and `auto_release` allows — the result is released by autoverification and its
-// report queued; otherwise the result is preliminary.
+// report queued; otherwise the result is preliminary. Quality control holds it, with or without
+// a decision, when a rejected run covers the time it was `measured` (judge_qc).
 Result<core::TestResult> record_value(store::Transaction& tx, const Context& ctx,
                                       const core::User& actor, core::Instant now,
                                       const core::TestDefinition& test,
                                       const core::ResultValue& value, LocatedResult& at,
-                                      const std::string& source, const rules::Decision* decision,
-                                      AutoRelease auto_release) {
+                                      const std::string& source, const Measurement& measured,
+                                      const rules::Decision* decision, AutoRelease auto_release) {
   const core::ResultValue& stored =
       (decision != nullptr && decision->reported_as) ? *decision->reported_as : value;
   const rules::Flagging flagging = flag_for_patient(test, stored, at, source);
+  ALIQUOT_ASSIGN_OR_RETURN(QcOutcome qc, judge_qc(tx, at.result, test, measured));
+  const bool qc_holds = qc.rejected.has_value() || !qc.still_open.empty();
   const bool release =
-      decision != nullptr && decision->autoverify && auto_release == AutoRelease::kYes;
+      decision != nullptr && decision->autoverify && auto_release == AutoRelease::kYes && !qc_holds;
   std::vector<core::HoldReason> holds;
   if (decision != nullptr && !release) holds = hold_reasons(*decision);
+  if (qc.rejected) {
+    // The run's own reason, which release_qc_held_results lifts, stands for the rules' QC reason.
+    std::erase_if(holds, [](const core::HoldReason& hold) {
+      return hold.category == rules::to_code(rules::Category::kQualityControl);
+    });
+    holds.push_back(qc_hold_reason(*qc.rejected));
+  }
+  for (const core::QcRun& run : qc.still_open) {
+    if (qc.rejected && qc.rejected->id == run.id) continue;
+    holds.push_back(qc_hold_reason(run));
+  }
 
   // A value already telephoned to a caregiver was communicated: keep it, and move the result to
   // a new revision so that the earlier call does not count for the new value.
@@ -131,6 +240,8 @@ Result<core::TestResult> record_value(store::Transaction& tx, const Context& ctx
   result.status = core::ResultStatus::kPreliminary;
   result.entered_at = now;
   result.entered_by = actor.username;
+  result.measured_at = measured.at;
+  result.instrument = std::string(measured.instrument);
   if (release) {
     result.status = core::ResultStatus::kFinal;
     result.released_at = now;
@@ -141,6 +252,7 @@ Result<core::TestResult> record_value(store::Transaction& tx, const Context& ctx
   if (had_value || !holds.empty()) {
     ALIQUOT_RETURN_IF_ERROR(tx.replace_result_holds(result.id, holds));
   }
+  ALIQUOT_RETURN_IF_ERROR(store_qc_holds(tx, actor, now, result, qc));
 
   audit::Change change = result_change(release ? "result.autoverify" : "result.enter", at);
   change.before = before;
@@ -154,6 +266,7 @@ Result<core::TestResult> record_value(store::Transaction& tx, const Context& ctx
     add_reason("measured " + core::format_reported(value) + ", reported as " +
                core::format_reported(stored) + " (below the measuring range)");
   }
+  for (const std::string& why : qc.resolved_why) add_reason(why);
   if (release) add_reason("autoverified by " + rules_named(*ctx.rules));
   if (!holds.empty()) add_reason(held_summary(holds));
   ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
@@ -197,15 +310,16 @@ Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx
                            rules::parse_result_value(*test, command.value, command.unit));
   core::TestResult result;
   if (ctx.rules == nullptr) {
-    ALIQUOT_ASSIGN_OR_RETURN(
-        result, record_value(tx, ctx, actor, now, *test, value, at, "", nullptr, AutoRelease::kNo));
+    ALIQUOT_ASSIGN_OR_RETURN(result, record_value(tx, ctx, actor, now, *test, value, at, "",
+                                                  Measurement{"", now}, nullptr, AutoRelease::kNo));
   } else {
     const ValueToJudge judged[] = {{test, &value, {}}};
     ALIQUOT_ASSIGN_OR_RETURN(
         const Judgement judgement,
         judge_values(tx, ctx, at.patient, at.specimen, SpecimenReading{"", {}, now}, judged));
-    ALIQUOT_ASSIGN_OR_RETURN(result, record_value(tx, ctx, actor, now, *test, value, at, "",
-                                                  &judgement.decisions[0], AutoRelease::kNo));
+    ALIQUOT_ASSIGN_OR_RETURN(
+        result, record_value(tx, ctx, actor, now, *test, value, at, "", Measurement{"", now},
+                             &judgement.decisions[0], AutoRelease::kNo));
     std::vector<core::TestResult> added;
     ALIQUOT_RETURN_IF_ERROR(run_reflexes(tx, ctx, actor, now, *test, at, judgement.decisions[0],
                                          judgement.previous[0], added));
@@ -276,10 +390,14 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
     Result<core::ResultValue> value = rules::parse_result_value(**test, posted.value, posted.unit);
     if (value.has_value() && found->value && found->entered_by == actor.username &&
         found->status != core::ResultStatus::kCancelled && stored_as(*found->value, *value)) {
-      step.value = *value;
-      step.unchanged = true;
-      plan.push_back(std::move(step));
-      continue;
+      ALIQUOT_ASSIGN_OR_RETURN(const bool remeasured,
+                               measured_again_under_qc_hold(tx, *found, command.measured_at));
+      if (!remeasured) {
+        step.value = *value;
+        step.unchanged = true;
+        plan.push_back(std::move(step));
+        continue;
+      }
     }
     if (Result<void> enterable = check_enterable(step.at); !enterable.has_value()) {
       problems.push_back(where + ": " + enterable.error().message());
@@ -313,7 +431,7 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
       decision_of[i] = judged.size();
       judged.push_back({plan[i].test, &plan[i].value, plan[i].flags});
     }
-    const SpecimenReading reading{command.source, command.indices,
+    const SpecimenReading reading{command.instrument, command.indices,
                                   command.measured_at.value_or(now)};
     ALIQUOT_ASSIGN_OR_RETURN(judgement, judge_values(tx, ctx, patient, specimen, reading, judged));
   }
@@ -329,9 +447,11 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
     }
     const rules::Decision* decision =
         judgement.decisions.empty() ? nullptr : &judgement.decisions[decision_of[i]];
-    ALIQUOT_ASSIGN_OR_RETURN(core::TestResult result,
-                             record_value(tx, ctx, actor, now, *step.test, step.value, step.at,
-                                          command.source, decision, AutoRelease::kYes));
+    ALIQUOT_ASSIGN_OR_RETURN(
+        core::TestResult result,
+        record_value(tx, ctx, actor, now, *step.test, step.value, step.at, command.source,
+                     Measurement{command.instrument, command.measured_at.value_or(now)}, decision,
+                     AutoRelease::kYes));
     ++posted.recorded;
     recorded.test_codes.push_back(result.test_code);
     if (core::is_released(result.status)) ++posted.autoverified;
@@ -362,6 +482,22 @@ Result<core::TestResult> release_result(store::Transaction& tx, const Context& c
   if (!result.value) {
     return failed_precondition(named(result, at.specimen) + " has no value to release");
   }
+  // A value measured while QC of its analyte was failing cannot be trusted: patient results are
+  // reported only once QC is acceptable and the corrective action is taken (CLIA 42 CFR
+  // 493.1256 control procedures, 493.1282 corrective actions).
+  ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::QcHold> qc_holds,
+                           tx.open_qc_holds_for_result(result.id));
+  if (!qc_holds.empty()) {
+    ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::QcRun> run,
+                             tx.find_qc_run(qc_holds.front().run_id));
+    const std::string held_by =
+        run ? describe_rejected_run(*run) : "QC run " + std::to_string(qc_holds.front().run_id);
+    const std::string run_id = std::to_string(qc_holds.front().run_id);
+    return failed_precondition(named(result, at.specimen) + " is held by " + held_by +
+                               ": document the corrective action, rerun QC, then release the "
+                               "held results (aliquot qc release-held " +
+                               run_id + ") or measure the result again");
+  }
   // A value the rules suppressed (a serum index beyond what the assay tolerates) is not a
   // reportable value: the specimen is recollected instead.
   ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::HoldReason> holds,
@@ -369,6 +505,26 @@ Result<core::TestResult> release_result(store::Transaction& tx, const Context& c
   for (const core::HoldReason& hold : holds) {
     if (!hold.suppresses) continue;
     return failed_precondition(named(result, at.specimen) + " cannot be released: " + hold.message);
+  }
+  // Held because QC was not current or a calibration was overdue when it was measured: a person
+  // may release it once the instrument's QC is acceptable again (QC run and accepted after the
+  // value brackets it; the calibration done), never while it still is not.
+  const bool held_for_quality_control =
+      std::any_of(holds.begin(), holds.end(), [](const core::HoldReason& hold) {
+        return hold.category == rules::to_code(rules::Category::kQualityControl);
+      });
+  if (held_for_quality_control && !result.instrument.empty()) {
+    ALIQUOT_ASSIGN_OR_RETURN(const QcFinding now_finding,
+                             qc_finding(tx, ctx, result.instrument, result.test_code, now));
+    if (now_finding.state == rules::QcState::kFailing) {
+      return failed_precondition(named(result, at.specimen) + " was measured on " +
+                                 result.instrument +
+                                 " while its quality control was not "
+                                 "acceptable, and it still is not (" +
+                                 now_finding.detail +
+                                 "): run QC and have it accepted (and the calibration done) "
+                                 "before releasing it");
+    }
   }
   // The Joint Commission NPSG.02.03.01, CLSI GP47: a critical value reaches a responsible
   // caregiver, who reads it back, before it is released as a report.

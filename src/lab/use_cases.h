@@ -187,6 +187,10 @@ struct PostResults {
   std::string accession_number;
   std::vector<PostedValue> values;
   std::string source;  // the instrument or system, named in the audit reason
+  // The instrument profile id of the instrument that measured ("cobas-c311"): stored with each
+  // value, and the instrument quality control gates (lab/quality_control.h). "" for a system
+  // that is no instrument (an EHR, a reference lab): QC is then not checked.
+  std::string instrument;
   // Hemolysis, icterus and lipemia indices the instrument measured on the specimen.
   rules::SerumIndices indices;
   std::optional<core::Instant> measured_at;  // defaults to now

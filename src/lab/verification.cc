@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "lab/quality_control.h"
 
 namespace aliquot::lab {
 
@@ -18,15 +19,20 @@ Result<Judgement> judge_values(store::Transaction& tx, const Context& ctx,
   facts.indices = reading.indices;
 
   std::vector<rules::Candidate> candidates(values.size());
+  // Why QC fails for each value: the candidates view these until the rules have judged them.
+  std::vector<std::string> qc_details(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) {
     rules::Candidate& candidate = candidates[i];
     const core::TestDefinition& test = *values[i].test;
     candidate.test = &test;
     candidate.value = values[i].value;
     candidate.instrument_flags = values[i].flags;
-    if (ctx.qc != nullptr) {
-      candidate.qc = ctx.qc->state(reading.instrument, test.code, reading.measured_at);
-    }
+    // Quality control of the analyte on the instrument at the time of measurement.
+    ALIQUOT_ASSIGN_OR_RETURN(
+        QcFinding finding, qc_finding(tx, ctx, reading.instrument, test.code, reading.measured_at));
+    candidate.qc = finding.state;
+    qc_details[i] = std::move(finding.detail);
+    candidate.qc_detail = qc_details[i];
     // Only tests whose rules compare with the patient's history read it.
     if (values[i].value->kind != core::ResultKind::kNumeric ||
         !ctx.rules->compares_with_previous(test.code)) {

@@ -8,6 +8,7 @@
 
 #include "lab/lab_test_fixture.h"
 #include "lab/outbound.h"
+#include "lab/quality_control.h"
 #include "rules/duration.h"
 
 namespace aliquot::lab {
@@ -239,34 +240,41 @@ TEST_F(VerificationTest, WithoutRulesNothingIsReleasedAutomatically) {
   EXPECT_EQ(result_of(serum.accession_number, "K").status, core::ResultStatus::kPreliminary);
 }
 
-class QcFailingOn : public rules::QcGate {
- public:
-  explicit QcFailingOn(std::string code) : code_(std::move(code)) {}
-  rules::QcState state(std::string_view instrument, std::string_view test_code,
-                       core::Instant) const override {
-    return instrument == "cobas-1" && test_code == code_ ? rules::QcState::kFailing
-                                                         : rules::QcState::kAcceptable;
-  }
+// The gate asks the store: an analyte with a QC target whose last run was rejected is held on
+// that instrument, under the default QC policy; an analyte without targets is not monitored.
+TEST_F(VerificationTest, QualityControlHoldsTheValuesOfARejectedAnalyte) {
+  must(write([&](store::Transaction& tx) {
+    return add_qc_material(tx, as("mls"), {"Lyphochek", "Bio-Rad", "L1", "1", date("2027-12-31")});
+  }));
+  SetQcTarget target;
+  target.material = {"L1", "1", ""};
+  target.instrument = "cobas-1";
+  target.test_code = "K";
+  target.mean = 4.0;
+  target.sd = 0.1;
+  must(write([&](store::Transaction& tx) { return set_qc_target(tx, as("mls"), target); }));
+  RecordQcRun run;
+  run.instrument = "cobas-1";
+  run.test_code = "K";
+  run.values = {{{"L1", "1", ""}, "4.5", "level 1"}};  // +5 SD: 1-3s
+  const RecordedQcRun rejected =
+      must(write([&](store::Transaction& tx) { return record_qc_run(tx, as("tech"), run); }));
+  ASSERT_EQ(rejected.run.status, core::QcRunStatus::kReject);
 
- private:
-  std::string code_;
-};
-
-TEST_F(VerificationTest, TheQcGateHoldsResultsOfAFailingAnalyte) {
-  const QcFailingOn gate("K");
   const core::Specimen serum = received_order("MRN-1", {"K", "NA"})[0];
   PostResults command;
   command.accession_number = serum.accession_number;
   command.values = {{"K", "4.2", "", "R1", {}}, {"NA", "140", "", "R2", {}}};
   command.source = "cobas-1";
-  Context context = with_rules("analyzer");
-  context.qc = &gate;
-  const PostedResults posted =
-      must(write([&](store::Transaction& tx) { return post_results(tx, context, command); }));
-  EXPECT_EQ(posted.autoverified, 1);
+  command.instrument = "cobas-1";
+  const PostedResults posted = must(write(
+      [&](store::Transaction& tx) { return post_results(tx, with_rules("analyzer"), command); }));
+  EXPECT_EQ(posted.autoverified, 1);  // sodium
   const std::vector<core::HoldReason> reasons = holds(serum.accession_number, "K");
   ASSERT_EQ(reasons.size(), 1u);
   EXPECT_EQ(reasons[0].category, "quality-control");
+  EXPECT_EQ(reasons[0].observed,
+            "QC rejected at " + core::format_instant(rejected.run.measured_at) + " (1-3s level 1)");
 }
 
 class ReflexThroughTheLabTest : public VerificationTest {

@@ -131,11 +131,12 @@ class Judge {
 
   void check_quality_control() {
     if (candidate_.qc != QcState::kFailing) return;
+    const std::string detail =
+        candidate_.qc_detail.empty() ? "QC failing" : std::string(candidate_.qc_detail);
     add(Category::kQualityControl, Action::kCheckInstrument, test_.code + " quality control",
-        "QC failing", "QC acceptable",
-        "quality control for " + test_.code +
-            " on this instrument is failing: the result "
-            "cannot be trusted until QC passes and the run is repeated");
+        detail, "QC acceptable",
+        "quality control for " + test_.code + " on this instrument: " + detail +
+            "; the result cannot be trusted until QC passes and the run is repeated");
   }
 
   void check_index(const char* index_name, const std::optional<double>& index,

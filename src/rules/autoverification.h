@@ -74,11 +74,14 @@ struct SerumIndices {
   std::optional<double> lipemia;
 };
 
-// The QC hook: the caller asks the QC module for the instrument and analyte.
+// What quality control says of the instrument and analyte at the time of measurement
+// (lab/quality_control.h qc_finding asks the store).
 enum class QcState : std::uint8_t {
-  kNotMonitored,  // no QC gate configured for the instrument/analyte: not checked
+  kNotMonitored,  // the lab has no QC target for the instrument and analyte: not checked
   kAcceptable,
-  kFailing,  // the last QC run was rejected: every patient result on it is held
+  // The last QC run was rejected, QC is not current, or calibration is overdue: every patient
+  // result of the analyte on the instrument is held.
+  kFailing,
 };
 
 // The patient's previous result for the same test, numeric only.
@@ -102,6 +105,8 @@ struct Candidate {
   const core::ResultValue* value = nullptr;
   std::span<const std::string> instrument_flags;
   QcState qc = QcState::kNotMonitored;
+  // Why QC is failing, for the reason shown to the technologist: "QC rejected at ... (1-3s ...)".
+  std::string_view qc_detail;
   std::optional<PreviousResult> previous;
 };
 

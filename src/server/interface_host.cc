@@ -24,8 +24,9 @@ class InterfaceHost::Impl {
         profiles_(std::move(profiles)),
         clock_(clock),
         options_(std::move(options)),
-        hl7_(catalog_, profiles_, clock_, {options_.default_hl7_account, "ALQ", options_.rules}),
-        astm_(catalog_, profiles_, clock_, options_.rules) {}
+        hl7_(catalog_, profiles_, clock_,
+             {options_.default_hl7_account, "ALQ", options_.rules, options_.qc_policy}),
+        astm_(catalog_, profiles_, clock_, options_.rules, options_.qc_policy) {}
 
   Result<void> start() {
     {

@@ -23,6 +23,7 @@
 #include "core/time.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/pipeline.h"
+#include "qc/qc_policy.h"
 #include "rules/rule_set.h"
 #include "server/latency_histogram.h"
 #include "store/store.h"
@@ -51,6 +52,8 @@ struct InterfaceHostOptions {
   // The lab's autoverification rules, read once when the host is made; nothing autoverifies
   // without them. They must outlive the host.
   const rules::RuleSet* rules = nullptr;
+  // The lab's QC policy, read once like the rules; qc::default_qc_policy() when not set.
+  const qc::QcPolicy* qc_policy = nullptr;
 };
 
 struct InterfaceCounters {

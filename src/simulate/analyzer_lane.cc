@@ -188,7 +188,9 @@ Result<void> Lane::on_answer(const std::vector<std::string>& records) {
       ++controls_built_;
       std::vector<Measurement> control =
           measure(catalog_, profile_, model_, control_material(), controls_built_, codes);
-      const std::string control_id = "QC-" + profile_.id + "-" + std::to_string(controls_built_);
+      // An analyzer reports a control material under the same sample id every run, which the
+      // lab registers for it (aliquot qc sample-id set).
+      const std::string control_id = "QC-" + profile_.id + "-1";
       std::vector<std::string> qc =
           quality_control_message(profile_, control_id, control, wall_clock());
       add(MessageKind::kQualityControl, control_id, std::move(qc), std::move(control));

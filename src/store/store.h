@@ -107,6 +107,10 @@ class Transaction {
   virtual Result<CatalogVersion> insert_rules_version(CatalogVersion version) = 0;
   virtual Result<std::optional<CatalogVersion>> latest_rules_version() = 0;
 
+  // The lab's QC policy (qc/qc_policy.h) as loaded, versioned like the catalog.
+  virtual Result<CatalogVersion> insert_qc_policy_version(CatalogVersion version) = 0;
+  virtual Result<std::optional<CatalogVersion>> latest_qc_policy_version() = 0;
+
   virtual Result<core::Patient> insert_patient(core::Patient patient) = 0;  // AlreadyExists: MRN
   virtual Result<std::optional<core::Patient>> find_patient(std::int64_t id) = 0;
   virtual Result<std::optional<core::Patient>> find_patient_by_mrn(std::string_view mrn) = 0;
@@ -214,6 +218,8 @@ class Transaction {
                                         std::int64_t material_id) = 0;
   virtual Result<std::optional<std::int64_t>> find_qc_sample_id(std::string_view instrument,
                                                                 std::string_view sample_id) = 0;
+  // Whether any sample id is registered for the instrument: the lab keeps its QC in aliquot.
+  virtual Result<bool> has_qc_sample_ids(std::string_view instrument) = 0;
 
   // Inserts the run and its values.
   virtual Result<core::QcRun> insert_qc_run(core::QcRun run) = 0;

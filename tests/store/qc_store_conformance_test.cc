@@ -386,7 +386,10 @@ TEST_P(QcStoreConformanceTest, QcSampleIdsAreSetPerInstrumentAndReplaced) {
   std::vector<core::QcMaterial> levels;
   in_write([&](Transaction& tx) {
     levels = store_levels(tx);
+    EXPECT_FALSE(*tx.has_qc_sample_ids("cobas-c311"));
     ASSERT_TRUE(tx.set_qc_sample_id("cobas-c311", "QC-GLU-2", levels[1].id));
+    EXPECT_TRUE(*tx.has_qc_sample_ids("cobas-c311"));
+    EXPECT_FALSE(*tx.has_qc_sample_ids("cobas-c312"));
     ASSERT_TRUE(tx.set_qc_sample_id("cobas-c501", "QC-GLU-2", levels[2].id));
   });
   {

@@ -53,6 +53,8 @@ TEST_P(StoreConformanceTest, ReadTransactionRefusesEveryWrite) {
       {"insert_user", [&] { return status_of(tx->insert_user(core::User{})); }},
       {"insert_catalog_version",
        [&] { return status_of(tx->insert_catalog_version(CatalogVersion{})); }},
+      {"insert_qc_policy_version",
+       [&] { return status_of(tx->insert_qc_policy_version(CatalogVersion{})); }},
       {"insert_patient", [&] { return status_of(tx->insert_patient(sample_patient("M2"))); }},
       {"update_patient", [&] { return tx->update_patient(patient); }},
       {"insert_order", [&] { return status_of(tx->insert_order(core::Order{})); }},
@@ -236,6 +238,24 @@ TEST_P(StoreConformanceTest, CatalogVersionsAreNumberedAndTheLatestIsFound) {
   EXPECT_EQ(latest.sha256, "cd34");
   EXPECT_EQ(ms(latest.loaded_at), ms(at_minute(2)));
   EXPECT_EQ(latest.loaded_by, "admin2");
+}
+
+// The QC policy is versioned apart from the catalog and the rules.
+TEST_P(StoreConformanceTest, QcPolicyVersionsAreNumberedApartFromTheCatalog) {
+  in_write([](Transaction& tx) {
+    EXPECT_FALSE(tx.latest_qc_policy_version()->has_value());
+    ASSERT_TRUE(tx.insert_catalog_version(CatalogVersion{0, "c.toml", "", "", at_minute(1), "a"}));
+    CatalogVersion policy{0, "qc_policy.toml", "[qc_policy]\n", "ef56", at_minute(2), "super"};
+    EXPECT_EQ(tx.insert_qc_policy_version(policy)->version, 1);
+    policy.content = "[qc_policy]\nrules = \"1-3s\"\n";
+    EXPECT_EQ(tx.insert_qc_policy_version(policy)->version, 2);
+  });
+  auto tx = read();
+  const CatalogVersion latest = **tx->latest_qc_policy_version();
+  EXPECT_EQ(latest.version, 2);
+  EXPECT_EQ(latest.content, "[qc_policy]\nrules = \"1-3s\"\n");
+  EXPECT_EQ(latest.loaded_by, "super");
+  EXPECT_EQ((*tx->latest_catalog_version())->version, 1);
 }
 
 TEST_P(StoreConformanceTest, CatalogVersionWithATakenNumberIsRefused) {

@@ -380,6 +380,16 @@ CREATE TABLE instrument_task_log (
   recorded_at  INTEGER NOT NULL
 );
 CREATE INDEX instrument_task_log_by_task ON instrument_task_log (task_id, done_at);
+
+-- The lab's QC policy (qc/qc_policy.h) as loaded, versioned like the rules.
+CREATE TABLE qc_policy_versions (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  content    TEXT NOT NULL,
+  sha256     TEXT NOT NULL,
+  loaded_at  INTEGER NOT NULL,
+  loaded_by  TEXT NOT NULL
+);
 )sql";
 
 constexpr std::array<Migration, 4> kMigrations{{

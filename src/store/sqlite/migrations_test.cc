@@ -91,7 +91,8 @@ TEST_F(MigrationsTest, NewDatabaseGetsEveryMigrationRecorded) {
                             "qc_run_values",
                             "qc_holds",
                             "instrument_tasks",
-                            "instrument_task_log"}) {
+                            "instrument_task_log",
+                            "qc_policy_versions"}) {
     EXPECT_TRUE(has_table(*connection, table)) << table;
   }
 }

@@ -344,6 +344,14 @@ Result<std::optional<std::int64_t>> SqliteTransaction::find_qc_sample_id(
       [](RowReader& row) { return row.int64(); });
 }
 
+Result<bool> SqliteTransaction::has_qc_sample_ids(std::string_view instrument) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("SELECT 1 FROM qc_sample_ids s WHERE s.instrument = ? LIMIT 1"));
+  statement.bind_text(instrument);
+  return statement.step("looking for QC sample ids of '" + std::string(instrument) + "'");
+}
+
 // --- runs ----------------------------------------------------------------------------------
 
 Result<core::QcRun> SqliteTransaction::insert_qc_run(core::QcRun run) {

@@ -428,6 +428,16 @@ Result<std::optional<CatalogVersion>> SqliteTransaction::latest_rules_version() 
   return latest_document_version("rules_versions", "rules");
 }
 
+Result<CatalogVersion> SqliteTransaction::insert_qc_policy_version(CatalogVersion version) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_qc_policy_version"));
+  return insert_document_version("qc_policy_versions", "QC policy", std::move(version));
+}
+
+Result<std::optional<CatalogVersion>> SqliteTransaction::latest_qc_policy_version() {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  return latest_document_version("qc_policy_versions", "QC policy");
+}
+
 // --- patients ----------------------------------------------------------------------------
 
 Result<core::Patient> SqliteTransaction::insert_patient(core::Patient patient) {

@@ -46,6 +46,8 @@ class SqliteTransaction final : public Transaction {
   Result<std::optional<CatalogVersion>> latest_catalog_version() override;
   Result<CatalogVersion> insert_rules_version(CatalogVersion version) override;
   Result<std::optional<CatalogVersion>> latest_rules_version() override;
+  Result<CatalogVersion> insert_qc_policy_version(CatalogVersion version) override;
+  Result<std::optional<CatalogVersion>> latest_qc_policy_version() override;
 
   Result<core::Patient> insert_patient(core::Patient patient) override;
   Result<std::optional<core::Patient>> find_patient(std::int64_t id) override;
@@ -114,6 +116,7 @@ class SqliteTransaction final : public Transaction {
                                 std::int64_t material_id) override;
   Result<std::optional<std::int64_t>> find_qc_sample_id(std::string_view instrument,
                                                         std::string_view sample_id) override;
+  Result<bool> has_qc_sample_ids(std::string_view instrument) override;
   Result<core::QcRun> insert_qc_run(core::QcRun run) override;
   Result<void> update_qc_run_correction(const core::QcRun& run) override;
   Result<std::optional<core::QcRun>> find_qc_run(std::int64_t id) override;
@@ -177,7 +180,8 @@ class SqliteTransaction final : public Transaction {
   Result<Statement> prepare(std::string_view sql) { return connection_.prepare(sql); }
 
   Result<std::optional<core::Order>> find_one_order(Statement& statement, std::string_view doing);
-  // Catalog and rules versions: `table` is catalog_versions or rules_versions, `what` names it.
+  // Catalog, rules and QC policy versions: `table` is catalog_versions, rules_versions or
+  // qc_policy_versions, `what` names it.
   Result<CatalogVersion> insert_document_version(std::string_view table, std::string_view what,
                                                  CatalogVersion version);
   Result<std::optional<CatalogVersion>> latest_document_version(std::string_view table,
