@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/hl7_commands.h"
+#include "cli/instrument_commands.h"
 #include "cli/outbox_commands.h"
 #include "cli/qc_command.h"
 #include "cli/rules_command.h"
@@ -117,6 +118,7 @@ int run(const std::vector<std::string>& arguments, const Environment& environmen
   add_hl7_commands(app, selection);
   add_astm_commands(app, selection);
   add_interface_commands(app, selection);
+  add_instrument_commands(app, selection);
   add_outbox_commands(app, selection);
   add_demo_command(app, selection);
   app.footer(kFooter);

@@ -115,6 +115,7 @@ Result<void> run_serve(Session& session, const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   ALIQUOT_ASSIGN_OR_RETURN(host_options.rules, session.rules());
+  ALIQUOT_ASSIGN_OR_RETURN(host_options.qc_policy, session.qc_policy());
   server::InterfaceHost host(*store, *catalog, std::move(profiles), session.clock(), host_options);
   ALIQUOT_RETURN_IF_ERROR(host.start());
   std::ostream& out = session.json() ? std::cerr : session.out();
@@ -267,8 +268,10 @@ Result<void> run_quarantine_replay(Session& session, std::int64_t id,
   ALIQUOT_ASSIGN_OR_RETURN(const ingest::InstrumentProfiles profiles,
                            profiles_from(instruments, *catalog));
   ALIQUOT_ASSIGN_OR_RETURN(const rules::RuleSet* lab_rules, session.rules());
-  const ingest::Hl7Ingest hl7(*catalog, profiles, session.clock(), {.rules = lab_rules});
-  const ingest::AstmIngest astm(*catalog, profiles, session.clock(), lab_rules);
+  ALIQUOT_ASSIGN_OR_RETURN(const qc::QcPolicy* lab_qc_policy, session.qc_policy());
+  const ingest::Hl7Ingest hl7(*catalog, profiles, session.clock(),
+                              {.rules = lab_rules, .qc_policy = lab_qc_policy});
+  const ingest::AstmIngest astm(*catalog, profiles, session.clock(), lab_rules, lab_qc_policy);
   ingest::ReplayOutcome outcome;
   ALIQUOT_RETURN_IF_ERROR(
       session.write([&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {

@@ -1,15 +1,19 @@
-// `aliquot qc chart`: the Levey-Jennings chart of one control level from a CSV file of control
-// values, with the Westgard rules that fired marked on it, as SVG or PNG.
+// `aliquot qc chart`: the Levey-Jennings chart of one control level, from a CSV file of control
+// values or from the lab's own QC runs, with the Westgard rules that fired marked on it, as SVG
+// or PNG.
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cli/qc_command.h"
+#include "cli/qc_history.h"
 #include "qc/control_rule.h"
 #include "qc/westgard.h"
 #include "report/levey_jennings.h"
@@ -27,12 +31,23 @@ hollow: they are left out of the lot's statistics.
 A chart shows one lot: the level's rows must all have the same mean and sd.
 The format follows the output file's extension, .svg or .png; --output - writes SVG to standard
 output. With --json, a summary of what was drawn: {"output", "format", "level", "points",
-"marked"}.)";
+"marked"}.
+
+With --instrument and --test instead of FILE, the chart shows the lab's own runs of the analyte
+(`qc record`, or reported by the instrument) in the period given (--from/--to, or --month in the
+lab's time zone; default all), each marked as judged when it was recorded (--rules does not
+apply), with a dashed line where a corrective action was documented. A chart shows one level of
+one lot: --level and --lot choose it; without --lot, the lot of the level's latest run; without
+--level, one chart per level and lot, each written to OUTPUT with "-level-N-lot-L" added before
+the extension. With --json: {"instrument", "test_code", "charts": [{"output", "format", "level",
+"lot", "points", "marked"}]}.)";
 
 enum class ChartFormat { kSvg, kPng };
 
 struct ChartOptions {
   std::string file;
+  QcHistoryOptions history;  // the lab's runs instead of a file
+  std::string lot;
   std::string level;
   std::string output;
   std::string rules = kDefaultControlRules;
@@ -108,11 +123,43 @@ Result<void> write_output(const std::string& output, const std::string& bytes) {
   return ok();
 }
 
-Result<void> run_chart(Session& session, const ChartOptions& options) {
-  ALIQUOT_ASSIGN_OR_RETURN(const ChartFormat format, format_of(options.output));
-  if (options.output == "-" && session.json()) {
-    return invalid_argument("--json and --output - both write to standard output; give a file");
+// What was drawn and where, for the output.
+struct Drawn {
+  std::string output;
+  ChartFormat format = ChartFormat::kSvg;
+  std::size_t points = 0;
+  std::size_t marked = 0;
+};
+
+nlohmann::json drawn_json(const Drawn& drawn, const std::string& level) {
+  return {{"output", drawn.output},
+          {"format", drawn.format == ChartFormat::kSvg ? "svg" : "png"},
+          {"level", level},
+          {"points", drawn.points},
+          {"marked", drawn.marked}};
+}
+
+Result<Drawn> draw(const report::LeveyJenningsChart& chart, const std::string& output,
+                   const ChartOptions& options) {
+  Drawn drawn{
+      .output = output, .format = ChartFormat::kSvg, .points = chart.points.size(), .marked = 0};
+  ALIQUOT_ASSIGN_OR_RETURN(drawn.format, format_of(output));
+  const report::ChartSize size{.width = options.width, .height = options.height};
+  ALIQUOT_ASSIGN_OR_RETURN(const std::string bytes,
+                           drawn.format == ChartFormat::kSvg
+                               ? report::render_levey_jennings_svg(chart, size)
+                               : report::render_levey_jennings_png(chart, size));
+  for (const report::ControlPoint& point : chart.points) drawn.marked += !point.violations.empty();
+  if (output == "-") {
+    std::cout << bytes;
+  } else {
+    ALIQUOT_RETURN_IF_ERROR(write_output(output, bytes));
   }
+  return drawn;
+}
+
+Result<void> run_csv_chart(Session& session, const ChartOptions& options) {
+  if (options.level.empty()) return invalid_argument("--level: give the control level to draw");
   ALIQUOT_ASSIGN_OR_RETURN(const std::vector<qc::ControlRule> rules,
                            qc::parse_control_rules(options.rules));
   ALIQUOT_ASSIGN_OR_RETURN(const std::vector<qc::ControlRun> runs, read_control_runs(options.file));
@@ -120,29 +167,166 @@ Result<void> run_chart(Session& session, const ChartOptions& options) {
                            qc::evaluate_runs(runs, rules));
   ALIQUOT_ASSIGN_OR_RETURN(const report::LeveyJenningsChart chart,
                            chart_of(runs, evaluations, options));
-  const report::ChartSize size{.width = options.width, .height = options.height};
-  ALIQUOT_ASSIGN_OR_RETURN(const std::string bytes,
-                           format == ChartFormat::kSvg
-                               ? report::render_levey_jennings_svg(chart, size)
-                               : report::render_levey_jennings_png(chart, size));
-  std::size_t marked = 0;
-  for (const report::ControlPoint& point : chart.points) marked += !point.violations.empty();
-  if (options.output == "-") {
-    std::cout << bytes;
-  } else {
-    ALIQUOT_RETURN_IF_ERROR(write_output(options.output, bytes));
-  }
+  ALIQUOT_ASSIGN_OR_RETURN(const Drawn drawn, draw(chart, options.output, options));
   if (session.json()) {
-    session.set_json({{"output", options.output},
-                      {"format", format == ChartFormat::kSvg ? "svg" : "png"},
-                      {"level", options.level},
-                      {"points", chart.points.size()},
-                      {"marked", marked}});
+    session.set_json(drawn_json(drawn, options.level));
   } else if (options.output != "-") {
-    session.out() << "level " << options.level << ": " << chart.points.size() << " values, "
-                  << marked << " marked by the rules, written to " << options.output << "\n";
+    session.out() << "level " << options.level << ": " << drawn.points << " values, "
+                  << drawn.marked << " marked by the rules, written to " << options.output << "\n";
   }
   return ok();
+}
+
+// One chart of the lab's runs: a level of a lot.
+struct LevelLot {
+  std::string level;
+  std::string lot;
+  bool operator==(const LevelLot&) const = default;
+};
+
+// The charts asked for: the level and lot given; the level's latest lot; or every level and lot.
+Result<std::vector<LevelLot>> charts_asked(const QcHistory& history, const ChartOptions& options) {
+  std::vector<LevelLot> present;  // in the order last measured
+  for (std::size_t r = 0; r < history.runs.size(); ++r) {
+    for (std::size_t v = 0; v < history.runs[r].values.size(); ++v) {
+      const LevelLot key{history.runs[r].values[v].level, history.lots[r][v]};
+      std::erase(present, key);
+      present.push_back(key);
+    }
+  }
+  const std::string analyte = history.instrument + "/" + history.test_code;
+  std::vector<LevelLot> asked;
+  for (const LevelLot& key : present) {
+    if (!options.level.empty() && key.level != options.level) continue;
+    if (!options.lot.empty() && key.lot != options.lot) continue;
+    asked.push_back(key);
+  }
+  if (asked.empty()) {
+    std::string what = options.level.empty() ? "" : " of level " + options.level;
+    if (!options.lot.empty()) what += " of lot " + options.lot;
+    return not_found("no QC values" + what + " of " + analyte + " (" + period_text(history) + ")");
+  }
+  if (!options.level.empty() && options.lot.empty()) return std::vector<LevelLot>{asked.back()};
+  std::sort(asked.begin(), asked.end(), [](const LevelLot& a, const LevelLot& b) {
+    return std::tie(a.level, a.lot) < std::tie(b.level, b.lot);
+  });
+  return asked;
+}
+
+// OUTPUT with "-level-N-lot-L" before its extension.
+std::string output_for(const std::string& output, const LevelLot& key) {
+  const std::size_t dot = output.rfind('.');
+  const std::string suffix = "-level-" + key.level + "-lot-" + key.lot;
+  return dot == std::string::npos ? output + suffix
+                                  : output.substr(0, dot) + suffix + output.substr(dot);
+}
+
+// The chart of one level and lot of the lab's runs: the values against their target, marked as
+// judged, with the corrective actions documented.
+Result<report::LeveyJenningsChart> lab_chart_of(const QcHistory& history, const LevelLot& key,
+                                                const ChartOptions& options) {
+  std::vector<qc::ControlRun> runs = history.runs;
+  std::vector<const core::QcRunValue*> stored;  // the values drawn, in order
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    std::vector<qc::ControlValue> kept;
+    for (std::size_t v = 0; v < runs[r].values.size(); ++v) {
+      if (runs[r].values[v].level != key.level || history.lots[r][v] != key.lot) continue;
+      kept.push_back(runs[r].values[v]);
+      stored.push_back(&history.stored[r].values[v]);
+    }
+    runs[r].values = std::move(kept);
+  }
+  const std::string name = "level " + key.level + " lot " + key.lot + " of " + history.instrument +
+                           "/" + history.test_code;
+  for (const core::QcRunValue* value : stored) {
+    if (value->target_mean != stored.front()->target_mean ||
+        value->target_sd != stored.front()->target_sd) {
+      return invalid_argument(name + " has more than one target in " + period_text(history) +
+                              ": mean " + number_text(stored.front()->target_mean) + " sd " +
+                              number_text(stored.front()->target_sd) + ", then mean " +
+                              number_text(value->target_mean) + " sd " +
+                              number_text(value->target_sd) +
+                              "; a chart shows one target, so narrow the period with --from/--to");
+    }
+  }
+  ChartOptions level_options = options;
+  level_options.level = key.level;
+  if (level_options.title.empty()) {
+    level_options.title = history.test_code + " — level " + key.level + " — lot " + key.lot +
+                          " — " + history.instrument;
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(report::LeveyJenningsChart chart,
+                           chart_of(runs, history.evaluations, level_options));
+  // The points are the runs with a value of the level and lot, in order: give each its time, and
+  // mark a corrective action after the run it was documented on.
+  std::size_t point = 0;
+  for (std::size_t r = 0; r < runs.size() && point < chart.points.size(); ++r) {
+    if (runs[r].values.empty()) continue;
+    chart.points[point].time = history.stored[r].measured_at;
+    ++point;
+    if (!history.stored[r].corrective_action.empty()) {
+      chart.events.push_back(
+          report::ChartEvent{.label = "corrective action (run " + runs[r].id + ")",
+                             .time = std::nullopt,
+                             .before_point = point});
+    }
+  }
+  return chart;
+}
+
+Result<void> run_lab_chart(Session& session, const ChartOptions& options) {
+  if (options.rules != kDefaultControlRules) {
+    return invalid_argument(
+        "--rules applies to a CSV file; the lab's runs are shown as judged "
+        "when they were recorded");
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(const QcHistory history, read_qc_history(session, options.history));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::vector<LevelLot> asked, charts_asked(history, options));
+  if (asked.size() > 1 && options.output == "-") {
+    return invalid_argument("--output - writes one chart; " + std::to_string(asked.size()) +
+                            " levels and lots are asked for: give a file, or --level and --lot");
+  }
+  ChartOptions with_unit = options;
+  if (with_unit.unit.empty()) {
+    ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* menu, session.catalog());
+    if (const core::TestDefinition* test = menu->find_test(history.test_code)) {
+      with_unit.unit = test->unit;
+    }
+  }
+  nlohmann::json charts = nlohmann::json::array();
+  for (const LevelLot& key : asked) {
+    ALIQUOT_ASSIGN_OR_RETURN(const report::LeveyJenningsChart chart,
+                             lab_chart_of(history, key, with_unit));
+    const std::string output = asked.size() == 1 ? options.output : output_for(options.output, key);
+    ALIQUOT_ASSIGN_OR_RETURN(const Drawn drawn, draw(chart, output, options));
+    nlohmann::json entry = drawn_json(drawn, key.level);
+    entry["lot"] = key.lot;
+    charts.push_back(std::move(entry));
+    if (!session.json() && output != "-") {
+      session.out() << history.instrument << "/" << history.test_code << " level " << key.level
+                    << " lot " << key.lot << ": " << drawn.points << " values, " << drawn.marked
+                    << " marked by the rules, written to " << output << "\n";
+    }
+  }
+  if (session.json()) {
+    session.set_json(
+        {{"instrument", history.instrument}, {"test_code", history.test_code}, {"charts", charts}});
+  }
+  return ok();
+}
+
+Result<void> run_chart(Session& session, const ChartOptions& options) {
+  ALIQUOT_RETURN_IF_ERROR(format_of(options.output));
+  if (options.output == "-" && session.json()) {
+    return invalid_argument("--json and --output - both write to standard output; give a file");
+  }
+  const bool lab = !options.history.instrument.empty();
+  if (lab == !options.file.empty()) {
+    return invalid_argument(lab ? "give either FILE or --instrument and --test, not both"
+                                : "give a control CSV FILE, or --instrument and --test to chart "
+                                  "the lab's own QC runs");
+  }
+  return lab ? run_lab_chart(session, options) : run_csv_chart(session, options);
 }
 
 }  // namespace
@@ -153,11 +337,11 @@ void add_qc_chart_command(CLI::App& qc, CommandSelection& selection) {
       qc.add_subcommand("chart", "draw the Levey-Jennings chart of a control level (SVG or PNG)");
   command->footer(kFooter);
   command->add_option("FILE", options->file, "CSV file of control values, - for standard input")
-      ->required()
       ->type_name("");
-  command->add_option("--level", options->level, "the control level to draw")
-      ->required()
-      ->type_name("LEVEL");
+  add_qc_history_options(command, options->history, AnalyteOptions::kOptional);
+  command->add_option("--level", options->level, "the control level to draw")->type_name("LEVEL");
+  command->add_option("--lot", options->lot, "the control lot to draw (lab's runs)")
+      ->type_name("LOT");
   command->add_option("--output,-o", options->output, "FILE.svg or FILE.png; - for SVG on stdout")
       ->required()
       ->type_name("FILE");

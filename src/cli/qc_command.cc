@@ -1,6 +1,5 @@
 #include "cli/qc_command.h"
 
-#include <charconv>
 #include <cmath>
 #include <iostream>
 #include <iterator>
@@ -9,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lab/qc_json.h"
 #include "qc/control_csv.h"
 #include "qc/control_rule.h"
 #include "qc/westgard.h"
@@ -54,43 +54,12 @@ struct EvaluateOptions {
   std::string file;
 };
 
-// A run or level as JSON: a number when the lab numbered it, else the text.
-nlohmann::json name_json(const std::string& name) {
-  long long number = 0;
-  const char* end = name.data() + name.size();
-  const auto [stop, error] = std::from_chars(name.data(), end, number);
-  if (!name.empty() && error == std::errc() && stop == end && (name == "0" || name[0] != '0')) {
-    return number;
-  }
-  return name;
-}
-
-nlohmann::json names_json(const std::vector<std::string>& names) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const std::string& name : names) out.push_back(name_json(name));
-  return out;
-}
-
-nlohmann::json violation_json(const qc::Violation& violation) {
-  nlohmann::json values = nlohmann::json::array();
-  for (const qc::InvolvedValue& value : violation.values) {
-    values.push_back({{"run", name_json(value.run_id)},
-                      {"level", name_json(value.level)},
-                      {"value", value.value},
-                      {"z", value.z}});
-  }
-  return {{"rule", std::string(qc::rule_name(violation.rule))},
-          {"action", violation.action == qc::RuleAction::kReject ? "reject" : "warning"},
-          {"scope", std::string(qc::scope_name(violation.scope))},
-          {"levels", names_json(violation.levels)},
-          {"runs", names_json(violation.runs)},
-          {"values", values}};
-}
-
 std::string signed_z(double z) {
   std::string text = number_text(std::round(z * 100) / 100);
   return (z >= 0 ? "+" : "") + text + " SD";
 }
+
+}  // namespace
 
 // "2-2s across runs: level 1 in runs 4 (+2.1 SD), 5 (+2.2 SD)"; a long pattern by its levels and
 // runs only.
@@ -112,6 +81,8 @@ std::string violation_text(const qc::Violation& violation) {
          ", " + runs;
 }
 
+namespace {
+
 Result<void> run_evaluate(Session& session, const EvaluateOptions& options) {
   ALIQUOT_ASSIGN_OR_RETURN(const std::vector<qc::ControlRule> rules,
                            qc::parse_control_rules(options.rules));
@@ -122,13 +93,9 @@ Result<void> run_evaluate(Session& session, const EvaluateOptions& options) {
   if (session.json()) {
     nlohmann::json judged = nlohmann::json::array();
     for (const qc::RunEvaluation& evaluation : evaluations) {
-      nlohmann::json violations = nlohmann::json::array();
-      for (const qc::Violation& violation : evaluation.violations) {
-        violations.push_back(violation_json(violation));
-      }
-      judged.push_back({{"run", name_json(evaluation.run)},
+      judged.push_back({{"run", lab::qc_name_json(evaluation.run)},
                         {"status", std::string(qc::status_name(evaluation.status))},
-                        {"violations", violations}});
+                        {"violations", lab::qc_violations_json(evaluation)}});
     }
     nlohmann::json rule_names = nlohmann::json::array();
     for (const qc::ControlRule rule : rules) rule_names.push_back(std::string(qc::rule_name(rule)));
@@ -188,12 +155,18 @@ Result<std::vector<qc::ControlRun>> read_control_runs(const std::string& file) {
 }
 
 void add_qc_commands(CLI::App& app, CommandSelection& selection) {
-  CLI::App* qc = app.add_subcommand("qc", "quality control: Westgard rules, sigma metric");
+  CLI::App* qc = app.add_subcommand(
+      "qc",
+      "quality control: materials, targets, runs and the results they gate; Westgard rules, "
+      "charts, sigma metric");
   qc->require_subcommand(1);
   add_evaluate_command(*qc, selection);
   add_qc_chart_command(*qc, selection);
   add_qc_summary_command(*qc, selection);
   add_qc_sigma_command(*qc, selection);
+  add_qc_lab_commands(*qc, selection);
+  add_qc_run_commands(*qc, selection);
+  add_qc_policy_command(*qc, selection);
 }
 
 }  // namespace aliquot::cli

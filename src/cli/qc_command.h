@@ -2,7 +2,8 @@
 
 // `aliquot qc ...`: quality control from the command line. `qc evaluate` runs the Westgard
 // multirule engine (qc/westgard.h) over a CSV of control values; `qc sigma` computes the sigma
-// metric and the QC design it calls for (qc/sigma.h). They need no lab database.
+// metric and the QC design it calls for (qc/sigma.h); they need no lab database. `qc material`,
+// `qc target`, `qc record` and the others work on the lab's own QC (lab/quality_control.h).
 
 #include <CLI/CLI.hpp>
 #include <string>
@@ -23,6 +24,16 @@ void add_qc_sigma_command(CLI::App& qc, CommandSelection& selection);
 void add_qc_chart_command(CLI::App& qc, CommandSelection& selection);
 // `qc summary` (cli/qc_summary_command.cc).
 void add_qc_summary_command(CLI::App& qc, CommandSelection& selection);
+// `qc material`, `qc target`, `qc sample-id` (cli/qc_lab_commands.cc).
+void add_qc_lab_commands(CLI::App& qc, CommandSelection& selection);
+// `qc record`, `qc runs`, `qc correct`, `qc held`, `qc release-held` (cli/qc_run_commands.cc).
+void add_qc_run_commands(CLI::App& qc, CommandSelection& selection);
+// `qc policy check|show` (cli/qc_policy_command.cc).
+void add_qc_policy_command(CLI::App& qc, CommandSelection& selection);
+
+// "2-2s across runs: level 1 run 4 (+2.1 SD), level 1 run 5 (+2.2 SD)"; a long pattern by its
+// levels and runs only.
+std::string violation_text(const qc::Violation& violation);
 
 // The runs of a control CSV file (qc/control_csv.h), `-` for standard input: every problem of the
 // file in one InvalidArgument.

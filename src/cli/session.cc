@@ -43,6 +43,14 @@ Result<const rules::RuleSet*> Session::rules() {
   return *rules_ ? &**rules_ : nullptr;
 }
 
+Result<const qc::QcPolicy*> Session::qc_policy() {
+  if (!qc_policy_) {
+    ALIQUOT_ASSIGN_OR_RETURN(store::Store * lab_store, store());
+    ALIQUOT_ASSIGN_OR_RETURN(qc_policy_, lab::current_qc_policy(*lab_store));
+  }
+  return *qc_policy_ ? &**qc_policy_ : &qc::default_qc_policy();
+}
+
 Result<core::User> Session::actor(store::Transaction& tx) const {
   ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::User> user, tx.find_user(options_.username));
   if (!user) {
@@ -57,6 +65,7 @@ Result<core::User> Session::actor(store::Transaction& tx) const {
 Result<void> Session::write(const Step& step) {
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* lab_catalog, catalog());
   ALIQUOT_ASSIGN_OR_RETURN(const rules::RuleSet* lab_rules, rules());
+  ALIQUOT_ASSIGN_OR_RETURN(const qc::QcPolicy* lab_qc_policy, qc_policy());
   ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
                            store_->begin(store::TransactionMode::kWrite));
   ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx));
@@ -64,6 +73,7 @@ Result<void> Session::write(const Step& step) {
                              .clock = clock_,
                              .actor = std::move(user),
                              .rules = lab_rules,
+                             .qc_policy = lab_qc_policy,
                              .calculations = &calc::default_calculation_set()};
   ALIQUOT_RETURN_IF_ERROR(step(*tx, context));
   return tx->commit();
@@ -71,6 +81,7 @@ Result<void> Session::write(const Step& step) {
 
 Result<void> Session::read(const Step& step, std::optional<lab::Action> permission) {
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* lab_catalog, catalog());
+  ALIQUOT_ASSIGN_OR_RETURN(const qc::QcPolicy* lab_qc_policy, qc_policy());
   ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
                            store_->begin(store::TransactionMode::kRead));
   ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx));
@@ -78,6 +89,7 @@ Result<void> Session::read(const Step& step, std::optional<lab::Action> permissi
   const lab::Context context{.catalog = *lab_catalog,
                              .clock = clock_,
                              .actor = std::move(user),
+                             .qc_policy = lab_qc_policy,
                              .calculations = &calc::default_calculation_set()};
   return step(*tx, context);
 }

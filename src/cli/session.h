@@ -19,6 +19,7 @@
 #include "core/time.h"
 #include "lab/context.h"
 #include "lab/permissions.h"
+#include "qc/qc_policy.h"
 #include "rules/rule_set.h"
 #include "store/store.h"
 
@@ -59,6 +60,8 @@ class Session {
   Result<const catalog::Catalog*> catalog();
   // The autoverification rules in force; nullptr when the lab has loaded none.
   Result<const rules::RuleSet*> rules();
+  // The QC policy in force: the lab's own, or the default (qc::default_qc_policy()).
+  Result<const qc::QcPolicy*> qc_policy();
 
   using Step = std::function<Result<void>(store::Transaction&, const lab::Context&)>;
 
@@ -81,7 +84,8 @@ class Session {
   std::optional<Error> finding_;
   std::unique_ptr<store::Store> store_;
   std::optional<catalog::Catalog> catalog_;
-  std::optional<std::optional<rules::RuleSet>> rules_;  // outer: read yet; inner: loaded any
+  std::optional<std::optional<rules::RuleSet>> rules_;    // outer: read yet; inner: loaded any
+  std::optional<std::optional<qc::QcPolicy>> qc_policy_;  // as rules_
 };
 
 }  // namespace aliquot::cli
