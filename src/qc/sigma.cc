@@ -7,11 +7,16 @@
 //   5 to < 6        1-3s/2-2s/R-4s              N = 2, R = 1
 //   4 to < 5        1-3s/2-2s/R-4s/4-1s         N = 4, R = 1 (or N = 2 across R = 2)
 //   < 4             1-3s/2-2s/R-4s/4-1s/8-x     N = 4, R = 2 (or N = 2 across R = 4), "maximum QC"
-// The page confirms the rule sets, the 2-level diagram and that it has no 2 SD warning rule; the
-// copy consulted did not show the N and R text, so R here follows from the rules themselves: the
-// rules of a band must see as many values as their longest rule counts (4-1s four values, 8-x
-// eight), which N = 4 gives in one run for 4-1s and in two runs for 8-x (and N = 2 in twice as
-// many runs).
+// What the page confirms (read at westgard.com/westgard-sigma-rules.htm and at
+// www.westgard.com/lessons/westgard-rules/westgard-rules/westgard-sigma-rules.html): the authors
+// and date, that the tool was introduced in Basic Quality Management Systems, that its Figure 1 is
+// for 2 levels of control materials, that the diagram has no 2 SD warning rule, and that a sigma
+// scale at its foot, with dashed lines rising from it, shows which rules apply at which sigma. The
+// copies read show neither the figure nor the text that gives the rules, N and R band by band, so
+// the table above is not confirmed against the page; it follows qc.md, which asks for the N and R
+// to be checked on westgard.com. R follows from the rules themselves: the rules of a band must see
+// as many values as their longest rule counts (4-1s four values, 8-x eight), which N = 4 gives in
+// one run for 4-1s and in two runs for 8-x (and N = 2 in twice as many runs).
 
 #include "qc/sigma.h"
 
