@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "mllp/endpoint.h"
 #include "outbox/sender.h"
 #include "report/text_table.h"
+#include "server/http/access_log.h"
 #include "server/interface_host.h"
 #include "server/mllp_transport.h"
 
@@ -52,6 +54,7 @@ Result<server::Listen> parse_listen(const std::string& option, const std::string
 struct ServeOptions {
   std::string mllp;
   std::string astm;
+  std::string http;
   std::vector<std::string> serial;    // DEVICE[@BAUD]
   std::vector<std::string> outbound;  // NAME=HOST:PORT
   std::string instruments = kDefaultInstruments;
@@ -71,9 +74,10 @@ nlohmann::json latency_json(const server::LatencySummary& latency) {
 }
 
 Result<void> run_serve(Session& session, const ServeOptions& options) {
-  if (options.mllp.empty() && options.astm.empty() && options.serial.empty() &&
-      options.outbound.empty()) {
-    return invalid_argument("serve: give at least one of --mllp, --astm, --serial, --outbound");
+  if (options.mllp.empty() && options.astm.empty() && options.http.empty() &&
+      options.serial.empty() && options.outbound.empty()) {
+    return invalid_argument(
+        "serve: give at least one of --mllp, --astm, --http, --serial, --outbound");
   }
   server::MllpTransport transport;
   for (const std::string& destination : options.outbound) {
@@ -89,6 +93,9 @@ Result<void> run_serve(Session& session, const ServeOptions& options) {
   }
   if (!options.astm.empty()) {
     ALIQUOT_ASSIGN_OR_RETURN(host_options.astm, parse_listen("--astm", options.astm));
+  }
+  if (!options.http.empty()) {
+    ALIQUOT_ASSIGN_OR_RETURN(host_options.http, parse_listen("--http", options.http));
   }
   for (const std::string& line : options.serial) {
     server::SerialLine serial;
@@ -116,9 +123,18 @@ Result<void> run_serve(Session& session, const ServeOptions& options) {
 
   ALIQUOT_ASSIGN_OR_RETURN(host_options.rules, session.rules());
   ALIQUOT_ASSIGN_OR_RETURN(host_options.qc_policy, session.qc_policy());
+  // One access-log line per HTTP request, on stderr beside the other server messages.
+  auto log_mutex = std::make_shared<std::mutex>();
+  host_options.http_access_log = [log_mutex](const server::http::AccessLogEntry& entry) {
+    std::lock_guard lock(*log_mutex);
+    std::cerr << server::http::format_access_log(entry) << '\n';
+  };
   server::InterfaceHost host(*store, *catalog, std::move(profiles), session.clock(), host_options);
   ALIQUOT_RETURN_IF_ERROR(host.start());
   std::ostream& out = session.json() ? std::cerr : session.out();
+  if (host_options.http) {
+    out << "listening http " << host_options.http->host << ":" << host.http_port() << "\n";
+  }
   if (host_options.mllp) {
     out << "listening mllp " << host_options.mllp->host << ":" << host.mllp_port() << "\n";
   }
@@ -360,6 +376,8 @@ void add_interface_commands(CLI::App& app, CommandSelection& selection) {
       "serve", "run the instrument and EHR interfaces (MLLP, ASTM) until SIGINT or SIGTERM");
   serve_command->add_option("--mllp", serve->mllp, "HL7 v2 over MLLP on HOST:PORT (PORT 0: any)");
   serve_command->add_option("--astm", serve->astm, "ASTM LIS01/LIS02 on HOST:PORT (PORT 0: any)");
+  serve_command->add_option("--http", serve->http,
+                            "the HTTP JSON API on HOST:PORT (PORT 0: any; docs/api.md)");
   serve_command->add_option("--serial", serve->serial, "ASTM on a serial port: DEVICE[@BAUD]");
   serve_command->add_option("--outbound", serve->outbound,
                             "send released results to NAME=HOST:PORT over MLLP (the destination "

@@ -12,6 +12,9 @@
 #include "ingest/astm_ingest.h"
 #include "ingest/hl7_ingest.h"
 #include "mllp/server.h"
+#include "server/http/health.h"
+#include "server/http/listener.h"
+#include "server/http/metrics.h"
 
 namespace aliquot::server {
 
@@ -75,6 +78,7 @@ class InterfaceHost::Impl {
           astm::io::open_serial(io_, line.device, line.baud, options_.link, handlers));
       serial_.push_back(std::move(connection));
     }
+    if (options_.http) ALIQUOT_RETURN_IF_ERROR(start_http());
     for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
       threads_.emplace_back([this] { io_.run(); });
     }
@@ -84,6 +88,7 @@ class InterfaceHost::Impl {
   void stop() {
     if (stopped_.exchange(true)) return;
     // Stop taking new messages, let the pipeline apply and answer what it has, then end.
+    if (http_) http_->stop();
     if (mllp_) mllp_->stop();
     if (astm_server_) astm_server_->stop();
     for (const auto& connection : serial_) connection->close();
@@ -95,6 +100,7 @@ class InterfaceHost::Impl {
 
   std::uint16_t mllp_port() const { return mllp_ ? mllp_->port() : 0; }
   std::uint16_t astm_port() const { return astm_server_ ? astm_server_->port() : 0; }
+  std::uint16_t http_port() const { return http_ ? http_->port() : 0; }
 
   InterfaceCounters counters() const {
     InterfaceCounters counters;
@@ -110,6 +116,23 @@ class InterfaceHost::Impl {
   }
 
  private:
+  Result<void> start_http() {
+    ALIQUOT_RETURN_IF_ERROR(http::add_health_route(router_, store_));
+    ALIQUOT_RETURN_IF_ERROR(
+        http::add_metrics_route(router_, http_metrics_, [this] { return counters(); }));
+    if (options_.http_routes) ALIQUOT_RETURN_IF_ERROR(options_.http_routes(router_));
+    http::ListenerOptions listener_options;
+    listener_options.host = options_.http->host;
+    listener_options.port = options_.http->port;
+    listener_options.body_limit = options_.http_body_limit;
+    listener_options.request_timeout = options_.http_request_timeout;
+    listener_options.authenticate = options_.authenticate;
+    listener_options.access_log = options_.http_access_log;
+    listener_options.metrics = &http_metrics_;
+    http_ = std::make_unique<http::Listener>(io_, router_, std::move(listener_options));
+    return http_->start();
+  }
+
   void count(const ingest::JobOutcome& outcome) {
     if (!outcome.durable) {
       ++not_stored_;
@@ -174,12 +197,16 @@ class InterfaceHost::Impl {
   const InterfaceHostOptions options_;
   ingest::Hl7Ingest hl7_;
   ingest::AstmIngest astm_;
+  // Before io_: the connections' handlers use them until the io_context is gone.
+  http::Router router_;
+  http::HttpMetrics http_metrics_;
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
       io_.get_executor()};
   std::unique_ptr<ingest::Pipeline> pipeline_;
   std::unique_ptr<mllp::Server> mllp_;
   std::unique_ptr<astm::io::TcpServer> astm_server_;
+  std::unique_ptr<http::Listener> http_;
   std::vector<std::shared_ptr<astm::io::LinkConnection>> serial_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopped_{false};
@@ -201,6 +228,7 @@ Result<void> InterfaceHost::start() { return impl_->start(); }
 void InterfaceHost::stop() { impl_->stop(); }
 std::uint16_t InterfaceHost::mllp_port() const { return impl_->mllp_port(); }
 std::uint16_t InterfaceHost::astm_port() const { return impl_->astm_port(); }
+std::uint16_t InterfaceHost::http_port() const { return impl_->http_port(); }
 InterfaceCounters InterfaceHost::counters() const { return impl_->counters(); }
 
 }  // namespace aliquot::server

@@ -10,7 +10,9 @@
 //         failed it is never ACKed, the instrument times out and sends the message again.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +27,8 @@
 #include "ingest/pipeline.h"
 #include "qc/qc_policy.h"
 #include "rules/rule_set.h"
+#include "server/http/access_log.h"
+#include "server/http/router.h"
 #include "server/latency_histogram.h"
 #include "store/store.h"
 
@@ -54,6 +58,15 @@ struct InterfaceHostOptions {
   const rules::RuleSet* rules = nullptr;
   // The lab's QC policy, read once like the rules; qc::default_qc_policy() when not set.
   const qc::QcPolicy* qc_policy = nullptr;
+  // The HTTP API (server/http/) on the same io_context: GET /healthz and GET /metrics, then the
+  // routes `http_routes` adds. Routes that need a user ask `authenticate`; until authentication
+  // is configured nobody is recognised and they answer 401.
+  std::optional<Listen> http;
+  std::size_t http_body_limit = std::size_t{1} << 20;  // larger request bodies get 413
+  std::chrono::milliseconds http_request_timeout = std::chrono::seconds(30);
+  http::Authenticate authenticate = http::no_user();
+  std::function<Result<void>(http::Router&)> http_routes;
+  http::AccessLog http_access_log;  // one entry per request answered; none when not set
 };
 
 struct InterfaceCounters {
@@ -86,6 +99,7 @@ class InterfaceHost {
 
   std::uint16_t mllp_port() const;
   std::uint16_t astm_port() const;
+  std::uint16_t http_port() const;
   InterfaceCounters counters() const;
 
  private:

@@ -11,6 +11,9 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <fstream>
 #include <mutex>
@@ -249,6 +252,39 @@ TEST_F(CliInterfacesTest, InterfacesCheckNamesEveryProblemWithFileAndLine) {
   const CommandOutput shipped =
       lab_.run_raw({"interfaces", "check", source_directory() + "/interfaces/instruments"});
   EXPECT_EQ(shipped.exit_code, 0) << shipped.err;
+}
+
+// GET `target` on 127.0.0.1:`port` over a connection of its own.
+boost::beast::http::response<boost::beast::http::string_body> http_get(std::uint16_t port,
+                                                                       const std::string& target) {
+  namespace http = boost::beast::http;
+  boost::asio::io_context io;
+  boost::beast::tcp_stream stream(io);
+  boost::beast::error_code error;
+  stream.connect({boost::asio::ip::address_v4::loopback(), port}, error);
+  EXPECT_FALSE(error) << error.message();
+  http::request<http::empty_body> request(http::verb::get, target, 11);
+  request.set(http::field::host, "127.0.0.1");
+  http::write(stream, request, error);
+  EXPECT_FALSE(error) << error.message();
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(stream, buffer, response, error);
+  EXPECT_FALSE(error) << error.message();
+  return response;
+}
+
+TEST_F(CliInterfacesTest, ServeAnswersHealthOverHttpAndLogsTheRequest) {
+  ServeProcess serve(lab_, {"--http", "127.0.0.1:0"});
+  const std::uint16_t port = serve.port("http");
+  ASSERT_NE(port, 0);
+  const auto health = http_get(port, "/healthz");
+  EXPECT_EQ(health.result_int(), 200u) << serve.output();
+  EXPECT_EQ(health.body(), R"({"status":"ok"})");
+  const auto patients = http_get(port, "/api/patients");
+  EXPECT_EQ(patients.result_int(), 404u);
+  EXPECT_EQ(serve.stop(), 0) << serve.output();
+  EXPECT_THAT(serve.output(), testing::HasSubstr("http method=GET path=/healthz status=200"));
 }
 
 }  // namespace
