@@ -1,8 +1,11 @@
-// `aliquot user add|list`: the people who act in the lab.
+// `aliquot user add|list|password`: the people who act in the lab.
 
+#include <iostream>
 #include <memory>
+#include <string>
 
 #include "cli/commands.h"
+#include "lab/authentication.h"
 #include "lab/json.h"
 #include "lab/use_cases.h"
 #include "report/display.h"
@@ -66,6 +69,26 @@ Result<void> run_list(Session& session) {
   return ok();
 }
 
+// The new password is read from standard input, one line (a final CR LF or LF is not part of
+// it), never from the command line, where the process list and the shell history would show it.
+Result<void> run_password(Session& session, const std::string& username) {
+  std::string password;
+  if (!std::getline(std::cin, password) && password.empty()) {
+    return invalid_argument("no password on standard input: give the new password as one line");
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  ALIQUOT_RETURN_IF_ERROR(
+      session.write([&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
+        return lab::set_password(tx, ctx, username, password);
+      }));
+  if (session.json()) {
+    session.set_json({{"username", username}, {"password_set", true}});
+  } else {
+    session.out() << "password set for user " << username << "\n";
+  }
+  return ok();
+}
+
 }  // namespace
 
 void add_user_commands(CLI::App& app, CommandSelection& selection) {
@@ -81,6 +104,17 @@ void add_user_commands(CLI::App& app, CommandSelection& selection) {
 
   CLI::App* list_command = group->add_subcommand("list", "list the lab's users");
   selection.bind(list_command, [](Session& session) { return run_list(session); });
+
+  auto password_user = std::make_shared<std::string>();
+  CLI::App* password_command = group->add_subcommand(
+      "password",
+      "set a user's password, read from standard input as one line (as with --password-stdin "
+      "elsewhere: never on the command line); admins set anyone's, users their own; at least 12 "
+      "characters; ends the user's open sessions");
+  password_command->add_option("NAME", *password_user, "username")->required();
+  selection.bind(password_command, [password_user](Session& session) {
+    return run_password(session, *password_user);
+  });
 }
 
 }  // namespace aliquot::cli

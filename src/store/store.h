@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/audit_entry.h"
+#include "core/credentials.h"
 #include "core/error.h"
 #include "core/instrument_task.h"
 #include "core/order.h"
@@ -25,6 +26,7 @@
 #include "core/specimen.h"
 #include "core/test_result.h"
 #include "core/user.h"
+#include "core/user_session.h"
 #include "store/messages.h"
 
 namespace aliquot::store {
@@ -297,6 +299,22 @@ class Transaction {
   // Newest first; all statuses when `status` is empty; at most `limit` rows.
   virtual Result<std::vector<OutboxMessage>> list_outbox_messages(
       std::optional<OutboxStatus> status, std::int64_t limit) = 0;
+
+  // --- authentication (core/credentials.h, core/user_session.h) ---
+  // The user's credentials; std::nullopt when no password was ever set.
+  virtual Result<std::optional<core::Credentials>> get_credentials(std::string_view username) = 0;
+  // Inserts or replaces the credentials of `credentials.username`; NotFound when the lab has no
+  // such user.
+  virtual Result<void> set_credentials(const core::Credentials& credentials) = 0;
+  // AlreadyExists for the same id; NotFound when the lab has no user `session.username`.
+  virtual Result<void> insert_session(const core::UserSession& session) = 0;
+  // By id (the hex SHA-256 of the token), ended or not.
+  virtual Result<std::optional<core::UserSession>> find_session(std::string_view id) = 0;
+  // Replaces every field but id, username and created_at; NotFound for an unknown id.
+  virtual Result<void> update_session(const core::UserSession& session) = 0;
+  // Ends every open session of `username` at `at` for `reason`; returns how many it ended.
+  virtual Result<std::int64_t> end_sessions_of_user(std::string_view username, core::Instant at,
+                                                    std::string_view reason) = 0;
 };
 
 enum class TransactionMode {

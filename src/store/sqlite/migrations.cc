@@ -392,11 +392,37 @@ CREATE TABLE qc_policy_versions (
 );
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// Passwords and sessions (core/credentials.h, core/user_session.h). A session's id is the hex
+// SHA-256 of its token: the token itself is never stored.
+constexpr const char* kSchemaVersion5 = R"sql(
+CREATE TABLE user_credentials (
+  username         TEXT PRIMARY KEY REFERENCES users (username),
+  password_hash    TEXT NOT NULL,
+  password_set_at  INTEGER NOT NULL,
+  failed_logins    INTEGER NOT NULL,
+  locked_until     INTEGER
+);
+
+CREATE TABLE sessions (
+  id            TEXT PRIMARY KEY,
+  username      TEXT NOT NULL REFERENCES users (username),
+  csrf_token    TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  last_seen_at  INTEGER NOT NULL,
+  ends_at       INTEGER NOT NULL,
+  ended_at      INTEGER,
+  end_reason    TEXT NOT NULL
+);
+-- Ending every open session of a user (a password change, a deactivation) finds them here.
+CREATE INDEX sessions_open_by_user ON sessions (username) WHERE ended_at IS NULL;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "initial schema", kSchemaVersion1},
     {2, "interfaces: placer order numbers, applied messages, quarantine, outbox", kSchemaVersion2},
     {3, "autoverification: rules versions, result holds", kSchemaVersion3},
     {4, "quality control and instrument schedules; where results were measured", kSchemaVersion4},
+    {5, "authentication: passwords and sessions", kSchemaVersion5},
 }};
 
 }  // namespace

@@ -92,7 +92,9 @@ TEST_F(MigrationsTest, NewDatabaseGetsEveryMigrationRecorded) {
                             "qc_holds",
                             "instrument_tasks",
                             "instrument_task_log",
-                            "qc_policy_versions"}) {
+                            "qc_policy_versions",
+                            "user_credentials",
+                            "sessions"}) {
     EXPECT_TRUE(has_table(*connection, table)) << table;
   }
 }

@@ -167,6 +167,15 @@ class SqliteTransaction final : public Transaction {
   Result<std::vector<OutboxMessage>> list_outbox_messages(std::optional<OutboxStatus> status,
                                                           std::int64_t limit) override;
 
+  // Passwords and sessions (sqlite_authentication.cc).
+  Result<std::optional<core::Credentials>> get_credentials(std::string_view username) override;
+  Result<void> set_credentials(const core::Credentials& credentials) override;
+  Result<void> insert_session(const core::UserSession& session) override;
+  Result<std::optional<core::UserSession>> find_session(std::string_view id) override;
+  Result<void> update_session(const core::UserSession& session) override;
+  Result<std::int64_t> end_sessions_of_user(std::string_view username, core::Instant at,
+                                            std::string_view reason) override;
+
  private:
   // Marks the transaction ended and gives the connection and the writer lock back.
   Result<void> end();
