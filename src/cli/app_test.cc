@@ -63,8 +63,8 @@ TEST(AliquotCommand, AnUnknownCommandIsAUsageError) {
   const Outcome nested = run_command({"user", "remove", "tech1"});
   EXPECT_EQ(nested.exit_code, 2);
   EXPECT_EQ(nested.err,
-            "aliquot: unknown command 'remove' for `aliquot user`; the commands are: add, list "
-            "(run with --help for usage)\n");
+            "aliquot: unknown command 'remove' for `aliquot user`; the commands are: add, list, "
+            "password (run with --help for usage)\n");
   const Outcome bare = run_command({"audit"});
   EXPECT_EQ(bare.exit_code, 2);
   EXPECT_EQ(bare.err,
