@@ -22,7 +22,7 @@ std::optional<InstrumentTaskKind> instrument_task_kind_from_code(std::string_vie
 enum class TaskFrequency : std::uint8_t {
   kDaily,
   kWeekly,
-  kMonthly,  // the same day of the next month (the month's last day when it has no such day)
+  kMonthly,     // the same day of the next month (the month's last day when it has no such day)
   kEveryNRuns,  // after `every_runs` patient results measured on the instrument (of `test_code`
                 // when the task names one)
 };

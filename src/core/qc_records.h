@@ -30,9 +30,9 @@ struct QcMaterial {
 
 // Where a target's mean and SD come from.
 enum class QcTargetSource : std::uint8_t {
-  kPackageInsert,   // the manufacturer's mean and SD for the instrument's method
-  kEstablished,     // mean and SD of the lab's own runs (CLSI C24: 20 or more)
-  kInsertMeanLabSd, // the manufacturer's mean with the SD of the lab's own runs
+  kPackageInsert,    // the manufacturer's mean and SD for the instrument's method
+  kEstablished,      // mean and SD of the lab's own runs (CLSI C24: 20 or more)
+  kInsertMeanLabSd,  // the manufacturer's mean with the SD of the lab's own runs
 };
 std::string_view to_code(QcTargetSource source);  // "insert", "established", "insert-mean-lab-sd"
 std::optional<QcTargetSource> qc_target_source_from_code(std::string_view code);
@@ -93,7 +93,7 @@ struct QcRun {
 struct QcHold {
   std::int64_t run_id = 0;
   std::int64_t result_id = 0;
-  bool was_released = false;  // released before the run was rejected: for review, not held
+  bool was_released = false;           // released before the run was rejected: for review, not held
   std::optional<Instant> resolved_at;  // released or rerun after the corrective action
   std::string resolved_by;
   std::string resolution;  // "released", "rerun", "reviewed"

@@ -35,8 +35,7 @@ Result<core::InstrumentTask> add_instrument_task(store::Transaction& tx, const C
                                                  const AddInstrumentTask& command);
 
 // Retires (active = false) or reactivates a task. NotFound for an unknown task.
-Result<core::InstrumentTask> set_instrument_task_active(store::Transaction& tx,
-                                                        const Context& ctx,
+Result<core::InstrumentTask> set_instrument_task_active(store::Transaction& tx, const Context& ctx,
                                                         std::string_view instrument,
                                                         std::string_view name, bool active);
 

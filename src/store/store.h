@@ -211,8 +211,7 @@ class Transaction {
                                                          std::string_view test_code,
                                                          std::int64_t material_id) = 0;
   // Whether any target was ever entered for the analyte on the instrument: QC monitors it.
-  virtual Result<bool> has_qc_targets(std::string_view instrument,
-                                      std::string_view test_code) = 0;
+  virtual Result<bool> has_qc_targets(std::string_view instrument, std::string_view test_code) = 0;
 
   // The sample id under which an instrument reports a control material (ASTM O-3, HL7 SPM-2 or
   // OBR-3). Setting an id already set replaces its material.
@@ -235,10 +234,9 @@ class Transaction {
                                                    core::Instant to, std::int64_t limit) = 0;
   // The last run measured at or before `at` (by measured_at, then id); with `status`, the last
   // run with that status.
-  virtual Result<std::optional<core::QcRun>> last_qc_run(std::string_view instrument,
-                                                         std::string_view test_code,
-                                                         core::Instant at,
-                                                         std::optional<core::QcRunStatus> status) = 0;
+  virtual Result<std::optional<core::QcRun>> last_qc_run(
+      std::string_view instrument, std::string_view test_code, core::Instant at,
+      std::optional<core::QcRunStatus> status) = 0;
   // The analytes (instrument, test_code) with any run, by instrument then test code.
   virtual Result<std::vector<std::pair<std::string, std::string>>> qc_analytes() = 0;
 
