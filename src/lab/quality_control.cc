@@ -316,16 +316,56 @@ Result<core::QcMaterial> add_qc_material(store::Transaction& tx, const Context& 
   return material;
 }
 
+// What a target is for, as set_qc_target and establish_qc_target check it first: the actor
+// may manage QC, and the instrument, test and material exist.
+struct TargetSubject {
+  core::User actor;
+  core::Instant now{};
+  std::string instrument;
+  const core::TestDefinition* test = nullptr;
+  core::QcMaterial material;
+};
+
+Result<TargetSubject> target_subject(store::Transaction& tx, const Context& ctx,
+                                     std::string_view instrument_name, std::string_view test_code,
+                                     const MaterialRef& material) {
+  TargetSubject subject;
+  ALIQUOT_ASSIGN_OR_RETURN(subject.actor, authorize(tx, ctx.actor.username, Action::kManageQc));
+  subject.now = ctx.clock.now();
+  subject.instrument = trimmed(instrument_name);
+  if (subject.instrument.empty()) {
+    return invalid_argument("a QC target needs the instrument it is for");
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(subject.test, catalog_test(ctx, test_code));
+  ALIQUOT_ASSIGN_OR_RETURN(subject.material,
+                           material_of(tx, subject.instrument, trimmed_ref(material)));
+  return subject;
+}
+
+// Stores `target` (which replaces `previous`, the one in force) with its audit entry.
+Result<core::QcTarget> record_target(store::Transaction& tx, const TargetSubject& subject,
+                                     core::QcTarget target,
+                                     const std::optional<core::QcTarget>& previous,
+                                     std::string reason) {
+  ALIQUOT_ASSIGN_OR_RETURN(target, tx.insert_qc_target(target));
+  audit::Change change;
+  change.action = "qc.target.set";
+  change.entity_type = "qc_target";
+  change.entity_key = analyte_key(subject.instrument, subject.test->code);
+  change.test_code = subject.test->code;
+  if (previous) change.before = to_compact_text(*previous);
+  change.after = to_compact_text(target);
+  change.reason = std::move(reason);
+  ALIQUOT_RETURN_IF_ERROR(record_change(tx, subject.actor.username, subject.now, change));
+  return target;
+}
+
 Result<core::QcTarget> set_qc_target(store::Transaction& tx, const Context& ctx,
                                      const SetQcTarget& command) {
-  ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
-                           authorize(tx, ctx.actor.username, Action::kManageQc));
-  const core::Instant now = ctx.clock.now();
-  const std::string instrument = trimmed(command.instrument);
-  if (instrument.empty()) return invalid_argument("a QC target needs the instrument it is for");
-  ALIQUOT_ASSIGN_OR_RETURN(const core::TestDefinition* test, catalog_test(ctx, command.test_code));
-  ALIQUOT_ASSIGN_OR_RETURN(const core::QcMaterial material,
-                           material_of(tx, instrument, trimmed_ref(command.material)));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      const TargetSubject subject,
+      target_subject(tx, ctx, command.instrument, command.test_code, command.material));
+  const auto& [actor, now, instrument, test, material] = subject;
   const std::string what = material_name(material) + " for " + analyte_name(instrument, test->code);
   if (!std::isfinite(command.mean)) {
     return invalid_argument("the target mean of " + what + " must be a number");
@@ -347,32 +387,19 @@ Result<core::QcTarget> set_qc_target(store::Transaction& tx, const Context& ctx,
   ALIQUOT_ASSIGN_OR_RETURN(
       const std::optional<core::QcTarget> previous,
       tx.qc_target_in_force(material.id, instrument, test->code, target.effective_from));
-  ALIQUOT_ASSIGN_OR_RETURN(target, tx.insert_qc_target(target));
-
-  audit::Change change;
-  change.action = "qc.target.set";
-  change.entity_type = "qc_target";
-  change.entity_key = analyte_key(instrument, test->code);
-  change.test_code = test->code;
-  if (previous) change.before = to_compact_text(*previous);
-  change.after = to_compact_text(target);
-  change.reason = material_name(material) + ": mean " + core::number_text(target.mean) + ", SD " +
-                  core::number_text(target.sd) + " from the package insert, effective " +
-                  core::format_instant(target.effective_from);
-  ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
-  return target;
+  std::string reason = material_name(material) + ": mean " + core::number_text(target.mean) +
+                       ", SD " + core::number_text(target.sd) +
+                       " from the package insert, effective " +
+                       core::format_instant(target.effective_from);
+  return record_target(tx, subject, std::move(target), previous, std::move(reason));
 }
 
 Result<core::QcTarget> establish_qc_target(store::Transaction& tx, const Context& ctx,
                                            const EstablishQcTarget& command) {
-  ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
-                           authorize(tx, ctx.actor.username, Action::kManageQc));
-  const core::Instant now = ctx.clock.now();
-  const std::string instrument = trimmed(command.instrument);
-  if (instrument.empty()) return invalid_argument("a QC target needs the instrument it is for");
-  ALIQUOT_ASSIGN_OR_RETURN(const core::TestDefinition* test, catalog_test(ctx, command.test_code));
-  ALIQUOT_ASSIGN_OR_RETURN(const core::QcMaterial material,
-                           material_of(tx, instrument, trimmed_ref(command.material)));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      const TargetSubject subject,
+      target_subject(tx, ctx, command.instrument, command.test_code, command.material));
+  const auto& [actor, now, instrument, test, material] = subject;
   const std::string period =
       core::format_instant(command.from) + " to " + core::format_instant(command.to);
   if (command.from >= command.to) {
@@ -431,24 +458,14 @@ Result<core::QcTarget> establish_qc_target(store::Transaction& tx, const Context
     target.mean = previous->mean;
     target.source = core::QcTargetSource::kInsertMeanLabSd;
   }
-  ALIQUOT_ASSIGN_OR_RETURN(target, tx.insert_qc_target(target));
-
-  audit::Change change;
-  change.action = "qc.target.set";
-  change.entity_type = "qc_target";
-  change.entity_key = analyte_key(instrument, test->code);
-  change.test_code = test->code;
-  if (previous) change.before = to_compact_text(*previous);
-  change.after = to_compact_text(target);
-  change.reason =
+  std::string reason =
       material_name(material) + ": " +
       (command.keep_insert_mean
            ? "the insert's mean " + core::number_text(target.mean) + " with the lab's SD "
            : "the lab's mean " + core::number_text(target.mean) + " and SD ") +
       core::number_text(target.sd) + " from " + std::to_string(values.size()) +
       " values measured " + period;
-  ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
-  return target;
+  return record_target(tx, subject, std::move(target), previous, std::move(reason));
 }
 
 Result<void> set_qc_sample_id(store::Transaction& tx, const Context& ctx,
