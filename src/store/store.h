@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "core/instrument_task.h"
 #include "core/order.h"
+#include "core/patient_data_read.h"
 #include "core/patient.h"
 #include "core/qc_records.h"
 #include "core/specimen.h"
@@ -37,6 +38,32 @@ struct WorklistRow {
   core::Specimen specimen;
   core::Order order;
   core::Patient patient;
+};
+
+// What is waiting in the lab now, for monitoring (GET /metrics).
+struct LabGauges {
+  struct OpenResults {
+    std::string status;   // "pending" or "preliminary"
+    std::string section;  // the catalog section
+    std::int64_t count = 0;
+  };
+  std::vector<OpenResults> open_results;  // by status, then section
+  std::int64_t held_results = 0;          // preliminary results with a hold reason
+  std::int64_t outbox_pending = 0;        // outgoing messages not delivered yet
+  std::int64_t outbox_failed = 0;         // given up after their retries
+  std::int64_t quarantine_held = 0;       // refused messages waiting for the lab
+};
+
+// A released result with the times its in-laboratory turnaround is measured between (receipt of
+// its specimen, first release) and what a turnaround report groups it by.
+struct ReleasedResultTiming {
+  std::int64_t result_id = 0;
+  std::string accession_number;
+  std::string test_code;
+  std::string section;  // the result's section (core::TestResult::section)
+  core::Priority priority = core::Priority::kRoutine;  // of its order
+  core::Instant received_at{};
+  core::Instant released_at{};
 };
 
 // Selects audit entries by subject; empty fields do not restrict. `accession_number` also
@@ -313,6 +340,22 @@ class Transaction {
   // Ends every open session of `username` at `at` for `reason`; returns how many it ended.
   virtual Result<std::int64_t> end_sessions_of_user(std::string_view username, core::Instant at,
                                                     std::string_view reason) = 0;
+
+  // --- reads of patient data (core/patient_data_read.h) ---
+  virtual Result<void> insert_patient_data_read(const core::PatientDataRead& read) = 0;
+  // Newest first, at most `limit`; an empty `mrn` or `username` matches every one.
+  virtual Result<std::vector<core::PatientDataRead>> patient_data_reads(std::string_view mrn,
+                                                                        std::string_view username,
+                                                                        std::int64_t limit) = 0;
+
+  // --- turnaround (lab/turnaround.h) ---
+  // The results first released in [from, to) (released_at, which a later correction keeps) whose
+  // specimen was received, final or corrected, by released_at then result id.
+  virtual Result<std::vector<ReleasedResultTiming>> results_released_between(core::Instant from,
+                                                                             core::Instant to) = 0;
+
+  // --- gauges for /metrics ---
+  virtual Result<LabGauges> lab_gauges() = 0;
 };
 
 enum class TransactionMode {

@@ -417,12 +417,32 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_open_by_user ON sessions (username) WHERE ended_at IS NULL;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// Who read which patient's data (core/patient_data_read.h). No foreign keys: the log must keep an
+// entry even for a patient whose MRN is later merged away, and it is written in batches after
+// the reads.
+constexpr const char* kSchemaVersion6 = R"sql(
+CREATE TABLE patient_data_reads (
+  id        INTEGER PRIMARY KEY,
+  at        INTEGER NOT NULL,
+  username  TEXT NOT NULL,
+  mrn       TEXT NOT NULL,
+  what      TEXT NOT NULL,
+  peer      TEXT NOT NULL
+);
+CREATE INDEX patient_data_reads_by_mrn ON patient_data_reads (mrn, at);
+CREATE INDEX patient_data_reads_by_user ON patient_data_reads (username, at);
+
+-- The turnaround dashboard reads the results released in a time window.
+CREATE INDEX results_by_released_at ON results (released_at) WHERE released_at IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1, "initial schema", kSchemaVersion1},
     {2, "interfaces: placer order numbers, applied messages, quarantine, outbox", kSchemaVersion2},
     {3, "autoverification: rules versions, result holds", kSchemaVersion3},
     {4, "quality control and instrument schedules; where results were measured", kSchemaVersion4},
     {5, "authentication: passwords and sessions", kSchemaVersion5},
+    {6, "the log of patient data reads; results by release time", kSchemaVersion6},
 }};
 
 }  // namespace

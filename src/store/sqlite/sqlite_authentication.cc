@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/credentials.h"
+#include "core/patient_data_read.h"
 #include "core/user_session.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_transaction.h"
@@ -146,6 +147,44 @@ Result<std::int64_t> SqliteTransaction::end_sessions_of_user(std::string_view us
   ALIQUOT_RETURN_IF_ERROR(
       statement.run("ending the sessions of user '" + std::string(username) + "'"));
   return static_cast<std::int64_t>(sqlite3_changes(sqlite3_db_handle(statement.handle())));
+}
+
+Result<void> SqliteTransaction::insert_patient_data_read(const core::PatientDataRead& read) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_patient_data_read"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("INSERT INTO patient_data_reads (at, username, mrn, what, peer)"
+              " VALUES (?, ?, ?, ?, ?)"));
+  statement.bind_instant(read.at)
+      .bind_text(read.username)
+      .bind_text(read.mrn)
+      .bind_text(read.what)
+      .bind_text(read.peer);
+  return statement.run("recording that user '" + read.username + "' read patient " + read.mrn);
+}
+
+Result<std::vector<core::PatientDataRead>> SqliteTransaction::patient_data_reads(
+    std::string_view mrn, std::string_view username, std::int64_t limit) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_RETURN_IF_ERROR(check_limit(limit, "patient data reads"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("SELECT r.id, r.at, r.username, r.mrn, r.what, r.peer FROM patient_data_reads r"
+              " WHERE (? = '' OR r.mrn = ?) AND (? = '' OR r.username = ?)"
+              " ORDER BY r.at DESC, r.id DESC LIMIT ?"));
+  statement.bind_text(mrn).bind_text(mrn).bind_text(username).bind_text(username).bind_int64(
+      limit);
+  return read_all<core::PatientDataRead>(statement, "listing patient data reads",
+                                         [](RowReader& row) {
+                                           core::PatientDataRead read;
+                                           read.id = row.int64();
+                                           read.at = row.instant();
+                                           read.username = row.text();
+                                           read.mrn = row.text();
+                                           read.what = row.text();
+                                           read.peer = row.text();
+                                           return read;
+                                         });
 }
 
 }  // namespace aliquot::store::sqlite

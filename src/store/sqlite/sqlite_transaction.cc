@@ -893,8 +893,12 @@ Result<std::optional<core::PreviousValue>> SqliteTransaction::previous_released_
   ALIQUOT_RETURN_IF_ERROR(check_open());
   ALIQUOT_ASSIGN_OR_RETURN(
       Statement statement,
+      // CROSS JOIN keeps SQLite's planner on the patient's orders first: without statistics it
+      // would otherwise read results through results_by_status_section, i.e. every released
+      // result of the lab (0.4 s at a million results, for each delta check). Other databases
+      // read CROSS JOIN ... ON as the inner join it is.
       prepare("SELECT r.value_number, r.value_comparator, s.collected_at"
-              " FROM orders o JOIN results r ON r.order_id = o.id"
+              " FROM orders o CROSS JOIN results r ON r.order_id = o.id"
               " JOIN specimens s ON s.id = r.specimen_id"
               " WHERE o.patient_id = ? AND r.test_code = ? AND r.status IN ('final', 'corrected')"
               " AND r.value_kind = 'numeric' AND s.collected_at < ?"

@@ -175,6 +175,17 @@ class SqliteTransaction final : public Transaction {
   Result<void> update_session(const core::UserSession& session) override;
   Result<std::int64_t> end_sessions_of_user(std::string_view username, core::Instant at,
                                             std::string_view reason) override;
+  // Reads of patient data (sqlite_authentication.cc).
+  Result<void> insert_patient_data_read(const core::PatientDataRead& read) override;
+  Result<std::vector<core::PatientDataRead>> patient_data_reads(std::string_view mrn,
+                                                                std::string_view username,
+                                                                std::int64_t limit) override;
+
+  // Turnaround (sqlite_turnaround.cc).
+  Result<std::vector<ReleasedResultTiming>> results_released_between(core::Instant from,
+                                                                     core::Instant to) override;
+  // Gauges for /metrics (sqlite_gauges.cc).
+  Result<LabGauges> lab_gauges() override;
 
  private:
   // Marks the transaction ended and gives the connection and the writer lock back.
