@@ -46,6 +46,15 @@ const Container* Catalog::find_container(std::string_view code) const {
   return find_by_code(containers_, code);
 }
 
+std::optional<int> TurnaroundTargets::minutes_for(core::Priority priority) const {
+  switch (priority) {
+    case core::Priority::kStat: return stat_minutes;
+    case core::Priority::kAsap: return asap_minutes;
+    case core::Priority::kRoutine: return routine_minutes;
+  }
+  return std::nullopt;
+}
+
 const Section* Catalog::find_section(std::string_view code) const {
   return find_by_code(sections_, code);
 }

@@ -16,9 +16,22 @@
 
 namespace aliquot::catalog {
 
+// How long a section aims to take from receiving a specimen in the lab to releasing its results
+// (the in-laboratory turnaround time), per order priority, in whole minutes; absent: no target
+// for that priority. The lab's own policy, written in the catalog: [[section]] turnaround =
+// { stat = 60, asap = 120, routine = 240 }.
+struct TurnaroundTargets {
+  std::optional<int> stat_minutes;
+  std::optional<int> asap_minutes;
+  std::optional<int> routine_minutes;
+
+  std::optional<int> minutes_for(core::Priority priority) const;
+};
+
 struct Section {
   std::string code;  // "chemistry"
   std::string name;  // "Clinical chemistry"
+  TurnaroundTargets turnaround;
 };
 
 struct SpecimenType {

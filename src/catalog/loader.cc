@@ -2,7 +2,7 @@
 //
 // The file's schema (catalog/core-menu.toml is the worked example):
 //   [catalog]        name, version, description (optional)
-//   [[section]]      code, name
+//   [[section]]      code, name, turnaround = { stat, asap, routine } (minutes, optional)
 //   [[specimen_type]] code, name
 //   [[container]]    code, name, draw_order (CLSI GP41; 1 draws first)
 //   [[test]]         code, name, loinc, section, specimen_type, container,
@@ -104,7 +104,7 @@ class Loader {
                     {"catalog", "section", "specimen_type", "container", "test", "panel"}, out_);
     top.report_unknown_keys();
     read_header(top);
-    read_code_list("section", sections_);
+    read_sections();
     read_code_list("specimen_type", specimen_types_);
     read_containers();
     if (const toml::array* tests = list_of_tables("test")) {
@@ -211,6 +211,49 @@ class Loader {
       reader.report_unknown_keys();
       if (entry) into.push_back(Defined<T>{std::move(*entry), reader.position()});
     }
+  }
+
+  // [[section]]: code, name, and the optional turnaround targets in minutes per priority.
+  void read_sections() {
+    const toml::array* list = list_of_tables("section");
+    if (list == nullptr) return;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const toml::table& table = *list->get(i)->as_table();
+      TableReader reader(table, "section " + std::to_string(i + 1), {"code", "name", "turnaround"},
+                         out_);
+      auto entry = read_coded_entry(reader, "section", sections_);
+      const TurnaroundTargets turnaround = read_turnaround(reader);
+      reader.report_unknown_keys();
+      if (entry) {
+        entry->turnaround = turnaround;
+        sections_.push_back(Defined<Section>{std::move(*entry), reader.position()});
+      }
+    }
+  }
+
+  // turnaround = { stat = 60, asap = 120, routine = 240 }: whole minutes, 1 to 43200 (30 days;
+  // a longer target is no turnaround target but a reporting schedule).
+  TurnaroundTargets read_turnaround(TableReader& section_reader) {
+    TurnaroundTargets targets;
+    const toml::table* table = section_reader.table("turnaround", Required::kNo);
+    if (table == nullptr) return targets;
+    TableReader reader(*table, "the turnaround targets of " + section_reader.context(),
+                       {"stat", "asap", "routine"}, out_);
+    const auto read = [&](std::string_view priority) -> std::optional<int> {
+      const std::optional<std::int64_t> minutes = reader.integer(priority, Required::kNo);
+      if (!minutes) return std::nullopt;
+      if (*minutes < 1 || *minutes > 43200) {
+        reader.problem(priority,
+                       "must be between 1 and 43200 minutes, not " + std::to_string(*minutes));
+        return std::nullopt;
+      }
+      return static_cast<int>(*minutes);
+    };
+    targets.stat_minutes = read("stat");
+    targets.asap_minutes = read("asap");
+    targets.routine_minutes = read("routine");
+    reader.report_unknown_keys();
+    return targets;
   }
 
   static std::string_view kind_name(std::string_view key) {

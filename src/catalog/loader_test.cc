@@ -542,6 +542,67 @@ calculation = "egfr"
   EXPECT_FALSE(outcome.catalog.has_value());
 }
 
+// A menu whose chemistry section has `turnaround` (a TOML inline table) and one test.
+LoadOutcome load_with_turnaround(std::string_view turnaround) {
+  return load_catalog(std::string(R"toml([catalog]
+name = "menu"
+version = "1"
+[[section]]
+code = "chemistry"
+name = "Chemistry"
+turnaround = )toml") + std::string(turnaround) +
+                          R"toml(
+[[section]]
+code = "microbiology"
+name = "Microbiology"
+[[specimen_type]]
+code = "serum"
+name = "Serum"
+[[container]]
+code = "sst"
+name = "Gold top"
+draw_order = 3
+[[test]]
+code = "K"
+name = "Potassium"
+loinc = "2823-3"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mmol/L"
+decimals = 1
+)toml",
+                      "menu.toml");
+}
+
+TEST(LoadCatalog, ReadsTheTurnaroundTargetsOfASectionPerPriority) {
+  const LoadOutcome outcome = load_with_turnaround("{ stat = 60, routine = 240 }");
+  ASSERT_EQ(diagnostics_of(outcome), std::vector<std::string>{});
+  const Section* chemistry = outcome.catalog->find_section("chemistry");
+  ASSERT_NE(chemistry, nullptr);
+  EXPECT_EQ(chemistry->turnaround.minutes_for(core::Priority::kStat), 60);
+  EXPECT_EQ(chemistry->turnaround.minutes_for(core::Priority::kRoutine), 240);
+  EXPECT_EQ(chemistry->turnaround.minutes_for(core::Priority::kAsap), std::nullopt);
+  const Section* microbiology = outcome.catalog->find_section("microbiology");
+  ASSERT_NE(microbiology, nullptr);
+  EXPECT_EQ(microbiology->turnaround.minutes_for(core::Priority::kStat), std::nullopt);
+}
+
+TEST(LoadCatalog, RefusesATurnaroundTargetOutOfRangeOrOfAnUnknownPriority) {
+  EXPECT_EQ(diagnostics_of(load_with_turnaround("{ stat = 0 }")),
+            std::vector<std::string>{
+                "menu.toml:7:23: key 'stat' of the turnaround targets of section 'chemistry' "
+                "must be between 1 and 43200 minutes, not 0"});
+  const std::vector<std::string> misspelled = diagnostics_of(load_with_turnaround("{ stta = 60 }"));
+  ASSERT_EQ(misspelled.size(), 1u);
+  EXPECT_EQ(misspelled[0].rfind("menu.toml:7:16: unknown key 'stta' in the turnaround targets of "
+                                "section 'chemistry'",
+                                0),
+            0u)
+      << misspelled[0];
+  EXPECT_EQ(diagnostics_of(load_with_turnaround("{ routine = \"4h\" }")).size(), 1u);
+}
+
 TEST(LoadCatalog, ReportsASyntaxErrorWithItsPosition) {
   const LoadOutcome outcome = load_catalog("[catalog]\nname = \"x\nversion = \"1\"\n", "x.toml");
   ASSERT_EQ(outcome.diagnostics.size(), 1u);

@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 
+#include "lab/message_json.h"
 #include "lab/outbound.h"
 #include "report/display.h"
 #include "report/text_table.h"
@@ -11,24 +12,9 @@
 namespace aliquot::cli {
 namespace {
 
-nlohmann::json optional_time(const std::optional<core::Instant>& at) {
-  return at ? nlohmann::json(core::format_instant(*at)) : nlohmann::json();
-}
-
 // Everything but the payload.
 nlohmann::json summary_to_json(const store::OutboxMessage& message) {
-  return {{"id", message.id},
-          {"created_at", core::format_instant(message.created_at)},
-          {"destination", message.destination},
-          {"message_type", message.message_type},
-          {"message_id", message.message_id},
-          {"subject", message.subject},
-          {"status", store::to_code(message.status)},
-          {"attempts", message.attempts},
-          {"next_attempt_at", core::format_instant(message.next_attempt_at)},
-          {"last_attempt_at", optional_time(message.last_attempt_at)},
-          {"delivered_at", optional_time(message.delivered_at)},
-          {"last_error", message.last_error}};
+  return lab::to_json(message, lab::MessageBytes::kLeftOut);
 }
 
 // HL7 segments end with CR; a terminal shows them one per line.
@@ -103,9 +89,7 @@ Result<void> run_show(Session& session, std::int64_t id) {
       lab::Action::kViewRecords));
   if (!message) return not_found("no outbox message " + std::to_string(id));
   if (session.json()) {
-    nlohmann::json document = summary_to_json(*message);
-    document["payload"] = message->payload;
-    session.set_json(document);
+    session.set_json(lab::to_json(*message, lab::MessageBytes::kIncluded));
     return ok();
   }
   std::ostream& out = session.out();

@@ -178,38 +178,14 @@ Result<void> run_csv_chart(Session& session, const ChartOptions& options) {
 }
 
 // One chart of the lab's runs: a level of a lot.
-struct LevelLot {
-  std::string level;
-  std::string lot;
-  bool operator==(const LevelLot&) const = default;
-};
+using LevelLot = lab::QcChartKey;
 
 // The charts asked for: the level and lot given; the level's latest lot; or every level and lot.
 Result<std::vector<LevelLot>> charts_asked(const QcHistory& history, const ChartOptions& options) {
-  std::vector<LevelLot> present;  // in the order last measured
-  for (std::size_t r = 0; r < history.runs.size(); ++r) {
-    for (std::size_t v = 0; v < history.runs[r].values.size(); ++v) {
-      const LevelLot key{history.runs[r].values[v].level, history.lots[r][v]};
-      std::erase(present, key);
-      present.push_back(key);
-    }
+  Result<std::vector<LevelLot>> asked = lab::qc_chart_keys(history, options.level, options.lot);
+  if (!asked && asked.error().code() == ErrorCode::kNotFound) {
+    return not_found(asked.error().message() + " (" + period_text(history) + ")");
   }
-  const std::string analyte = history.instrument + "/" + history.test_code;
-  std::vector<LevelLot> asked;
-  for (const LevelLot& key : present) {
-    if (!options.level.empty() && key.level != options.level) continue;
-    if (!options.lot.empty() && key.lot != options.lot) continue;
-    asked.push_back(key);
-  }
-  if (asked.empty()) {
-    std::string what = options.level.empty() ? "" : " of level " + options.level;
-    if (!options.lot.empty()) what += " of lot " + options.lot;
-    return not_found("no QC values" + what + " of " + analyte + " (" + period_text(history) + ")");
-  }
-  if (!options.level.empty() && options.lot.empty()) return std::vector<LevelLot>{asked.back()};
-  std::sort(asked.begin(), asked.end(), [](const LevelLot& a, const LevelLot& b) {
-    return std::tie(a.level, a.lot) < std::tie(b.level, b.lot);
-  });
   return asked;
 }
 
@@ -225,50 +201,45 @@ std::string output_for(const std::string& output, const LevelLot& key) {
 // judged, with the corrective actions documented.
 Result<report::LeveyJenningsChart> lab_chart_of(const QcHistory& history, const LevelLot& key,
                                                 const ChartOptions& options) {
-  std::vector<qc::ControlRun> runs = history.runs;
-  std::vector<const core::QcRunValue*> stored;  // the values drawn, in order
-  for (std::size_t r = 0; r < runs.size(); ++r) {
-    std::vector<qc::ControlValue> kept;
-    for (std::size_t v = 0; v < runs[r].values.size(); ++v) {
-      if (runs[r].values[v].level != key.level || history.lots[r][v] != key.lot) continue;
-      kept.push_back(runs[r].values[v]);
-      stored.push_back(&history.stored[r].values[v]);
-    }
-    runs[r].values = std::move(kept);
-  }
+  const lab::QcChartSeries series = lab::qc_chart_series(history, key);
   const std::string name = "level " + key.level + " lot " + key.lot + " of " + history.instrument +
                            "/" + history.test_code;
-  for (const core::QcRunValue* value : stored) {
-    if (value->target_mean != stored.front()->target_mean ||
-        value->target_sd != stored.front()->target_sd) {
-      return invalid_argument(name + " has more than one target in " + period_text(history) +
-                              ": mean " + number_text(stored.front()->target_mean) + " sd " +
-                              number_text(stored.front()->target_sd) + ", then mean " +
-                              number_text(value->target_mean) + " sd " +
-                              number_text(value->target_sd) +
-                              "; a chart shows one target, so narrow the period with --from/--to");
+  if (const lab::QcChartPoint* other = lab::first_other_target(series)) {
+    const lab::QcChartPoint& first = series.points.front();
+    return invalid_argument(
+        name + " has more than one target in " + period_text(history) + ": mean " +
+        number_text(first.target_mean) + " sd " + number_text(first.target_sd) + ", then mean " +
+        number_text(other->target_mean) + " sd " + number_text(other->target_sd) +
+        "; a chart shows one target, so narrow the period with --from/--to");
+  }
+  report::LeveyJenningsChart chart;
+  chart.title = options.title.empty() ? history.test_code + " — level " + key.level + " — lot " +
+                                            key.lot + " — " + history.instrument
+                                      : options.title;
+  chart.unit = options.unit;
+  chart.target_mean = series.points.front().target_mean;
+  chart.target_sd = series.points.front().target_sd;
+  // Each point has its time; a corrective action is marked after the run it was documented on.
+  for (const lab::QcChartPoint& point : series.points) {
+    report::ControlPoint drawn{.label = std::to_string(point.run_id),
+                               .time = point.measured_at,
+                               .value = point.value,
+                               .status = point.status == core::QcRunStatus::kReject
+                                             ? report::PointStatus::kExcluded
+                                             : report::PointStatus::kIncluded,
+                               .violations = {}};
+    for (const lab::QcChartMark& mark : point.marks) {
+      drawn.violations.push_back(report::RuleViolation{
+          .rule = mark.rule,
+          .severity = mark.action == qc::RuleAction::kWarn ? report::RuleSeverity::kWarning
+                                                           : report::RuleSeverity::kReject});
     }
-  }
-  ChartOptions level_options = options;
-  level_options.level = key.level;
-  if (level_options.title.empty()) {
-    level_options.title = history.test_code + " — level " + key.level + " — lot " + key.lot +
-                          " — " + history.instrument;
-  }
-  ALIQUOT_ASSIGN_OR_RETURN(report::LeveyJenningsChart chart,
-                           chart_of(runs, history.evaluations, level_options));
-  // The points are the runs with a value of the level and lot, in order: give each its time, and
-  // mark a corrective action after the run it was documented on.
-  std::size_t point = 0;
-  for (std::size_t r = 0; r < runs.size() && point < chart.points.size(); ++r) {
-    if (runs[r].values.empty()) continue;
-    chart.points[point].time = history.stored[r].measured_at;
-    ++point;
-    if (!history.stored[r].corrective_action.empty()) {
-      chart.events.push_back(
-          report::ChartEvent{.label = "corrective action (run " + runs[r].id + ")",
-                             .time = std::nullopt,
-                             .before_point = point});
+    chart.points.push_back(std::move(drawn));
+    if (!point.corrective_action.empty()) {
+      chart.events.push_back(report::ChartEvent{
+          .label = "corrective action (run " + std::to_string(point.run_id) + ")",
+          .time = std::nullopt,
+          .before_point = chart.points.size()});
     }
   }
   return chart;

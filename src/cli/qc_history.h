@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/qc_records.h"
 #include "core/time.h"
+#include "lab/qc_history.h"
 #include "qc/westgard.h"
 
 namespace aliquot::cli {
@@ -37,23 +38,9 @@ enum class AnalyteOptions { kRequired, kOptional };
 void add_qc_history_options(CLI::App* command, QcHistoryOptions& options,
                             AnalyteOptions analyte = AnalyteOptions::kRequired);
 
-struct QcHistory {
-  std::string instrument;
-  std::string test_code;
-  std::optional<core::Instant> from;  // the period read: [from, to); open ends absent
-  std::optional<core::Instant> to;
-  std::vector<core::QcRun> stored;  // oldest first
-  // One per stored run: id = the run id ("12"), the values in level order with their targets.
-  std::vector<qc::ControlRun> runs;
-  // The stored verdicts: an involved value's `run` is its index in `runs`, or runs.size() for a
-  // value of a run outside the period.
-  std::vector<qc::RunEvaluation> evaluations;
-  // The lot of each value of each run (runs[r].values[v] is of lot lots[r][v]).
-  std::vector<std::vector<std::string>> lots;
-};
-
-// At most this many runs are read; the newest ones when the period holds more.
-inline constexpr std::int64_t kQcHistoryLimit = 5000;
+// The history and its limit live in lab/qc_history.h, shared with the JSON API.
+using lab::kQcHistoryLimit;
+using lab::QcHistory;
 
 // The runs of the analyte in the period, in one read transaction. InvalidArgument for a time or
 // month that cannot be read, or a period that ends before it starts.
@@ -62,17 +49,9 @@ Result<QcHistory> read_qc_history(Session& session, const QcHistoryOptions& opti
 // "2026-03-01T00:00Z to 2026-04-01T00:00Z", "since ...", "until ...", or "all time".
 std::string period_text(const QcHistory& history);
 
-// The violations stored with `run` (core::QcRun::violations, lab::qc_violations_json), as the
-// engine reported them: runs named by their measuring time (core::format_instant). Each involved
-// value's `run` is its index in `run_ids`, or run_ids.size() when it is of another run.
-// DataLoss naming the run when the stored text is not what the engine writes.
-Result<std::vector<qc::Violation>> stored_violations(const core::QcRun& run,
-                                                     const std::vector<std::string>& run_ids);
-
-// A stored run as JSON (lab/qc_json.h), each value with its z.
-nlohmann::json qc_run_json(const core::QcRun& run);
-
-// The z of a stored value against the target it was judged by.
-double z_of(const core::QcRunValue& value);
+// The stored verdicts and a run's JSON, shared with the JSON API (lab/qc_history.h).
+using lab::qc_run_json;
+using lab::stored_violations;
+using lab::z_of;
 
 }  // namespace aliquot::cli

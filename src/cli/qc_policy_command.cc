@@ -7,6 +7,7 @@
 
 #include "cli/qc_command.h"
 #include "lab/lab_setup.h"
+#include "lab/qc_policy_json.h"
 #include "qc/control_rule.h"
 #include "qc/qc_policy.h"
 #include "report/text_table.h"
@@ -34,29 +35,7 @@ catalog in force) and records it as the lab's next QC policy version, audited (q
 From then on QC runs are judged and results gated by it. Technologists, pathologists and
 supervisors. Refused when identical to the version in force.)";
 
-nlohmann::json policy_json(const qc::AnalytePolicy& policy) {
-  nlohmann::json rules = nlohmann::json::array();
-  for (const qc::ControlRule rule : policy.rules) rules.push_back(std::string(qc::rule_name(rule)));
-  return {{"rules", rules},
-          {"rules_text", policy.rules_text},
-          {"interval", qc::interval_text(policy.interval)},
-          {"interval_minutes", policy.interval.count()},
-          {"after_rejection", std::string(qc::to_code(policy.after_rejection))},
-          {"establish_minimum", policy.establish_minimum}};
-}
-
-nlohmann::json policy_json(const qc::QcPolicy& policy) {
-  nlohmann::json analytes = nlohmann::json::array();
-  for (const auto& [code, analyte] : policy.analytes()) {
-    nlohmann::json entry = policy_json(analyte);
-    entry["code"] = code;
-    analytes.push_back(entry);
-  }
-  return {{"name", policy.name()},
-          {"version", policy.version()},
-          {"defaults", policy_json(policy.defaults())},
-          {"analytes", analytes}};
-}
+nlohmann::json policy_json(const qc::QcPolicy& policy) { return lab::to_json(policy); }
 
 // One row per analyte with a policy of its own, after the defaults.
 std::string policy_table(const qc::QcPolicy& policy) {

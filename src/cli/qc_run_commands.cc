@@ -13,6 +13,7 @@
 #include "cli/qc_history.h"
 #include "core/qc_records.h"
 #include "lab/json.h"
+#include "lab/qc_held.h"
 #include "lab/qc_json.h"
 #include "lab/quality_control.h"
 #include "report/display.h"
@@ -52,41 +53,15 @@ wait for the rerun or the release (`qc release-held RUN`, when the QC policy say
 "released: review" results went out before the failure was known and must be reviewed
 (`qc review RUN`; a wrong one is corrected with `result correct`).)";
 
-// A patient result with the accession number of its specimen, for printing.
-struct ResultLine {
-  std::string accession_number;
-  core::TestResult result;
-};
-
-Result<ResultLine> line_of(store::Transaction& tx, const core::TestResult& result) {
-  ResultLine line{.accession_number = "", .result = result};
-  if (result.specimen_id != 0) {
-    ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::Specimen> specimen,
-                             tx.find_specimen(result.specimen_id));
-    if (specimen) line.accession_number = specimen->accession_number;
-  }
-  return line;
-}
+// A patient result with the accession number of its specimen, for printing (lab/qc_held.h).
+using ResultLine = lab::ResultOnSpecimen;
 
 Result<std::vector<ResultLine>> lines_of(store::Transaction& tx,
                                          const std::vector<core::TestResult>& results) {
-  std::vector<ResultLine> lines;
-  for (const core::TestResult& result : results) {
-    ALIQUOT_ASSIGN_OR_RETURN(ResultLine line, line_of(tx, result));
-    lines.push_back(std::move(line));
-  }
-  return lines;
+  return lab::results_on_specimens(tx, results);
 }
 
-nlohmann::json lines_json(const std::vector<ResultLine>& lines) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const ResultLine& line : lines) {
-    nlohmann::json entry = lab::to_json(line.result);
-    entry["accession_number"] = line.accession_number;
-    list.push_back(std::move(entry));
-  }
-  return list;
-}
+nlohmann::json lines_json(const std::vector<ResultLine>& lines) { return lab::to_json(lines); }
 
 // "26000012  GLU  5.4 mmol/L  measured 2026-03-02T08:05Z".
 std::string line_text(const ResultLine& line) {
@@ -290,48 +265,19 @@ Result<void> run_correct(Session& session, const CorrectOptions& options) {
 
 // --- qc held ---
 
-struct HeldLine {
-  core::QcHold hold;
-  core::QcRun run;
-  ResultLine result;
-};
-
-nlohmann::json held_json(const HeldLine& line) {
-  nlohmann::json result = lab::to_json(line.result.result);
-  result["accession_number"] = line.result.accession_number;
-  return {{"run_id", line.hold.run_id},
-          {"instrument", line.run.instrument},
-          {"test_code", line.run.test_code},
-          {"run_measured_at", core::format_instant(line.run.measured_at)},
-          {"state", line.hold.was_released ? "released-to-review" : "held"},
-          {"corrective_action", line.run.corrective_action},
-          {"result", result}};
-}
+using HeldLine = lab::QcHeldResult;
 
 Result<void> run_held(Session& session) {
   std::vector<HeldLine> lines;
   ALIQUOT_RETURN_IF_ERROR(session.read(
       [&](store::Transaction& tx, const lab::Context&) -> Result<void> {
-        ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::QcHold> holds, tx.open_qc_holds());
-        for (const core::QcHold& hold : holds) {
-          ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::QcRun> run,
-                                   tx.find_qc_run(hold.run_id));
-          ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::TestResult> result,
-                                   tx.find_result(hold.result_id));
-          if (!run || !result) {
-            return data_loss("QC hold of run " + std::to_string(hold.run_id) + " on result " +
-                             std::to_string(hold.result_id) +
-                             " names a run or result the lab does not have");
-          }
-          ALIQUOT_ASSIGN_OR_RETURN(ResultLine line, line_of(tx, *result));
-          lines.push_back({hold, *run, std::move(line)});
-        }
+        ALIQUOT_ASSIGN_OR_RETURN(lines, lab::open_qc_held_results(tx));
         return ok();
       },
       lab::Action::kViewRecords));
   if (session.json()) {
     nlohmann::json list = nlohmann::json::array();
-    for (const HeldLine& line : lines) list.push_back(held_json(line));
+    for (const HeldLine& line : lines) list.push_back(lab::to_json(line));
     session.set_json(list);
     return ok();
   }

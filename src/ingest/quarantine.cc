@@ -1,6 +1,12 @@
 #include "ingest/quarantine.h"
 
+#include <algorithm>
+#include <utility>
+
+#include "astm/record.h"
 #include "audit/chain.h"
+#include "hl7/message.h"
+#include "ingest/text.h"
 #include "lab/permissions.h"
 #include "lab/use_case_support.h"
 
@@ -88,6 +94,45 @@ Result<ReplayOutcome> replay_quarantined(store::Transaction& tx, const lab::Cont
       record(tx, actor.username, now, "message.replay", message,
              outcome.applied ? "applied: " + outcome.text : "refused: " + outcome.text));
   return outcome;
+}
+
+Result<ReplayOutcome> replay_quarantined(store::Transaction& tx, const lab::Context& person,
+                                         std::int64_t id, const InstrumentProfiles& profiles) {
+  const Hl7Ingest hl7(person.catalog, profiles, person.clock,
+                      {.rules = person.rules, .qc_policy = person.qc_policy});
+  const AstmIngest astm(person.catalog, profiles, person.clock, person.rules, person.qc_policy);
+  return replay_quarantined(tx, person, id, hl7, astm);
+}
+
+std::vector<std::string> patients_named(const store::QuarantinedMessage& message) {
+  std::vector<std::string> mrns;
+  const auto add = [&mrns](std::string mrn) {
+    if (!mrn.empty() && std::find(mrns.begin(), mrns.end(), mrn) == mrns.end()) {
+      mrns.push_back(std::move(mrn));
+    }
+  };
+  if (message.channel == store::Channel::kHl7) {
+    const Result<hl7::Message> parsed = hl7::Message::parse(message.content);
+    if (!parsed) return mrns;
+    for (const hl7::Segment segment : parsed->segments()) {
+      if (segment.id() != "PID") continue;
+      const hl7::Value mrn = segment.field(3).repetition(1).component(1);
+      if (mrn.has_value()) add(trim(mrn.text()));
+    }
+    return mrns;
+  }
+  const std::vector<std::string> records = records_of(message.content);
+  if (records.empty()) return mrns;
+  const Result<astm::Delimiters> delimiters = astm::delimiters_from_header(records.front());
+  if (!delimiters) return mrns;
+  for (const std::string& text : records) {
+    const astm::Record record(text, *delimiters);
+    if (record.type() != astm::RecordType::kPatient) continue;
+    for (const std::size_t field : {std::size_t{3}, std::size_t{4}}) {
+      add(trim(astm::unescape(record.component(field, 1, 1), *delimiters)));
+    }
+  }
+  return mrns;
 }
 
 Result<void> discard_quarantined(store::Transaction& tx, const lab::Context& person,

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ingest/astm_ingest.h"
 #include "ingest/hl7_ingest.h"
@@ -27,6 +28,18 @@ struct ReplayOutcome {
 Result<ReplayOutcome> replay_quarantined(store::Transaction& tx, const lab::Context& person,
                                          std::int64_t id, const Hl7Ingest& hl7,
                                          const AstmIngest& astm);
+
+// The same with the lab's interfaces as `person` has them (catalog, clock, autoverification rules
+// and QC policy) and the instrument profiles `profiles`: what `aliquot quarantine replay` and the
+// JSON API's POST /api/quarantine/{id}/replay do.
+Result<ReplayOutcome> replay_quarantined(store::Transaction& tx, const lab::Context& person,
+                                         std::int64_t id, const InstrumentProfiles& profiles);
+
+// The MRNs a quarantined message names for its patients, each once, in message order: HL7
+// PID-3.1, ASTM P-3.1 (practice-assigned id) and P-4.1 (laboratory-assigned id). Whose data a
+// person reads in the message's content. A message that names its patients only through their
+// specimens (most instrument results) gives none; one that cannot be read gives what was found.
+std::vector<std::string> patients_named(const store::QuarantinedMessage& message);
 
 // Sets held message `id` aside; `reason` is required.
 Result<void> discard_quarantined(store::Transaction& tx, const lab::Context& person,

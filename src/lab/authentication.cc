@@ -302,6 +302,27 @@ Result<Authenticated> authenticate(store::Transaction& tx, const core::Clock& cl
   return Authenticated{*user, std::move(*session)};
 }
 
+Result<std::optional<Authenticated>> authenticate_without_writing(store::Transaction& tx,
+                                                                  const core::Clock& clock,
+                                                                  std::string_view token) {
+  ALIQUOT_RETURN_IF_ERROR(initialize_sodium());
+  if (token.empty()) return unauthenticated("no session token; log in");
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::UserSession> session,
+                           tx.find_session(session_id_of(token)));
+  if (!session) return unauthenticated("the session token is not valid; log in again");
+  if (session->ended_at) {
+    return unauthenticated("the session ended at " + iso(*session->ended_at) + " (" +
+                           session->end_reason + "); log in again");
+  }
+  const core::Instant now = clock.now();
+  if (now >= session->ends_at || now - session->last_seen_at >= kLastSeenResolution) {
+    return std::optional<Authenticated>();
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::User> user, tx.find_user(session->username));
+  if (!user || !user->active) return std::optional<Authenticated>();
+  return std::optional<Authenticated>(Authenticated{*user, std::move(*session)});
+}
+
 Result<void> log_out(store::Transaction& tx, const core::Clock& clock, std::string_view token) {
   ALIQUOT_RETURN_IF_ERROR(initialize_sodium());
   ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::UserSession> session,

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -96,6 +97,16 @@ struct Authenticated {
 // per kLastSeenResolution). Commit `tx` also on refusal.
 Result<Authenticated> authenticate(store::Transaction& tx, const core::Clock& clock,
                                    std::string_view token);
+
+// authenticate() without writing, for the many requests that need no write: the Authenticated
+// when the session is valid and its last_seen_at recent enough that authenticate() would not
+// touch it; std::nullopt when authenticate() has something to write (touching last_seen_at,
+// ending an expired or idle session, or a user no longer active), so the caller runs it in a
+// write transaction; Unauthenticated, as authenticate() says it, for a token that names no
+// session or an ended one. Any transaction will do.
+Result<std::optional<Authenticated>> authenticate_without_writing(store::Transaction& tx,
+                                                                  const core::Clock& clock,
+                                                                  std::string_view token);
 
 // Ends the token's session ("logout") with the audit entry "user.logout". Unauthenticated for a
 // token that names no session; ending an ended session again does nothing.

@@ -294,6 +294,36 @@ TEST_F(AuthenticationTest, ASessionOfAUserNoLongerActiveEnds) {
   EXPECT_EQ(session_of("token-of-gone")->end_reason, "inactive");
 }
 
+TEST_F(AuthenticationTest, WithoutWritingAcceptsARecentSessionAndDefersTheRest) {
+  const LoginGrant grant = must(login("tech", kTechPassword));
+  const auto quick = [&] {
+    return read([&](store::Transaction& tx) {
+      return authenticate_without_writing(tx, clock_, grant.token);
+    });
+  };
+  clock_.advance(std::chrono::seconds(59));
+  const std::optional<Authenticated> recent = must(quick());
+  ASSERT_TRUE(recent.has_value());
+  EXPECT_EQ(recent->user.username, "tech");
+  EXPECT_EQ(recent->session.csrf_token, grant.csrf_token);
+  // A minute on, last_seen_at must be written: the caller needs authenticate().
+  clock_.advance(std::chrono::seconds(1));
+  EXPECT_FALSE(must(quick()).has_value());
+  must(check(grant.token));
+  EXPECT_TRUE(must(quick()).has_value());
+  // Idle: authenticate() ends it; without writing only defers.
+  clock_.advance(std::chrono::minutes(31));
+  EXPECT_FALSE(must(quick()).has_value());
+  EXPECT_FALSE(check(grant.token).has_value());
+  const Result<std::optional<Authenticated>> ended = quick();
+  ASSERT_FALSE(ended.has_value());
+  EXPECT_EQ(ended.error().code(), ErrorCode::kUnauthenticated);
+  EXPECT_EQ(read([&](store::Transaction& tx) {
+              return authenticate_without_writing(tx, clock_, "made-up");
+            }).error().message(),
+            "the session token is not valid; log in again");
+}
+
 TEST_F(AuthenticationTest, UnknownAndEmptyTokensAreRefused) {
   EXPECT_EQ(check("").error().message(), "no session token; log in");
   EXPECT_EQ(check("made-up").error().message(), "the session token is not valid; log in again");
