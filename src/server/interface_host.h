@@ -67,6 +67,9 @@ struct InterfaceHostOptions {
   http::Authenticate authenticate = http::no_user();
   std::function<Result<void>(http::Router&)> http_routes;
   http::AccessLog http_access_log;  // one entry per request answered; none when not set
+  // More metrics for GET /metrics (text exposition format), asked at each scrape: the lab's
+  // results held and released, the queues of the API's helpers.
+  std::function<std::string()> metrics_exposition;
 };
 
 struct InterfaceCounters {

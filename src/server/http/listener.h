@@ -6,6 +6,14 @@
 // alive between requests unless the client or a stop says otherwise. Each request is counted in
 // the metrics and logged to the access-log sink.
 //
+// A response with a stream (Response::stream, http/event_stream.h) is sent as it is produced:
+// the header (no Content-Length; chunked in HTTP/1.1, delimited by the close in HTTP/1.0), then
+// each piece the stream is given, in order. Such a connection carries no further request; it
+// is counted and logged when the stream starts; the request timeout then limits each write,
+// not the stream, and a comment is sent when nothing else was for `stream_keepalive`. It ends
+// when the producer closes the stream, the client closes the connection or stops reading (the
+// stream's backlog bound), or the listener stops.
+//
 // Threads: each connection runs on a strand of its own; handlers are called there, possibly
 // concurrently for different connections. start(), stop() and port() may be called from any
 // thread. The router, the metrics and the sinks must outlive every connection: keep them until
@@ -35,6 +43,9 @@ struct ListenerOptions {
   // How long reading one request, or writing one response, may take; also how long an idle
   // keep-alive connection is kept open.
   std::chrono::milliseconds request_timeout = std::chrono::seconds(30);
+  // A streamed response that has sent nothing for this long sends a comment, so that proxies
+  // and load balancers, which close connections idle for 30 to 60 s, keep it open.
+  std::chrono::milliseconds stream_keepalive = std::chrono::seconds(15);
   Authenticate authenticate = no_user();
   // Called on the connection's strand after each response is handed over.
   AccessLog access_log;
@@ -55,8 +66,9 @@ class Listener {
   Result<void> start();
 
   // Stops accepting at once and closes idle connections; a request being read or answered is
-  // finished and its connection then closed. Returns without waiting: the io_context runs out
-  // of work when the last such request is done.
+  // finished and its connection then closed; a streamed response is ended (at once when it is
+  // in the middle of a write). Returns without waiting: the io_context runs out of work when
+  // the last such request is done.
   void stop();
 
   // The bound port (the system's choice when the option was 0); 0 before start().

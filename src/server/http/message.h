@@ -5,6 +5,7 @@
 // converts from and to the wire.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include <vector>
 
 namespace aliquot::server::http {
+
+class EventStream;  // http/event_stream.h
 
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kUnknown };
 
@@ -27,6 +30,12 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // The value of the first field named `name`, if any.
 std::optional<std::string> find_header(const Headers& headers, std::string_view name);
 
+// The person (or program) a request was authenticated as.
+struct Principal {
+  std::string username;
+  std::string role;  // core::Role's code: "technician", "clerk", ...
+};
+
 struct Request {
   Method method = Method::kGet;
   std::string target;  // as received: "/api/specimens/A1?full=1"
@@ -38,7 +47,9 @@ struct Request {
   Headers headers;
   std::string body;
   // The user the authentication hook recognised; empty on routes that need none.
-  std::optional<std::string> user;
+  std::optional<Principal> user;
+  // The client's address ("127.0.0.1:53012"), set by the listener.
+  std::string peer;
 
   std::optional<std::string> header(std::string_view name) const {
     return find_header(headers, name);
@@ -50,6 +61,10 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   Headers headers;  // besides Content-Type, Content-Length and the security headers
+  // Set for a response that is streamed instead of `body` (server-sent events): the listener
+  // writes the status line and headers, then what the stream is given as it arrives, until it
+  // ends (http/event_stream.h).
+  std::shared_ptr<EventStream> stream;
 };
 
 // Splits `target` into request.path (checked, left encoded) and request.query (decoded; '+' is a

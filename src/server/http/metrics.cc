@@ -138,14 +138,17 @@ std::string interface_exposition(const InterfaceCounters& counters) {
 }
 
 Result<void> add_metrics_route(Router& router, const HttpMetrics& metrics,
-                               std::function<InterfaceCounters()> interface_counters) {
+                               std::function<InterfaceCounters()> interface_counters,
+                               std::function<std::string()> more) {
   return router.add(
       Method::kGet, "/metrics",
-      [&metrics, interface_counters = std::move(interface_counters)](const Request&) {
+      [&metrics, interface_counters = std::move(interface_counters),
+       more = std::move(more)](const Request&) {
         Response response;
         response.content_type = std::string(kExpositionContentType);
         response.body = metrics.exposition();
         if (interface_counters) response.body += interface_exposition(interface_counters());
+        if (more) response.body += more();
         return response;
       },
       Access::kPublic);

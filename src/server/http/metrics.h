@@ -58,8 +58,10 @@ std::string interface_exposition(const InterfaceCounters& counters);
 
 // Adds GET /metrics (public, as scrapers carry no user credentials; it shows counts only, no
 // patient data): `metrics`, then the interface counters when `interface_counters` is set.
-// `metrics` must outlive the router.
+// `more`, when set, adds the lab's own metrics (results held and released, queue depths) in the
+// same format. `metrics` must outlive the router.
 Result<void> add_metrics_route(Router& router, const HttpMetrics& metrics,
-                               std::function<InterfaceCounters()> interface_counters);
+                               std::function<InterfaceCounters()> interface_counters,
+                               std::function<std::string()> more = nullptr);
 
 }  // namespace aliquot::server::http

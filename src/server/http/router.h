@@ -25,13 +25,21 @@ enum class Access { kAuthenticated, kPublic };
 
 using Handler = std::function<Response(const Request&)>;
 
-// Who made the request, from its credentials: the user name, or nothing when the request
-// carries no valid credentials. Called on the listener's threads; must be thread-safe.
-using Authenticate = std::function<std::optional<std::string>(const Request&)>;
+// Who made the request, from its credentials; or why the request is refused: Unauthenticated
+// (401) when it carries no valid credentials, PermissionDenied (403) when the credentials are
+// valid but the request may not use them (a change without its CSRF token), Unavailable (503)
+// when they cannot be checked now. The error's message is sent. Called on the listener's
+// threads; must be thread-safe.
+using Authenticate = std::function<Result<Principal>(const Request&)>;
 
 // The hook used until authentication is configured: nobody is ever recognised, so every route
 // that needs a user answers 401.
 Authenticate no_user();
+
+// The response for an error of the authentication hook or of a handler: the status its code
+// stands for (docs/api.md, conventions) and {"error": message, "code": code}. Internal errors
+// answer 500 without their message, which may carry internals.
+Response error_response(const Error& error);
 
 struct Route {
   Method method = Method::kGet;

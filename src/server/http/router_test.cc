@@ -17,12 +17,12 @@ Request request_for(Method method, std::string target) {
 }
 
 Authenticate as(std::string user) {
-  return [user](const Request&) { return std::optional<std::string>(user); };
+  return [user](const Request&) -> Result<Principal> { return Principal{user, "technician"}; };
 }
 
 Handler echo_params() {
   return [](const Request& request) {
-    nlohmann::json body = {{"user", request.user.value_or("")}};
+    nlohmann::json body = {{"user", request.user ? request.user->username : ""}};
     for (const auto& [name, value] : request.path_params) body["params"][name] = value;
     return json_response(200, body.dump());
   };
@@ -79,9 +79,9 @@ TEST(Router, RoutesNeedAnAuthenticatedUserUnlessDeclaredPublic) {
   EXPECT_EQ(refused.response.body,
             R"({"code":"unauthenticated","error":"authentication required"})");
 
-  const Authenticate must_not_ask = [](const Request&) -> std::optional<std::string> {
+  const Authenticate must_not_ask = [](const Request&) -> Result<Principal> {
     ADD_FAILURE() << "a public route asked for a user";
-    return "intruder";
+    return Principal{"intruder", "admin"};
   };
   const Dispatched open = router.dispatch(request_for(Method::kGet, "/open"), must_not_ask);
   EXPECT_EQ(open.response.status, 200);
@@ -92,7 +92,7 @@ TEST(Router, IgnoresAUserTheClientClaimsInTheRequest) {
   Router router;
   ASSERT_TRUE(router.add(Method::kGet, "/api/me", echo_params()).has_value());
   Request request = request_for(Method::kGet, "/api/me");
-  request.user = "admin";
+  request.user = Principal{"admin", "admin"};
   EXPECT_EQ(router.dispatch(request, no_user()).response.status, 401);
 }
 
