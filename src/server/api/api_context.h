@@ -1,0 +1,47 @@
+#pragma once
+
+// What every handler of the JSON API needs: the lab's database, the configuration in force and
+// the clock, as `aliquot serve` loaded them when it started. Shared by all handlers on all
+// threads; everything it points to must outlive the server.
+
+#include "catalog/catalog.h"
+#include "core/time.h"
+#include "store/store.h"
+
+namespace aliquot::calc {
+class CalculationSet;
+}  // namespace aliquot::calc
+namespace aliquot::ingest {
+class InstrumentProfiles;
+}  // namespace aliquot::ingest
+namespace aliquot::qc {
+class QcPolicy;
+}  // namespace aliquot::qc
+namespace aliquot::rules {
+class RuleSet;
+}  // namespace aliquot::rules
+
+namespace aliquot::server::api {
+
+class PatientReadLog;
+class EventHub;
+
+struct ApiContext {
+  store::Store& store;
+  const catalog::Catalog& catalog;
+  const core::Clock& clock;
+  const rules::RuleSet* rules = nullptr;  // nothing autoverifies without them
+  const qc::QcPolicy* qc_policy = nullptr;
+  const calc::CalculationSet* calculations = nullptr;
+  // The instrument profiles the interfaces use (ingest/instrument_profile.h): a quarantined
+  // message is replayed as its sender's interface would apply it. Null: none (messages from an
+  // EHR still replay; an instrument's are refused again as from an unknown sender).
+  const ingest::InstrumentProfiles* instruments = nullptr;
+  // Where reads of patient data by a person are recorded (api/patient_read_log.h); nothing is
+  // recorded when null (tests of handlers that do not look at it).
+  PatientReadLog* read_log = nullptr;
+  // Live updates for the browser (api/event_hub.h); GET /api/events answers 503 when null.
+  EventHub* events = nullptr;
+};
+
+}  // namespace aliquot::server::api

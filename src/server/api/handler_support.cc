@@ -1,0 +1,154 @@
+#include "server/api/handler_support.h"
+
+#include <memory>
+#include <utility>
+
+#include "calc/default_calculation_set.h"
+#include "server/api/patient_read_log.h"
+#include "server/http/router.h"
+
+namespace aliquot::server::api {
+namespace {
+
+Error field_error(std::string_view name, std::string_view expected) {
+  return invalid_argument("field '" + std::string(name) + "': " + std::string(expected));
+}
+
+// The acting user as the store knows them now: the session was checked when the request
+// arrived, but the use cases decide by the stored role and active flag.
+Result<core::User> actor(store::Transaction& tx, const http::Request& request) {
+  if (!request.user) return Error(ErrorCode::kUnauthenticated, "authentication required");
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::User> user, tx.find_user(request.user->username));
+  if (!user) {
+    return Error(ErrorCode::kUnauthenticated,
+                 "user '" + request.user->username + "' is not a user of this lab");
+  }
+  return std::move(*user);
+}
+
+lab::Context context_for(const ApiContext& api, core::User user) {
+  return lab::Context{.catalog = api.catalog,
+                      .clock = api.clock,
+                      .actor = std::move(user),
+                      .rules = api.rules,
+                      .qc_policy = api.qc_policy,
+                      .calculations = api.calculations ? api.calculations
+                                                       : &calc::default_calculation_set()};
+}
+
+}  // namespace
+
+Result<nlohmann::json> write(const ApiContext& api, const http::Request& request,
+                             const Step& step) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                           api.store.begin(store::TransactionMode::kWrite));
+  ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx, request));
+  ALIQUOT_ASSIGN_OR_RETURN(nlohmann::json document, step(*tx, context_for(api, std::move(user))));
+  ALIQUOT_RETURN_IF_ERROR(tx->commit());
+  return document;
+}
+
+Result<nlohmann::json> read(const ApiContext& api, const http::Request& request, const Step& step,
+                            std::optional<lab::Action> permission) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                           api.store.begin(store::TransactionMode::kRead));
+  ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx, request));
+  if (permission) ALIQUOT_RETURN_IF_ERROR(lab::check_permission(user, *permission));
+  return step(*tx, context_for(api, std::move(user)));
+}
+
+http::Response answer(const Result<nlohmann::json>& result, int status) {
+  if (!result) return http::error_response(result.error());
+  if (status == 204) {
+    http::Response response;
+    response.status = 204;
+    return response;
+  }
+  return http::json_response(status, result->dump(-1, ' ', false,
+                                                   nlohmann::json::error_handler_t::replace));
+}
+
+void note_patient_read(const ApiContext& api, const http::Request& request, std::string_view mrn,
+                       std::string_view what) {
+  if (!api.read_log || !request.user || mrn.empty()) return;
+  api.read_log->record(PatientDataRead{.at = api.clock.now(),
+                                       .username = request.user->username,
+                                       .mrn = std::string(mrn),
+                                       .what = std::string(what),
+                                       .peer = request.peer});
+}
+
+Result<nlohmann::json> json_body(const http::Request& request) {
+  if (request.body.empty()) return invalid_argument("request body: empty, a JSON object expected");
+  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) {
+    // Parsed again with exceptions only to learn where it broke; bodies are small.
+    try {
+      const nlohmann::json unused = nlohmann::json::parse(request.body);
+    } catch (const nlohmann::json::parse_error& error) {
+      return invalid_argument("request body: not JSON: syntax error at byte " +
+                              std::to_string(error.byte));
+    }
+    return invalid_argument("request body: not JSON");
+  }
+  if (!body.is_object()) return invalid_argument("request body: a JSON object expected");
+  return body;
+}
+
+Result<std::string> required_string(const nlohmann::json& body, std::string_view name) {
+  const auto found = body.find(name);
+  if (found == body.end() || !found->is_string()) return field_error(name, "required, a string");
+  return found->get<std::string>();
+}
+
+Result<std::optional<std::string>> optional_string(const nlohmann::json& body,
+                                                   std::string_view name) {
+  const auto found = body.find(name);
+  if (found == body.end() || found->is_null()) return std::optional<std::string>();
+  if (!found->is_string()) return field_error(name, "a string");
+  return std::optional<std::string>(found->get<std::string>());
+}
+
+Result<std::optional<bool>> optional_bool(const nlohmann::json& body, std::string_view name) {
+  const auto found = body.find(name);
+  if (found == body.end() || found->is_null()) return std::optional<bool>();
+  if (!found->is_boolean()) return field_error(name, "true or false");
+  return std::optional<bool>(found->get<bool>());
+}
+
+Result<std::optional<std::int64_t>> optional_integer(const nlohmann::json& body,
+                                                     std::string_view name) {
+  const auto found = body.find(name);
+  if (found == body.end() || found->is_null()) return std::optional<std::int64_t>();
+  if (!found->is_number_integer()) return field_error(name, "an integer");
+  return std::optional<std::int64_t>(found->get<std::int64_t>());
+}
+
+Result<std::vector<std::string>> string_array(const nlohmann::json& body, std::string_view name) {
+  const auto found = body.find(name);
+  if (found == body.end() || !found->is_array()) {
+    return field_error(name, "required, an array of strings");
+  }
+  std::vector<std::string> values;
+  for (const nlohmann::json& item : *found) {
+    if (!item.is_string()) return field_error(name, "required, an array of strings");
+    values.push_back(item.get<std::string>());
+  }
+  return values;
+}
+
+Result<std::optional<core::Instant>> optional_instant(const nlohmann::json& body,
+                                                      std::string_view name) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::optional<std::string> text, optional_string(body, name));
+  if (!text) return std::optional<core::Instant>();
+  Result<core::Instant> instant = core::parse_instant(*text);
+  if (!instant) return field_error(name, instant.error().message());
+  return std::optional<core::Instant>(*instant);
+}
+
+std::string query(const http::Request& request, std::string_view name) {
+  const auto found = request.query.find(std::string(name));
+  return found == request.query.end() ? std::string() : found->second;
+}
+
+}  // namespace aliquot::server::api
