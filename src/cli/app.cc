@@ -117,6 +117,7 @@ int run(const std::vector<std::string>& arguments, const Environment& environmen
   add_validate_command(app, selection);
   add_hl7_commands(app, selection);
   add_astm_commands(app, selection);
+  add_serve_command(app, selection);
   add_interface_commands(app, selection);
   add_instrument_commands(app, selection);
   add_outbox_commands(app, selection);

@@ -1,4 +1,5 @@
-// `aliquot audit verify|show`: the hash-chained audit trail (ARCHITECTURE decision 3).
+// `aliquot audit verify|show|reads`: the hash-chained audit trail (ARCHITECTURE decision 3),
+// and the log of who read which patient's data (decision 9).
 
 #include <memory>
 
@@ -122,6 +123,47 @@ Result<void> run_show(Session& session, const ShowOptions& options) {
   return ok();
 }
 
+struct ReadsOptions {
+  std::string patient_mrn;
+  std::string username;
+  std::int64_t limit = 100;
+};
+
+// Who read which patient's data (the API's and these commands' views), newest first.
+Result<void> run_reads(Session& session, const ReadsOptions& options) {
+  std::vector<core::PatientDataRead> reads;
+  ALIQUOT_RETURN_IF_ERROR(session.read(
+      [&](store::Transaction& tx, const lab::Context&) -> Result<void> {
+        ALIQUOT_ASSIGN_OR_RETURN(
+            reads, tx.patient_data_reads(options.patient_mrn, options.username, options.limit));
+        return ok();
+      },
+      lab::Action::kAddUser));
+  if (session.json()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const core::PatientDataRead& read : reads) {
+      list.push_back({{"at", core::format_instant(read.at)},
+                      {"username", read.username},
+                      {"mrn", read.mrn},
+                      {"what", read.what},
+                      {"peer", read.peer}});
+    }
+    session.set_json(list);
+    return ok();
+  }
+  if (reads.empty()) {
+    session.out() << "no reads recorded\n";
+    return ok();
+  }
+  report::TextTable table({"At", "User", "Patient", "What", "From"});
+  for (const core::PatientDataRead& read : reads) {
+    table.add_row({core::format_instant(read.at), read.username, read.mrn, read.what,
+                   read.peer.empty() ? "command line" : read.peer});
+  }
+  session.out() << table.render();
+  return ok();
+}
+
 }  // namespace
 
 void add_audit_commands(CLI::App& app, CommandSelection& selection) {
@@ -140,6 +182,15 @@ void add_audit_commands(CLI::App& app, CommandSelection& selection) {
       ->type_name("ACCESSION");
   show_command->add_option("--result", show->result, "one result")->type_name("ACCESSION/TEST");
   selection.bind(show_command, [show](Session& session) { return run_show(session, *show); });
+
+  auto reads = std::make_shared<ReadsOptions>();
+  CLI::App* reads_command = group->add_subcommand(
+      "reads", "who read which patient's data, when and from where, newest first (admins)");
+  reads_command->add_option("--patient", reads->patient_mrn, "only this patient's")
+      ->type_name("MRN");
+  reads_command->add_option("--user", reads->username, "only this user's")->type_name("NAME");
+  reads_command->add_option("--limit", reads->limit, "at most this many")->capture_default_str();
+  selection.bind(reads_command, [reads](Session& session) { return run_reads(session, *reads); });
 }
 
 }  // namespace aliquot::cli

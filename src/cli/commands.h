@@ -44,8 +44,9 @@ void add_result_commands(CLI::App& app, CommandSelection& selection);  // result
 void add_worklist_command(CLI::App& app, CommandSelection& selection);
 void add_report_command(CLI::App& app, CommandSelection& selection);
 void add_audit_commands(CLI::App& app, CommandSelection& selection);
-// serve, quarantine, interfaces
+// quarantine, interfaces
 void add_interface_commands(CLI::App& app, CommandSelection& selection);
+void add_serve_command(CLI::App& app, CommandSelection& selection);
 
 // Helpers shared by the groups.
 

@@ -1,5 +1,5 @@
-// `aliquot serve`, `aliquot quarantine list|show|replay|discard` and `aliquot interfaces check`:
-// the lab's instrument and EHR interfaces (server/interface_host.h, ingest/).
+// `aliquot quarantine list|show|replay|discard` and `aliquot interfaces check`: the lab's
+// instrument and EHR interfaces (ingest/). `aliquot serve` is in serve_command.cc.
 
 #include <signal.h>
 
@@ -13,9 +13,11 @@
 #include <utility>
 
 #include "cli/commands.h"
+#include "cli/interface_options.h"
 #include "core/test_result.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/quarantine.h"
+#include "lab/message_json.h"
 #include "mllp/endpoint.h"
 #include "outbox/sender.h"
 #include "report/text_table.h"
@@ -24,12 +26,7 @@
 #include "server/mllp_transport.h"
 
 namespace aliquot::cli {
-namespace {
 
-constexpr const char* kDefaultInstruments = "interfaces/instruments";
-
-// Instrument profiles from `directory`; none when it is the default and absent (a lab without
-// instruments still takes HL7 from its EHR).
 Result<ingest::InstrumentProfiles> profiles_from(const std::string& directory,
                                                  const catalog::Catalog& catalog) {
   Result<ingest::InstrumentProfiles> profiles =
@@ -41,7 +38,6 @@ Result<ingest::InstrumentProfiles> profiles_from(const std::string& directory,
   return profiles;
 }
 
-// "HOST:PORT", where PORT 0 lets the system choose.
 Result<server::Listen> parse_listen(const std::string& option, const std::string& text) {
   if (text.size() > 2 && text.compare(text.size() - 2, 2, ":0") == 0) {
     return server::Listen{text.substr(0, text.size() - 2), 0};
@@ -51,168 +47,7 @@ Result<server::Listen> parse_listen(const std::string& option, const std::string
   return server::Listen{endpoint->host, endpoint->port};
 }
 
-struct ServeOptions {
-  std::string mllp;
-  std::string astm;
-  std::string http;
-  std::vector<std::string> serial;    // DEVICE[@BAUD]
-  std::vector<std::string> outbound;  // NAME=HOST:PORT
-  std::string instruments = kDefaultInstruments;
-  std::size_t max_message_size = std::size_t{1} << 20;
-};
-
-// Microseconds as milliseconds with two decimals, for people.
-std::string latency_ms(std::chrono::microseconds micros) {
-  return core::format_decimal(static_cast<double>(micros.count()) / 1000, 2);
-}
-
-nlohmann::json latency_json(const server::LatencySummary& latency) {
-  return {{"messages", latency.count},
-          {"p50_ms", static_cast<double>(latency.p50.count()) / 1000},
-          {"p99_ms", static_cast<double>(latency.p99.count()) / 1000},
-          {"max_ms", static_cast<double>(latency.max.count()) / 1000}};
-}
-
-Result<void> run_serve(Session& session, const ServeOptions& options) {
-  if (options.mllp.empty() && options.astm.empty() && options.http.empty() &&
-      options.serial.empty() && options.outbound.empty()) {
-    return invalid_argument(
-        "serve: give at least one of --mllp, --astm, --http, --serial, --outbound");
-  }
-  server::MllpTransport transport;
-  for (const std::string& destination : options.outbound) {
-    ALIQUOT_RETURN_IF_ERROR(transport.add_destination(destination));
-  }
-  ALIQUOT_ASSIGN_OR_RETURN(store::Store * store, session.store());
-  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* catalog, session.catalog());
-  ALIQUOT_ASSIGN_OR_RETURN(ingest::InstrumentProfiles profiles,
-                           profiles_from(options.instruments, *catalog));
-  server::InterfaceHostOptions host_options;
-  if (!options.mllp.empty()) {
-    ALIQUOT_ASSIGN_OR_RETURN(host_options.mllp, parse_listen("--mllp", options.mllp));
-  }
-  if (!options.astm.empty()) {
-    ALIQUOT_ASSIGN_OR_RETURN(host_options.astm, parse_listen("--astm", options.astm));
-  }
-  if (!options.http.empty()) {
-    ALIQUOT_ASSIGN_OR_RETURN(host_options.http, parse_listen("--http", options.http));
-  }
-  for (const std::string& line : options.serial) {
-    server::SerialLine serial;
-    const auto at = line.find('@');
-    serial.device = line.substr(0, at);
-    if (at != std::string::npos) {
-      try {
-        serial.baud = static_cast<unsigned>(std::stoul(line.substr(at + 1)));
-      } catch (const std::exception&) {
-        return invalid_argument("--serial " + line + ": the baud rate must be a number");
-      }
-    }
-    host_options.serial.push_back(serial);
-  }
-  host_options.max_message_size = options.max_message_size;
-  const std::size_t instrument_count = profiles.all().size();
-
-  // SIGINT and SIGTERM are taken by sigwait below, in this thread only: blocked before the
-  // server's threads start, so that they inherit the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
-  ALIQUOT_ASSIGN_OR_RETURN(host_options.rules, session.rules());
-  ALIQUOT_ASSIGN_OR_RETURN(host_options.qc_policy, session.qc_policy());
-  // One access-log line per HTTP request, on stderr beside the other server messages.
-  auto log_mutex = std::make_shared<std::mutex>();
-  host_options.http_access_log = [log_mutex](const server::http::AccessLogEntry& entry) {
-    std::lock_guard lock(*log_mutex);
-    std::cerr << server::http::format_access_log(entry) << '\n';
-  };
-  server::InterfaceHost host(*store, *catalog, std::move(profiles), session.clock(), host_options);
-  ALIQUOT_RETURN_IF_ERROR(host.start());
-  std::ostream& out = session.json() ? std::cerr : session.out();
-  if (host_options.http) {
-    out << "listening http " << host_options.http->host << ":" << host.http_port() << "\n";
-  }
-  if (host_options.mllp) {
-    out << "listening mllp " << host_options.mllp->host << ":" << host.mllp_port() << "\n";
-  }
-  if (host_options.astm) {
-    out << "listening astm " << host_options.astm->host << ":" << host.astm_port() << "\n";
-  }
-  for (const server::SerialLine& line : host_options.serial) {
-    out << "listening serial " << line.device << " at " << line.baud << " baud\n";
-  }
-  // The outbox sender: results released anywhere (this server, the CLI) leave from here.
-  std::optional<outbox::Sender> sender;
-  std::jthread sending;
-  if (!transport.empty()) {
-    sender.emplace(*store, transport, session.clock());
-    sending = std::jthread(
-        [&sender](std::stop_token stop) { (void)sender->run(stop, std::chrono::seconds(1)); });
-    for (const std::string& destination : options.outbound) {
-      out << "sending results to " << destination << "\n";
-    }
-  }
-  out << instrument_count << " instrument profile(s) from " << options.instruments
-      << "; stop with Ctrl-C" << std::endl;
-
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-  out << "stopping (" << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
-      << "): finishing messages in flight" << std::endl;
-  host.stop();
-  if (sending.joinable()) {
-    sending.request_stop();
-    sender->wake();
-    sending.join();
-  }
-  const server::InterfaceCounters counters = host.counters();
-  if (session.json()) {
-    session.set_json({{"hl7_messages", counters.hl7_messages},
-                      {"astm_messages", counters.astm_messages},
-                      {"acknowledged", counters.acknowledged},
-                      {"refused", counters.refused},
-                      {"not_stored", counters.not_stored},
-                      {"transactions", counters.pipeline.batches},
-                      {"syncs", counters.pipeline.syncs},
-                      {"hl7_ack_latency", latency_json(counters.hl7_ack_latency)},
-                      {"astm_ack_latency", latency_json(counters.astm_ack_latency)}});
-  } else {
-    out << "stopped: " << counters.hl7_messages << " HL7 and " << counters.astm_messages
-        << " ASTM message(s); " << counters.acknowledged << " applied, " << counters.refused
-        << " quarantined, " << counters.not_stored << " not stored; " << counters.pipeline.batches
-        << " transaction(s)\n";
-    for (const auto& [protocol, latency] : {std::pair{"HL7", counters.hl7_ack_latency},
-                                            std::pair{"ASTM", counters.astm_ack_latency}}) {
-      if (latency.count == 0) continue;
-      out << protocol << " last byte received to ACK sent: p50 " << latency_ms(latency.p50)
-          << " ms, p99 " << latency_ms(latency.p99) << " ms, max " << latency_ms(latency.max)
-          << " ms over " << latency.count << " message(s)\n";
-    }
-  }
-  return ok();
-}
-
-nlohmann::json to_json(const store::QuarantinedMessage& message, bool with_content) {
-  nlohmann::json json = {
-      {"id", message.id},
-      {"received_at", core::format_instant(message.received_at)},
-      {"channel", std::string(store::to_code(message.channel))},
-      {"sender", message.sender},
-      {"message_id", message.message_id},
-      {"message_type", message.message_type},
-      {"peer", message.peer},
-      {"reason", message.reason},
-      {"status", std::string(store::to_code(message.status))},
-      {"resolved_at",
-       message.resolved_at ? nlohmann::json(core::format_instant(*message.resolved_at)) : nullptr},
-      {"resolved_by", message.resolved_by},
-      {"resolution", message.resolution}};
-  if (with_content) json["content"] = message.content;
-  return json;
-}
+namespace {
 
 Result<void> run_quarantine_list(Session& session, const std::string& status_text) {
   std::optional<store::QuarantineStatus> status;
@@ -228,7 +63,8 @@ Result<void> run_quarantine_list(Session& session, const std::string& status_tex
       lab::Action::kViewRecords));
   if (session.json()) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& message : messages) list.push_back(to_json(message, false));
+    for (const auto& message : messages)
+      list.push_back(lab::to_json(message, lab::MessageBytes::kLeftOut));
     session.set_json(list);
     return ok();
   }
@@ -259,7 +95,7 @@ Result<void> run_quarantine_show(Session& session, std::int64_t id) {
       lab::Action::kViewRecords));
   if (!message) return not_found("there is no quarantined message " + std::to_string(id));
   if (session.json()) {
-    session.set_json(to_json(*message, true));
+    session.set_json(lab::to_json(*message, lab::MessageBytes::kIncluded));
     return ok();
   }
   std::ostream& out = session.out();
@@ -283,15 +119,10 @@ Result<void> run_quarantine_replay(Session& session, std::int64_t id,
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* catalog, session.catalog());
   ALIQUOT_ASSIGN_OR_RETURN(const ingest::InstrumentProfiles profiles,
                            profiles_from(instruments, *catalog));
-  ALIQUOT_ASSIGN_OR_RETURN(const rules::RuleSet* lab_rules, session.rules());
-  ALIQUOT_ASSIGN_OR_RETURN(const qc::QcPolicy* lab_qc_policy, session.qc_policy());
-  const ingest::Hl7Ingest hl7(*catalog, profiles, session.clock(),
-                              {.rules = lab_rules, .qc_policy = lab_qc_policy});
-  const ingest::AstmIngest astm(*catalog, profiles, session.clock(), lab_rules, lab_qc_policy);
   ingest::ReplayOutcome outcome;
   ALIQUOT_RETURN_IF_ERROR(
       session.write([&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
-        ALIQUOT_ASSIGN_OR_RETURN(outcome, ingest::replay_quarantined(tx, ctx, id, hl7, astm));
+        ALIQUOT_ASSIGN_OR_RETURN(outcome, ingest::replay_quarantined(tx, ctx, id, profiles));
         return ok();
       }));
   if (session.json()) {
@@ -371,23 +202,6 @@ Result<void> run_interfaces_check(Session& session, const std::string& directory
 }  // namespace
 
 void add_interface_commands(CLI::App& app, CommandSelection& selection) {
-  auto serve = std::make_shared<ServeOptions>();
-  CLI::App* serve_command = app.add_subcommand(
-      "serve", "run the instrument and EHR interfaces (MLLP, ASTM) until SIGINT or SIGTERM");
-  serve_command->add_option("--mllp", serve->mllp, "HL7 v2 over MLLP on HOST:PORT (PORT 0: any)");
-  serve_command->add_option("--astm", serve->astm, "ASTM LIS01/LIS02 on HOST:PORT (PORT 0: any)");
-  serve_command->add_option("--http", serve->http,
-                            "the HTTP JSON API on HOST:PORT (PORT 0: any; docs/api.md)");
-  serve_command->add_option("--serial", serve->serial, "ASTM on a serial port: DEVICE[@BAUD]");
-  serve_command->add_option("--outbound", serve->outbound,
-                            "send released results to NAME=HOST:PORT over MLLP (the destination "
-                            "named by `outbox destination set NAME`)");
-  serve_command->add_option("--instruments", serve->instruments,
-                            "directory of instrument profiles (default interfaces/instruments)");
-  serve_command->add_option("--max-message-size", serve->max_message_size,
-                            "largest HL7 message accepted, in bytes (default 1 MiB)");
-  selection.bind(serve_command, [serve](Session& session) { return run_serve(session, *serve); });
-
   CLI::App* quarantine =
       app.add_subcommand("quarantine", "messages that were refused, kept as received");
   quarantine->require_subcommand(1);

@@ -77,6 +77,8 @@ Result<void> run_show(Session& session, const std::string& order_number) {
         return ok();
       },
       lab::Action::kViewRecords));
+  ALIQUOT_RETURN_IF_ERROR(
+      session.record_patient_reads({detail.patient.mrn}, "order " + order_number));
   if (session.json()) {
     session.set_json(lab::to_json(detail));
     return ok();

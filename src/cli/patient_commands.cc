@@ -80,6 +80,7 @@ Result<void> run_show(Session& session, const std::string& mrn) {
         return ok();
       },
       lab::Action::kViewRecords));
+  ALIQUOT_RETURN_IF_ERROR(session.record_patient_reads({patient.mrn}, "patient"));
 
   if (session.json()) {
     nlohmann::json order_list = nlohmann::json::array();

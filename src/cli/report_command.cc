@@ -25,6 +25,8 @@ Result<void> run_report(Session& session, const std::string& mrn) {
         return ok();
       },
       lab::Action::kViewRecords));
+  ALIQUOT_RETURN_IF_ERROR(
+      session.record_patient_reads({patient_report.patient.mrn}, "patient report"));
   if (session.json()) {
     session.set_json(lab::to_json(patient_report));
   } else {

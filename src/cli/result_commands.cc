@@ -219,6 +219,8 @@ Result<void> run_show(Session& session, const ShowOptions& options) {
         return ok();
       },
       lab::Action::kViewRecords));
+  ALIQUOT_RETURN_IF_ERROR(session.record_patient_reads(
+      {specimen.patient.mrn}, "result " + options.accession_number + "/" + options.test_code));
   const auto found = std::find_if(
       specimen.results.begin(), specimen.results.end(),
       [&](const lab::ResultDetail& d) { return same_code(d.result.test_code, options.test_code); });

@@ -1,6 +1,7 @@
 #include "cli/session.h"
 
 #include <filesystem>
+#include <set>
 #include <system_error>
 #include <utility>
 
@@ -92,6 +93,22 @@ Result<void> Session::read(const Step& step, std::optional<lab::Action> permissi
                              .qc_policy = lab_qc_policy,
                              .calculations = &calc::default_calculation_set()};
   return step(*tx, context);
+}
+
+Result<void> Session::record_patient_reads(const std::vector<std::string>& mrns,
+                                           const std::string& what) {
+  std::set<std::string> distinct(mrns.begin(), mrns.end());
+  distinct.erase(std::string());
+  if (distinct.empty()) return ok();
+  ALIQUOT_ASSIGN_OR_RETURN(store::Store * lab_store, store());
+  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                           lab_store->begin(store::TransactionMode::kWrite));
+  const core::Instant now = clock_.now();
+  for (const std::string& mrn : distinct) {
+    ALIQUOT_RETURN_IF_ERROR(tx->insert_patient_data_read(core::PatientDataRead{
+        .at = now, .username = options_.username, .mrn = mrn, .what = what, .peer = ""}));
+  }
+  return tx->commit();
 }
 
 }  // namespace aliquot::cli

@@ -13,6 +13,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "catalog/catalog.h"
 #include "core/error.h"
@@ -68,6 +69,12 @@ class Session {
   // Runs `step` in one write transaction as the acting user and commits only when it succeeds;
   // on any error nothing is kept. The use cases check the actor's permissions themselves.
   Result<void> write(const Step& step);
+
+  // Records that the acting user read the data of the patients `mrns` (one entry each, once per
+  // MRN) through the view `what` ("patient report", "specimen 26000123"): ARCHITECTURE
+  // decision 9, every read of patient data by a person is logged. Written in a transaction of
+  // its own, after the read; a command whose read log cannot be written fails.
+  Result<void> record_patient_reads(const std::vector<std::string>& mrns, const std::string& what);
 
   // Runs `step` in one read transaction as the acting user. With `permission`, the actor must
   // hold it (patient data is shown only to those who may view records).

@@ -100,6 +100,8 @@ Result<void> run_show(Session& session, const std::string& accession_number) {
         return ok();
       },
       lab::Action::kViewRecords));
+  ALIQUOT_RETURN_IF_ERROR(
+      session.record_patient_reads({detail.patient.mrn}, "specimen " + accession_number));
   if (session.json()) {
     session.set_json(lab::to_json(detail));
     return ok();

@@ -19,6 +19,10 @@ Result<void> run_worklist(Session& session, const std::string& section) {
         return ok();
       },
       lab::Action::kViewRecords));
+  std::vector<std::string> mrns;
+  for (const store::WorklistRow& row : rows) mrns.push_back(row.patient.mrn);
+  ALIQUOT_RETURN_IF_ERROR(session.record_patient_reads(
+      mrns, "worklist" + (section.empty() ? std::string() : " " + section)));
   if (session.json()) {
     nlohmann::json list = nlohmann::json::array();
     for (const store::WorklistRow& row : rows) list.push_back(lab::to_json(row));

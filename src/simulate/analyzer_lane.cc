@@ -9,6 +9,8 @@ namespace {
 // The control material's stream in the value model: not a patient, the same material every run.
 constexpr std::uint64_t kControlMaterialKey = 0xC0'47'50'1EULL;
 
+}  // namespace
+
 // Control material is assayed like an adult's serum: a value near the reference interval.
 PatientProfile control_material() {
   PatientProfile control;
@@ -16,8 +18,6 @@ PatientProfile control_material() {
   control.age_days = 40 * 365;
   return control;
 }
-
-}  // namespace
 
 Lane::Lane(const catalog::Catalog& catalog, const ingest::InstrumentProfile& profile,
            const ValueModel& model, const core::Clock& clock, LaneOptions options,
@@ -28,7 +28,8 @@ Lane::Lane(const catalog::Catalog& catalog, const ingest::InstrumentProfile& pro
       clock_(clock),
       options_(options),
       rack_(std::move(rack)),
-      queries_asked_(rack_.size(), 0) {
+      queries_asked_(rack_.size(), 0),
+      controls_built_(options_.controls_before) {
   for (std::size_t i = 0; i < rack_.size(); ++i) to_query_.push_back(i);
 }
 

@@ -68,7 +68,15 @@ struct LaneOptions {
   // The zone the analyzer's clock is set to: the times it writes (H-14, R-13) are that wall
   // clock, without an offset. A real analyzer's clock shows the lab's local time.
   core::TimeZone clock_zone = core::TimeZone::utc();
+  // Control samples the analyzer measured in earlier runs: the lane's first quality control
+  // message measures sample controls_before + 1 of the material, so that the runs of an analyzer
+  // driven rack after rack scatter as a control does from run to run instead of repeating.
+  std::uint64_t controls_before = 0;
 };
+
+// The control material the lane measures in its quality control messages, as the value model
+// sees it: the same material in every run, assayed like an adult's serum.
+PatientProfile control_material();
 
 struct LaneCounters {
   std::uint64_t queries_answered = 0;

@@ -281,8 +281,11 @@ TEST_F(CliInterfacesTest, ServeAnswersHealthOverHttpAndLogsTheRequest) {
   const auto health = http_get(port, "/healthz");
   EXPECT_EQ(health.result_int(), 200u) << serve.output();
   EXPECT_EQ(health.body(), R"({"status":"ok"})");
-  const auto patients = http_get(port, "/api/patients");
-  EXPECT_EQ(patients.result_int(), 404u);
+  const auto nowhere = http_get(port, "/api/nowhere");
+  EXPECT_EQ(nowhere.result_int(), 404u);
+  // The API's routes need a session.
+  const auto worklist = http_get(port, "/api/worklist");
+  EXPECT_EQ(worklist.result_int(), 401u);
   EXPECT_EQ(serve.stop(), 0) << serve.output();
   EXPECT_THAT(serve.output(), testing::HasSubstr("http method=GET path=/healthz status=200"));
 }
