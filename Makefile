@@ -6,7 +6,7 @@ JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 CTEST_FLAGS ?= --output-on-failure --timeout 300
 
-.PHONY: all deps build build-asan demo test test-release test-asan bench clean format
+.PHONY: all deps build build-asan demo test test-release test-asan test-web bench clean format
 
 all: build
 
@@ -33,12 +33,23 @@ build: deps $(BUILD)/build.ninja
 build-asan: deps $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# A simulated day in a fresh lab under ./var/.
-demo: build
-	$(BUILD)/aliquot demo --dir var
+# A simulated day in a fresh lab under ./var/, then the server on it at
+# http://127.0.0.1:$(DEMO_PORT)/ with demo logins (printed) and simulated analyzers reporting new
+# results over ASTM, until Ctrl-C. The web UI is built when npm is there; without it the server
+# answers the JSON API alone and says so.
+DEMO_PORT ?= 8080
+DEMO_WEB  := $(if $(shell command -v npm 2>/dev/null),web)
+demo: build $(DEMO_WEB)
+	$(BUILD)/aliquot demo --dir var --serve 127.0.0.1:$(DEMO_PORT) --web web/dist
 
-# Every test: once in the optimized build, once more under AddressSanitizer + UBSan.
-test: test-release test-asan
+# Every test: once in the optimized build, once more under AddressSanitizer + UBSan, then the
+# web UI's unit tests and the browser journey (Playwright driving Debian's chromium headless
+# against a real server; screenshots in $(BUILD)/e2e-artifacts).
+test: test-release test-asan test-web
+
+test-web: build web
+	npx vitest run --config web/vite.config.ts
+	ALIQUOT_BINARY=$(BUILD)/aliquot ALIQUOT_ARTIFACTS=$(BUILD)/e2e-artifacts node web/e2e/journey.mjs
 
 test-release: build
 	cd $(BUILD) && ctest $(CTEST_FLAGS) -j $(JOBS)
@@ -60,3 +71,15 @@ format:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# The bench web UI (web/): TypeScript built by Vite into web/dist, which `aliquot serve --web
+# web/dist` serves. The npm packages (package.json) are installed again only when the lock file
+# is newer than the installed tree. The browser journey: `node web/e2e/journey.mjs`.
+.PHONY: web
+web: node_modules/.package-lock.json
+	npx tsc -p web
+	npx vite build --config web/vite.config.ts --logLevel warn
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
