@@ -67,9 +67,9 @@ Result<void> run_serve(Session& session, const ServeFlags& flags) {
 
 void add_serve_command(CLI::App& app, CommandSelection& selection) {
   auto flags = std::make_shared<ServeFlags>();
-  CLI::App* command = app.add_subcommand(
-      "serve",
-      "run the server: HTTP API and web UI, instrument and EHR interfaces, until SIGINT or SIGTERM");
+  CLI::App* command = app.add_subcommand("serve",
+                                         "run the server: HTTP API and web UI, instrument and EHR "
+                                         "interfaces, until SIGINT or SIGTERM");
   command->add_option("--config", flags->config,
                       "TOML configuration file (docs/serve.md); flags override its keys");
   command->add_option("--http", flags->http,

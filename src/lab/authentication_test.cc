@@ -320,7 +320,9 @@ TEST_F(AuthenticationTest, WithoutWritingAcceptsARecentSessionAndDefersTheRest) 
   EXPECT_EQ(ended.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_EQ(read([&](store::Transaction& tx) {
               return authenticate_without_writing(tx, clock_, "made-up");
-            }).error().message(),
+            })
+                .error()
+                .message(),
             "the session token is not valid; log in again");
 }
 

@@ -118,9 +118,8 @@ class InterfaceHost::Impl {
  private:
   Result<void> start_http() {
     ALIQUOT_RETURN_IF_ERROR(http::add_health_route(router_, store_));
-    ALIQUOT_RETURN_IF_ERROR(
-        http::add_metrics_route(router_, http_metrics_, [this] { return counters(); },
-                                options_.metrics_exposition));
+    ALIQUOT_RETURN_IF_ERROR(http::add_metrics_route(
+        router_, http_metrics_, [this] { return counters(); }, options_.metrics_exposition));
     if (options_.http_routes) ALIQUOT_RETURN_IF_ERROR(options_.http_routes(router_));
     http::ListenerOptions listener_options;
     listener_options.host = options_.http->host;

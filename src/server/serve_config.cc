@@ -85,12 +85,14 @@ Result<ServeConfig> parse_serve_config(std::string_view text, std::string_view f
   Diagnostics out{std::string(file_name)};
   ServeConfig config;
   if (std::optional<toml::table> root = config::parse(text, out)) {
-    TableReader top(*root, "the serve configuration",
-                    {"http", "mllp", "astm", "interfaces", "log"}, out);
+    TableReader top(*root, "the serve configuration", {"http", "mllp", "astm", "interfaces", "log"},
+                    out);
     using Read = void (*)(const toml::table&, Diagnostics&, ServeConfig&);
-    for (const auto& [name, read] :
-         {std::pair<std::string_view, Read>{"http", read_http}, {"mllp", read_mllp},
-          {"astm", read_astm}, {"interfaces", read_interfaces}, {"log", read_log}}) {
+    for (const auto& [name, read] : {std::pair<std::string_view, Read>{"http", read_http},
+                                     {"mllp", read_mllp},
+                                     {"astm", read_astm},
+                                     {"interfaces", read_interfaces},
+                                     {"log", read_log}}) {
       if (const toml::table* table = top.table(name, Required::kNo)) read(*table, out, config);
     }
     top.report_unknown_keys();

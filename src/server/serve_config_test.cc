@@ -53,8 +53,7 @@ format = "xml"
       << message;
   EXPECT_NE(message.find("serve.toml:3:"), std::string::npos) << message;
   EXPECT_NE(message.find("must be between 1 and 64, not 0"), std::string::npos) << message;
-  EXPECT_NE(message.find("must be \"text\" or \"json\", not 'xml'"), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("must be \"text\" or \"json\", not 'xml'"), std::string::npos) << message;
   EXPECT_NE(message.find("unknown key 'htpp'"), std::string::npos) << message;
 }
 

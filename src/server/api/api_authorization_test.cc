@@ -21,10 +21,10 @@ using lab::must;
 
 // The users of LabTest, one per role.
 const std::vector<std::pair<std::string, core::Role>> kUsers = {
-    {"admin", core::Role::kAdmin},         {"clerk", core::Role::kClerk},
-    {"tech", core::Role::kTechnician},     {"mls", core::Role::kTechnologist},
-    {"super", core::Role::kSupervisor},    {"path", core::Role::kPathologist},
-    {"doc", core::Role::kClinician},       {"analyzer", core::Role::kInterface},
+    {"admin", core::Role::kAdmin},      {"clerk", core::Role::kClerk},
+    {"tech", core::Role::kTechnician},  {"mls", core::Role::kTechnologist},
+    {"super", core::Role::kSupervisor}, {"path", core::Role::kPathologist},
+    {"doc", core::Role::kClinician},    {"analyzer", core::Role::kInterface},
 };
 
 // A concrete path for a pattern: every {name} becomes a value that names nothing in the lab.
@@ -94,7 +94,8 @@ TEST_F(ApiAuthorizationTest, EveryRouteHasASummaryAndAUniqueShape) {
   for (const ApiRoute& route : routes_) {
     EXPECT_FALSE(route.summary.empty()) << route.pattern;
     EXPECT_TRUE(route.pattern.starts_with("/api/")) << route.pattern;
-    EXPECT_TRUE(seen.insert(std::string(http::to_string(route.method)) + " " + route.pattern).second)
+    EXPECT_TRUE(
+        seen.insert(std::string(http::to_string(route.method)) + " " + route.pattern).second)
         << route.pattern;
   }
 }

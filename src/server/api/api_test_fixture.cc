@@ -23,8 +23,8 @@ http::Response ApiTest::call(http::Method method, const std::string& target,
     request.body = body.dump();
     request.headers.emplace_back("Content-Type", "application/json");
   }
-  const http::Authenticate as_user = [this, username](const http::Request&)
-      -> Result<http::Principal> {
+  const http::Authenticate as_user = [this,
+                                      username](const http::Request&) -> Result<http::Principal> {
     if (username.empty()) return Error(ErrorCode::kUnauthenticated, "authentication required");
     std::unique_ptr<store::Transaction> tx = must(store_->begin(store::TransactionMode::kRead));
     const std::optional<core::User> user = must(tx->find_user(username));

@@ -27,13 +27,13 @@ Result<core::User> actor(store::Transaction& tx, const http::Request& request) {
 }
 
 lab::Context context_for(const ApiContext& api, core::User user) {
-  return lab::Context{.catalog = api.catalog,
-                      .clock = api.clock,
-                      .actor = std::move(user),
-                      .rules = api.rules,
-                      .qc_policy = api.qc_policy,
-                      .calculations = api.calculations ? api.calculations
-                                                       : &calc::default_calculation_set()};
+  return lab::Context{
+      .catalog = api.catalog,
+      .clock = api.clock,
+      .actor = std::move(user),
+      .rules = api.rules,
+      .qc_policy = api.qc_policy,
+      .calculations = api.calculations ? api.calculations : &calc::default_calculation_set()};
 }
 
 }  // namespace
@@ -64,8 +64,8 @@ http::Response answer(const Result<nlohmann::json>& result, int status) {
     response.status = 204;
     return response;
   }
-  return http::json_response(status, result->dump(-1, ' ', false,
-                                                   nlohmann::json::error_handler_t::replace));
+  return http::json_response(
+      status, result->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void note_patient_read(const ApiContext& api, const http::Request& request, std::string_view mrn,

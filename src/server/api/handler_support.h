@@ -26,8 +26,7 @@ using Step = std::function<Result<nlohmann::json>(store::Transaction&, const lab
 // Runs `step` in one write transaction as the request's user and commits only when it
 // succeeds; on any error nothing is kept. The answer is sent only after the commit (ARCHITECTURE
 // decision 1).
-Result<nlohmann::json> write(const ApiContext& api, const http::Request& request,
-                             const Step& step);
+Result<nlohmann::json> write(const ApiContext& api, const http::Request& request, const Step& step);
 
 // Runs `step` in one read transaction as the request's user. With `permission`, the user as
 // stored now must hold it.

@@ -32,8 +32,7 @@ TEST_F(LabMetricsTest, CountsWhatIsWaitingAndWhatWasReleased) {
   EXPECT_TRUE(has_line(text, R"(aliquot_results_open{status="pending",section="chemistry"} 1)"))
       << text;
   EXPECT_TRUE(has_line(text, R"(aliquot_results_released_total{by="person"} 1)")) << text;
-  EXPECT_TRUE(has_line(text, R"(aliquot_results_released_total{by="autoverification"} 0)"))
-      << text;
+  EXPECT_TRUE(has_line(text, R"(aliquot_results_released_total{by="autoverification"} 0)")) << text;
   EXPECT_TRUE(has_line(text, "aliquot_results_held 0")) << text;
   EXPECT_TRUE(has_line(text, "aliquot_quarantine_held 0")) << text;
   EXPECT_TRUE(has_line(text, "aliquot_patient_reads_queued 0")) << text;

@@ -22,8 +22,8 @@ bool is_cookie_header(std::string_view name) {
   constexpr std::string_view kCookie = "cookie";
   if (name.size() != kCookie.size()) return false;
   for (std::size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a')
-                                                    : name[i];
+    const char c =
+        name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
     if (c != kCookie[i]) return false;
   }
   return true;
@@ -99,8 +99,7 @@ http::Authenticate session_authenticate(store::Store& store, const core::Clock& 
     if (!token || token->empty()) {
       return Error(ErrorCode::kUnauthenticated, "authentication required: log in");
     }
-    ALIQUOT_ASSIGN_OR_RETURN(lab::Authenticated found,
-                             authenticated_session(store, clock, *token));
+    ALIQUOT_ASSIGN_OR_RETURN(lab::Authenticated found, authenticated_session(store, clock, *token));
     if (needs_csrf_token(request.method)) {
       const std::optional<std::string> sent = request.header(kCsrfHeader);
       if (!sent || !same_token(*sent, found.session.csrf_token)) {

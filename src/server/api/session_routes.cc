@@ -20,8 +20,7 @@ nlohmann::json user_json(const core::User& user) {
           {"role", std::string(core::to_code(user.role))}};
 }
 
-http::Response log_in(const ApiContext& api, LoginRateLimit& limit,
-                      const http::Request& request) {
+http::Response log_in(const ApiContext& api, LoginRateLimit& limit, const http::Request& request) {
   if (const auto wait = limit.attempt(address_of(request.peer), LoginRateLimit::Clock::now())) {
     http::Response refused =
         http::json_error(429,
@@ -49,13 +48,12 @@ http::Response log_in(const ApiContext& api, LoginRateLimit& limit,
     }
   }
   if (!grant) return http::error_response(grant.error());
-  http::Response response =
-      http::json_response(201, nlohmann::json{{"user", user_json(grant->user)},
-                                              {"csrf_token", grant->csrf_token},
-                                              {"idle_expires_at",
-                                               core::format_instant(grant->idle_expires_at)},
-                                              {"ends_at", core::format_instant(grant->ends_at)}}
-                                   .dump());
+  http::Response response = http::json_response(
+      201, nlohmann::json{{"user", user_json(grant->user)},
+                          {"csrf_token", grant->csrf_token},
+                          {"idle_expires_at", core::format_instant(grant->idle_expires_at)},
+                          {"ends_at", core::format_instant(grant->ends_at)}}
+               .dump());
   response.headers.emplace_back("Set-Cookie", session_cookie(grant->token));
   return response;
 }
@@ -72,14 +70,14 @@ http::Response who_am_i(const ApiContext& api, const http::Request& request) {
   if (!*session || !*user) {
     return http::json_error(401, "authentication required: log in", "unauthenticated");
   }
-  const core::Instant idle_end = std::min((*session)->last_seen_at + lab::kSessionIdleTimeout,
-                                          (*session)->ends_at);
-  return http::json_response(
-      200, nlohmann::json{{"user", user_json(**user)},
-                          {"csrf_token", (*session)->csrf_token},
-                          {"idle_expires_at", core::format_instant(idle_end)},
-                          {"ends_at", core::format_instant((*session)->ends_at)}}
-               .dump());
+  const core::Instant idle_end =
+      std::min((*session)->last_seen_at + lab::kSessionIdleTimeout, (*session)->ends_at);
+  return http::json_response(200,
+                             nlohmann::json{{"user", user_json(**user)},
+                                            {"csrf_token", (*session)->csrf_token},
+                                            {"idle_expires_at", core::format_instant(idle_end)},
+                                            {"ends_at", core::format_instant((*session)->ends_at)}}
+                                 .dump());
 }
 
 http::Response log_out(const ApiContext& api, const http::Request& request) {

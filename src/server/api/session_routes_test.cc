@@ -23,14 +23,14 @@ class SessionRoutesTest : public ApiTest {
     }));
     ApiRoutes routes = session_routes(api());
     // A change and a read behind the session, to see the hook at work.
-    routes.push_back({http::Method::kPost, "/api/probe", lab::Action::kEnterResult,
-                      [](const http::Request& request) {
-                        return http::json_response(200,
-                                                   nlohmann::json{{"user", request.user->username},
-                                                                  {"role", request.user->role}}
-                                                       .dump());
-                      },
-                      "probe"});
+    routes.push_back(
+        {http::Method::kPost, "/api/probe", lab::Action::kEnterResult,
+         [](const http::Request& request) {
+           return http::json_response(
+               200, nlohmann::json{{"user", request.user->username}, {"role", request.user->role}}
+                        .dump());
+         },
+         "probe"});
     routes.push_back({http::Method::kGet, "/api/probe", std::nullopt,
                       [](const http::Request&) { return http::json_response(200, "{}"); },
                       "probe"});
@@ -86,9 +86,9 @@ TEST_F(SessionRoutesTest, TheCookieAuthenticatesAndTheSessionTellsWhoAndTheToken
   ASSERT_EQ(me.status, 200) << me.body;
   EXPECT_EQ(body_of(me)["user"]["username"], "tech");
   EXPECT_EQ(body_of(me)["csrf_token"], body_of(login)["csrf_token"]);
-  EXPECT_EQ(send(http::Method::kGet, "/api/probe", "", {{"Cookie", "a=b; " + cookie + "; c=d"}})
-                .status,
-            200);
+  EXPECT_EQ(
+      send(http::Method::kGet, "/api/probe", "", {{"Cookie", "a=b; " + cookie + "; c=d"}}).status,
+      200);
   EXPECT_EQ(send(http::Method::kGet, "/api/probe", "", {}).status, 401);
   EXPECT_EQ(
       send(http::Method::kGet, "/api/probe", "", {{"Cookie", "aliquot_session=forged"}}).status,
@@ -99,7 +99,8 @@ TEST_F(SessionRoutesTest, AChangeNeedsTheSessionsCsrfToken) {
   const http::Response login = log_in("tech", kPassword);
   const std::string cookie = cookie_of(login);
   const std::string csrf = body_of(login)["csrf_token"];
-  const http::Response without = send(http::Method::kPost, "/api/probe", "{}", {{"Cookie", cookie}});
+  const http::Response without =
+      send(http::Method::kPost, "/api/probe", "{}", {{"Cookie", cookie}});
   EXPECT_EQ(without.status, 403);
   EXPECT_EQ(body_of(without)["error"],
             "POST /api/probe: the X-CSRF-Token header is missing or does not match the session");
@@ -136,9 +137,9 @@ TEST_F(SessionRoutesTest, FiveWrongPasswordsLockTheAccountEvenForTheRightOne) {
 
 TEST_F(SessionRoutesTest, OneAddressGetsTenAttemptsAMinute) {
   for (int i = 0; i < kLoginAttemptsPerWindow; ++i) {
-    EXPECT_EQ(log_in("nobody" + std::to_string(i), kPassword, "198.51.100.1:" + std::to_string(i))
-                  .status,
-              401);
+    EXPECT_EQ(
+        log_in("nobody" + std::to_string(i), kPassword, "198.51.100.1:" + std::to_string(i)).status,
+        401);
   }
   const http::Response limited = log_in("tech", kPassword, "198.51.100.1:9999");
   EXPECT_EQ(limited.status, 429);

@@ -77,27 +77,19 @@ Authenticate no_user() {
 
 Response error_response(const Error& error) {
   switch (error.code()) {
-    case ErrorCode::kInvalidArgument:
-      return json_error(400, error.message(), "invalid_argument");
-    case ErrorCode::kUnauthenticated:
-      return json_error(401, error.message(), "unauthenticated");
-    case ErrorCode::kPermissionDenied:
-      return json_error(403, error.message(), "permission_denied");
-    case ErrorCode::kNotFound:
-      return json_error(404, error.message(), "not_found");
-    case ErrorCode::kAlreadyExists:
-      return json_error(409, error.message(), "already_exists");
+    case ErrorCode::kInvalidArgument: return json_error(400, error.message(), "invalid_argument");
+    case ErrorCode::kUnauthenticated: return json_error(401, error.message(), "unauthenticated");
+    case ErrorCode::kPermissionDenied: return json_error(403, error.message(), "permission_denied");
+    case ErrorCode::kNotFound: return json_error(404, error.message(), "not_found");
+    case ErrorCode::kAlreadyExists: return json_error(409, error.message(), "already_exists");
     // RFC 9110 section 15.5.10: the request conflicts with the state of the resource (a result
     // already released, a specimen not received, a critical call missing).
     case ErrorCode::kFailedPrecondition:
       return json_error(409, error.message(), "failed_precondition");
-    case ErrorCode::kAborted:
-      return json_error(409, error.message(), "aborted");
-    case ErrorCode::kUnavailable:
-      return json_error(503, error.message(), "unavailable");
+    case ErrorCode::kAborted: return json_error(409, error.message(), "aborted");
+    case ErrorCode::kUnavailable: return json_error(503, error.message(), "unavailable");
     case ErrorCode::kDataLoss:
-    case ErrorCode::kInternal:
-      break;
+    case ErrorCode::kInternal: break;
   }
   return json_error(500, "internal error", "internal");
 }
@@ -175,9 +167,9 @@ Dispatched Router::dispatch(Request request, const Authenticate& authenticate) c
   request.path_params = std::move(found.params);
   request.user.reset();
   if (route.access == Access::kAuthenticated) {
-    Result<Principal> principal = authenticate
-                                      ? authenticate(request)
-                                      : Error(ErrorCode::kUnauthenticated, "authentication required");
+    Result<Principal> principal =
+        authenticate ? authenticate(request)
+                     : Error(ErrorCode::kUnauthenticated, "authentication required");
     if (!principal) return {error_response(principal.error()), route.pattern};
     request.user = std::move(*principal);
   }

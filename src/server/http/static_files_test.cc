@@ -54,9 +54,10 @@ TEST(StaticFiles, SaysHowToBuildTheUiWhenItIsMissing) {
   Router router;
   const Result<void> refused = add_static_routes(router, dir.path());
   ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().message(), "the web UI is not built: " +
-                                           (std::filesystem::path(dir.path()) / "index.html").string() +
-                                           " is missing (run `make web`)");
+  EXPECT_EQ(
+      refused.error().message(),
+      "the web UI is not built: " + (std::filesystem::path(dir.path()) / "index.html").string() +
+          " is missing (run `make web`)");
 }
 
 }  // namespace

@@ -151,10 +151,9 @@ Result<std::int64_t> SqliteTransaction::end_sessions_of_user(std::string_view us
 
 Result<void> SqliteTransaction::insert_patient_data_read(const core::PatientDataRead& read) {
   ALIQUOT_RETURN_IF_ERROR(check_writable("insert_patient_data_read"));
-  ALIQUOT_ASSIGN_OR_RETURN(
-      Statement statement,
-      prepare("INSERT INTO patient_data_reads (at, username, mrn, what, peer)"
-              " VALUES (?, ?, ?, ?, ?)"));
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("INSERT INTO patient_data_reads (at, username, mrn, what, peer)"
+                                   " VALUES (?, ?, ?, ?, ?)"));
   statement.bind_instant(read.at)
       .bind_text(read.username)
       .bind_text(read.mrn)
@@ -172,8 +171,7 @@ Result<std::vector<core::PatientDataRead>> SqliteTransaction::patient_data_reads
       prepare("SELECT r.id, r.at, r.username, r.mrn, r.what, r.peer FROM patient_data_reads r"
               " WHERE (? = '' OR r.mrn = ?) AND (? = '' OR r.username = ?)"
               " ORDER BY r.at DESC, r.id DESC LIMIT ?"));
-  statement.bind_text(mrn).bind_text(mrn).bind_text(username).bind_text(username).bind_int64(
-      limit);
+  statement.bind_text(mrn).bind_text(mrn).bind_text(username).bind_text(username).bind_int64(limit);
   return read_all<core::PatientDataRead>(statement, "listing patient data reads",
                                          [](RowReader& row) {
                                            core::PatientDataRead read;
