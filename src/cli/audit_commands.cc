@@ -5,6 +5,7 @@
 
 #include "audit/chain.h"
 #include "cli/commands.h"
+#include "lab/json.h"
 #include "report/text_table.h"
 
 namespace aliquot::cli {
@@ -47,29 +48,6 @@ struct ShowOptions {
   std::string result;  // ACCESSION/TEST
 };
 
-// The before/after images are JSON texts; shown as JSON when they are.
-nlohmann::json image(const std::string& text) {
-  if (text.empty()) return nullptr;
-  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return parsed.is_discarded() ? nlohmann::json(text) : parsed;
-}
-
-nlohmann::json entry_to_json(const core::AuditEntry& entry) {
-  return {{"sequence", entry.sequence},
-          {"at", core::format_instant(entry.at)},
-          {"actor", entry.actor},
-          {"action", entry.action},
-          {"entity_type", entry.entity_type},
-          {"entity_key", entry.entity_key},
-          {"patient_mrn", entry.patient_mrn},
-          {"accession_number", entry.accession_number},
-          {"test_code", entry.test_code},
-          {"before", image(entry.before)},
-          {"after", image(entry.after)},
-          {"reason", entry.reason},
-          {"previous_hash", entry.previous_hash},
-          {"hash", entry.hash}};
-}
 
 Result<store::AuditFilter> filter_of(const ShowOptions& options) {
   const int given = (options.patient_mrn.empty() ? 0 : 1) +
@@ -105,7 +83,7 @@ Result<void> run_show(Session& session, const ShowOptions& options) {
       lab::Action::kViewRecords));
   if (session.json()) {
     nlohmann::json list = nlohmann::json::array();
-    for (const core::AuditEntry& entry : entries) list.push_back(entry_to_json(entry));
+    for (const core::AuditEntry& entry : entries) list.push_back(lab::to_json(entry));
     session.set_json(list);
     return ok();
   }
@@ -142,11 +120,7 @@ Result<void> run_reads(Session& session, const ReadsOptions& options) {
   if (session.json()) {
     nlohmann::json list = nlohmann::json::array();
     for (const core::PatientDataRead& read : reads) {
-      list.push_back({{"at", core::format_instant(read.at)},
-                      {"username", read.username},
-                      {"mrn", read.mrn},
-                      {"what", read.what},
-                      {"peer", read.peer}});
+      list.push_back(lab::to_json(read));
     }
     session.set_json(list);
     return ok();

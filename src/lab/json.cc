@@ -213,6 +213,36 @@ json to_json(const PatientReport& report) {
   };
 }
 
+json to_json(const core::AuditEntry& entry) {
+  const auto image = [](const std::string& text) -> json {
+    if (text.empty()) return nullptr;
+    json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    return parsed.is_discarded() ? json(text) : parsed;
+  };
+  return json{{"sequence", entry.sequence},
+              {"at", core::format_instant(entry.at)},
+              {"actor", entry.actor},
+              {"action", entry.action},
+              {"entity_type", entry.entity_type},
+              {"entity_key", entry.entity_key},
+              {"patient_mrn", entry.patient_mrn},
+              {"accession_number", entry.accession_number},
+              {"test_code", entry.test_code},
+              {"before", image(entry.before)},
+              {"after", image(entry.after)},
+              {"reason", entry.reason},
+              {"previous_hash", entry.previous_hash},
+              {"hash", entry.hash}};
+}
+
+json to_json(const core::PatientDataRead& read) {
+  return json{{"at", core::format_instant(read.at)},
+              {"username", read.username},
+              {"mrn", read.mrn},
+              {"what", read.what},
+              {"peer", read.peer}};
+}
+
 std::string to_compact_text(const nlohmann::json& value) {
   // Invalid UTF-8 in a name typed at a terminal must not throw from dump(): replace it (U+FFFD).
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/audit_entry.h"
 #include "core/order.h"
+#include "core/patient_data_read.h"
 #include "core/patient.h"
 #include "core/specimen.h"
 #include "core/test_result.h"
@@ -31,6 +33,10 @@ nlohmann::json to_json(const ResultDetail& detail);  // adds test name, unit, se
 nlohmann::json to_json(const SpecimenDetail& detail);
 nlohmann::json to_json(const OrderDetail& detail);
 nlohmann::json to_json(const PatientReport& report);
+// An audit entry as `aliquot audit show --json` and GET /api/audit give it: the before and after
+// images as JSON when they are JSON texts, else as the text.
+nlohmann::json to_json(const core::AuditEntry& entry);
+nlohmann::json to_json(const core::PatientDataRead& read);
 
 // The compact text of `value` (the audit trail's before/after form). Invalid UTF-8 in a string is
 // replaced by U+FFFD instead of throwing, so a badly encoded name cannot stop a use case.

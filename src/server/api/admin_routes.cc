@@ -102,30 +102,6 @@ http::Response set_password(const ApiContext& api, const http::Request& request)
 
 // --- audit trail ----------------------------------------------------------------------------
 
-// The before/after images are JSON texts; shown as JSON when they are.
-json image(const std::string& text) {
-  if (text.empty()) return nullptr;
-  json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return parsed.is_discarded() ? json(text) : parsed;
-}
-
-// As `aliquot audit show --json` writes an entry.
-json entry_to_json(const core::AuditEntry& entry) {
-  return json{{"sequence", entry.sequence},
-              {"at", core::format_instant(entry.at)},
-              {"actor", entry.actor},
-              {"action", entry.action},
-              {"entity_type", entry.entity_type},
-              {"entity_key", entry.entity_key},
-              {"patient_mrn", entry.patient_mrn},
-              {"accession_number", entry.accession_number},
-              {"test_code", entry.test_code},
-              {"before", image(entry.before)},
-              {"after", image(entry.after)},
-              {"reason", entry.reason},
-              {"previous_hash", entry.previous_hash},
-              {"hash", entry.hash}};
-}
 
 // The last `limit` entries that `filter` selects, in sequence order.
 Result<std::vector<core::AuditEntry>> last_entries(store::Transaction& tx,
@@ -160,7 +136,7 @@ http::Response list_audit(const ApiContext& api, const http::Request& request) {
                                  last_entries(tx, filter, *limit));
         json list = json::array();
         for (const core::AuditEntry& entry : entries) {
-          list.push_back(entry_to_json(entry));
+          list.push_back(lab::to_json(entry));
           shown.insert(entry.patient_mrn);
         }
         return json{{"entries", std::move(list)}};
@@ -200,11 +176,7 @@ http::Response list_patient_reads(const ApiContext& api, const http::Request& re
                                  tx.patient_data_reads(mrn, username, *limit));
         json list = json::array();
         for (const core::PatientDataRead& entry : reads) {
-          list.push_back(json{{"at", core::format_instant(entry.at)},
-                              {"username", entry.username},
-                              {"mrn", entry.mrn},
-                              {"what", entry.what},
-                              {"peer", entry.peer}});
+          list.push_back(lab::to_json(entry));
         }
         return json{{"reads", std::move(list)}};
       },
