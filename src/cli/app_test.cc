@@ -68,7 +68,8 @@ TEST(AliquotCommand, AnUnknownCommandIsAUsageError) {
   const Outcome bare = run_command({"audit"});
   EXPECT_EQ(bare.exit_code, 2);
   EXPECT_EQ(bare.err,
-            "aliquot: `aliquot audit` needs a command: verify, show (run with --help for usage)\n");
+            "aliquot: `aliquot audit` needs a command: verify, show, reads (run with --help for "
+            "usage)\n");
 }
 
 TEST(AliquotCommand, AMissingRequiredOptionIsAUsageErrorAlsoInJson) {

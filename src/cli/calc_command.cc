@@ -1,18 +1,15 @@
 #include "cli/calc_command.h"
 
-#include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "calc/calculation_set.h"
 #include "calc/catalog_links.h"
 #include "catalog/catalog.h"
+#include "lab/calculation_json.h"
 #include "report/text_table.h"
 
 namespace aliquot::cli {
@@ -71,11 +68,6 @@ Result<calc::CalculationSet> load_set(const std::string& file) {
 std::string input_unit(const calc::InputDefinition& input) {
   if (input.kind == calc::InputKind::kChoice) return join(input.choices, " or ");
   return input.unit == "1" ? "" : input.unit;
-}
-
-std::string describe_input(const calc::InputDefinition& input) {
-  const std::string unit = input_unit(input);
-  return input.name + " (" + input.title + (unit.empty() ? "" : ", " + unit) + ")";
 }
 
 nlohmann::json input_to_json(const calc::InputDefinition& input) {
@@ -187,108 +179,30 @@ Result<void> run_check(Session& session, const std::string& file, const std::str
   return ok();
 }
 
-// A number as typed: digits, optional sign, point and exponent; nothing else, and finite.
-std::optional<double> parse_number(const std::string& text) {
-  double value = 0;
-  const char* end = text.data() + text.size();
-  const auto result = std::from_chars(text.data(), end, value);
-  if (text.empty() || result.ec != std::errc() || result.ptr != end || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 Result<void> run_calculation(Session& session, const CalcOptions& options) {
   const std::string& name = options.arguments.front();
   ALIQUOT_ASSIGN_OR_RETURN(const calc::CalculationSet set, load_set(options.calculations_file));
   const calc::Calculation* calculation = set.find(name);
-  if (calculation == nullptr) {
-    std::vector<std::string> names;
-    for (const calc::Calculation& known : set.calculations()) names.push_back(known.name());
-    return not_found("no calculation '" + name + "'; the calculations are: " + join(names));
-  }
-  const std::vector<calc::InputDefinition>& definitions = calculation->inputs();
-
-  calc::InputValues values;
-  nlohmann::json inputs = nlohmann::json::object();
-  std::set<std::size_t> given;
-  for (std::size_t i = 1; i < options.arguments.size(); ++i) {
+  lab::CalculationInputs inputs;
+  for (std::size_t i = 1; i < options.arguments.size() && calculation != nullptr; ++i) {
     const std::string& argument = options.arguments[i];
     const std::size_t equals = argument.find('=');
     if (equals == std::string::npos || equals == 0) {
       return invalid_argument("expected INPUT=VALUE, not '" + argument + "' (e.g. " +
-                              definitions.front().name + "=...)");
+                              calculation->inputs().front().name + "=...)");
     }
-    const std::string key = argument.substr(0, equals);
-    const std::string text = argument.substr(equals + 1);
-    const std::optional<std::size_t> index = calculation->find_input(key);
-    if (!index) {
-      std::vector<std::string> names;
-      for (const calc::InputDefinition& input : definitions) names.push_back(input.name);
-      return invalid_argument(calculation->name() + " has no input '" + key +
-                              "'; its inputs are: " + join(names));
-    }
-    const calc::InputDefinition& input = definitions[*index];
-    if (!given.insert(*index).second) {
-      return invalid_argument("input '" + input.name + "' is given more than once");
-    }
-    if (input.kind == calc::InputKind::kChoice) {
-      const auto found = std::find(input.choices.begin(), input.choices.end(), text);
-      if (found == input.choices.end()) {
-        return invalid_argument("input '" + input.name + "' must be " +
-                                join(input.choices, " or ") + ", not '" + text + "'");
-      }
-      values.set(*index, static_cast<double>(found - input.choices.begin()));
-      inputs[input.name] = text;
-      continue;
-    }
-    const std::optional<double> number = parse_number(text);
-    if (!number) {
-      return invalid_argument("input '" + input.name + "' must be a number" +
-                              (input.unit == "1" ? std::string() : " in " + input.unit) +
-                              ", not '" + text + "'");
-    }
-    values.set(*index, *number);
-    inputs[input.name] = *number;
+    inputs.emplace_back(argument.substr(0, equals), argument.substr(equals + 1));
   }
-  std::vector<std::string> missing;
-  for (std::size_t i = 0; i < definitions.size(); ++i) {
-    if (given.count(i) != 0) continue;
-    if (definitions[i].requirement == calc::Requirement::kRequired) {
-      missing.push_back(describe_input(definitions[i]));
-    } else {
-      inputs[definitions[i].name] = definitions[i].default_value;  // the value used
-    }
-  }
-  if (!missing.empty()) {
-    return invalid_argument(calculation->name() + " needs " + join(missing));
-  }
-
-  const calc::Outcome outcome = calculation->compute(values);
-  if (outcome.reportable()) {
-    const std::string reported = calculation->reported(outcome.value);
-    if (session.json()) {
-      session.set_json({{"name", calculation->name()},
-                        {"value", outcome.value},
-                        {"reported", reported},
-                        {"unit", calculation->unit()},
-                        {"inputs", inputs}});
-    } else {
-      session.out() << reported << "\n";
-    }
-    return ok();
-  }
-  const std::string reason = calculation->reason(outcome, values);
+  ALIQUOT_ASSIGN_OR_RETURN(const lab::CalculationAnswer answer, lab::calculate(set, name, inputs));
   if (session.json()) {
-    session.set_json({{"name", calculation->name()},
-                      {"value", nullptr},
-                      {"reported", nullptr},
-                      {"unit", calculation->unit()},
-                      {"reason", reason},
-                      {"inputs", inputs}});
+    session.set_json(answer.json);
+  } else if (!answer.reason) {
+    session.out() << answer.reported << "\n";
   }
-  session.report_finding(
-      failed_precondition(calculation->name() + " is not reportable: " + reason));
+  if (answer.reason) {
+    session.report_finding(failed_precondition(answer.json.at("name").get<std::string>() +
+                                               " is not reportable: " + *answer.reason));
+  }
   return ok();
 }
 

@@ -9,6 +9,7 @@
 #include "catalog/catalog.h"
 #include "cli/commands.h"
 #include "core/test_result.h"
+#include "lab/catalog_json.h"
 #include "lab/lab_setup.h"
 #include "report/text_table.h"
 
@@ -31,21 +32,6 @@ std::string applies_to(const core::ReferenceInterval& interval) {
   return who;
 }
 
-nlohmann::json optional_number(const std::optional<double>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json();
-}
-
-// The calculation of a calculated test and the catalog test of each of its inputs; null for a
-// measured test, as the other absent values are.
-nlohmann::json calculation_to_json(const std::optional<core::CalculatedFrom>& calculated) {
-  if (!calculated) return nlohmann::json();
-  nlohmann::json inputs = nlohmann::json::object();
-  for (const core::CalculationInput& input : calculated->inputs) {
-    inputs[input.input] = input.test_code;
-  }
-  return {{"name", calculated->calculation}, {"inputs", inputs}};
-}
-
 // "ldl-friedewald from CHOL (tc), HDL (hdl), TRIG (tg)": the calculation, and the test that gives
 // each of its inputs.
 std::string calculation_text(const core::CalculatedFrom& calculated) {
@@ -54,40 +40,6 @@ std::string calculation_text(const core::CalculatedFrom& calculated) {
     inputs.push_back(input.test_code + " (" + input.input + ")");
   }
   return calculated.calculation + " from " + join(inputs, ", ");
-}
-
-nlohmann::json test_to_json(const core::TestDefinition& test) {
-  nlohmann::json intervals = nlohmann::json::array();
-  for (const core::ReferenceInterval& interval : test.reference_intervals) {
-    intervals.push_back(
-        {{"sex", interval.sex ? nlohmann::json(core::to_code(*interval.sex)) : nlohmann::json()},
-         {"age_min_days", interval.age_min_days},
-         {"age_max_days",
-          interval.age_max_days ? nlohmann::json(*interval.age_max_days) : nlohmann::json()},
-         {"low", optional_number(interval.low)},
-         {"high", optional_number(interval.high)},
-         {"text", interval.text}});
-  }
-  return {{"code", test.code},
-          {"name", test.name},
-          {"loinc", test.loinc},
-          {"unit", test.unit},
-          {"specimen_type", test.specimen_type},
-          {"container_type", test.container_type},
-          {"section", test.section},
-          {"kind", core::to_code(test.kind)},
-          {"decimals", test.decimals},
-          {"answers", test.answers},
-          {"abnormal_answers", test.abnormal_answers},
-          {"reference_intervals", intervals},
-          {"critical",
-           {{"low", optional_number(test.critical.low)},
-            {"high", optional_number(test.critical.high)}}},
-          {"calculation", calculation_to_json(test.calculated)}};
-}
-
-nlohmann::json panel_to_json(const core::PanelDefinition& panel) {
-  return {{"code", panel.code}, {"name", panel.name}, {"members", panel.members}};
 }
 
 nlohmann::json diagnostic_to_json(const catalog::Diagnostic& diagnostic) {
@@ -145,27 +97,14 @@ Result<void> acting_user_exists(Session& session) {
 Result<void> run_list(Session& session, const std::string& section) {
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* menu, session.catalog());
   ALIQUOT_RETURN_IF_ERROR(acting_user_exists(session));
-  if (!section.empty() && menu->find_section(section) == nullptr) {
-    std::vector<std::string> codes;
-    for (const catalog::Section& s : menu->sections()) codes.push_back(s.code);
-    return not_found("no section '" + section + "' in the catalog; it has: " + join(codes, ", "));
+  ALIQUOT_ASSIGN_OR_RETURN(const nlohmann::json listed, lab::catalog_list_json(*menu, section));
+  if (session.json()) {
+    session.set_json(listed);
+    return ok();
   }
   std::vector<const core::TestDefinition*> tests;
   for (const core::TestDefinition& test : menu->tests()) {
     if (section.empty() || test.section == section) tests.push_back(&test);
-  }
-  if (session.json()) {
-    nlohmann::json test_list = nlohmann::json::array();
-    for (const core::TestDefinition* test : tests) test_list.push_back(test_to_json(*test));
-    nlohmann::json panel_list = nlohmann::json::array();
-    if (section.empty()) {
-      for (const core::PanelDefinition& panel : menu->panels())
-        panel_list.push_back(panel_to_json(panel));
-    }
-    session.set_json({{"catalog", {{"name", menu->name()}, {"version", menu->version()}}},
-                      {"tests", test_list},
-                      {"panels", panel_list}});
-    return ok();
   }
   session.out() << menu->name() << " " << menu->version() << "\n\n";
   report::TextTable table({"Code", "Name", "Section", "Specimen", "Container", "Unit", "LOINC"});
@@ -197,7 +136,7 @@ Result<void> run_show(Session& session, const std::string& code) {
   ALIQUOT_RETURN_IF_ERROR(acting_user_exists(session));
   if (const core::PanelDefinition* panel = menu->find_panel(code)) {
     if (session.json()) {
-      session.set_json(panel_to_json(*panel));
+      session.set_json(lab::to_json(*panel));
       return ok();
     }
     session.out() << "Panel  " << panel->code << "  " << panel->name << "\n\n";
@@ -219,7 +158,7 @@ Result<void> run_show(Session& session, const std::string& code) {
                      menu->version());
   }
   if (session.json()) {
-    session.set_json(test_to_json(*test));
+    session.set_json(lab::to_json(*test));
     return ok();
   }
   report::TextTable facts;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "lab/qc_json.h"
+#include "lab/qc_evaluation_json.h"
 #include "qc/control_csv.h"
 #include "qc/control_rule.h"
 #include "qc/westgard.h"
@@ -91,15 +91,7 @@ Result<void> run_evaluate(Session& session, const EvaluateOptions& options) {
                            qc::evaluate_runs(runs, rules));
 
   if (session.json()) {
-    nlohmann::json judged = nlohmann::json::array();
-    for (const qc::RunEvaluation& evaluation : evaluations) {
-      judged.push_back({{"run", lab::qc_name_json(evaluation.run)},
-                        {"status", std::string(qc::status_name(evaluation.status))},
-                        {"violations", lab::qc_violations_json(evaluation)}});
-    }
-    nlohmann::json rule_names = nlohmann::json::array();
-    for (const qc::ControlRule rule : rules) rule_names.push_back(std::string(qc::rule_name(rule)));
-    session.set_json({{"rules", rule_names}, {"runs", judged}});
+    session.set_json(lab::qc_evaluation_json(rules, evaluations));
     return ok();
   }
   session.out() << "rules: " << qc::rules_text(rules) << "\n";

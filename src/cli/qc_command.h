@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "lab/qc_evaluation_json.h"
 #include "qc/westgard.h"
 
 namespace aliquot::cli {
@@ -41,6 +42,6 @@ Result<std::vector<qc::ControlRun>> read_control_runs(const std::string& file);
 
 // The rules `qc evaluate` and `qc chart` apply when none are given: the classic multirule for two
 // control levels (Westgard 1981), with 1-2s as the warning.
-inline constexpr const char* kDefaultControlRules = "1-2s,1-3s,2-2s,R-4s,4-1s,10-x";
+inline constexpr const char* kDefaultControlRules = lab::kDefaultControlRules;
 
 }  // namespace aliquot::cli

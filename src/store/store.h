@@ -9,6 +9,7 @@
 // it commits once: that is how the ingest pipeline groups many results into one commit.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,8 +22,8 @@
 #include "core/error.h"
 #include "core/instrument_task.h"
 #include "core/order.h"
-#include "core/patient_data_read.h"
 #include "core/patient.h"
+#include "core/patient_data_read.h"
 #include "core/qc_records.h"
 #include "core/specimen.h"
 #include "core/test_result.h"
@@ -356,6 +357,34 @@ class Transaction {
 
   // --- gauges for /metrics ---
   virtual Result<LabGauges> lab_gauges() = 0;
+
+  // --- pages and batches for the web API (store/sqlite/sqlite_worklist_page.cc) ---
+  // The rows of worklist(section) that come after result `after_result_id` in its order (from
+  // the first when nullopt), at most `limit`. The position of `after_result_id` is computed from
+  // its own row, so a page may follow a result that has left the worklist since.
+  virtual Result<std::vector<WorklistRow>> worklist_page(
+      std::string_view section, std::optional<std::int64_t> after_result_id,
+      std::int64_t limit) = 0;
+  // How many rows worklist(section) holds.
+  virtual Result<std::int64_t> count_worklist(std::string_view section) = 0;
+  // holds_for_result, revisions_for_result and critical_calls_for_result of several results at
+  // once, by result id; a result without any has no entry.
+  virtual Result<std::map<std::int64_t, std::vector<core::HoldReason>>> holds_for_results(
+      const std::vector<std::int64_t>& result_ids) = 0;
+  virtual Result<std::map<std::int64_t, std::vector<core::ResultRevision>>> revisions_for_results(
+      const std::vector<std::int64_t>& result_ids) = 0;
+  virtual Result<std::map<std::int64_t, std::vector<core::CriticalCall>>>
+  critical_calls_for_results(const std::vector<std::int64_t>& result_ids) = 0;
+  // orders_for_patient, from the first order after `before_order_id` in that order (its own
+  // ordered_at and id place it), at most `limit`.
+  virtual Result<std::vector<core::Order>> orders_for_patient_page(
+      std::int64_t patient_id, std::optional<std::int64_t> before_order_id, std::int64_t limit) = 0;
+  // results_for_order of several orders at once, by order id then result id.
+  virtual Result<std::vector<core::TestResult>> results_for_orders(
+      const std::vector<std::int64_t>& order_ids) = 0;
+  // specimens_for_order of several orders at once, by order id then specimen id.
+  virtual Result<std::vector<core::Specimen>> specimens_for_orders(
+      const std::vector<std::int64_t>& order_ids) = 0;
 };
 
 enum class TransactionMode {

@@ -184,9 +184,11 @@ export interface OrderDetail {
   results: ResultDetail[];
 }
 
+// One page of GET /api/patients/{mrn}: orders newest first; `next` asks for the older ones.
 export interface PatientRecord {
   patient: Patient;
   orders: { order: Order; specimens: Specimen[]; results: ResultDetail[] }[];
+  next: string | null;
 }
 
 export interface PatientReport {
@@ -229,19 +231,23 @@ export interface Label {
   collected_at: string;
 }
 
+// A worklist row names its specimen, order and patient; the rest is at GET /api/specimens/{acc}.
 export interface WorklistRow {
-  result: TestResult;
-  specimen: Specimen;
-  order: Order;
-  patient: Patient;
+  result: Pick<TestResult, 'id' | 'test_code' | 'section' | 'status' | 'value' | 'flag' | 'reference_range' | 'entered_at' | 'entered_by' | 'revision'>;
+  specimen: Pick<Specimen, 'accession_number' | 'specimen_type' | 'status' | 'received_at'>;
+  order: Pick<Order, 'order_number' | 'priority'>;
+  patient: Pick<Patient, 'mrn' | 'family_name' | 'given_name' | 'birth_date' | 'sex'>;
   holds?: HoldReason[];
   test_name?: string | null;
   unit?: string | null;
 }
 
+// One page of GET /api/worklist: `next` is the cursor for the following page (null on the last).
 export interface Worklist {
   section: string;
   rows: WorklistRow[];
+  total: number;
+  next: string | null;
 }
 
 export interface Section {

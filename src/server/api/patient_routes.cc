@@ -1,7 +1,9 @@
 // Patients: registration, the bench's view of a patient, the report of released results, and
 // the cumulative values a trend chart draws (docs/api.md, "Patients").
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -13,6 +15,7 @@
 #include "lab/queries.h"
 #include "lab/use_cases.h"
 #include "server/api/handler_support.h"
+#include "server/api/request_values.h"
 #include "server/api/routes.h"
 
 namespace aliquot::server::api {
@@ -49,17 +52,31 @@ http::Response register_patient(const ApiContext& api, const http::Request& requ
                 201);
 }
 
+// The patient view shows the newest 20 orders unless asked otherwise, 200 at most: a patient
+// followed for years has hundreds, and the browser loads older ones on demand.
+constexpr std::int64_t kOrdersPageDefault = 20;
+constexpr std::int64_t kOrdersPageMost = 200;
+
 http::Response show_patient(const ApiContext& api, const http::Request& request) {
   const std::string& mrn = request.path_params.at("mrn");
+  const Result<std::int64_t> limit =
+      query_count(request, "orders", kOrdersPageDefault, kOrdersPageMost);
+  if (!limit) return http::error_response(limit.error());
+  const std::string before_text = query(request, "before");
+  const std::optional<std::string> before =
+      before_text.empty() ? std::nullopt : std::optional<std::string>(before_text);
   std::string shown;
   const Result<json> document =
       read(api, request, [&](store::Transaction& tx, const lab::Context& ctx) -> Result<json> {
         ALIQUOT_ASSIGN_OR_RETURN(const lab::PatientHistory history,
-                                 lab::patient_history(tx, ctx, mrn));
+                                 lab::patient_history_page(tx, ctx, mrn, before, *limit));
         shown = history.patient.mrn;
         json orders = json::array();
         for (const lab::OrderDetail& order : history.orders) orders.push_back(lab::to_json(order));
-        return json{{"patient", lab::to_json(history.patient)}, {"orders", std::move(orders)}};
+        return json{
+            {"patient", lab::to_json(history.patient)},
+            {"orders", std::move(orders)},
+            {"next", history.older_than.empty() ? json(nullptr) : json(history.older_than)}};
       });
   note_patient_read(api, request, shown, "patient");
   return answer(document);
@@ -130,7 +147,8 @@ ApiRoutes patient_routes(const ApiContext& api) {
        "register a patient"},
       {http::Method::kGet, "/api/patients/{mrn}", lab::Action::kViewRecords,
        [api](const http::Request& request) { return show_patient(api, request); },
-       "show a patient with every order, specimen and result, preliminary ones included"},
+       "show a patient with a page of orders, newest first, with their specimens and results,"
+       " preliminary ones included"},
       {http::Method::kGet, "/api/patients/{mrn}/report", lab::Action::kViewRecords,
        [api](const http::Request& request) { return patient_report(api, request); },
        "the patient's report: released results only"},

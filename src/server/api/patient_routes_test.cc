@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,40 @@ TEST_F(PatientRoutesTest, ShowsTheBenchEveryResultWithHoldsAndLogsTheRead) {
   EXPECT_EQ(logged[0].what, "patient");
   EXPECT_EQ(logged[0].peer, "127.0.0.1:40000");
   EXPECT_EQ(logged[0].at, clock_.now());
+}
+
+TEST_F(PatientRoutesTest, ShowsTheNewestOrdersAPageAtATimeWithACursorForOlderOnes) {
+  std::vector<std::string> accessions;  // oldest first
+  for (int i = 0; i < 3; ++i) {
+    accessions.push_back(received_order("MRN-1", {"K"})[0].accession_number);
+    clock_.advance(std::chrono::hours(1));
+  }
+  const json first = body_of(get("/api/patients/MRN-1?orders=2", "tech"));
+  ASSERT_EQ(first["orders"].size(), 2u);
+  EXPECT_EQ(first["orders"][0]["specimens"][0]["accession_number"], accessions[2]);
+  EXPECT_EQ(first["orders"][1]["specimens"][0]["accession_number"], accessions[1]);
+  ASSERT_TRUE(first["next"].is_string());
+  EXPECT_EQ(first["next"], first["orders"][1]["order"]["order_number"]);
+
+  const json older = body_of(
+      get("/api/patients/MRN-1?orders=2&before=" + first["next"].get<std::string>(), "tech"));
+  ASSERT_EQ(older["orders"].size(), 1u);
+  EXPECT_EQ(older["orders"][0]["specimens"][0]["accession_number"], accessions[0]);
+  EXPECT_TRUE(older["next"].is_null());
+  EXPECT_EQ(body_of(get("/api/patients/MRN-1", "tech"))["orders"].size(), 3u);
+}
+
+TEST_F(PatientRoutesTest, RefusesAPageSizeOutOfRangeOrACursorOfAnotherPatientNamingIt) {
+  received_order("MRN-1", {"K"});
+  for (const char* orders : {"0", "201", "many"}) {
+    const http::Response refused = get(std::string("/api/patients/MRN-1?orders=") + orders, "tech");
+    EXPECT_EQ(refused.status, 400);
+    EXPECT_EQ(body_of(refused)["error"], std::string("query parameter 'orders': '") + orders +
+                                             "' is not a number from 1 to 200");
+  }
+  const http::Response other = get("/api/patients/MRN-1?before=ORD-NONE", "tech");
+  EXPECT_EQ(other.status, 400);
+  EXPECT_EQ(body_of(other)["error"], "order 'ORD-NONE' is not an order of patient MRN-1");
 }
 
 TEST_F(PatientRoutesTest, AnswersNotFoundForAnUnknownPatientAndLogsNoRead) {

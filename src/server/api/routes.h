@@ -33,6 +33,12 @@ ApiRoutes interface_routes(const ApiContext& api);
 ApiRoutes dashboard_routes(const ApiContext& api);
 // GET /api/events: server-sent events for live worklists (event_routes.cc).
 ApiRoutes event_routes(const ApiContext& api);
+// The pure engines: calculated tests, Westgard evaluation, the rules in force and the check of a
+// rules file (engine_routes.cc).
+ApiRoutes engine_routes(const ApiContext& api);
+// Lab configuration: the catalog in force; check and load of catalogs, rules and QC policies
+// (config_routes.cc).
+ApiRoutes config_routes(const ApiContext& api);
 
 ApiRoutes all_routes(const ApiContext& api);
 

@@ -54,6 +54,8 @@ TEST_F(WorklistRoutesTest, ListsTheSectionsOpenTestsStatFirstWithHoldsAndNames) 
   EXPECT_TRUE(rows[0]["holds"].empty());
   EXPECT_EQ(rows[1]["result"]["test_code"], "K");
   EXPECT_EQ(rows[1]["result"]["status"], "preliminary");
+  EXPECT_EQ(rows[1]["result"]["value"]["reported"], "6.0");
+  EXPECT_EQ(rows[1]["result"]["entered_by"], "tech");
   EXPECT_EQ(rows[1]["patient"]["mrn"], "MRN-1");
   ASSERT_EQ(rows[1]["holds"].size(), 1u);
   EXPECT_EQ(rows[1]["holds"][0]["rule"], "K delta");
@@ -80,6 +82,41 @@ TEST_F(WorklistRoutesTest, ListsEverySectionWithoutASectionAndLogsEachPatientOnc
   ASSERT_EQ(logged.size(), 1u);
   EXPECT_EQ(logged[0].mrn, "MRN-1");
   EXPECT_EQ(logged[0].what, "worklist all sections");
+}
+
+TEST_F(WorklistRoutesTest, PagesTheListWithATotalAndACursorUntilItEnds) {
+  received_order("MRN-1", {"K", "NA"});
+  received_order("MRN-2", {"K"}, core::Priority::kStat);
+  received_order("MRN-3", {"NA"});
+  const json first = body_of(get("/api/worklist?section=chemistry&limit=3", "tech"));
+  EXPECT_EQ(first["total"], 4);
+  ASSERT_EQ(first["rows"].size(), 3u);
+  EXPECT_EQ(first["rows"][0]["patient"]["mrn"], "MRN-2");
+  ASSERT_TRUE(first["next"].is_string());
+  const json rest = body_of(get(
+      "/api/worklist?section=chemistry&limit=3&after=" + first["next"].get<std::string>(), "tech"));
+  EXPECT_EQ(rest["total"], 4);
+  ASSERT_EQ(rest["rows"].size(), 1u);
+  EXPECT_EQ(rest["rows"][0]["patient"]["mrn"], "MRN-3");
+  EXPECT_TRUE(rest["next"].is_null());
+  // The default page holds every row of so short a list.
+  const json whole = body_of(get("/api/worklist?section=chemistry", "tech"));
+  EXPECT_EQ(whole["rows"].size(), 4u);
+  EXPECT_TRUE(whole["next"].is_null());
+}
+
+TEST_F(WorklistRoutesTest, RefusesALimitOutOfRangeOrACursorItDidNotGiveNamingTheParameter) {
+  for (const char* limit : {"0", "501", "ten"}) {
+    const http::Response refused = get(std::string("/api/worklist?limit=") + limit, "tech");
+    EXPECT_EQ(refused.status, 400);
+    EXPECT_EQ(body_of(refused)["error"], std::string("query parameter 'limit': '") + limit +
+                                             "' is not a number from 1 to 500");
+  }
+  const http::Response refused = get("/api/worklist?after=abc", "tech");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(body_of(refused)["error"],
+            "query parameter 'after': 'abc' is not a cursor the worklist gave as 'next'");
+  EXPECT_TRUE(reads().empty());
 }
 
 TEST_F(WorklistRoutesTest, AnswersNotFoundForAnUnknownSectionAndForbiddenForAnInactiveUser) {

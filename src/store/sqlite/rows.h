@@ -14,6 +14,9 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/order.h"
+#include "core/patient.h"
+#include "core/specimen.h"
 #include "core/test_result.h"
 #include "store/sqlite/statement.h"
 
@@ -35,6 +38,33 @@ namespace aliquot::store::sqlite {
   "entered_at, entered_by, measured_at, instrument, released_at, released_by, "       \
   "corrected_at, corrected_by, correction_reason, cancelled_at, cancelled_by, "       \
   "cancel_reason, revision"
+
+// The columns of the other entities the SQLite files share, in the order their read_* function
+// consumes them.
+#define ALIQUOT_PATIENT_COLUMNS                                                      \
+  "p.id, p.mrn, p.family_name, p.given_name, p.birth_date, p.sex, p.registered_at, " \
+  "p.registered_by"
+#define ALIQUOT_ORDER_COLUMNS                                                              \
+  "o.id, o.order_number, o.patient_id, o.ordering_provider, o.priority, o.clinical_info, " \
+  "o.ordered_at, o.ordered_by, o.placer_order_number"
+#define ALIQUOT_SPECIMEN_COLUMNS                                                              \
+  "s.id, s.accession_number, s.order_id, s.specimen_type, s.container_type, s.collected_at, " \
+  "s.collected_by, s.received_at, s.received_by, s.receipt_condition, s.status, "             \
+  "s.rejection_reason, s.rejection_comment, s.rejected_at, s.rejected_by"
+#define ALIQUOT_REVISION_COLUMNS                                                              \
+  "v.result_id, v.revision, v.value_kind, v.value_number, v.value_comparator, v.value_text, " \
+  "v.value_unit, v.value_decimals, v.flag, v.reference_range, v.status, v.released_at, "      \
+  "v.released_by, v.replaced_at, v.replaced_by, v.reason"
+#define ALIQUOT_CRITICAL_CALL_COLUMNS                                             \
+  "k.id, k.result_id, k.result_revision, k.called_by, k.called_to, k.called_at, " \
+  "k.read_back_confirmed, k.notes, k.documented_at, k.documented_by"
+
+core::Patient read_patient(RowReader& row);
+// Reads the order's own columns; requested_codes come from their table.
+core::Order read_order(RowReader& row);
+core::Specimen read_specimen(RowReader& row);
+core::ResultRevision read_revision(RowReader& row);
+core::CriticalCall read_critical_call(RowReader& row);
 
 // Reads value_kind, value_number, value_comparator, value_text, value_unit, value_decimals.
 core::ResultValue read_value(RowReader& row);

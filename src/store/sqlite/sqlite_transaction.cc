@@ -18,28 +18,12 @@ namespace {
 // plain joins. Ordering by text compares bytes (SQLite's BINARY collation); a PostgreSQL schema
 // declares those columns COLLATE "C" to keep the same order.
 
-// Column lists, in the order the read_* functions below consume them (the results' are in
-// store/sqlite/rows.h). Macros so that the SQL texts are string literals assembled at compile
-// time; they hold column names only.
+// Column lists, in the order the read_* functions below consume them (the results', patients',
+// orders', specimens', revisions' and critical calls' are in store/sqlite/rows.h, which the
+// other SQLite files share). Macros so that the SQL texts are string literals assembled at
+// compile time; they hold column names only.
 #define ALIQUOT_USER_COLUMNS "u.id, u.username, u.display_name, u.role, u.active, u.created_at"
 #define ALIQUOT_CATALOG_COLUMNS "c.version, c.name, c.content, c.sha256, c.loaded_at, c.loaded_by"
-#define ALIQUOT_PATIENT_COLUMNS                                                      \
-  "p.id, p.mrn, p.family_name, p.given_name, p.birth_date, p.sex, p.registered_at, " \
-  "p.registered_by"
-#define ALIQUOT_ORDER_COLUMNS                                                              \
-  "o.id, o.order_number, o.patient_id, o.ordering_provider, o.priority, o.clinical_info, " \
-  "o.ordered_at, o.ordered_by, o.placer_order_number"
-#define ALIQUOT_SPECIMEN_COLUMNS                                                              \
-  "s.id, s.accession_number, s.order_id, s.specimen_type, s.container_type, s.collected_at, " \
-  "s.collected_by, s.received_at, s.received_by, s.receipt_condition, s.status, "             \
-  "s.rejection_reason, s.rejection_comment, s.rejected_at, s.rejected_by"
-#define ALIQUOT_REVISION_COLUMNS                                                              \
-  "v.result_id, v.revision, v.value_kind, v.value_number, v.value_comparator, v.value_text, " \
-  "v.value_unit, v.value_decimals, v.flag, v.reference_range, v.status, v.released_at, "      \
-  "v.released_by, v.replaced_at, v.replaced_by, v.reason"
-#define ALIQUOT_CRITICAL_CALL_COLUMNS                                             \
-  "k.id, k.result_id, k.result_revision, k.called_by, k.called_to, k.called_at, " \
-  "k.read_back_confirmed, k.notes, k.documented_at, k.documented_by"
 #define ALIQUOT_AUDIT_COLUMNS                                                                  \
   "a.sequence, a.recorded_at, a.actor, a.action, a.entity_type, a.entity_key, a.patient_mrn, " \
   "a.accession_number, a.test_code, a.before_json, a.after_json, a.reason, a.previous_hash, "  \
@@ -78,6 +62,9 @@ CatalogVersion read_catalog_version(RowReader& row) {
   return version;
 }
 
+}  // namespace
+
+// The readers store/sqlite/rows.h declares for the other SQLite files.
 core::Patient read_patient(RowReader& row) {
   core::Patient patient;
   patient.id = row.int64();
@@ -160,6 +147,8 @@ core::CriticalCall read_critical_call(RowReader& row) {
   call.documented_by = row.text();
   return call;
 }
+
+namespace {
 
 core::AuditEntry read_audit_entry(RowReader& row) {
   core::AuditEntry entry;

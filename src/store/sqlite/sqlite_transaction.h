@@ -3,6 +3,7 @@
 // A store::Transaction on one SQLite connection.
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -187,6 +188,25 @@ class SqliteTransaction final : public Transaction {
   // Gauges for /metrics (sqlite_gauges.cc).
   Result<LabGauges> lab_gauges() override;
 
+  // Pages and batches for the web API (sqlite_worklist_page.cc).
+  Result<std::vector<WorklistRow>> worklist_page(std::string_view section,
+                                                 std::optional<std::int64_t> after_result_id,
+                                                 std::int64_t limit) override;
+  Result<std::int64_t> count_worklist(std::string_view section) override;
+  Result<std::map<std::int64_t, std::vector<core::HoldReason>>> holds_for_results(
+      const std::vector<std::int64_t>& result_ids) override;
+  Result<std::map<std::int64_t, std::vector<core::ResultRevision>>> revisions_for_results(
+      const std::vector<std::int64_t>& result_ids) override;
+  Result<std::map<std::int64_t, std::vector<core::CriticalCall>>> critical_calls_for_results(
+      const std::vector<std::int64_t>& result_ids) override;
+  Result<std::vector<core::Order>> orders_for_patient_page(
+      std::int64_t patient_id, std::optional<std::int64_t> before_order_id,
+      std::int64_t limit) override;
+  Result<std::vector<core::TestResult>> results_for_orders(
+      const std::vector<std::int64_t>& order_ids) override;
+  Result<std::vector<core::Specimen>> specimens_for_orders(
+      const std::vector<std::int64_t>& order_ids) override;
+
  private:
   // Marks the transaction ended and gives the connection and the writer lock back.
   Result<void> end();
@@ -207,6 +227,16 @@ class SqliteTransaction final : public Transaction {
   Result<std::optional<CatalogVersion>> latest_document_version(std::string_view table,
                                                                 std::string_view what);
   Result<void> load_requested_codes(core::Order& order);
+  // load_requested_codes for many orders in one statement per chunk (sqlite_worklist_page.cc).
+  Result<void> load_requested_codes(std::vector<core::Order*>& orders);
+  // Reads `sql_head` + "(?, ?, ...)" + `sql_tail` for each chunk of `ids`
+  // (sqlite_worklist_page.cc), with every marker bound to an id, and returns the rows `read` makes
+  // of them in chunk order.
+  template <typename T, typename Read>
+  Result<std::vector<T>> select_in_chunks(std::string_view sql_head,
+                                          const std::vector<std::int64_t>& ids,
+                                          std::string_view sql_tail, std::string_view doing,
+                                          Read read);
   Result<std::vector<core::TestResult>> select_results(std::string_view sql, std::int64_t key,
                                                        std::string_view doing);
   Result<std::optional<core::Specimen>> select_specimen(Statement& statement,

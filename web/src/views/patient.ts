@@ -1,8 +1,9 @@
-// A patient (#/patient/MRN): their orders and every result (preliminary ones too, with their
-// holds), the cumulative table of released values and a trend chart per analyte. The released
+// A patient (#/patient/MRN): their orders, newest first and older ones on demand, with every
+// result (preliminary ones too, with their holds), the cumulative table of released values and a
+// trend chart per analyte. The released
 // report (#/report/MRN) is what a clinician reads.
 
-import { get, seg } from '../api';
+import { get, messageOf, query, seg } from '../api';
 import { navigate, type ViewContext } from '../app';
 import { trendChart } from '../charts';
 import { button, errorBox, field, h, replace } from '../dom';
@@ -10,17 +11,20 @@ import { formatTime, isCritical, routeHash } from '../format';
 import type { Cumulative, CumulativeTest, PatientRecord, PatientReport } from '../types';
 import { emptyRow, flagBadge, patientBanner, priorityBadge, statusBadge, time } from './parts';
 
+// Orders per page of the patient's history (docs/api.md, GET /api/patients/{mrn}).
+const ORDERS_PER_PAGE = 20;
+
 export async function patientView(ctx: ViewContext): Promise<void> {
   const mrn = ctx.route.params[0];
   if (!mrn) return patientSearch(ctx);
   ctx.title(`Patient ${mrn}`);
   const [record, cumulative] = await Promise.all([
-    get<PatientRecord>(`/api/patients/${seg(mrn)}`),
+    get<PatientRecord>(`/api/patients/${seg(mrn)}${query({ orders: ORDERS_PER_PAGE })}`),
     get<Cumulative>(`/api/patients/${seg(mrn)}/cumulative`),
   ]);
   if (!ctx.alive()) return;
 
-  const orders = record.orders.map(({ order, specimens, results }) =>
+  const orderCard = ({ order, specimens, results }: PatientRecord['orders'][number]) =>
     h(
       'section',
       { class: 'card order-card', 'data-order': order.order_number },
@@ -61,8 +65,32 @@ export async function patientView(ctx: ViewContext): Promise<void> {
               }),
         ),
       ),
-    ),
-  );
+    );
+  const orderList = h('div', { class: 'orders' }, record.orders.map(orderCard));
+  const ordersError = errorBox();
+  let older = record.next;
+  const moreOrders = button('Load older orders', () => void loadOlder(), { key: 'm' });
+  moreOrders.id = 'patient-more-orders';
+  moreOrders.hidden = older === null;
+  const loadOlder = async (): Promise<void> => {
+    if (older === null || moreOrders.disabled) return;
+    moreOrders.disabled = true;
+    ordersError.clear();
+    try {
+      const page = await get<PatientRecord>(`/api/patients/${seg(mrn)}${query({ orders: ORDERS_PER_PAGE, before: older })}`);
+      if (!ctx.alive()) return;
+      const cards = page.orders.map(orderCard);
+      cards.forEach((card) => orderList.appendChild(card));
+      older = page.next;
+      moreOrders.hidden = older === null;
+      // Keyboard users carry on from the first order just loaded.
+      cards[0]?.querySelector<HTMLAnchorElement>('a')?.focus();
+    } catch (error) {
+      if (ctx.alive()) ordersError.show(`Could not load older orders: ${messageOf(error)}`);
+    } finally {
+      moreOrders.disabled = false;
+    }
+  };
 
   // Cumulative: tests down, collection times across (oldest first, as the API gives them).
   const times = [...new Set(cumulative.tests.flatMap((t) => t.points.map((p) => p.at)))].sort();
@@ -136,7 +164,14 @@ export async function patientView(ctx: ViewContext): Promise<void> {
       chartBox,
     ),
     h('section', { class: 'card scroll-x', 'aria-labelledby': 'cumulative-title' }, h('h2', { id: 'cumulative-title' }, 'Cumulative results (released)'), cumulativeTable),
-    h('section', { 'aria-labelledby': 'orders-title' }, h('h2', { id: 'orders-title' }, 'Orders'), orders.length ? orders : h('p', { class: 'sub' }, 'No orders.')),
+    h(
+      'section',
+      { 'aria-labelledby': 'orders-title' },
+      h('h2', { id: 'orders-title' }, 'Orders'),
+      record.orders.length ? orderList : h('p', { class: 'sub' }, 'No orders.'),
+      ordersError,
+      h('p', { class: 'more' }, moreOrders),
+    ),
   );
   drawTrend();
 
@@ -144,6 +179,7 @@ export async function patientView(ctx: ViewContext): Promise<void> {
     { key: 'v', description: 'Open the released report', run: () => navigate(routeHash('report', [mrn])) },
     { key: 'o', description: 'New order for this patient', run: () => navigate(routeHash('order', [], { mrn })) },
     { key: 'a', description: 'Choose the analyte to chart', run: () => analyte.focus() },
+    { key: 'm', description: 'Load older orders', run: () => void loadOlder() },
   ]);
 }
 

@@ -1,15 +1,19 @@
 // The worklist of a section (#/worklist/chemistry; #/worklist for every section): pending and
-// preliminary work, STAT first, as GET /api/worklist orders it. Live: any result or specimen
-// event refetches it (debounced, as a burst of results arrives together).
+// preliminary work, STAT first, as GET /api/worklist orders it, a page at a time ("100 of
+// 3,106", then "Load more"). Live: any result or specimen event refetches what is shown
+// (debounced, as a burst of results arrives together).
 
 import { get, messageOf, query } from '../api';
 import { app, navigate, type ViewContext } from '../app';
-import { h, replace } from '../dom';
+import { button, h, replace } from '../dom';
 import { debounce, formatTime, holdSummary, isCritical, patientName, routeHash } from '../format';
 import type { Worklist, WorklistRow } from '../types';
 import { emptyRow, flagBadge, priorityBadge, reported, statusBadge } from './parts';
 
 const REFRESH_DEBOUNCE_MS = 150;
+// Rows per page, and the most the API gives in one page (docs/api.md, GET /api/worklist).
+const PAGE_ROWS = 100;
+const MOST_ROWS = 500;
 
 export async function worklistView(ctx: ViewContext): Promise<void> {
   const section = ctx.route.params[0] ?? '';
@@ -31,6 +35,9 @@ export async function worklistView(ctx: ViewContext): Promise<void> {
   const summary = h('p', { class: 'summary', 'aria-live': 'polite' });
   const updated = h('span', { class: 'hint', id: 'worklist-updated' });
   const tbody = h('tbody');
+  const more = button('Load more', () => void loadMore(), { key: 'm' });
+  more.id = 'worklist-more';
+  more.hidden = true;
   const table = h(
     'table',
     { class: 'grid worklist', 'aria-labelledby': 'worklist-title', 'aria-describedby': 'worklist-help' },
@@ -52,9 +59,12 @@ export async function worklistView(ctx: ViewContext): Promise<void> {
     summary,
     h('p', { class: 'hint', id: 'worklist-help' }, 'j/k or ↓/↑ choose a row, Enter opens it, [ and ] change section, r refreshes.'),
     table,
+    h('p', { class: 'more' }, more),
   );
 
   let rows: WorklistRow[] = [];
+  let total = 0;
+  let next: string | null = null;
   let selected = -1;
   let known = new Set<string>();
   let first = true;
@@ -113,7 +123,9 @@ export async function worklistView(ctx: ViewContext): Promise<void> {
     highlight(false);
     const criticals = rows.filter((r) => isCritical(r.result.flag)).length;
     const held = rows.filter((r) => (r.holds?.length ?? 0) > 0).length;
-    summary.textContent = `${rows.length} test${rows.length === 1 ? '' : 's'} pending or preliminary; ${criticals} critical; ${held} held.`;
+    const shown = total > rows.length ? `${rows.length.toLocaleString()} of ${total.toLocaleString()}` : `${rows.length}`;
+    summary.textContent = `${shown} test${total === 1 ? '' : 's'} pending or preliminary; ${criticals} critical; ${held} held${total > rows.length ? ' on this list' : ''}.`;
+    more.hidden = next === null;
     updated.textContent = `updated ${formatTime(new Date().toISOString())}`;
   };
 
@@ -139,9 +151,13 @@ export async function worklistView(ctx: ViewContext): Promise<void> {
     }
     loading = (async () => {
       try {
-        const list = await get<Worklist>(`/api/worklist${query({ section })}`);
+        // A refresh keeps as many rows as were shown (up to what one page may hold).
+        const limit = Math.min(MOST_ROWS, Math.max(PAGE_ROWS, rows.length));
+        const list = await get<Worklist>(`/api/worklist${query({ section, limit })}`);
         if (!ctx.alive()) return;
         rows = list.rows;
+        total = list.total;
+        next = list.next;
         draw();
       } catch (error) {
         if (!ctx.alive()) return;
@@ -159,6 +175,31 @@ export async function worklistView(ctx: ViewContext): Promise<void> {
         again = false;
         void load();
       }
+    }
+  };
+
+  const loadMore = async (): Promise<void> => {
+    if (next === null || loading) return;
+    more.disabled = true;
+    try {
+      const list = await get<Worklist>(`/api/worklist${query({ section, limit: PAGE_ROWS, after: next })}`);
+      if (!ctx.alive()) return;
+      const firstNew = rows.length;
+      rows = rows.concat(list.rows);
+      total = list.total;
+      next = list.next;
+      draw();
+      // Keyboard users carry on from the first row just loaded.
+      if (list.rows.length > 0) {
+        selected = firstNew;
+        highlight(true);
+      }
+    } catch (error) {
+      if (!ctx.alive()) return;
+      summary.textContent = `Could not load more of the worklist: ${messageOf(error)}`;
+      summary.classList.add('form-error');
+    } finally {
+      more.disabled = false;
     }
   };
 
@@ -193,6 +234,7 @@ export async function worklistView(ctx: ViewContext): Promise<void> {
     { key: ']', description: 'Next section', run: () => switchSection(1) },
     { key: '[', description: 'Previous section', run: () => switchSection(-1) },
     { key: 'r', description: 'Refresh now', run: () => void load() },
+    { key: 'm', description: 'Load more rows', run: () => void loadMore() },
   ]);
 
   await load();

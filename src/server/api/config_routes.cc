@@ -1,0 +1,192 @@
+// The lab's configuration over HTTP (docs/api.md, "Lab configuration"): the catalog in force, and
+// the check and load of a catalog, of autoverification rules and of a QC policy, as `aliquot
+// catalog list|check|load`, `aliquot rules load` and `aliquot qc policy check|load` do them
+// (lab/lab_setup.h). A load records a new version in the lab database at once; the server read
+// its catalog, rules and QC policy when it started, so it judges by the new version from its next
+// start, and says so (`restart_needed`). The command line uses it at once.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calc/catalog_links.h"
+#include "calc/default_calculation_set.h"
+#include "catalog/catalog.h"
+#include "lab/catalog_json.h"
+#include "lab/lab_setup.h"
+#include "lab/qc_policy_json.h"
+#include "qc/qc_policy.h"
+#include "rules/rule_set.h"
+#include "server/api/handler_support.h"
+#include "server/api/lab_file_body.h"
+#include "server/api/routes.h"
+
+namespace aliquot::server::api {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kRestartNote = "in force from the next start of the server";
+
+// What every load answers besides the version loaded.
+json with_restart_note(json body, const std::string& what) {
+  body["restart_needed"] = true;
+  body["message"] = what + " recorded; " + kRestartNote;
+  return body;
+}
+
+// The name the request's user signed in with; the route table let only signed-in users through.
+std::string actor(const http::Request& request) {
+  return request.user ? request.user->username : std::string();
+}
+
+// --- catalog ---
+
+// The catalog the server runs with, as `aliquot catalog list --json` (`?section=CHEM` for one
+// section's tests).
+http::Response list_catalog(const ApiContext& api, const http::Request& request) {
+  return answer(read(
+      api, request,
+      [&](store::Transaction&, const lab::Context&) -> Result<json> {
+        return lab::catalog_list_json(api.catalog, query(request, "section"));
+      },
+      std::nullopt));
+}
+
+// Every problem of a catalog: its own, then those of its calculated tests against the
+// calculations the server computes with (calc/catalog_links.h).
+std::vector<Error> catalog_problems(const ApiContext& api, const LabFileBody& file,
+                                    std::optional<catalog::Catalog>& loaded) {
+  catalog::LoadOutcome outcome = catalog::load_catalog(file.text, file.name);
+  std::vector<Error> problems;
+  for (const catalog::Diagnostic& d : outcome.diagnostics) {
+    problems.emplace_back(ErrorCode::kInvalidArgument, d.message,
+                          SourcePosition{d.file, d.line, d.column});
+  }
+  if (outcome.catalog) {
+    const calc::CalculationSet& calculations =
+        api.calculations != nullptr ? *api.calculations : calc::default_calculation_set();
+    for (Error& link : calc::check_catalog_links(*outcome.catalog, calculations, file.name)) {
+      problems.push_back(std::move(link));
+    }
+  }
+  if (problems.empty()) loaded = std::move(outcome.catalog);
+  return problems;
+}
+
+http::Response check_catalog(const ApiContext& api, const http::Request& request) {
+  const Result<LabFileBody> file = lab_file_body(request, "catalog.toml");
+  if (!file) return answer(file.error());
+  std::optional<catalog::Catalog> loaded;
+  const std::vector<Error> problems = catalog_problems(api, *file, loaded);
+  const json check = {{"file", file->name},
+                      {"ok", problems.empty()},
+                      {"tests", loaded ? loaded->tests().size() : std::size_t{0}},
+                      {"panels", loaded ? loaded->panels().size() : std::size_t{0}},
+                      {"diagnostics", diagnostics_json(problems)}};
+  return check_answer(check, file->name, problems);
+}
+
+Result<json> load_catalog(const ApiContext& api, const http::Request& request) {
+  ALIQUOT_ASSIGN_OR_RETURN(const LabFileBody file, lab_file_body(request, "catalog.toml"));
+  ALIQUOT_RETURN_IF_ERROR(
+      lab::load_catalog_version(api.store, api.clock, actor(request), file.text, file.name));
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, lab::current_catalog(api.store));
+  return with_restart_note({{"file", file.name},
+                            {"name", menu.name()},
+                            {"version", menu.version()},
+                            {"tests", menu.tests().size()},
+                            {"panels", menu.panels().size()}},
+                           "catalog " + menu.name() + " " + menu.version());
+}
+
+// --- autoverification rules ---
+
+Result<json> load_rules(const ApiContext& api, const http::Request& request) {
+  ALIQUOT_ASSIGN_OR_RETURN(const LabFileBody file, lab_file_body(request, "autoverification.toml"));
+  ALIQUOT_RETURN_IF_ERROR(
+      lab::load_rules_version(api.store, api.clock, actor(request), file.text, file.name));
+  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, lab::current_catalog(api.store));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<rules::RuleSet> loaded,
+                           lab::current_rules(api.store, menu));
+  if (!loaded) return internal_error("the rules just loaded are not in force");
+  return with_restart_note({{"file", file.name},
+                            {"name", loaded->name()},
+                            {"version", loaded->version()},
+                            {"analytes", loaded->analytes().size()},
+                            {"disciplines", loaded->disciplines().size()},
+                            {"reflexes", loaded->reflexes().size()}},
+                           "rules " + loaded->name() + " " + loaded->version());
+}
+
+// --- QC policy ---
+
+http::Response check_qc_policy(const http::Request& request) {
+  const Result<LabFileBody> file = lab_file_body(request, "qc_policy.toml");
+  if (!file) return answer(file.error());
+  const std::vector<Error> problems = qc::check_qc_policy(file->text, file->name);
+  json policy = nullptr;
+  if (problems.empty()) {
+    const Result<qc::QcPolicy> parsed = qc::QcPolicy::parse(file->text, file->name);
+    if (!parsed) return answer(parsed.error());
+    policy = lab::to_json(*parsed);
+  }
+  const json check = {{"file", file->name},
+                      {"ok", problems.empty()},
+                      {"diagnostics", diagnostics_json(problems)},
+                      {"policy", policy}};
+  return check_answer(check, file->name, problems);
+}
+
+Result<json> load_qc_policy(const ApiContext& api, const http::Request& request) {
+  ALIQUOT_ASSIGN_OR_RETURN(const LabFileBody file, lab_file_body(request, "qc_policy.toml"));
+  ALIQUOT_RETURN_IF_ERROR(
+      lab::load_qc_policy_version(api.store, api.clock, actor(request), file.text, file.name));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<qc::QcPolicy> loaded,
+                           lab::current_qc_policy(api.store));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      const json version,
+      read(
+          api, request,
+          [](store::Transaction& tx, const lab::Context&) -> Result<json> {
+            ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest,
+                                     tx.latest_qc_policy_version());
+            if (!latest) return internal_error("the QC policy just loaded is not in force");
+            return json(latest->version);
+          },
+          std::nullopt));
+  if (!loaded) return internal_error("the QC policy just loaded is not in force");
+  json body = lab::to_json(*loaded);
+  body["file"] = file.name;
+  body["lab_version"] = version;
+  return with_restart_note(body, "QC policy version " + version.dump());
+}
+
+}  // namespace
+
+ApiRoutes config_routes(const ApiContext& api) {
+  // Each handler keeps its own copy of the context (see patient_routes).
+  return {
+      {http::Method::kGet, "/api/catalog", std::nullopt,
+       [api](const http::Request& request) { return list_catalog(api, request); },
+       "the catalog in force: tests in full and panels"},
+      {http::Method::kPost, "/api/catalog/check", std::nullopt,
+       [api](const http::Request& request) { return check_catalog(api, request); },
+       "check a catalog file"},
+      {http::Method::kPost, "/api/catalog", lab::Action::kLoadCatalog,
+       [api](const http::Request& request) { return answer(load_catalog(api, request), 201); },
+       "load a new catalog version"},
+      {http::Method::kPost, "/api/rules", lab::Action::kLoadCatalog,
+       [api](const http::Request& request) { return answer(load_rules(api, request), 201); },
+       "load a new version of the autoverification rules"},
+      {http::Method::kPost, "/api/qc/policy/check", std::nullopt,
+       [](const http::Request& request) { return check_qc_policy(request); },
+       "check a QC policy file"},
+      {http::Method::kPost, "/api/qc/policy", lab::Action::kManageQc,
+       [api](const http::Request& request) { return answer(load_qc_policy(api, request), 201); },
+       "load a new version of the QC policy"},
+  };
+}
+
+}  // namespace aliquot::server::api

@@ -1,0 +1,168 @@
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+
+#include "lab/lab_setup.h"
+#include "lab/lab_test_fixture.h"
+#include "server/api/api_test_fixture.h"
+#include "server/api/routes.h"
+
+namespace aliquot::server::api {
+namespace {
+
+using lab::must;
+using nlohmann::json;
+
+constexpr const char* kRulesText = R"toml(
+[rules]
+name = "api rules"
+version = "r1"
+
+[[discipline]]
+section = "chemistry"
+autoverify = true
+
+[[analyte]]
+test = "K"
+absurd = { low = 0.5, high = 15 }
+)toml";
+
+constexpr const char* kPolicyText = R"toml([qc_policy]
+name = "api QC"
+version = "2026.1"
+rules = "1-3s,2-2s,R-4s"
+interval = "12h"
+after_rejection = "release"
+
+[[analyte]]
+code = "K"
+rules = "1-3s"
+)toml";
+
+// The test catalog as version `version`.
+std::string catalog_version(const std::string& version) {
+  std::string text = lab::kTestCatalogText;
+  text.replace(text.find("version = \"t1\""), 14, "version = \"" + version + "\"");
+  return text;
+}
+
+class ConfigRoutesTest : public ApiTest {
+ protected:
+  ConfigRoutesTest() { use(config_routes(api())); }
+
+  std::string catalog_in_store() { return must(lab::current_catalog(*store_)).version(); }
+};
+
+TEST_F(ConfigRoutesTest, ListsTheCatalogInForceWholeOrBySection) {
+  const http::Response response = get("/api/catalog", "clerk");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const json body = body_of(response);
+  EXPECT_EQ(body["catalog"]["name"], "test menu");
+  EXPECT_EQ(body["catalog"]["version"], "t1");
+  EXPECT_EQ(body["tests"].size(), catalog_->tests().size());
+  EXPECT_EQ(body["panels"].size(), catalog_->panels().size());
+
+  const json hematology = body_of(get("/api/catalog?section=hematology", "clerk"));
+  ASSERT_EQ(hematology["tests"].size(), 1u);
+  EXPECT_EQ(hematology["tests"][0]["code"], "HGB");
+  EXPECT_TRUE(hematology["panels"].empty());
+
+  const http::Response unknown = get("/api/catalog?section=virology", "clerk");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(body_of(unknown)["error"].get<std::string>().rfind("no section 'virology'", 0), 0u);
+}
+
+TEST_F(ConfigRoutesTest, ChecksACatalogWithEveryProblemAtItsLine) {
+  const http::Response good =
+      post("/api/catalog/check", "clerk", {{"toml", catalog_version("t2")}, {"name", "t2.toml"}});
+  ASSERT_EQ(good.status, 200) << good.body;
+  EXPECT_EQ(body_of(good)["ok"], true);
+  EXPECT_EQ(body_of(good)["tests"], catalog_->tests().size());
+
+  const http::Response bad =
+      post("/api/catalog/check", "clerk",
+           {{"toml", "[catalog]\nname = \"x\"\nversion = 3\n"}, {"name", "bad.toml"}});
+  ASSERT_EQ(bad.status, 400) << bad.body;
+  const json body = body_of(bad);
+  EXPECT_EQ(body["ok"], false);
+  ASSERT_FALSE(body["diagnostics"].empty());
+  EXPECT_EQ(body["diagnostics"][0]["file"], "bad.toml");
+  EXPECT_NE(body["error"].get<std::string>().find("bad.toml:"), std::string::npos) << body;
+}
+
+TEST_F(ConfigRoutesTest, LoadsACatalogVersionForTheNextStartOfTheServer) {
+  const std::size_t trail = audit_size();
+  const http::Response clerk = post("/api/catalog", "clerk", {{"toml", catalog_version("t2")}});
+  EXPECT_EQ(clerk.status, 403) << clerk.body;
+  EXPECT_EQ(audit_size(), trail);
+
+  const http::Response bad =
+      post("/api/catalog", "admin", {{"toml", "[catalog\n"}, {"name", "b.toml"}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(body_of(bad)["error"].get<std::string>().find("b.toml:1"), std::string::npos)
+      << bad.body;
+  EXPECT_EQ(catalog_in_store(), "t1");
+
+  const http::Response loaded =
+      post("/api/catalog", "admin", {{"toml", catalog_version("t2")}, {"name", "t2.toml"}});
+  ASSERT_EQ(loaded.status, 201) << loaded.body;
+  const json body = body_of(loaded);
+  EXPECT_EQ(body["version"], "t2");
+  EXPECT_EQ(body["file"], "t2.toml");
+  EXPECT_EQ(body["restart_needed"], true);
+  EXPECT_EQ(body["message"],
+            "catalog test menu t2 recorded; in force from the next start of the server");
+  EXPECT_EQ(catalog_in_store(), "t2");
+  // The server keeps the catalog it started with.
+  EXPECT_EQ(body_of(get("/api/catalog", "admin"))["catalog"]["version"], "t1");
+}
+
+TEST_F(ConfigRoutesTest, LoadsRulesAsAdminOnlyAndRefusesRulesThatDoNotFit) {
+  EXPECT_EQ(post("/api/rules", "mls", {{"toml", kRulesText}}).status, 403);
+
+  std::string typo = kRulesText;
+  typo.replace(typo.find("test = \"K\""), 10, "test = \"KX\"");
+  const http::Response bad = post("/api/rules", "admin", {{"toml", typo}, {"name", "typo.toml"}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(body_of(bad)["error"].get<std::string>().find("typo.toml:11"), std::string::npos)
+      << bad.body;
+
+  const http::Response loaded = post("/api/rules", "admin", {{"toml", kRulesText}});
+  ASSERT_EQ(loaded.status, 201) << loaded.body;
+  EXPECT_EQ(body_of(loaded)["name"], "api rules");
+  EXPECT_EQ(body_of(loaded)["analytes"], 1);
+  EXPECT_EQ(body_of(loaded)["restart_needed"], true);
+  EXPECT_TRUE(must(lab::current_rules(*store_, *catalog_)).has_value());
+
+  EXPECT_EQ(post("/api/rules", "admin", {{"toml", kRulesText}}).status, 409);
+}
+
+TEST_F(ConfigRoutesTest, ChecksAndLoadsAQcPolicy) {
+  const http::Response good = post("/api/qc/policy/check", "clerk", {{"toml", kPolicyText}});
+  ASSERT_EQ(good.status, 200) << good.body;
+  EXPECT_EQ(body_of(good)["policy"]["name"], "api QC");
+
+  std::string typo = kPolicyText;
+  typo.replace(typo.find("rules = \"1-3s\""), 14, "rules = \"1-9s\"");
+  const http::Response bad =
+      post("/api/qc/policy/check", "clerk", {{"toml", typo}, {"name", "typo-qc.toml"}});
+  ASSERT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(body_of(bad)["diagnostics"][0]["file"], "typo-qc.toml");
+  EXPECT_EQ(body_of(bad)["diagnostics"][0]["line"], 10);
+  EXPECT_TRUE(body_of(bad)["policy"].is_null());
+
+  const std::size_t trail = audit_size();
+  EXPECT_EQ(post("/api/qc/policy", "clerk", {{"toml", kPolicyText}}).status, 403);
+  EXPECT_EQ(audit_size(), trail);
+
+  const http::Response loaded = post("/api/qc/policy", "mls", {{"toml", kPolicyText}});
+  ASSERT_EQ(loaded.status, 201) << loaded.body;
+  EXPECT_EQ(body_of(loaded)["lab_version"], 1);
+  EXPECT_EQ(body_of(loaded)["restart_needed"], true);
+  ASSERT_TRUE(must(lab::current_qc_policy(*store_)).has_value());
+  EXPECT_EQ(must(lab::current_qc_policy(*store_))->name(), "api QC");
+}
+
+}  // namespace
+}  // namespace aliquot::server::api
