@@ -48,7 +48,6 @@ struct ShowOptions {
   std::string result;  // ACCESSION/TEST
 };
 
-
 Result<store::AuditFilter> filter_of(const ShowOptions& options) {
   const int given = (options.patient_mrn.empty() ? 0 : 1) +
                     (options.accession_number.empty() ? 0 : 1) + (options.result.empty() ? 0 : 1);

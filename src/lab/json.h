@@ -9,8 +9,8 @@
 
 #include "core/audit_entry.h"
 #include "core/order.h"
-#include "core/patient_data_read.h"
 #include "core/patient.h"
+#include "core/patient_data_read.h"
 #include "core/specimen.h"
 #include "core/test_result.h"
 #include "core/user.h"

@@ -102,7 +102,6 @@ http::Response set_password(const ApiContext& api, const http::Request& request)
 
 // --- audit trail ----------------------------------------------------------------------------
 
-
 // The last `limit` entries that `filter` selects, in sequence order.
 Result<std::vector<core::AuditEntry>> last_entries(store::Transaction& tx,
                                                    const store::AuditFilter& filter,
