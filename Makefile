@@ -62,6 +62,7 @@ test-asan: build-asan
 # Peers from the npm registry (package.json) are installed when npm is there; a benchmark whose
 # peer is missing says so and measures the rest.
 bench: build
+	cmake --build $(BUILD) -j $(JOBS) --target benchmarks
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
 	  else echo "npm not found: benchmarks skip their npm peers"; fi
 	@for b in $(BUILD)/bench/*_bench; do echo "== $$b"; $$b || exit 1; done

@@ -16,6 +16,11 @@ function(aliquot_test name)
                         GTest::gtest_main)
   # googletest's header is the largest part of every test file: compile it once per binary.
   target_precompile_headers(${name} PRIVATE <gtest/gtest.h>)
+  # The tests' own code is compiled at -O1 in the optimized build: they run in under a minute
+  # either way, and -O2 costs a quarter more compile time (the code under test keeps -O2).
+  if(CMAKE_BUILD_TYPE STREQUAL "Release")
+    target_compile_options(${name} PRIVATE -O1)
+  endif()
   if(ARG_RUNS_ALIQUOT)
     target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     target_compile_definitions(${name} PRIVATE ALIQUOT_BUILT_BINARY="$<TARGET_FILE:aliquot>"
