@@ -1,14 +1,11 @@
 #include "lab/json.h"
 
-#include <algorithm>
-#include <charconv>
-#include <cmath>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/time.h"
+#include "lab/json_writer.h"
 
 namespace aliquot::lab {
 namespace {
@@ -248,94 +245,10 @@ std::string to_compact_text(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-namespace {
+// Each writer below emits the keys of the matching to_json() above in byte order, so that its
+// text is byte for byte the document's (json_test.cc compares the two).
 
-// Writes compact JSON as nlohmann::json::dump(-1, ' ', false, replace) writes it, for the
-// entities whose images the audit trail keeps. The document form orders an object's keys by
-// their bytes (std::map), so the writers below emit keys in that order; a value is preceded by
-// ',' unless it is the first member of its object.
-class CompactWriter {
- public:
-  CompactWriter() { text_.reserve(640); }
-
-  void open_object() { text_ += '{'; }
-  void close_object() { text_ += '}'; }
-  void open_array() { text_ += '['; }
-  void close_array() { text_ += ']'; }
-  // Before each element of an array.
-  void element() {
-    if (text_.back() != '[') text_ += ',';
-  }
-
-  // `name` is a plain key: no character that would need escaping. Written with one append,
-  // as `,"name":` or, first in its object, `"name":`.
-  template <std::size_t kSize>
-  void key(const char (&name)[kSize]) {
-    constexpr std::size_t kLength = kSize - 1;
-    char member[kLength + 4];
-    member[0] = ',';
-    member[1] = '"';
-    std::memcpy(member + 2, name, kLength);
-    member[kLength + 2] = '"';
-    member[kLength + 3] = ':';
-    const std::size_t skip = text_.back() == '{' ? 1 : 0;
-    text_.append(member + skip, sizeof member - skip);
-  }
-
-  void string(std::string_view value) {
-    // Printable ASCII other than '"' and '\\' is written as it is; anything else (escapes,
-    // UTF-8, invalid bytes replaced by U+FFFD) is left to nlohmann's own escaping, so that the
-    // bytes stay exactly the document form's.
-    const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
-      return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-    });
-    if (plain) {
-      text_ += '"';
-      text_ += value;
-      text_ += '"';
-    } else {
-      text_ += to_compact_text(json(std::string(value)));
-    }
-  }
-
-  void integer(std::int64_t value) {
-    char buffer[24];
-    const std::to_chars_result end = std::to_chars(buffer, buffer + sizeof buffer, value);
-    text_.append(buffer, static_cast<std::size_t>(end.ptr - buffer));
-  }
-
-  // nlohmann writes NaN and infinities as null and every other double with its Grisu2
-  // shortest round-trip form (detail::to_chars, as serializer::dump_float calls it).
-  void number(double value) {
-    if (!std::isfinite(value)) {
-      null();
-      return;
-    }
-    char buffer[64];
-    const char* end = nlohmann::detail::to_chars(buffer, buffer + sizeof buffer, value);
-    text_.append(buffer, static_cast<std::size_t>(end - buffer));
-  }
-
-  void boolean(bool value) { text_ += value ? "true" : "false"; }
-  void null() { text_ += "null"; }
-  void instant(core::Instant t) { string(core::format_instant(t)); }
-  void instant_or_null(const std::optional<core::Instant>& t) {
-    if (t) {
-      instant(*t);
-    } else {
-      null();
-    }
-  }
-
-  std::string take() { return std::move(text_); }
-
- private:
-  std::string text_;
-};
-
-// Each writer below emits the keys of the matching to_json() above in byte order.
-
-void write_value(CompactWriter& out, const core::ResultValue& value) {
+void write_json(JsonWriter& out, const core::ResultValue& value) {
   out.open_object();
   out.key("comparator");
   out.string(value.comparator);
@@ -358,10 +271,7 @@ void write_value(CompactWriter& out, const core::ResultValue& value) {
   out.close_object();
 }
 
-}  // namespace
-
-std::string to_compact_text(const core::Patient& patient) {
-  CompactWriter out;
+void write_json(JsonWriter& out, const core::Patient& patient) {
   out.open_object();
   out.key("birth_date");
   out.string(core::format_date(patient.birth_date));
@@ -380,11 +290,9 @@ std::string to_compact_text(const core::Patient& patient) {
   out.key("sex");
   out.string(core::to_code(patient.sex));
   out.close_object();
-  return out.take();
 }
 
-std::string to_compact_text(const core::Order& order) {
-  CompactWriter out;
+void write_json(JsonWriter& out, const core::Order& order) {
   out.open_object();
   out.key("clinical_info");
   out.string(order.clinical_info);
@@ -410,11 +318,9 @@ std::string to_compact_text(const core::Order& order) {
   }
   out.close_array();
   out.close_object();
-  return out.take();
 }
 
-std::string to_compact_text(const core::Specimen& specimen) {
-  CompactWriter out;
+void write_json(JsonWriter& out, const core::Specimen& specimen) {
   out.open_object();
   out.key("accession_number");
   out.string(specimen.accession_number);
@@ -451,11 +357,9 @@ std::string to_compact_text(const core::Specimen& specimen) {
   out.key("status");
   out.string(core::to_code(specimen.status));
   out.close_object();
-  return out.take();
 }
 
-std::string to_compact_text(const core::TestResult& result) {
-  CompactWriter out;
+void write_json(JsonWriter& out, const core::TestResult& result) {
   out.open_object();
   out.key("cancel_reason");
   out.string(result.cancel_reason);
@@ -501,16 +405,14 @@ std::string to_compact_text(const core::TestResult& result) {
   out.string(result.test_code);
   out.key("value");
   if (result.value) {
-    write_value(out, *result.value);
+    write_json(out, *result.value);
   } else {
     out.null();
   }
   out.close_object();
-  return out.take();
 }
 
-std::string to_compact_text(const core::CriticalCall& call) {
-  CompactWriter out;
+void write_json(JsonWriter& out, const core::CriticalCall& call) {
   out.open_object();
   out.key("called_at");
   out.instant(call.called_at);
@@ -533,11 +435,9 @@ std::string to_compact_text(const core::CriticalCall& call) {
   out.key("result_revision");
   out.integer(call.result_revision);
   out.close_object();
-  return out.take();
 }
 
-std::string to_compact_text(const core::User& user) {
-  CompactWriter out;
+void write_json(JsonWriter& out, const core::User& user) {
   out.open_object();
   out.key("active");
   out.boolean(user.active);
@@ -552,7 +452,120 @@ std::string to_compact_text(const core::User& user) {
   out.key("username");
   out.string(user.username);
   out.close_object();
-  return out.take();
+}
+
+void write_json(JsonWriter& out, const core::ResultRevision& revision) {
+  out.open_object();
+  out.key("flag");
+  out.string(core::to_code(revision.flag));
+  out.key("reason");
+  out.string(revision.reason);
+  out.key("reference_range");
+  out.string(revision.reference_range);
+  out.key("released_at");
+  out.instant(revision.released_at);
+  out.key("released_by");
+  out.string(revision.released_by);
+  out.key("replaced_at");
+  out.instant(revision.replaced_at);
+  out.key("replaced_by");
+  out.string(revision.replaced_by);
+  out.key("result_id");
+  out.integer(revision.result_id);
+  out.key("revision");
+  out.integer(revision.revision);
+  out.key("status");
+  out.string(core::to_code(revision.status));
+  out.key("value");
+  write_json(out, revision.value);
+  out.close_object();
+}
+
+void write_json(JsonWriter& out, const core::HoldReason& hold) {
+  out.open_object();
+  out.key("action");
+  out.string(hold.action);
+  out.key("category");
+  out.string(hold.category);
+  out.key("message");
+  out.string(hold.message);
+  out.key("observed");
+  out.string(hold.observed);
+  out.key("rule");
+  out.string(hold.rule);
+  out.key("suppresses");
+  out.boolean(hold.suppresses);
+  out.key("threshold");
+  out.string(hold.threshold);
+  out.close_object();
+}
+
+namespace {
+
+template <typename T>
+void write_list(JsonWriter& out, const std::vector<T>& items) {
+  out.open_array();
+  for (const T& item : items) {
+    out.element();
+    write_json(out, item);
+  }
+  out.close_array();
+}
+
+// A member of the result's catalog test, or null for a test the catalog no longer has.
+const std::string* of_test(const core::TestDefinition* test,
+                           std::string core::TestDefinition::*member) {
+  return test != nullptr ? &(test->*member) : nullptr;
+}
+
+}  // namespace
+
+void write_json(JsonWriter& out, const ResultDetail& detail) {
+  const core::TestDefinition* test = detail.test;
+  out.open_object();
+  out.key("critical_calls");
+  write_list(out, detail.critical_calls);
+  out.key("holds");
+  write_list(out, detail.holds);
+  out.key("loinc");
+  out.string_or_null(of_test(test, &core::TestDefinition::loinc));
+  out.key("result");
+  write_json(out, detail.result);
+  out.key("revisions");
+  write_list(out, detail.revisions);
+  out.key("section");
+  out.string(test != nullptr ? test->section : detail.result.section);
+  out.key("test_name");
+  out.string_or_null(of_test(test, &core::TestDefinition::name));
+  out.key("unit");
+  out.string_or_null(of_test(test, &core::TestDefinition::unit));
+  out.close_object();
+}
+
+void write_json(JsonWriter& out, const SpecimenDetail& detail) {
+  out.open_object();
+  out.key("order");
+  write_json(out, detail.order);
+  out.key("patient");
+  write_json(out, detail.patient);
+  out.key("results");
+  write_list(out, detail.results);
+  out.key("specimen");
+  write_json(out, detail.specimen);
+  out.close_object();
+}
+
+void write_json(JsonWriter& out, const OrderDetail& detail) {
+  out.open_object();
+  out.key("order");
+  write_json(out, detail.order);
+  out.key("patient");
+  write_json(out, detail.patient);
+  out.key("results");
+  write_list(out, detail.results);
+  out.key("specimens");
+  write_list(out, detail.specimens);
+  out.close_object();
 }
 
 }  // namespace aliquot::lab

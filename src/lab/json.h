@@ -14,6 +14,7 @@
 #include "core/specimen.h"
 #include "core/test_result.h"
 #include "core/user.h"
+#include "lab/json_writer.h"
 #include "lab/queries.h"
 #include "store/store.h"
 
@@ -43,14 +44,28 @@ nlohmann::json to_json(const core::PatientDataRead& read);
 std::string to_compact_text(const nlohmann::json& value);
 
 // The compact text of an entity's JSON, byte for byte what to_compact_text(to_json(entity))
-// gives, written without building the JSON document: these are the audit trail's images, which
-// every use case writes, and their bytes are hashed into the chain, so they must never differ
-// from the document form (json_test.cc compares the two).
-std::string to_compact_text(const core::Patient& patient);
-std::string to_compact_text(const core::Order& order);
-std::string to_compact_text(const core::Specimen& specimen);
-std::string to_compact_text(const core::TestResult& result);
-std::string to_compact_text(const core::CriticalCall& call);
-std::string to_compact_text(const core::User& user);
+// gives, written without building the JSON document: the audit trail's images, which every use
+// case writes and whose bytes are hashed into the chain, so they must never differ from the
+// document form (json_test.cc compares the two); and the API's busiest answers.
+void write_json(JsonWriter& out, const core::Patient& patient);
+void write_json(JsonWriter& out, const core::Order& order);
+void write_json(JsonWriter& out, const core::Specimen& specimen);
+void write_json(JsonWriter& out, const core::ResultValue& value);
+void write_json(JsonWriter& out, const core::TestResult& result);
+void write_json(JsonWriter& out, const core::ResultRevision& revision);
+void write_json(JsonWriter& out, const core::CriticalCall& call);
+void write_json(JsonWriter& out, const core::HoldReason& hold);
+void write_json(JsonWriter& out, const core::User& user);
+void write_json(JsonWriter& out, const ResultDetail& detail);
+void write_json(JsonWriter& out, const SpecimenDetail& detail);
+void write_json(JsonWriter& out, const OrderDetail& detail);
+
+template <typename Entity>
+requires requires(JsonWriter& out, const Entity& entity) { write_json(out, entity); }
+std::string to_compact_text(const Entity& entity) {
+  JsonWriter out;
+  write_json(out, entity);
+  return out.take();
+}
 
 }  // namespace aliquot::lab

@@ -320,6 +320,76 @@ class EntityGenerator {
     return call;
   }
 
+  core::ResultRevision revision() {
+    core::ResultRevision revision;
+    revision.result_id = id();
+    revision.revision = pick(0, 3);
+    revision.value = value();
+    revision.flag = one_of<core::AbnormalFlag>(5);
+    revision.reference_range = text();
+    revision.status = one_of<core::ResultStatus>(4);
+    revision.released_at = instant();
+    revision.released_by = text();
+    revision.replaced_at = instant();
+    revision.replaced_by = text();
+    revision.reason = text();
+    return revision;
+  }
+
+  core::HoldReason hold() {
+    return core::HoldReason{.category = text(),
+                            .action = text(),
+                            .rule = text(),
+                            .observed = text(),
+                            .threshold = text(),
+                            .message = text(),
+                            .suppresses = pick(0, 1) == 1};
+  }
+
+  // With the test from `catalog` or, now and then, none (a test the catalog no longer has).
+  ResultDetail result_detail(const std::vector<core::TestDefinition>& catalog) {
+    ResultDetail detail;
+    detail.result = result();
+    if (pick(0, 3) != 0) {
+      detail.test =
+          &catalog[static_cast<std::size_t>(pick(0, static_cast<int>(catalog.size()) - 1))];
+    }
+    for (int i = pick(0, 2); i > 0; --i) detail.revisions.push_back(revision());
+    for (int i = pick(0, 2); i > 0; --i) detail.critical_calls.push_back(call());
+    for (int i = pick(0, 3); i > 0; --i) detail.holds.push_back(hold());
+    return detail;
+  }
+
+  OrderDetail order_detail(const std::vector<core::TestDefinition>& catalog) {
+    OrderDetail detail;
+    detail.order = order();
+    detail.patient = patient();
+    for (int i = pick(0, 2); i > 0; --i) detail.specimens.push_back(specimen());
+    for (int i = pick(0, 4); i > 0; --i) detail.results.push_back(result_detail(catalog));
+    return detail;
+  }
+
+  SpecimenDetail specimen_detail(const std::vector<core::TestDefinition>& catalog) {
+    SpecimenDetail detail;
+    detail.specimen = specimen();
+    detail.order = order();
+    detail.patient = patient();
+    for (int i = pick(0, 4); i > 0; --i) detail.results.push_back(result_detail(catalog));
+    return detail;
+  }
+
+  std::vector<core::TestDefinition> tests(int count) {
+    std::vector<core::TestDefinition> tests(static_cast<std::size_t>(count));
+    for (core::TestDefinition& test : tests) {
+      test.code = text();
+      test.name = text();
+      test.loinc = text();
+      test.unit = text();
+      test.section = text();
+    }
+    return tests;
+  }
+
   core::User user() {
     core::User user;
     user.id = id();
@@ -352,6 +422,27 @@ TEST(ToCompactText, WritesEveryAuditedEntityExactlyAsItsJsonDocument) {
     const core::User user = generate.user();
     ASSERT_EQ(to_compact_text(user), to_compact_text(to_json(user)));
   }
+}
+
+// The API's busiest answers are written directly too; they must read as the documents would.
+TEST(ToCompactText, WritesDetailsExactlyAsTheirJsonDocuments) {
+  EntityGenerator generate(20261123);
+  const std::vector<core::TestDefinition> catalog = generate.tests(5);
+  for (int i = 0; i < 1000; ++i) {
+    const core::ResultRevision revision = generate.revision();
+    ASSERT_EQ(to_compact_text(revision), to_compact_text(to_json(revision)));
+    const core::HoldReason hold = generate.hold();
+    ASSERT_EQ(to_compact_text(hold), to_compact_text(to_json(hold)));
+    const ResultDetail result = generate.result_detail(catalog);
+    ASSERT_EQ(to_compact_text(result), to_compact_text(to_json(result)));
+    const OrderDetail order = generate.order_detail(catalog);
+    ASSERT_EQ(to_compact_text(order), to_compact_text(to_json(order)));
+    const SpecimenDetail specimen = generate.specimen_detail(catalog);
+    ASSERT_EQ(to_compact_text(specimen), to_compact_text(to_json(specimen)));
+  }
+  EXPECT_EQ(to_compact_text(OrderDetail{}), to_compact_text(to_json(OrderDetail{})));
+  EXPECT_EQ(to_compact_text(SpecimenDetail{}), to_compact_text(to_json(SpecimenDetail{})));
+  EXPECT_EQ(to_compact_text(ResultDetail{}), to_compact_text(to_json(ResultDetail{})));
 }
 
 TEST(ToCompactText, WritesDefaultEntitiesExactlyAsTheirJsonDocuments) {

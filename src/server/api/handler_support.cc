@@ -36,6 +36,16 @@ lab::Context context_for(const ApiContext& api, core::User user) {
       .calculations = api.calculations ? api.calculations : &calc::default_calculation_set()};
 }
 
+template <typename Document, typename Run>
+Result<Document> in_read_transaction(const ApiContext& api, const http::Request& request,
+                                     const Run& step, std::optional<lab::Action> permission) {
+  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
+                           api.store.begin(store::TransactionMode::kRead));
+  ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx, request));
+  if (permission) ALIQUOT_RETURN_IF_ERROR(lab::check_permission(user, *permission));
+  return step(*tx, context_for(api, std::move(user)));
+}
+
 }  // namespace
 
 Result<nlohmann::json> write(const ApiContext& api, const http::Request& request,
@@ -50,11 +60,12 @@ Result<nlohmann::json> write(const ApiContext& api, const http::Request& request
 
 Result<nlohmann::json> read(const ApiContext& api, const http::Request& request, const Step& step,
                             std::optional<lab::Action> permission) {
-  ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
-                           api.store.begin(store::TransactionMode::kRead));
-  ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx, request));
-  if (permission) ALIQUOT_RETURN_IF_ERROR(lab::check_permission(user, *permission));
-  return step(*tx, context_for(api, std::move(user)));
+  return in_read_transaction<nlohmann::json>(api, request, step, permission);
+}
+
+Result<std::string> read_text(const ApiContext& api, const http::Request& request,
+                              const TextStep& step, std::optional<lab::Action> permission) {
+  return in_read_transaction<std::string>(api, request, step, permission);
 }
 
 http::Response answer(const Result<nlohmann::json>& result, int status) {
@@ -66,6 +77,11 @@ http::Response answer(const Result<nlohmann::json>& result, int status) {
   }
   return http::json_response(
       status, result->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+http::Response answer_text(Result<std::string> result) {
+  if (!result) return http::error_response(result.error());
+  return http::json_response(200, std::move(*result));
 }
 
 void note_patient_read(const ApiContext& api, const http::Request& request, std::string_view mrn,

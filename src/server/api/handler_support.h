@@ -33,8 +33,17 @@ Result<nlohmann::json> write(const ApiContext& api, const http::Request& request
 Result<nlohmann::json> read(const ApiContext& api, const http::Request& request, const Step& step,
                             std::optional<lab::Action> permission = lab::Action::kViewRecords);
 
+// As read(), for the busiest views, whose step writes the answer's JSON text itself
+// (lab/json_writer.h) instead of building a document first.
+using TextStep = std::function<Result<std::string>(store::Transaction&, const lab::Context&)>;
+Result<std::string> read_text(const ApiContext& api, const http::Request& request,
+                              const TextStep& step,
+                              std::optional<lab::Action> permission = lab::Action::kViewRecords);
+
 // `status` with the document, or the error's response (http::error_response).
 http::Response answer(const Result<nlohmann::json>& result, int status = 200);
+// 200 with a JSON text read_text() gave, or the error's response.
+http::Response answer_text(Result<std::string> result);
 
 // Records that the request's user read patient `mrn`'s data (api/patient_read_log.h). `what`
 // says which view: "patient report", "specimen 26000123", "worklist CHEM".

@@ -93,6 +93,9 @@ std::string lab_exposition(store::Store& store, const EventHub* events,
     header(out, "aliquot_patient_reads_queued", "gauge",
            "Reads of patient data waiting to be written to the read log.");
     out << "aliquot_patient_reads_queued " << reads->queued() << '\n';
+    header(out, "aliquot_patient_reads_coalesced_total", "counter",
+           "Reads of patient data not logged again: repeats within a minute of a logged one.");
+    out << "aliquot_patient_reads_coalesced_total " << reads->coalesced() << '\n';
   }
   return out.str();
 }

@@ -1,17 +1,53 @@
 #include "server/api/patient_read_log.h"
 
+#include <algorithm>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <utility>
 
 namespace aliquot::server::api {
 
-PatientReadLog::PatientReadLog(store::Store& store, std::chrono::milliseconds interval)
-    : store_(store), interval_(interval) {}
+namespace {
+
+// The address a read came from, without the port: each connection of one browser has its own.
+std::string_view address_of(std::string_view peer) {
+  const std::size_t colon = peer.rfind(':');
+  if (colon == std::string_view::npos) return peer;
+  const std::string_view port = peer.substr(colon + 1);
+  const bool numeric = !port.empty() && std::all_of(port.begin(), port.end(),
+                                                    [](char c) { return c >= '0' && c <= '9'; });
+  return numeric ? peer.substr(0, colon) : peer;
+}
+
+std::string coalescing_key(const PatientDataRead& read) {
+  std::string key;
+  key.reserve(read.username.size() + read.mrn.size() + read.what.size() + read.peer.size() + 3);
+  key.append(read.username).append(1, '\x1f').append(read.mrn).append(1, '\x1f');
+  key.append(read.what).append(1, '\x1f').append(address_of(read.peer));
+  return key;
+}
+
+}  // namespace
+
+PatientReadLog::PatientReadLog(store::Store& store, std::chrono::milliseconds interval,
+                               std::chrono::milliseconds coalesce)
+    : store_(store), interval_(interval), coalesce_(coalesce) {}
 
 PatientReadLog::~PatientReadLog() { stop(); }
 
 void PatientReadLog::record(PatientDataRead read) {
   std::lock_guard lock(mutex_);
+  if (coalesce_.count() > 0) {
+    const auto [logged, first] = last_logged_.try_emplace(coalescing_key(read), read.at);
+    if (!first) {
+      if (read.at >= logged->second && read.at - logged->second < coalesce_) {
+        ++coalesced_;
+        return;
+      }
+      logged->second = read.at;
+    }
+  }
   queued_.push_back(std::move(read));
 }
 
@@ -41,6 +77,11 @@ Result<void> PatientReadLog::flush() {
   }
   std::lock_guard lock(mutex_);
   written_ += batch.size();
+  // Forget what can no longer coalesce anything: logged before the window of the newest read.
+  core::Instant newest = batch.back().at;
+  for (const PatientDataRead& read : batch) newest = std::max(newest, read.at);
+  std::erase_if(last_logged_,
+                [&](const auto& entry) { return newest - entry.second >= coalesce_; });
   return ok();
 }
 
@@ -61,6 +102,11 @@ void PatientReadLog::stop() {
 std::uint64_t PatientReadLog::written() const {
   std::lock_guard lock(mutex_);
   return written_;
+}
+
+std::uint64_t PatientReadLog::coalesced() const {
+  std::lock_guard lock(mutex_);
+  return coalesced_;
 }
 
 std::size_t PatientReadLog::queued() const {

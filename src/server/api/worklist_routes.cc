@@ -45,38 +45,84 @@ Result<std::optional<std::int64_t>> worklist_cursor(const http::Request& request
 }
 
 // What the worklist shows of a row: the result as it stands, and enough of its specimen, order
-// and patient to name them; the rest is one click away (GET /api/specimens/{accession}).
-json row_json(const store::WorklistRow& row) {
+// and patient to name them; the rest is one click away (GET /api/specimens/{accession}). Written
+// as text directly: a page holds hundreds of rows and the benches ask for it all day.
+void write_row(lab::JsonWriter& out, const store::WorklistRow& row,
+               const std::vector<core::HoldReason>* holds, const core::TestDefinition* test) {
   const core::TestResult& result = row.result;
-  return json{
-      {"result",
-       {{"id", result.id},
-        {"test_code", result.test_code},
-        {"section", result.section},
-        {"status", core::to_code(result.status)},
-        {"value", result.value ? lab::to_json(*result.value) : json(nullptr)},
-        {"flag", core::to_code(result.flag)},
-        {"reference_range", result.reference_range},
-        {"entered_at",
-         result.entered_at ? json(core::format_instant(*result.entered_at)) : json(nullptr)},
-        {"entered_by", result.entered_by},
-        {"revision", result.revision}}},
-      {"specimen",
-       {{"accession_number", row.specimen.accession_number},
-        {"specimen_type", row.specimen.specimen_type},
-        {"status", core::to_code(row.specimen.status)},
-        {"received_at", row.specimen.received_at
-                            ? json(core::format_instant(*row.specimen.received_at))
-                            : json(nullptr)}}},
-      {"order",
-       {{"order_number", row.order.order_number}, {"priority", core::to_code(row.order.priority)}}},
-      {"patient",
-       {{"mrn", row.patient.mrn},
-        {"family_name", row.patient.family_name},
-        {"given_name", row.patient.given_name},
-        {"birth_date", core::format_date(row.patient.birth_date)},
-        {"sex", core::to_code(row.patient.sex)}}},
-  };
+  out.open_object();
+  out.key("holds");
+  out.open_array();
+  if (holds != nullptr) {
+    for (const core::HoldReason& hold : *holds) {
+      out.element();
+      lab::write_json(out, hold);
+    }
+  }
+  out.close_array();
+  out.key("order");
+  out.open_object();
+  out.key("order_number");
+  out.string(row.order.order_number);
+  out.key("priority");
+  out.string(core::to_code(row.order.priority));
+  out.close_object();
+  out.key("patient");
+  out.open_object();
+  out.key("birth_date");
+  out.string(core::format_date(row.patient.birth_date));
+  out.key("family_name");
+  out.string(row.patient.family_name);
+  out.key("given_name");
+  out.string(row.patient.given_name);
+  out.key("mrn");
+  out.string(row.patient.mrn);
+  out.key("sex");
+  out.string(core::to_code(row.patient.sex));
+  out.close_object();
+  out.key("result");
+  out.open_object();
+  out.key("entered_at");
+  out.instant_or_null(result.entered_at);
+  out.key("entered_by");
+  out.string(result.entered_by);
+  out.key("flag");
+  out.string(core::to_code(result.flag));
+  out.key("id");
+  out.integer(result.id);
+  out.key("reference_range");
+  out.string(result.reference_range);
+  out.key("revision");
+  out.integer(result.revision);
+  out.key("section");
+  out.string(result.section);
+  out.key("status");
+  out.string(core::to_code(result.status));
+  out.key("test_code");
+  out.string(result.test_code);
+  out.key("value");
+  if (result.value) {
+    lab::write_json(out, *result.value);
+  } else {
+    out.null();
+  }
+  out.close_object();
+  out.key("specimen");
+  out.open_object();
+  out.key("accession_number");
+  out.string(row.specimen.accession_number);
+  out.key("received_at");
+  out.instant_or_null(row.specimen.received_at);
+  out.key("specimen_type");
+  out.string(row.specimen.specimen_type);
+  out.key("status");
+  out.string(core::to_code(row.specimen.status));
+  out.close_object();
+  out.key("test_name");
+  out.string_or_null(test != nullptr ? &test->name : nullptr);
+  out.key("unit");
+  out.string_or_null(test != nullptr ? &test->unit : nullptr);
+  out.close_object();
 }
 
 http::Response worklist(const ApiContext& api, const http::Request& request) {
@@ -88,37 +134,41 @@ http::Response worklist(const ApiContext& api, const http::Request& request) {
   if (!after) return http::error_response(after.error());
   std::string section_code = section;
   std::set<std::string> shown;
-  const Result<json> document =
-      read(api, request, [&](store::Transaction& tx, const lab::Context& ctx) -> Result<json> {
+  Result<std::string> document = read_text(
+      api, request, [&](store::Transaction& tx, const lab::Context& ctx) -> Result<std::string> {
         ALIQUOT_ASSIGN_OR_RETURN(lab::WorklistPage page,
                                  lab::worklist_page(tx, ctx, section, *after, *limit));
         section_code = page.section;
-        json list = json::array();
+        lab::JsonWriter out(1024 + 1024 * page.rows.size());
+        out.open_object();
+        out.key("next");
+        if (page.next_after) {
+          out.string(std::to_string(*page.next_after));
+        } else {
+          out.null();
+        }
+        out.key("rows");
+        out.open_array();
         for (const store::WorklistRow& row : page.rows) {
-          json item = row_json(row);
-          json hold_list = json::array();
-          if (const auto held = page.holds.find(row.result.id); held != page.holds.end()) {
-            for (const core::HoldReason& hold : held->second)
-              hold_list.push_back(lab::to_json(hold));
-          }
-          item["holds"] = std::move(hold_list);
-          const core::TestDefinition* test = ctx.catalog.find_test(row.result.test_code);
-          item["test_name"] = test != nullptr ? json(test->name) : json(nullptr);
-          item["unit"] = test != nullptr ? json(test->unit) : json(nullptr);
-          list.push_back(std::move(item));
+          const auto held = page.holds.find(row.result.id);
+          out.element();
+          write_row(out, row, held != page.holds.end() ? &held->second : nullptr,
+                    ctx.catalog.find_test(row.result.test_code));
           shown.insert(row.patient.mrn);
         }
-        return json{
-            {"section", page.section},
-            {"rows", std::move(list)},
-            {"total", page.total},
-            {"next", page.next_after ? json(std::to_string(*page.next_after)) : json(nullptr)}};
+        out.close_array();
+        out.key("section");
+        out.string(page.section);
+        out.key("total");
+        out.integer(page.total);
+        out.close_object();
+        return out.take();
       });
   // One entry per patient on the page: each of them was shown to the reader.
   const std::string what =
       "worklist " + (section_code.empty() ? std::string("all sections") : section_code);
   for (const std::string& mrn : shown) note_patient_read(api, request, mrn, what);
-  return answer(document);
+  return answer_text(std::move(document));
 }
 
 // The catalog is not patient data, but only the lab's users look at it: the read checks that
