@@ -13,18 +13,13 @@
 #include "lab/specimen_label.h"
 #include "lab/use_cases.h"
 #include "server/api/handler_support.h"
+#include "server/api/request_values.h"
 #include "server/api/routes.h"
 
 namespace aliquot::server::api {
 namespace {
 
 using nlohmann::json;
-
-// A body whose every field is optional may be left out altogether.
-Result<json> optional_fields(const http::Request& request) {
-  if (request.body.empty()) return json::object();
-  return json_body(request);
-}
 
 Result<lab::PlaceOrder> place_command(const http::Request& request) {
   ALIQUOT_ASSIGN_OR_RETURN(const json body, json_body(request));
@@ -80,7 +75,7 @@ http::Response show_order(const ApiContext& api, const http::Request& request) {
 }
 
 Result<lab::AccessionOrder> accession_command(const http::Request& request) {
-  ALIQUOT_ASSIGN_OR_RETURN(const json body, optional_fields(request));
+  ALIQUOT_ASSIGN_OR_RETURN(const json body, optional_body(request));
   lab::AccessionOrder command;
   command.order_number = request.path_params.at("number");
   ALIQUOT_ASSIGN_OR_RETURN(command.collected_at, optional_instant(body, "collected_at"));

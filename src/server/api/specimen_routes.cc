@@ -11,18 +11,13 @@
 #include "lab/specimen_label.h"
 #include "lab/use_cases.h"
 #include "server/api/handler_support.h"
+#include "server/api/request_values.h"
 #include "server/api/routes.h"
 
 namespace aliquot::server::api {
 namespace {
 
 using nlohmann::json;
-
-// A body whose every field is optional may be left out altogether.
-Result<json> optional_fields(const http::Request& request) {
-  if (request.body.empty()) return json::object();
-  return json_body(request);
-}
 
 http::Response show_specimen(const ApiContext& api, const http::Request& request) {
   const std::string& accession = request.path_params.at("accession");
@@ -42,7 +37,7 @@ http::Response show_specimen(const ApiContext& api, const http::Request& request
 }
 
 Result<lab::ReceiveSpecimen> receive_command(const http::Request& request) {
-  ALIQUOT_ASSIGN_OR_RETURN(const json body, optional_fields(request));
+  ALIQUOT_ASSIGN_OR_RETURN(const json body, optional_body(request));
   lab::ReceiveSpecimen command;
   command.accession_number = request.path_params.at("accession");
   ALIQUOT_ASSIGN_OR_RETURN(const std::optional<std::string> condition,
