@@ -4,7 +4,8 @@
 // copy of a lab database holding 1,000,000 results (bench/lab_history.h: patients with cumulative
 // history, today's work open on the benches). The benchmark sets a password for its user with
 // `aliquot user password`, logs in through POST /api/session, and runs
-// `wrk -t2 -c100 -d10s --latency --timeout 10s` with the session cookie against, one after the
+// `wrk -t2 -c100 -d10s --latency --timeout 10s` with the session cookie and a browser's
+// Accept-Encoding (large answers are gzip-coded, http/content_encoding.h) against, one after the
 // other (wrk's timeout is raised from its 2 s to the run's length, so that slow answers count in
 // the percentiles instead of being left out as timeouts):
 //   - GET /healthz, the baseline: routing, HTTP and a read transaction, nothing else;
@@ -16,6 +17,13 @@
 // Printed per endpoint: requests/s, p50 and p99 latency as wrk measured them, the latency of one
 // request alone before the load, the server's CPU time per request (from /proc), the ratios to
 // the baseline, and whether p99 is under the 10 ms target.
+//
+// All of it twice: against the server as it runs by default, whose view cache
+// (server/api/view_cache.h) gives an answer again while nothing in the lab's records changed, as
+// on a bench where many screens show the same lists; and against a server started with
+// --view-cache-mb 0, which reads every answer from the database, as the first request after any
+// change does. The target is judged on the default; both are printed, with the cache's own
+// counts of answers given again and read.
 //
 // Reading the figures: wrk keeps every connection busy, so by Little's law the mean latency is
 // the connections over the throughput. With 100 connections a p99 under 10 ms needs well over
@@ -211,12 +219,18 @@ double wait_until_idle(pid_t pid, std::chrono::seconds limit) {
 // `aliquot serve --http 127.0.0.1:0` on a database, stopped with SIGTERM when destroyed.
 class Server {
  public:
-  Server(const std::string& binary, const fs::path& database, const fs::path& log, int threads) {
+  // `view_cache_mb` < 0: serve's default.
+  Server(const std::string& binary, const fs::path& database, const fs::path& log, int threads,
+         int view_cache_mb) {
     std::vector<std::string> argv = {binary,  "--db",   database.string(),
                                      "serve", "--http", "127.0.0.1:0"};
     if (threads > 0) {
       argv.push_back("--threads");
       argv.push_back(std::to_string(threads));
+    }
+    if (view_cache_mb >= 0) {
+      argv.push_back("--view-cache-mb");
+      argv.push_back(std::to_string(view_cache_mb));
     }
     int out[2];
     if (pipe2(out, O_CLOEXEC) != 0) fail("pipe: " + std::string(std::strerror(errno)));
@@ -311,8 +325,12 @@ std::string lower(std::string text) {
   return text;
 }
 
+// What a browser asks for (Chromium's Accept-Encoding), as wrk is told to ask too.
+constexpr const char* kBrowserEncodings = "gzip, deflate, br";
+
 Reply http(int port, const std::string& method, const std::string& target,
-           const std::string& cookie, const std::string& body = "") {
+           const std::string& cookie, const std::string& body = "",
+           const std::string& accept_encoding = "") {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -325,6 +343,7 @@ Reply http(int port, const std::string& method, const std::string& target,
       "{} {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nAccept: application/json\r\n",
       method, target, port);
   if (!cookie.empty()) request += "Cookie: " + cookie + "\r\n";
+  if (!accept_encoding.empty()) request += "Accept-Encoding: " + accept_encoding + "\r\n";
   if (!body.empty()) {
     request += fmt::format("Content-Type: application/json\r\nContent-Length: {}\r\n", body.size());
   }
@@ -478,7 +497,9 @@ Measurement run_wrk(const std::string& wrk, const Options& options, int seconds,
                                    "--timeout",
                                    std::to_string(options.duration_seconds) + "s",
                                    "-H",
-                                   "Cookie: " + cookie};
+                                   "Cookie: " + cookie,
+                                   "-H",
+                                   std::string("Accept-Encoding: ") + kBrowserEncodings};
   if (!script.empty()) {
     argv.push_back("-s");
     argv.push_back(script.string());
@@ -617,232 +638,273 @@ int main(int argc, char** argv) {
   TempDir work;
   work_directory = work.path();
   std::atexit(clean_up_at_exit);
-  const fs::path copy = work.path() / "lab.db";
-  fs::copy_file(database, copy);
-  const Finished password =
-      run({aliquot, "--db", copy.string(), "--user", aliquot::bench::kLoadUser, "user", "password",
-           aliquot::bench::kLoadUser},
-          std::string(kPassword) + "\n");
-  if (password.status != 0) {
-    fail(fmt::format("`{} user password` failed (exit status {}):\n{}", aliquot, password.status,
-                     password.output));
-  }
 
-  const fs::path server_log = work.path() / "serve.log";
-  Server server(aliquot, copy, server_log, options.server_threads);
-  std::string printed;
-  const std::optional<int> port = server.wait_for_port(std::chrono::seconds(120), printed);
-  if (!port) {
-    std::ifstream log(server_log);
-    std::string errors((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-    std::cerr << "api_load_bench: `" << aliquot << " --db " << copy.string()
-              << " serve --http 127.0.0.1:0` did not start listening.\nstdout:\n"
-              << printed << "stderr:\n"
-              << errors.substr(0, 4000) << "\n";
-    return 1;
-  }
-
-  const Reply login = http(
-      *port, "POST", "/api/session", "",
-      fmt::format(R"({{"username":"{}","password":"{}"}})", aliquot::bench::kLoadUser, kPassword));
-  const std::string set_cookie = login.header("set-cookie");
-  if (login.status != 201 || set_cookie.empty()) {
-    fail(fmt::format("POST /api/session answered {} without a session cookie: {}", login.status,
-                     login.body.substr(0, 500)));
-  }
-  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
-
-  // The rotations, and the wrk script that walks them.
-  const fs::path script = work.path() / "rotate.lua";
-  const fs::path patient_paths = work.path() / "patients.txt";
-  const fs::path specimen_paths = work.path() / "specimens.txt";
-  std::ofstream(script) << kRotateScript;
-  {
-    std::ofstream out(patient_paths);
-    for (const auto& [mrn, results] : history.long_histories)
-      out << "/api/patients/" << mrn << "\n";
-  }
-  {
-    std::ofstream out(specimen_paths);
-    for (const std::string& accession : history.accessions) {
-      out << "/api/specimens/" << accession << "\n";
+  // One server as it runs by default, then one without its view cache (serve --view-cache-mb 0),
+  // which reads every answer from the database as the first request after any change does.
+  const auto measure = [&](const std::string& setup, int view_cache_mb,
+                           bool describe) -> std::vector<std::string> {
+    const fs::path copy = work.path() / ("lab-" + std::to_string(view_cache_mb) + ".db");
+    fs::copy_file(database, copy);
+    const Finished password =
+        run({aliquot, "--db", copy.string(), "--user", aliquot::bench::kLoadUser, "user",
+             "password", aliquot::bench::kLoadUser},
+            std::string(kPassword) + "\n");
+    if (password.status != 0) {
+      fail(fmt::format("`{} user password` failed (exit status {}):\n{}", aliquot, password.status,
+                       password.output));
     }
-  }
 
-  struct Endpoint {
-    std::string label;
-    std::vector<std::string> paths;  // one, or the rotation
-    fs::path paths_file;             // empty: the one path
-  };
-  auto rotation = [](const fs::path& file) {
-    std::vector<std::string> paths;
-    std::ifstream in(file);
-    for (std::string line; std::getline(in, line);) paths.push_back(line);
-    return paths;
-  };
-  const std::string worklist = "/api/worklist?section=" + section;
-  const std::vector<Endpoint> endpoints = {
-      {"GET /healthz (baseline)", {"/healthz"}, {}},
-      {"GET " + worklist, {worklist}, {}},
-      {"GET /api/patients/{mrn}", rotation(patient_paths), patient_paths},
-      {"GET /api/specimens/{accession}", rotation(specimen_paths), specimen_paths},
-  };
+    const fs::path server_log = work.path() / "serve.log";
+    Server server(aliquot, copy, server_log, options.server_threads, view_cache_mb);
+    std::string printed;
+    const std::optional<int> port = server.wait_for_port(std::chrono::seconds(120), printed);
+    if (!port) {
+      std::ifstream log(server_log);
+      std::string errors((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+      std::cerr << "api_load_bench: `" << aliquot << " --db " << copy.string()
+                << " serve --http 127.0.0.1:0` did not start listening.\nstdout:\n"
+                << printed << "stderr:\n"
+                << errors.substr(0, 4000) << "\n";
+      std::exit(1);
+    }
 
-  // Before the load: every endpoint answers 200, how large its answers are, and how long one
-  // request takes alone (the median of five, spread over the rotation), which no queueing
-  // lengthens.
-  std::vector<double> unloaded;
-  std::vector<std::size_t> sizes;
-  for (const Endpoint& endpoint : endpoints) {
-    std::vector<double> times;
-    std::size_t bytes = 0;
-    constexpr std::size_t kAlone = 5;
-    for (std::size_t i = 0; i < kAlone; ++i) {
-      const std::string& path = endpoint.paths[i * endpoint.paths.size() / kAlone];
-      const auto start = SteadyClock::now();
-      const Reply reply = http(*port, "GET", path, cookie);
-      times.push_back(
-          std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count());
-      if (reply.status != 200) {
-        fail(fmt::format("GET {} answered {}: {}", path, reply.status, reply.body.substr(0, 500)));
+    const Reply login = http(*port, "POST", "/api/session", "",
+                             fmt::format(R"({{"username":"{}","password":"{}"}})",
+                                         aliquot::bench::kLoadUser, kPassword));
+    const std::string set_cookie = login.header("set-cookie");
+    if (login.status != 201 || set_cookie.empty()) {
+      fail(fmt::format("POST /api/session answered {} without a session cookie: {}", login.status,
+                       login.body.substr(0, 500)));
+    }
+    const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+
+    // The rotations, and the wrk script that walks them.
+    const fs::path script = work.path() / "rotate.lua";
+    const fs::path patient_paths = work.path() / "patients.txt";
+    const fs::path specimen_paths = work.path() / "specimens.txt";
+    std::ofstream(script) << kRotateScript;
+    {
+      std::ofstream out(patient_paths);
+      for (const auto& [mrn, results] : history.long_histories)
+        out << "/api/patients/" << mrn << "\n";
+    }
+    {
+      std::ofstream out(specimen_paths);
+      for (const std::string& accession : history.accessions) {
+        out << "/api/specimens/" << accession << "\n";
       }
-      bytes += reply.body.size();
     }
-    std::sort(times.begin(), times.end());
-    unloaded.push_back(times[kAlone / 2]);
-    sizes.push_back(bytes / kAlone);
-  }
-  wait_until_idle(server.pid(), std::chrono::seconds(60));
 
-  std::vector<std::int64_t> patient_results;
-  for (const auto& [mrn, results] : history.long_histories) patient_results.push_back(results);
-  std::sort(patient_results.begin(), patient_results.end());
+    struct Endpoint {
+      std::string label;
+      std::vector<std::string> paths;  // one, or the rotation
+      fs::path paths_file;             // empty: the one path
+    };
+    auto rotation = [](const fs::path& file) {
+      std::vector<std::string> paths;
+      std::ifstream in(file);
+      for (std::string line; std::getline(in, line);) paths.push_back(line);
+      return paths;
+    };
+    const std::string worklist = "/api/worklist?section=" + section;
+    const std::vector<Endpoint> endpoints = {
+        {"GET /healthz (baseline)", {"/healthz"}, {}},
+        {"GET " + worklist, {worklist}, {}},
+        {"GET /api/patients/{mrn}", rotation(patient_paths), patient_paths},
+        {"GET /api/specimens/{accession}", rotation(specimen_paths), specimen_paths},
+    };
 
-  std::cout << fmt::format(
-      "api_load_bench: aliquot serve --http on a lab of {} results, under "
-      "wrk -t{} -c{} -d{}s --latency --timeout {}s\n",
-      with_thousands(history.results), options.wrk_threads, options.connections,
-      options.duration_seconds, options.duration_seconds);
-  std::cout << fmt::format(
-      "database: {} results ({} released) on {} specimens, {} orders, {} patients; built in "
-      "{:.0f} s, cached in {}\n",
-      with_thousands(history.results), with_thousands(history.released),
-      with_thousands(history.specimens), with_thousands(history.orders),
-      with_thousands(history.patients), history.build_seconds, database.parent_path().string());
-  std::string open;
-  for (const auto& [code, rows] : history.open_by_section) {
-    open += fmt::format("{}{} {}", open.empty() ? "" : ", ", code, rows);
-  }
-  std::cout << "open worklist rows by section: " << open << "\n";
-  std::cout << fmt::format(
-      "/api/patients/{{mrn}} rotates over the {} patients with the longest history ({}-{} "
-      "results each, median {}); /api/specimens/{{accession}} over {} specimens\n",
-      patient_results.size(), patient_results.front(), patient_results.back(),
-      patient_results[patient_results.size() / 2], history.accessions.size());
-  std::cout << fmt::format(
-      "mean response size: healthz {} B, worklist {} KiB, patient {} KiB, specimen {:.1f} KiB\n",
-      sizes[0], sizes[1] / 1024, sizes[2] / 1024, static_cast<double>(sizes[3]) / 1024);
-  std::cout << "server: " << aliquot << " (pid " << server.pid() << "), "
-            << (options.server_threads > 0 ? std::to_string(options.server_threads)
-                                           : std::string("default"))
-            << " threads; this machine has " << std::thread::hardware_concurrency()
-            << " cores, shared with wrk\n\n"
-            << std::flush;
-
-  std::vector<Measurement> measurements;
-  for (std::size_t i = 0; i < endpoints.size(); ++i) {
-    const Endpoint& endpoint = endpoints[i];
-    const fs::path script_file = endpoint.paths_file.empty() ? fs::path() : script;
-    if (options.warmup_seconds > 0) {
-      (void)run_wrk(wrk, options, options.warmup_seconds, *port, endpoint.paths.front(), cookie,
-                    script_file, endpoint.paths_file, server.pid(), endpoint.label);
-      wait_until_idle(server.pid(), std::chrono::seconds(300));
+    // Before the load: every endpoint answers 200, how large its answers are, and how long one
+    // request takes alone (the median of five, spread over the rotation), which no queueing
+    // lengthens.
+    std::vector<double> unloaded;
+    std::vector<std::size_t> sizes;
+    std::vector<std::size_t> gzip_sizes;
+    for (const Endpoint& endpoint : endpoints) {
+      std::vector<double> times;
+      std::size_t bytes = 0;
+      std::size_t gzip_bytes = 0;
+      constexpr std::size_t kAlone = 5;
+      for (std::size_t i = 0; i < kAlone; ++i) {
+        const std::string& path = endpoint.paths[i * endpoint.paths.size() / kAlone];
+        const auto start = SteadyClock::now();
+        const Reply reply = http(*port, "GET", path, cookie);
+        times.push_back(
+            std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count());
+        if (reply.status != 200) {
+          fail(
+              fmt::format("GET {} answered {}: {}", path, reply.status, reply.body.substr(0, 500)));
+        }
+        bytes += reply.body.size();
+        gzip_bytes += http(*port, "GET", path, cookie, "", kBrowserEncodings).body.size();
+      }
+      std::sort(times.begin(), times.end());
+      unloaded.push_back(times[kAlone / 2]);
+      sizes.push_back(bytes / kAlone);
+      gzip_sizes.push_back(gzip_bytes / kAlone);
     }
-    Measurement m = run_wrk(wrk, options, options.duration_seconds, *port, endpoint.paths.front(),
-                            cookie, script_file, endpoint.paths_file, server.pid(), endpoint.label);
-    m.unloaded_ms = unloaded[i];
-    measurements.push_back(std::move(m));
-    const double drained = wait_until_idle(server.pid(), std::chrono::seconds(300));
-    if (drained > 2) {
-      std::cout << fmt::format("({}: the server took {:.0f} s to finish the requests in flight)\n",
-                               endpoint.label, drained)
+    wait_until_idle(server.pid(), std::chrono::seconds(60));
+
+    std::vector<std::int64_t> patient_results;
+    for (const auto& [mrn, results] : history.long_histories) patient_results.push_back(results);
+    std::sort(patient_results.begin(), patient_results.end());
+
+    if (describe) {
+      std::cout << fmt::format(
+          "api_load_bench: aliquot serve --http on a lab of {} results, under "
+          "wrk -t{} -c{} -d{}s --latency --timeout {}s\n",
+          with_thousands(history.results), options.wrk_threads, options.connections,
+          options.duration_seconds, options.duration_seconds);
+      std::cout << fmt::format(
+          "database: {} results ({} released) on {} specimens, {} orders, {} patients; built in "
+          "{:.0f} s, cached in {}\n",
+          with_thousands(history.results), with_thousands(history.released),
+          with_thousands(history.specimens), with_thousands(history.orders),
+          with_thousands(history.patients), history.build_seconds, database.parent_path().string());
+      std::string open;
+      for (const auto& [code, rows] : history.open_by_section) {
+        open += fmt::format("{}{} {}", open.empty() ? "" : ", ", code, rows);
+      }
+      std::cout << "open worklist rows by section: " << open << "\n";
+      std::cout << fmt::format(
+          "/api/patients/{{mrn}} rotates over the {} patients with the longest history ({}-{} "
+          "results each, median {}); /api/specimens/{{accession}} over {} specimens\n",
+          patient_results.size(), patient_results.front(), patient_results.back(),
+          patient_results[patient_results.size() / 2], history.accessions.size());
+      std::cout << fmt::format(
+          "mean response size: healthz {} B, worklist {} KiB, patient {} KiB, specimen {:.1f} KiB; "
+          "gzip-coded, as browsers and wrk here ask: worklist {:.1f} KiB, patient {:.1f} KiB, "
+          "specimen {:.1f} KiB\n",
+          sizes[0], sizes[1] / 1024, sizes[2] / 1024, static_cast<double>(sizes[3]) / 1024,
+          static_cast<double>(gzip_sizes[1]) / 1024, static_cast<double>(gzip_sizes[2]) / 1024,
+          static_cast<double>(gzip_sizes[3]) / 1024);
+      std::cout << "server: " << aliquot << " (pid " << server.pid() << "), "
+                << (options.server_threads > 0 ? std::to_string(options.server_threads)
+                                               : std::string("default"))
+                << " threads; this machine has " << std::thread::hardware_concurrency()
+                << " cores, shared with wrk\n"
                 << std::flush;
     }
-  }
+    std::cout << "\n" << setup << "\n" << std::flush;
 
-  std::string peak_memory = "?";
-  {
-    std::ifstream status("/proc/" + std::to_string(server.pid()) + "/status");
-    for (std::string line; std::getline(status, line);) {
-      if (line.rfind("VmHWM:", 0) == 0) {
-        peak_memory = fmt::format("{} MiB", std::atoll(line.c_str() + 6) / 1024);
+    std::vector<Measurement> measurements;
+    for (std::size_t i = 0; i < endpoints.size(); ++i) {
+      const Endpoint& endpoint = endpoints[i];
+      const fs::path script_file = endpoint.paths_file.empty() ? fs::path() : script;
+      if (options.warmup_seconds > 0) {
+        (void)run_wrk(wrk, options, options.warmup_seconds, *port, endpoint.paths.front(), cookie,
+                      script_file, endpoint.paths_file, server.pid(), endpoint.label);
+        wait_until_idle(server.pid(), std::chrono::seconds(300));
+      }
+      Measurement m =
+          run_wrk(wrk, options, options.duration_seconds, *port, endpoint.paths.front(), cookie,
+                  script_file, endpoint.paths_file, server.pid(), endpoint.label);
+      m.unloaded_ms = unloaded[i];
+      measurements.push_back(std::move(m));
+      const double drained = wait_until_idle(server.pid(), std::chrono::seconds(300));
+      if (drained > 2) {
+        std::cout << fmt::format(
+                         "({}: the server took {:.0f} s to finish the requests in flight)\n",
+                         endpoint.label, drained)
+                  << std::flush;
       }
     }
-  }
-  const Measurement& baseline = measurements.front();
-  std::cout << fmt::format("\n{:<38}{:>9}{:>10}{:>10}{:>10}{:>9}{:>11}{:>9}  {}\n", "endpoint",
-                           "req/s", "p50 ms", "p99 ms", "alone ms", "cpu ms", "req/s/base",
-                           "p99/base", "p99 < 10 ms");
-  std::vector<std::string> missed;
-  bool footnote = false;
-  for (const Measurement& m : measurements) {
-    const bool is_baseline = &m == &baseline;
-    const bool answered = m.requests > 0;
-    const bool met = answered && m.timeouts == 0 && m.p99_ms < kTargetP99Ms;
-    // Timed-out requests are missing from wrk's percentiles, which then only bound p99 below.
-    const std::string mark = m.timeouts > 0 ? "*" : "";
-    footnote = footnote || !mark.empty();
-    const std::string p50 = answered ? fmt::format("{:.2f}", m.p50_ms) : "-";
-    const std::string p99 = answered ? fmt::format("{:.2f}{}", m.p99_ms, mark)
-                                     : fmt::format(">{}000", options.duration_seconds);
-    if (!is_baseline && !met) {
-      missed.push_back(
-          answered
-              ? fmt::format("{} p99 {}{:.1f} ms", m.label, m.timeouts > 0 ? ">= " : "", m.p99_ms)
-              : fmt::format("{}: no answer within {} s", m.label, options.duration_seconds));
+
+    std::string peak_memory = "?";
+    {
+      std::ifstream status("/proc/" + std::to_string(server.pid()) + "/status");
+      for (std::string line; std::getline(status, line);) {
+        if (line.rfind("VmHWM:", 0) == 0) {
+          peak_memory = fmt::format("{} MiB", std::atoll(line.c_str() + 6) / 1024);
+        }
+      }
     }
-    std::cout << fmt::format(
-        "{:<38}{:>9.0f}{:>10}{:>10}{:>10.2f}{:>9.2f}{:>11}{:>9}  {}\n", m.label,
-        m.requests_per_second, p50, p99, m.unloaded_ms, m.server_cpu_ms_per_request,
-        is_baseline ? std::string("1")
-                    : fmt::format("{:.4f}", m.requests_per_second / baseline.requests_per_second),
-        is_baseline || !answered ? std::string(is_baseline ? "1" : "-")
-                                 : fmt::format("{:.1f}x", m.p99_ms / baseline.p99_ms),
-        is_baseline ? "" : (met ? "met" : "NOT met"));
-    if (answered && m.requests < 2 * options.connections) {
-      // Requests still waiting when the run ended are in no percentile: the ones answered were
-      // the earliest, and the latencies shown understate the steady state.
+    const Measurement& baseline = measurements.front();
+    std::cout << fmt::format("\n{:<38}{:>9}{:>10}{:>10}{:>10}{:>9}{:>11}{:>9}  {}\n", "endpoint",
+                             "req/s", "p50 ms", "p99 ms", "alone ms", "cpu ms", "req/s/base",
+                             "p99/base", "p99 < 10 ms");
+    std::vector<std::string> missed;
+    bool footnote = false;
+    for (const Measurement& m : measurements) {
+      const bool is_baseline = &m == &baseline;
+      const bool answered = m.requests > 0;
+      const bool met = answered && m.timeouts == 0 && m.p99_ms < kTargetP99Ms;
+      // Timed-out requests are missing from wrk's percentiles, which then only bound p99 below.
+      const std::string mark = m.timeouts > 0 ? "*" : "";
+      footnote = footnote || !mark.empty();
+      const std::string p50 = answered ? fmt::format("{:.2f}", m.p50_ms) : "-";
+      const std::string p99 = answered ? fmt::format("{:.2f}{}", m.p99_ms, mark)
+                                       : fmt::format(">{}000", options.duration_seconds);
+      if (!is_baseline && !met) {
+        missed.push_back(
+            answered
+                ? fmt::format("{} p99 {}{:.1f} ms", m.label, m.timeouts > 0 ? ">= " : "", m.p99_ms)
+                : fmt::format("{}: no answer within {} s", m.label, options.duration_seconds));
+      }
       std::cout << fmt::format(
-          "  ! {}: only {} answers for {} connections; at {:.1f} answers/s the steady-state mean "
-          "latency is about {:.0f} ms\n",
-          m.label, m.requests, options.connections, m.requests_per_second,
-          1000.0 * options.connections / m.requests_per_second);
+          "{:<38}{:>9.0f}{:>10}{:>10}{:>10.2f}{:>9.2f}{:>11}{:>9}  {}\n", m.label,
+          m.requests_per_second, p50, p99, m.unloaded_ms, m.server_cpu_ms_per_request,
+          is_baseline ? std::string("1")
+                      : fmt::format("{:.4f}", m.requests_per_second / baseline.requests_per_second),
+          is_baseline || !answered ? std::string(is_baseline ? "1" : "-")
+                                   : fmt::format("{:.1f}x", m.p99_ms / baseline.p99_ms),
+          is_baseline ? "" : (met ? "met" : "NOT met"));
+      if (answered && m.requests < 2 * options.connections) {
+        // Requests still waiting when the run ended are in no percentile: the ones answered were
+        // the earliest, and the latencies shown understate the steady state.
+        std::cout << fmt::format(
+            "  ! {}: only {} answers for {} connections; at {:.1f} answers/s the steady-state mean "
+            "latency is about {:.0f} ms\n",
+            m.label, m.requests, options.connections, m.requests_per_second,
+            1000.0 * options.connections / m.requests_per_second);
+      }
+      if (m.errors > 0) {
+        std::cout << fmt::format("  ! {}: {} answers were not 2xx/3xx\n", m.label, m.errors);
+      }
+      if (m.timeouts > 0 || (!m.socket_errors.empty() && m.timeouts == 0)) {
+        std::cout << fmt::format("  ! {}: socket errors: {}\n", m.label, m.socket_errors);
+      }
     }
-    if (m.errors > 0) {
-      std::cout << fmt::format("  ! {}: {} answers were not 2xx/3xx\n", m.label, m.errors);
+    std::cout << "server's peak resident memory: " << peak_memory << "\n";
+    {
+      // What the view cache did, from the server's own counters.
+      const Reply metrics = http(*port, "GET", "/metrics", "");
+      const auto counter = [&](const std::string& name) -> std::string {
+        const std::size_t at = metrics.body.find("\n" + name + " ");
+        if (at == std::string::npos) return "?";
+        const std::size_t from = at + name.size() + 2;
+        return metrics.body.substr(from, metrics.body.find('\n', from) - from);
+      };
+      std::cout << "view cache: " << counter("aliquot_view_cache_hits_total") << " answers given "
+                << "again, " << counter("aliquot_view_cache_misses_total")
+                << " read from the database\n";
     }
-    if (m.timeouts > 0 || (!m.socket_errors.empty() && m.timeouts == 0)) {
-      std::cout << fmt::format("  ! {}: socket errors: {}\n", m.label, m.socket_errors);
+    if (footnote) {
+      std::cout << "*: some requests timed out and are not in wrk's percentiles: the true p99 is "
+                   "higher\n";
     }
-  }
+    server.stop();
+    return missed;
+  };
+
+  const std::vector<std::string> missed =
+      measure("serve as configured by default (view cache 256 MiB):", -1, true);
+  (void)measure(
+      "serve --view-cache-mb 0 (every answer read from the database, as after any change):", 0,
+      false);
+
   std::cout << "\nalone ms: one request at a time, before the load (median of 5); cpu ms: the "
                "server's CPU time per answered request during the run\n";
-  std::cout << "server's peak resident memory over all runs: " << peak_memory << "\n";
   std::cout << fmt::format(
       "with {} connections always busy, mean latency = {} / (answers per second) (Little's law): "
       "p99 < 10 ms needs well over {} answers/s\n",
       options.connections, options.connections, options.connections * 100);
-  if (footnote) {
-    std::cout << "*: some requests timed out and are not in wrk's percentiles: the true p99 is "
-                 "higher\n";
-  }
   if (missed.empty()) {
-    std::cout << "target p99 < 10 ms: met\n";
+    std::cout << "target p99 < 10 ms (default configuration): met\n";
   } else {
-    std::cout << "target p99 < 10 ms: NOT met (";
+    std::cout << "target p99 < 10 ms (default configuration): NOT met (";
     for (std::size_t i = 0; i < missed.size(); ++i) std::cout << (i ? "; " : "") << missed[i];
     std::cout << ")\n";
   }
-  server.stop();
   return 0;
 }

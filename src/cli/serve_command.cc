@@ -23,6 +23,7 @@ struct ServeFlags {
   std::string http;
   std::string web;
   int threads = 0;
+  std::int64_t view_cache_mb = -1;    // -1: not given
   std::vector<std::string> serial;    // DEVICE[@BAUD]
   std::vector<std::string> outbound;  // NAME=HOST:PORT
   std::string instruments;
@@ -45,6 +46,7 @@ Result<server::ServeConfig> configuration(const ServeFlags& flags) {
   given.astm = text(flags.astm);
   given.instruments = text(flags.instruments);
   if (flags.threads > 0) given.threads = flags.threads;
+  if (flags.view_cache_mb >= 0) given.view_cache_mb = flags.view_cache_mb;
   if (flags.max_message_size > 0) given.max_message_size = flags.max_message_size;
   if (!flags.serial.empty()) given.serial = flags.serial;
   if (!flags.outbound.empty()) given.outbound = flags.outbound;
@@ -78,6 +80,11 @@ void add_serve_command(CLI::App& app, CommandSelection& selection) {
                       "serve the built web UI from this folder at / (make web builds web/dist)");
   command->add_option("--threads", flags->threads,
                       "threads answering HTTP requests and interface connections (default 4)");
+  command
+      ->add_option("--view-cache-mb", flags->view_cache_mb,
+                   "MiB of worklist, patient and specimen answers kept while the lab's "
+                   "records do not change (default 256; 0: none)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{65536}));
   command->add_option("--mllp", flags->mllp, "HL7 v2 over MLLP on HOST:PORT (PORT 0: any)");
   command->add_option("--astm", flags->astm, "ASTM LIS01/LIS02 on HOST:PORT (PORT 0: any)");
   command->add_option("--serial", flags->serial, "ASTM on a serial port: DEVICE[@BAUD]");

@@ -137,6 +137,11 @@ Result<void> run_server(Session& session, const server::ServeConfig& config,
   // The JSON API and the web UI (docs/api.md): sessions from the lab's database, every read of
   // patient data recorded.
   server::api::PatientReadLog read_log(*store);
+  // The busiest views' answers, kept while the lab's records do not change
+  // (server/api/view_cache.h).
+  constexpr std::int64_t kViewCacheDefaultMb = 256;
+  server::api::ViewCache views(
+      static_cast<std::size_t>(config.view_cache_mb.value_or(kViewCacheDefaultMb)) << 20);
   // Live updates for the browsers' worklists, from the audit trail (server/api/event_hub.h).
   // Made before the host, so that it outlives the HTTP threads that stream its events.
   server::api::EventHubOptions event_options;
@@ -154,9 +159,10 @@ Result<void> run_server(Session& session, const server::ServeConfig& config,
                               .calculations = &calc::default_calculation_set(),
                               .instruments = &host_profiles,
                               .read_log = &read_log,
-                              .events = &events};
-  host_options.metrics_exposition = [store, &events, &read_log] {
-    return server::api::lab_exposition(*store, &events, &read_log);
+                              .events = &events,
+                              .view_cache = &views};
+  host_options.metrics_exposition = [store, &events, &read_log, &views] {
+    return server::api::lab_exposition(*store, &events, &read_log, &views);
   };
   if (host_options.http) {
     host_options.authenticate = server::api::session_authenticate(*store, session.clock());

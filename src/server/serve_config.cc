@@ -20,7 +20,7 @@ std::optional<std::vector<std::string>> strings(TableReader& reader, std::string
 }
 
 void read_http(const toml::table& table, Diagnostics& out, ServeConfig& config) {
-  TableReader reader(table, "table [http]", {"listen", "web", "threads"}, out);
+  TableReader reader(table, "table [http]", {"listen", "web", "threads", "view_cache_mb"}, out);
   config.http = reader.text("listen", Required::kNo);
   config.web = reader.text("web", Required::kNo);
   if (std::optional<std::int64_t> threads = reader.integer("threads", Required::kNo)) {
@@ -28,6 +28,14 @@ void read_http(const toml::table& table, Diagnostics& out, ServeConfig& config) 
       reader.problem("threads", "must be between 1 and 64, not " + std::to_string(*threads));
     } else {
       config.threads = static_cast<int>(*threads);
+    }
+  }
+  if (std::optional<std::int64_t> megabytes = reader.integer("view_cache_mb", Required::kNo)) {
+    if (*megabytes < 0 || *megabytes > 65536) {
+      reader.problem("view_cache_mb",
+                     "must be between 0 and 65536 MiB, not " + std::to_string(*megabytes));
+    } else {
+      config.view_cache_mb = *megabytes;
     }
   }
   reader.report_unknown_keys();
@@ -117,6 +125,7 @@ ServeConfig merge(ServeConfig base, const ServeConfig& overrides) {
   put_over(base.http, overrides.http);
   put_over(base.web, overrides.web);
   put_over(base.threads, overrides.threads);
+  put_over(base.view_cache_mb, overrides.view_cache_mb);
   put_over(base.mllp, overrides.mllp);
   put_over(base.max_message_size, overrides.max_message_size);
   put_over(base.astm, overrides.astm);

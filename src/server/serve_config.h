@@ -9,6 +9,7 @@
 //   listen = "127.0.0.1:8080"   # the JSON API and the web UI
 //   web = "web/dist"            # the built web UI; absent: API only
 //   threads = 4                 # threads answering HTTP requests (and MLLP/ASTM connections)
+//   view_cache_mb = 256         # answers of the busiest views kept while nothing changes; 0: none
 //   [mllp]
 //   listen = "0.0.0.0:2575"
 //   max_message_size = 1048576
@@ -22,6 +23,7 @@
 //   format = "text"             # or "json": one JSON object per line on standard error
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +39,7 @@ struct ServeConfig {
   std::optional<std::string> http;
   std::optional<std::string> web;
   std::optional<int> threads;
+  std::optional<std::int64_t> view_cache_mb;
   std::optional<std::string> mllp;
   std::optional<std::size_t> max_message_size;
   std::optional<std::string> astm;

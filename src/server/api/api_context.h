@@ -25,6 +25,7 @@ namespace aliquot::server::api {
 
 class PatientReadLog;
 class EventHub;
+class ViewCache;
 
 struct ApiContext {
   store::Store& store;
@@ -42,6 +43,9 @@ struct ApiContext {
   PatientReadLog* read_log = nullptr;
   // Live updates for the browser (api/event_hub.h); GET /api/events answers 503 when null.
   EventHub* events = nullptr;
+  // The answers of the busiest views, kept while the lab's records do not change
+  // (api/view_cache.h); every view is read from the database when null.
+  ViewCache* view_cache = nullptr;
 };
 
 }  // namespace aliquot::server::api

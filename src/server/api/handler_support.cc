@@ -5,6 +5,7 @@
 
 #include "calc/default_calculation_set.h"
 #include "server/api/patient_read_log.h"
+#include "server/http/content_encoding.h"
 #include "server/http/router.h"
 
 namespace aliquot::server::api {
@@ -63,9 +64,36 @@ Result<nlohmann::json> read(const ApiContext& api, const http::Request& request,
   return in_read_transaction<nlohmann::json>(api, request, step, permission);
 }
 
-Result<std::string> read_text(const ApiContext& api, const http::Request& request,
-                              const TextStep& step, std::optional<lab::Action> permission) {
-  return in_read_transaction<std::string>(api, request, step, permission);
+http::Response answer_view(const ApiContext& api, const http::Request& request,
+                           const std::string& key, const ViewStep& step) {
+  using Shared = std::shared_ptr<const View>;
+  ViewCache* cache =
+      api.view_cache != nullptr && api.view_cache->capacity() > 0 ? api.view_cache : nullptr;
+  const Result<Shared> view = in_read_transaction<Shared>(
+      api, request,
+      [&](store::Transaction& tx, const lab::Context& ctx) -> Result<Shared> {
+        std::int64_t version = 0;
+        if (cache != nullptr) {
+          ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::AuditHead> head, tx.audit_head());
+          version = head ? head->sequence : 0;
+          if (Shared kept = cache->find(key, version)) return kept;
+        }
+        ALIQUOT_ASSIGN_OR_RETURN(View read, step(tx, ctx));
+        if (cache != nullptr && read.text.size() >= http::kGzipMinimumBody) {
+          read.gzipped = http::gzip(read.text);
+        }
+        Shared fresh = std::make_shared<const View>(std::move(read));
+        if (cache != nullptr) cache->keep(key, version, fresh);
+        return fresh;
+      },
+      lab::Action::kViewRecords);
+  if (!view) return http::error_response(view.error());
+  for (const std::string& mrn : (*view)->patients) {
+    note_patient_read(api, request, mrn, (*view)->what);
+  }
+  http::Response response = http::json_response(200, (*view)->text);
+  http::encode_for(request, response, (*view)->gzipped.empty() ? nullptr : &(*view)->gzipped);
+  return response;
 }
 
 http::Response answer(const Result<nlohmann::json>& result, int status) {
@@ -77,11 +105,6 @@ http::Response answer(const Result<nlohmann::json>& result, int status) {
   }
   return http::json_response(
       status, result->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-}
-
-http::Response answer_text(Result<std::string> result) {
-  if (!result) return http::error_response(result.error());
-  return http::json_response(200, std::move(*result));
 }
 
 void note_patient_read(const ApiContext& api, const http::Request& request, std::string_view mrn,

@@ -16,6 +16,7 @@
 #include "lab/context.h"
 #include "lab/permissions.h"
 #include "server/api/api_context.h"
+#include "server/api/view_cache.h"
 #include "server/http/message.h"
 #include "store/store.h"
 
@@ -33,17 +34,18 @@ Result<nlohmann::json> write(const ApiContext& api, const http::Request& request
 Result<nlohmann::json> read(const ApiContext& api, const http::Request& request, const Step& step,
                             std::optional<lab::Action> permission = lab::Action::kViewRecords);
 
-// As read(), for the busiest views, whose step writes the answer's JSON text itself
-// (lab/json_writer.h) instead of building a document first.
-using TextStep = std::function<Result<std::string>(store::Transaction&, const lab::Context&)>;
-Result<std::string> read_text(const ApiContext& api, const http::Request& request,
-                              const TextStep& step,
-                              std::optional<lab::Action> permission = lab::Action::kViewRecords);
+// The busiest views (api/view_cache.h): `step` writes the answer's JSON text itself
+// (lab/json_writer.h) and names the patients it shows. Read in one read transaction as the
+// request's user, who must be allowed to view records; given from api.view_cache when it holds
+// the answer for `key` at the state the transaction sees. Either way, the read of each patient
+// shown is noted (note_patient_read) and the answer is 200 with the text, gzip-coded when the
+// client accepts it (http/content_encoding.h), or the error's response.
+using ViewStep = std::function<Result<View>(store::Transaction&, const lab::Context&)>;
+http::Response answer_view(const ApiContext& api, const http::Request& request,
+                           const std::string& key, const ViewStep& step);
 
 // `status` with the document, or the error's response (http::error_response).
 http::Response answer(const Result<nlohmann::json>& result, int status = 200);
-// 200 with a JSON text read_text() gave, or the error's response.
-http::Response answer_text(Result<std::string> result);
 
 // Records that the request's user read patient `mrn`'s data (api/patient_read_log.h). `what`
 // says which view: "patient report", "specimen 26000123", "worklist CHEM".

@@ -34,8 +34,8 @@ std::uint64_t seen(const std::map<std::string, std::uint64_t>& actions, const ch
 
 }  // namespace
 
-std::string lab_exposition(store::Store& store, const EventHub* events,
-                           const PatientReadLog* reads) {
+std::string lab_exposition(store::Store& store, const EventHub* events, const PatientReadLog* reads,
+                           const ViewCache* views) {
   std::ostringstream out;
   const auto gauges = [&]() -> Result<store::LabGauges> {
     ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
@@ -96,6 +96,16 @@ std::string lab_exposition(store::Store& store, const EventHub* events,
     header(out, "aliquot_patient_reads_coalesced_total", "counter",
            "Reads of patient data not logged again: repeats within a minute of a logged one.");
     out << "aliquot_patient_reads_coalesced_total " << reads->coalesced() << '\n';
+  }
+  if (views) {
+    header(out, "aliquot_view_cache_hits_total", "counter",
+           "Worklist, patient and specimen answers given again: nothing changed since.");
+    out << "aliquot_view_cache_hits_total " << views->hits() << '\n';
+    header(out, "aliquot_view_cache_misses_total", "counter",
+           "Worklist, patient and specimen answers read from the database.");
+    out << "aliquot_view_cache_misses_total " << views->misses() << '\n';
+    header(out, "aliquot_view_cache_bytes", "gauge", "Bytes of answers kept.");
+    out << "aliquot_view_cache_bytes " << views->bytes() << '\n';
   }
   return out.str();
 }

@@ -11,14 +11,16 @@
 #include "core/error.h"
 #include "server/api/event_hub.h"
 #include "server/api/patient_read_log.h"
+#include "server/api/view_cache.h"
 #include "store/store.h"
 
 namespace aliquot::server::api {
 
-// The exposition text; `events` and `reads` may be null (their metrics are then left out). A
+// The exposition text; `events`, `reads` and `views` may be null (their metrics are then left
+// out). A
 // database that cannot be read leaves the gauges out and counts the failure in
 // aliquot_metrics_errors (a scrape must not fail as a whole).
-std::string lab_exposition(store::Store& store, const EventHub* events,
-                           const PatientReadLog* reads);
+std::string lab_exposition(store::Store& store, const EventHub* events, const PatientReadLog* reads,
+                           const ViewCache* views = nullptr);
 
 }  // namespace aliquot::server::api

@@ -65,13 +65,12 @@ http::Response show_patient(const ApiContext& api, const http::Request& request)
   const std::string before_text = query(request, "before");
   const std::optional<std::string> before =
       before_text.empty() ? std::nullopt : std::optional<std::string>(before_text);
-  std::string shown;
-  Result<std::string> document = read_text(
-      api, request, [&](store::Transaction& tx, const lab::Context& ctx) -> Result<std::string> {
+  const std::string key =
+      "patient\x1f" + mrn + "\x1f" + before_text + "\x1f" + std::to_string(*limit);
+  return answer_view(
+      api, request, key, [&](store::Transaction& tx, const lab::Context& ctx) -> Result<View> {
         ALIQUOT_ASSIGN_OR_RETURN(const lab::PatientHistory history,
                                  lab::patient_history_page(tx, ctx, mrn, before, *limit));
-        shown = history.patient.mrn;
-        // Written directly (lab/json_writer.h): the page is the bench's most frequent view.
         lab::JsonWriter out(4096 * (history.orders.size() + 1));
         out.open_object();
         out.key("next");
@@ -90,10 +89,8 @@ http::Response show_patient(const ApiContext& api, const http::Request& request)
         out.key("patient");
         lab::write_json(out, history.patient);
         out.close_object();
-        return out.take();
+        return View{.text = out.take(), .patients = {history.patient.mrn}, .what = "patient"};
       });
-  note_patient_read(api, request, shown, "patient");
-  return answer_text(std::move(document));
 }
 
 http::Response patient_report(const ApiContext& api, const http::Request& request) {

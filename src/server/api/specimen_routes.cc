@@ -21,19 +21,14 @@ using nlohmann::json;
 
 http::Response show_specimen(const ApiContext& api, const http::Request& request) {
   const std::string& accession = request.path_params.at("accession");
-  std::string shown;
-  std::string accession_number;
-  Result<std::string> document = read_text(
-      api, request, [&](store::Transaction& tx, const lab::Context& ctx) -> Result<std::string> {
-        ALIQUOT_ASSIGN_OR_RETURN(const lab::SpecimenDetail detail,
-                                 lab::specimen_detail(tx, ctx, accession));
-        shown = detail.patient.mrn;
-        accession_number = detail.specimen.accession_number;
-        // The scan of a tube at the bench: written directly (lab/json_writer.h).
-        return lab::to_compact_text(detail);
-      });
-  note_patient_read(api, request, shown, "specimen " + accession_number);
-  return answer_text(std::move(document));
+  return answer_view(api, request, "specimen\x1f" + accession,
+                     [&](store::Transaction& tx, const lab::Context& ctx) -> Result<View> {
+                       ALIQUOT_ASSIGN_OR_RETURN(const lab::SpecimenDetail detail,
+                                                lab::specimen_detail(tx, ctx, accession));
+                       return View{.text = lab::to_compact_text(detail),
+                                   .patients = {detail.patient.mrn},
+                                   .what = "specimen " + detail.specimen.accession_number};
+                     });
 }
 
 Result<lab::ReceiveSpecimen> receive_command(const http::Request& request) {

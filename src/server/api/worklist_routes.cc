@@ -132,13 +132,14 @@ http::Response worklist(const ApiContext& api, const http::Request& request) {
   if (!limit) return http::error_response(limit.error());
   const Result<std::optional<std::int64_t>> after = worklist_cursor(request);
   if (!after) return http::error_response(after.error());
-  std::string section_code = section;
-  std::set<std::string> shown;
-  Result<std::string> document = read_text(
-      api, request, [&](store::Transaction& tx, const lab::Context& ctx) -> Result<std::string> {
+  const std::string key = "worklist\x1f" + section + "\x1f" +
+                          (*after ? std::to_string(**after) : std::string()) + "\x1f" +
+                          std::to_string(*limit);
+  return answer_view(
+      api, request, key, [&](store::Transaction& tx, const lab::Context& ctx) -> Result<View> {
         ALIQUOT_ASSIGN_OR_RETURN(lab::WorklistPage page,
                                  lab::worklist_page(tx, ctx, section, *after, *limit));
-        section_code = page.section;
+        std::set<std::string> shown;
         lab::JsonWriter out(1024 + 1024 * page.rows.size());
         out.open_object();
         out.key("next");
@@ -162,13 +163,12 @@ http::Response worklist(const ApiContext& api, const http::Request& request) {
         out.key("total");
         out.integer(page.total);
         out.close_object();
-        return out.take();
+        // Every patient on the page was shown to the reader.
+        return View{.text = out.take(),
+                    .patients = {shown.begin(), shown.end()},
+                    .what = "worklist " +
+                            (page.section.empty() ? std::string("all sections") : page.section)};
       });
-  // One entry per patient on the page: each of them was shown to the reader.
-  const std::string what =
-      "worklist " + (section_code.empty() ? std::string("all sections") : section_code);
-  for (const std::string& mrn : shown) note_patient_read(api, request, mrn, what);
-  return answer_text(std::move(document));
 }
 
 // The catalog is not patient data, but only the lab's users look at it: the read checks that
