@@ -285,6 +285,9 @@ async function journey() {
       await expectText(label, PATIENT.mrn, 'the MRN on the label');
       await expectText(label, PATIENT.birth, 'the birth date on the label');
       await expectText(label, 'K', 'the tests on the label');
+      // The Code 128 barcode the tube is scanned by: drawn bars, named for screen readers.
+      const bars = await label.locator(`svg.label-barcode[aria-label="barcode ${accession}"] rect`).count();
+      if (bars < 20) fail(`the label's barcode has ${bars} bars, a Code 128 symbol has at least 20`);
       console.log(`   order ${orderNumber}, specimen ${accession}`);
     });
 

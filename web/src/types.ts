@@ -218,6 +218,14 @@ export interface Cumulative {
   tests: CumulativeTest[];
 }
 
+// Code 128 bars in module units (src/report/barcode.h): [first module, width].
+export interface Barcode {
+  symbology: 'code128';
+  modules: number;
+  quiet_zone: number;
+  bars: [number, number][];
+}
+
 export interface Label {
   accession: string;
   check: string;
@@ -229,6 +237,7 @@ export interface Label {
   priority?: Priority;
   tests: string[];
   collected_at: string;
+  barcode?: Barcode;
 }
 
 // A worklist row names its specimen, order and patient; the rest is at GET /api/specimens/{acc}.

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/accession_number.h"
+#include "report/barcode.h"
 #include "server/api/api_test_fixture.h"
 #include "server/api/patient_read_log.h"
 #include "server/api/routes.h"
@@ -188,6 +189,10 @@ TEST_F(SpecimenRoutesTest, GivesTheLabelForAReprintAndLogsTheRead) {
   EXPECT_EQ(label["container"], "sst");
   EXPECT_EQ(label["tests"], json({"K", "NA"}));
   EXPECT_EQ(label["collected_at"], core::format_instant(serum.collected_at));
+  // The bars of the accession number's Code 128 symbol (report/barcode.h).
+  const json& barcode = label["barcode"];
+  EXPECT_EQ(barcode["symbology"], "code128");
+  EXPECT_EQ(barcode["bars"], report::to_json(*report::code128(serum.accession_number))["bars"]);
   const std::vector<core::PatientDataRead> logged = reads();
   ASSERT_EQ(logged.size(), 1u);
   EXPECT_EQ(logged[0].what, "label " + serum.accession_number);
