@@ -160,6 +160,7 @@ std::string oru_message(const Pending& specimen, const aliquot::catalog::Catalog
   for (const std::string& code : specimen.tests) {
     const aliquot::core::TestDefinition* test = catalog.find_test(code);
     if (test == nullptr) fail("no test " + code);
+    if (test->calculated) continue;  // the lab computes it from the values it receives
     const Result<std::string> value = model.value_for(*test, specimen.patient, specimen.sample);
     if (!value) fail("no value for " + code + ": " + value.error().to_string());
     message += fmt::format("OBX|{}|NM|{}^{}^LN||{}|{}|||||F\r", ++set_id, test->loinc, test->code,
@@ -354,6 +355,7 @@ int main(int argc, char** argv) {
           specimen.accession_number, {}, "bench baseline", "", {}, std::nullopt};
       for (const std::string& code : specimen.tests) {
         const aliquot::core::TestDefinition* test = lab.catalog->find_test(code);
+        if (test->calculated) continue;  // computed by post_results from the others
         const Result<std::string> value = model.value_for(*test, specimen.patient, specimen.sample);
         if (!value) fail("no value for " + code);
         post.values.push_back({code, *value, "", code, {}});
