@@ -77,7 +77,9 @@ struct BenchTest {
 std::vector<BenchTest> choose_tests(const aliquot::catalog::Catalog& catalog) {
   std::map<std::string, std::vector<BenchTest>> by_container;
   for (const aliquot::core::TestDefinition& test : catalog.tests()) {
-    if (test.kind != aliquot::core::ResultKind::kNumeric || test.reference_intervals.empty()) {
+    // A calculated test is computed by the lab from the others, never entered.
+    if (test.kind != aliquot::core::ResultKind::kNumeric || test.reference_intervals.empty() ||
+        test.calculated) {
       continue;
     }
     const auto& interval = test.reference_intervals.front();
@@ -141,8 +143,10 @@ std::vector<PendingResult> make_pending_results(Lab& lab, aliquot::core::ManualC
               "receive " + specimen.accession_number);
         const auto results = check(tx->results_for_specimen(specimen.id), "results");
         for (const aliquot::core::TestResult& result : results) {
-          pending.push_back(
-              {specimen.accession_number, result.test_code, values[result.test_code]});
+          // Only the chosen tests: the lab adds calculated tests, which it fills in itself.
+          const auto value = values.find(result.test_code);
+          if (value == values.end()) continue;
+          pending.push_back({specimen.accession_number, result.test_code, value->second});
         }
       }
     }
