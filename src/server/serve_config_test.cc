@@ -11,6 +11,7 @@ TEST(ServeConfig, ReadsEveryTable) {
 listen = "127.0.0.1:8080"
 web = "web/dist"
 threads = 4
+view_cache_mb = 64
 [mllp]
 listen = "0.0.0.0:2575"
 max_message_size = 2097152
@@ -28,6 +29,7 @@ format = "json"
   EXPECT_EQ(config->http, "127.0.0.1:8080");
   EXPECT_EQ(config->web, "web/dist");
   EXPECT_EQ(config->threads, 4);
+  EXPECT_EQ(config->view_cache_mb, 64);
   EXPECT_EQ(config->mllp, "0.0.0.0:2575");
   EXPECT_EQ(config->max_message_size, 2097152u);
   EXPECT_EQ(config->astm, "0.0.0.0:5000");
@@ -41,6 +43,7 @@ TEST(ServeConfig, NamesEveryProblemAtItsLine) {
   const Result<ServeConfig> refused = parse_serve_config(R"([http]
 listen = 8080
 threads = 0
+view_cache_mb = -1
 [log]
 format = "xml"
 [htpp]
@@ -53,6 +56,8 @@ format = "xml"
       << message;
   EXPECT_NE(message.find("serve.toml:3:"), std::string::npos) << message;
   EXPECT_NE(message.find("must be between 1 and 64, not 0"), std::string::npos) << message;
+  EXPECT_NE(message.find("serve.toml:4:"), std::string::npos) << message;
+  EXPECT_NE(message.find("must be between 0 and 65536 MiB, not -1"), std::string::npos) << message;
   EXPECT_NE(message.find("must be \"text\" or \"json\", not 'xml'"), std::string::npos) << message;
   EXPECT_NE(message.find("unknown key 'htpp'"), std::string::npos) << message;
 }
@@ -61,11 +66,14 @@ TEST(ServeConfig, FlagsOverrideTheFileKeyByKey) {
   ServeConfig file;
   file.http = "0.0.0.0:80";
   file.web = "/srv/web";
+  file.view_cache_mb = 512;
   ServeConfig flags;
   flags.http = "127.0.0.1:0";
+  flags.view_cache_mb = 0;  // 0 is a value (no cache), not "not given"
   const ServeConfig merged = merge(file, flags);
   EXPECT_EQ(merged.http, "127.0.0.1:0");
   EXPECT_EQ(merged.web, "/srv/web");
+  EXPECT_EQ(merged.view_cache_mb, 0);
 }
 
 }  // namespace
