@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/log_checkpointer.h"
 #include "store/sqlite/log_sync.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_transaction.h"
@@ -22,6 +24,9 @@ using sqlite::Create;
 using sqlite::SqliteTransaction;
 
 // The SQLite Store.
+//
+// The writer's commits do not checkpoint the log themselves: a LogCheckpointer does it beside
+// them (store/sqlite/log_checkpointer.h).
 //
 // Thread-safety: thread-safe. One writer connection serves every write transaction; the store's
 // writer lock (a flag guarded by `state_mutex_`, released by whichever thread ends the
@@ -40,9 +45,13 @@ class SqliteStore final : public Store {
               std::chrono::milliseconds busy_timeout)
       : path_(std::move(path)),
         in_memory_(path_ == ":memory:"),
+        checkpointer_(in_memory_ ? nullptr
+                                 : std::make_unique<sqlite::LogCheckpointer>(path_, busy_timeout)),
         writer_(std::move(writer)),
         schema_version_(schema_version),
-        busy_timeout_(busy_timeout) {}
+        busy_timeout_(busy_timeout) {
+    if (checkpointer_) checkpointer_->attach(writer_->handle());
+  }
 
   Result<std::unique_ptr<Transaction>> begin(TransactionMode mode) override {
     if (mode == TransactionMode::kWrite || in_memory_) return begin_on_writer(mode);
@@ -104,6 +113,8 @@ class SqliteStore final : public Store {
 
   const std::string path_;
   const bool in_memory_;
+  // Before the writer, so that it outlives the writer connection whose commits call it.
+  const std::unique_ptr<sqlite::LogCheckpointer> checkpointer_;
   const std::unique_ptr<Connection> writer_;
   const int schema_version_;
   const std::chrono::milliseconds busy_timeout_;
