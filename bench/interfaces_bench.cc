@@ -29,6 +29,7 @@
 // tests for the analyzers, the HL7 senders and the baseline, in separate specimens.
 
 #include <fmt/format.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -235,12 +236,24 @@ Hl7Outcome send_hl7(std::uint16_t port, const std::vector<Pending>& specimens,
   return outcome;
 }
 
-// Seconds to post every value of `specimens` through lab::post_results, one call per specimen,
+double thread_cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
+struct Timed {
+  double seconds = 0;
+  double cpu_seconds = 0;  // of the calling thread
+};
+
+// Time to post every value of `specimens` through lab::post_results, one call per specimen,
 // about `per_transaction` results per commit.
-double time_post_results(Lab& lab, const aliquot::core::Clock& clock,
-                         const std::vector<aliquot::lab::PostResults>& posts, int per_transaction) {
+Timed time_post_results(Lab& lab, const aliquot::core::Clock& clock,
+                        const std::vector<aliquot::lab::PostResults>& posts, int per_transaction) {
   const aliquot::lab::Context as_technician{*lab.catalog, clock, lab.technician};
   const auto start = SteadyClock::now();
+  const double cpu_start = thread_cpu_seconds();
   std::size_t next = 0;
   while (next < posts.size()) {
     auto tx = check(lab.store->begin(aliquot::store::TransactionMode::kWrite), "begin");
@@ -252,7 +265,8 @@ double time_post_results(Lab& lab, const aliquot::core::Clock& clock,
     }
     check(tx->commit(), "commit");
   }
-  return std::chrono::duration<double>(SteadyClock::now() - start).count();
+  return {std::chrono::duration<double>(SteadyClock::now() - start).count(),
+          thread_cpu_seconds() - cpu_start};
 }
 
 Load parse_load(int argc, char** argv) {
@@ -365,7 +379,8 @@ int main(int argc, char** argv) {
   }
   std::uint64_t baseline_results = 0;
   for (const auto& post : posts) baseline_results += post.values.size();
-  const double baseline_seconds = time_post_results(lab, clock, posts, kBaselinePerTransaction);
+  const Timed baseline = time_post_results(lab, clock, posts, kBaselinePerTransaction);
+  const double baseline_seconds = baseline.seconds;
 
   // --- report --------------------------------------------------------------------------------
   std::vector<double> astm_latencies;
@@ -416,17 +431,25 @@ int main(int argc, char** argv) {
       interface_results, seconds, rate);
   std::cout << fmt::format(
       "pipeline: {} jobs in {} transactions ({} failed), {} syncs of the log: {:.1f} messages and "
-      "{:.0f} results per commit on average\n\n",
+      "{:.0f} results per commit on average\n",
       pipeline.jobs, pipeline.batches, pipeline.failed_batches, pipeline.syncs,
       pipeline.batches ? static_cast<double>(pipeline.jobs) / static_cast<double>(pipeline.batches)
                        : 0.0,
       pipeline.batches
           ? static_cast<double>(interface_results) / static_cast<double>(pipeline.batches)
           : 0.0);
+  const double writer_seconds = std::chrono::duration<double>(pipeline.writer_busy).count();
+  const double writer_cpu_seconds = std::chrono::duration<double>(pipeline.writer_cpu).count();
+  std::cout << fmt::format(
+      "writer: busy {:.2f} s of {:.2f} s ({:.0f}%), of which {:.2f} s on a core: {:.1f} us of "
+      "processor time per result applied and committed\n\n",
+      writer_seconds, seconds, 100 * writer_seconds / seconds, writer_cpu_seconds,
+      1e6 * writer_cpu_seconds / static_cast<double>(interface_results));
   std::cout << fmt::format(
       "baseline: lab::post_results directly, ~{} results per transaction: {} results in {:.2f} "
-      "s, {:.0f} results/s\n",
-      kBaselinePerTransaction, baseline_results, baseline_seconds, baseline_rate);
+      "s, {:.0f} results/s, {:.1f} us of processor time per result\n",
+      kBaselinePerTransaction, baseline_results, baseline_seconds, baseline_rate,
+      1e6 * baseline.cpu_seconds / static_cast<double>(baseline_results));
   std::cout << fmt::format("interfaces / baseline, results per second: {:.2f}\n",
                            rate / baseline_rate);
   const double astm_p99 = to_ms(counters.astm_ack_latency.p99);

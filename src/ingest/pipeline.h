@@ -3,9 +3,10 @@
 // The one write path of every listener (ARCHITECTURE decisions 1 and 2): messages from all
 // connections queue here, and a single writer thread applies them in batches — every message
 // that arrived while the previous batch was being committed goes into the next transaction, so
-// one fsync covers many messages without any message waiting for a timer. Each message runs in
-// its own savepoint: a message that is refused is undone alone and quarantined in the same
-// transaction, the others of the batch are kept.
+// one fsync covers many messages without any message waiting for a timer. A batch is applied
+// first as it comes, in one transaction; when a message of it is refused, that transaction is
+// rolled back and the batch applied again with each message in its own savepoint, so that the
+// refused one is undone alone and quarantined in the same transaction and the others are kept.
 //
 // The disk is the slow part of a commit (a sync takes milliseconds, applying a message tens of
 // microseconds), so the writer does not wait for it: it commits a batch to the log
@@ -40,10 +41,13 @@ struct JobOutcome {
   Result<std::string> applied = std::string();
 };
 
-// One message to apply. `apply` runs on the writer thread inside a savepoint of the batch's
-// transaction; an error undoes it. An error of the store itself (Internal, Unavailable, DataLoss)
-// aborts the whole batch; any other error is a refusal, after which `on_refused` runs (outside the
-// undone savepoint, in the same transaction) to keep the message in the quarantine. `on_done` is
+// One message to apply. `apply` runs on the writer thread inside the batch's transaction; an error
+// undoes it. An error of the store itself (Internal, Unavailable, DataLoss) aborts the whole
+// batch; any other error is a refusal, after which `on_refused` runs (outside the undone
+// savepoint, in the same transaction) to keep the message in the quarantine. `apply` may run
+// twice: when another job of its batch is refused, the batch's transaction is rolled back and
+// every job applied again, each in a savepoint of its own. It must therefore change nothing but
+// the transaction and what it sets afresh each time it starts. `on_done` is
 // called once, on the syncer thread, after the commit is durable (or failed), in the order the
 // jobs were applied; it must be quick (hand the acknowledgement to the connection) and must not
 // throw.
@@ -63,7 +67,15 @@ struct PipelineStats {
   std::uint64_t refused = 0;
   std::uint64_t batches = 0;
   std::uint64_t failed_batches = 0;
+  // Batches applied a second time, each job in a savepoint, because one of their jobs was refused.
+  std::uint64_t reapplied_batches = 0;
   std::uint64_t syncs = 0;  // one sync may make several batches durable
+  // Time the writer spent applying and committing batches (not waiting for jobs): near the
+  // elapsed time, the writer is saturated and every message waits behind the ones before it.
+  std::chrono::nanoseconds writer_busy{0};
+  // The processor time the writer thread used in that time: less than writer_busy by the time
+  // the thread waited for the disk or for a core.
+  std::chrono::nanoseconds writer_cpu{0};
   std::size_t queued = 0;
 };
 

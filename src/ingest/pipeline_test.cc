@@ -54,10 +54,13 @@ class GatedSyncStore : public store::Store {
 class PipelineTest : public lab::LabTest {
  protected:
   // A job that stores setting `key` = "1", or is refused with `refusal` after writing it.
+  // `applied`, when given, counts the calls of apply.
   Job setting_job(const std::string& key, std::optional<Error> refusal,
-                  std::promise<JobOutcome>& done, std::vector<std::string>* quarantined = nullptr) {
+                  std::promise<JobOutcome>& done, std::vector<std::string>* quarantined = nullptr,
+                  int* applied = nullptr) {
     Job job;
-    job.apply = [key, refusal](store::Transaction& tx) -> Result<std::string> {
+    job.apply = [key, refusal, applied](store::Transaction& tx) -> Result<std::string> {
+      if (applied) ++*applied;
       ALIQUOT_RETURN_IF_ERROR(tx.set_setting(key, "1"));
       if (refusal) return *refusal;
       return "stored " + key;
@@ -65,6 +68,19 @@ class PipelineTest : public lab::LabTest {
     job.on_refused = [key, quarantined](store::Transaction& tx, const Error&) -> Result<void> {
       if (quarantined) quarantined->push_back(key);
       return tx.set_setting("refused." + key, "1");
+    };
+    job.on_done = [&done](const JobOutcome& outcome) { done.set_value(outcome); };
+    return job;
+  }
+  // A job that holds the writer until `gate` opens, so that the jobs submitted meanwhile queue
+  // up and form the next batch.
+  Job holding_job(std::shared_future<void> gate, std::promise<void>& started,
+                  std::promise<JobOutcome>& done) {
+    Job job;
+    job.apply = [gate, &started](store::Transaction&) -> Result<std::string> {
+      started.set_value();
+      gate.wait();
+      return std::string("held");
     };
     job.on_done = [&done](const JobOutcome& outcome) { done.set_value(outcome); };
     return job;
@@ -177,6 +193,81 @@ TEST_F(PipelineTest, RefusesWorkOnceStopped) {
   const Result<void> refused = pipeline.submit(setting_job("a", std::nullopt, never));
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code(), ErrorCode::kUnavailable);
+}
+
+TEST_F(PipelineTest, ABatchWithoutRefusalsAppliesEachJobOnce) {
+  std::promise<JobOutcome> held, first, second;
+  std::promise<void> started, gate;
+  int applied_a = 0;
+  int applied_b = 0;
+  Pipeline pipeline(*store_);
+  ASSERT_TRUE(pipeline.submit(holding_job(gate.get_future().share(), started, held)));
+  started.get_future().wait();
+  ASSERT_TRUE(pipeline.submit(setting_job("a", std::nullopt, first, nullptr, &applied_a)));
+  ASSERT_TRUE(pipeline.submit(setting_job("b", std::nullopt, second, nullptr, &applied_b)));
+  gate.set_value();
+  EXPECT_TRUE(first.get_future().get().durable);
+  EXPECT_TRUE(second.get_future().get().durable);
+  pipeline.stop();
+  EXPECT_EQ(applied_a, 1);
+  EXPECT_EQ(applied_b, 1);
+  EXPECT_EQ(pipeline.stats().batches, 2u);
+  EXPECT_EQ(pipeline.stats().reapplied_batches, 0u);
+  EXPECT_TRUE(has_setting("a"));
+  EXPECT_TRUE(has_setting("b"));
+}
+
+// The first pass runs the jobs without savepoints; a refusal in it rolls the batch back and every
+// job is applied again, each in a savepoint: what the first pass wrote is not kept twice, and the
+// refused job's writes are not kept at all.
+TEST_F(PipelineTest, ARefusalInABatchAppliesItAgainAndKeepsTheOthersOnce) {
+  std::promise<JobOutcome> held, first, refused, last;
+  std::promise<void> started, gate;
+  std::vector<std::string> quarantined;
+  int applied_a = 0;
+  int applied_b = 0;
+  int applied_c = 0;
+  Pipeline pipeline(*store_);
+  ASSERT_TRUE(pipeline.submit(holding_job(gate.get_future().share(), started, held)));
+  started.get_future().wait();
+  ASSERT_TRUE(pipeline.submit(setting_job("a", std::nullopt, first, nullptr, &applied_a)));
+  ASSERT_TRUE(pipeline.submit(setting_job("b", invalid_argument("OBX(1)-5: not a number"), refused,
+                                          &quarantined, &applied_b)));
+  ASSERT_TRUE(pipeline.submit(setting_job("c", std::nullopt, last, nullptr, &applied_c)));
+  gate.set_value();
+  const JobOutcome a = first.get_future().get();
+  const JobOutcome b = refused.get_future().get();
+  const JobOutcome c = last.get_future().get();
+  pipeline.stop();
+  EXPECT_TRUE(a.durable);
+  EXPECT_EQ(*a.applied, "stored a");
+  EXPECT_TRUE(b.durable);
+  EXPECT_EQ(b.applied.error().message(), "OBX(1)-5: not a number");
+  EXPECT_TRUE(c.durable);
+  // a and b ran in the first pass, c not (it stopped at b); all three ran in the second.
+  EXPECT_EQ(applied_a, 2);
+  EXPECT_EQ(applied_b, 2);
+  EXPECT_EQ(applied_c, 1);
+  EXPECT_EQ(quarantined, std::vector<std::string>{"b"});  // kept once, in the second pass
+  EXPECT_EQ(pipeline.stats().reapplied_batches, 1u);
+  EXPECT_EQ(pipeline.stats().refused, 1u);
+  EXPECT_EQ(pipeline.stats().jobs, 4u);
+  EXPECT_TRUE(has_setting("a"));
+  EXPECT_FALSE(has_setting("b"));
+  EXPECT_TRUE(has_setting("refused.b"));
+  EXPECT_TRUE(has_setting("c"));
+}
+
+TEST_F(PipelineTest, CountsTheWritersBusyAndProcessorTime) {
+  std::promise<JobOutcome> done;
+  Pipeline pipeline(*store_);
+  ASSERT_TRUE(pipeline.submit(setting_job("a", std::nullopt, done)));
+  EXPECT_TRUE(done.get_future().get().durable);
+  pipeline.stop();
+  const PipelineStats stats = pipeline.stats();
+  EXPECT_GT(stats.writer_busy.count(), 0);
+  EXPECT_GT(stats.writer_cpu.count(), 0);
+  EXPECT_LE(stats.writer_cpu, stats.writer_busy + std::chrono::milliseconds(1));
 }
 
 }  // namespace

@@ -130,8 +130,17 @@ std::string interface_exposition(const InterfaceCounters& counters) {
           counters.pipeline.batches);
   counter(out, "aliquot_pipeline_failed_transactions_total",
           "Pipeline transactions that failed to commit.", counters.pipeline.failed_batches);
+  counter(out, "aliquot_pipeline_reapplied_transactions_total",
+          "Pipeline batches applied a second time, each message in a savepoint, because one of "
+          "their messages was refused.",
+          counters.pipeline.reapplied_batches);
   counter(out, "aliquot_pipeline_syncs_total", "Syncs that made pipeline transactions durable.",
           counters.pipeline.syncs);
+  family(out, "aliquot_pipeline_writer_busy_seconds_total", "counter",
+         "Time the ingest writer spent applying and committing batches; its rate near 1 means "
+         "the writer is saturated.");
+  sample(out, "aliquot_pipeline_writer_busy_seconds_total", "",
+         number(std::chrono::duration<double>(counters.pipeline.writer_busy).count()));
   family(out, "aliquot_pipeline_queued", "gauge", "Jobs waiting in the ingest pipeline.");
   sample(out, "aliquot_pipeline_queued", "", std::to_string(counters.pipeline.queued));
   return out;

@@ -72,6 +72,8 @@ TEST(InterfaceExposition, ShowsTheHostCountersAsAliquotCounters) {
   counters.not_stored = 1;
   counters.pipeline.batches = 4;
   counters.pipeline.queued = 3;
+  counters.pipeline.reapplied_batches = 2;
+  counters.pipeline.writer_busy = std::chrono::milliseconds(1500);
   const std::string text = interface_exposition(counters);
   EXPECT_TRUE(has_line(text, "# TYPE aliquot_hl7_messages_total counter")) << text;
   EXPECT_TRUE(has_line(text, "aliquot_hl7_messages_total 7")) << text;
@@ -82,6 +84,8 @@ TEST(InterfaceExposition, ShowsTheHostCountersAsAliquotCounters) {
   EXPECT_TRUE(has_line(text, "aliquot_pipeline_transactions_total 4")) << text;
   EXPECT_TRUE(has_line(text, "# TYPE aliquot_pipeline_queued gauge")) << text;
   EXPECT_TRUE(has_line(text, "aliquot_pipeline_queued 3")) << text;
+  EXPECT_TRUE(has_line(text, "aliquot_pipeline_reapplied_transactions_total 2")) << text;
+  EXPECT_TRUE(has_line(text, "aliquot_pipeline_writer_busy_seconds_total 1.5")) << text;
 }
 
 TEST(MetricsRoute, IsPublicAndServesBothFamilies) {
