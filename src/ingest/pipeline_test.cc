@@ -121,17 +121,9 @@ TEST_F(PipelineTest, ARefusedJobIsUndoneAloneAndKeptWhileTheOthersCommit) {
 TEST_F(PipelineTest, AStoreFailureFailsTheWholeBatchAndNothingIsAcknowledgedAsDurable) {
   std::promise<JobOutcome> first, broken, waited;
   std::promise<void> started, gate;
-  std::shared_future<void> opened = gate.get_future().share();
   Pipeline pipeline(*store_);
   // A first job holds the writer, so that the next two queue up and form one batch.
-  Job wait;
-  wait.apply = [opened, &started](store::Transaction&) -> Result<std::string> {
-    started.set_value();
-    opened.wait();
-    return std::string("waited");
-  };
-  wait.on_done = [&waited](const JobOutcome& outcome) { waited.set_value(outcome); };
-  ASSERT_TRUE(pipeline.submit(std::move(wait)));
+  ASSERT_TRUE(pipeline.submit(holding_job(gate.get_future().share(), started, waited)));
   started.get_future().wait();
   ASSERT_TRUE(pipeline.submit(setting_job("a", std::nullopt, first)));
   ASSERT_TRUE(
