@@ -24,15 +24,11 @@ file(WRITE "${OUTPUT}"
 #include \"${HEADER}\"
 
 namespace ${NAMESPACE} {
-namespace {
-
-// ${byte_count} bytes and a terminating zero.
-constexpr unsigned char kText[] = {
-${bytes}0x00};
-
-}  // namespace
 
 std::string_view ${FUNCTION}() {
+  // ${byte_count} bytes and a terminating zero.
+  static constexpr unsigned char kText[] = {
+${bytes}0x00};
   return std::string_view(reinterpret_cast<const char*>(kText), sizeof(kText) - 1);
 }
 

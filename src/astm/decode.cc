@@ -2,22 +2,10 @@
 
 #include <utility>
 
+#include "core/text.h"
+
 namespace aliquot::astm {
-namespace {
-
-// A short, printable excerpt of stray bytes for an error message.
-std::string excerpt(std::string_view bytes) {
-  constexpr std::size_t kMax = 20;
-  std::string out;
-  for (const char byte : bytes.substr(0, kMax)) {
-    const auto value = static_cast<unsigned char>(byte);
-    out.push_back(value >= 0x20 && value < 0x7F ? byte : '.');
-  }
-  if (bytes.size() > kMax) out += "...";
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<void> RecordAssembler::add(const Event& event, std::vector<DecodedRecord>& records) {
   switch (event.kind) {
@@ -87,9 +75,9 @@ Decoded decode_capture(std::string_view bytes) {
       return decoded;
     }
     if (event.kind == EventKind::kNoise) {
-      decoded.error =
-          invalid_argument(std::to_string(event.text.size()) + " bytes outside any frame at byte " +
-                           std::to_string(event.offset) + ": \"" + excerpt(event.text) + "\"");
+      decoded.error = invalid_argument(
+          std::to_string(event.text.size()) + " bytes outside any frame at byte " +
+          std::to_string(event.offset) + ": \"" + core::printable_excerpt(event.text, 20) + "\"");
       return decoded;
     }
     Result<void> added = assembler.add(event, decoded.records);

@@ -4,6 +4,7 @@
 
 #include "astm/frame.h"
 #include "astm/record.h"
+#include "core/text.h"
 
 namespace aliquot::astm {
 namespace {
@@ -13,18 +14,6 @@ std::string milliseconds(std::chrono::milliseconds duration) {
 }
 
 std::string at_byte(std::size_t offset) { return "at byte " + std::to_string(offset); }
-
-// A short, printable excerpt of stray bytes for a diagnostic.
-std::string excerpt(std::string_view bytes) {
-  constexpr std::size_t kMax = 20;
-  std::string out;
-  for (const char byte : bytes.substr(0, kMax)) {
-    const auto value = static_cast<unsigned char>(byte);
-    out.push_back(value >= 0x20 && value < 0x7F ? byte : '.');
-  }
-  if (bytes.size() > kMax) out += "...";
-  return out;
-}
 
 std::string event_name(const Event& event) {
   switch (event.kind) {
@@ -39,7 +28,7 @@ std::string event_name(const Event& event) {
                  : "frame " + at_byte(event.offset);
     case EventKind::kNoise:
       return std::to_string(event.text.size()) + " bytes outside any frame " +
-             at_byte(event.offset) + " (\"" + excerpt(event.text) + "\")";
+             at_byte(event.offset) + " (\"" + core::printable_excerpt(event.text, 20) + "\")";
   }
   return "event " + at_byte(event.offset);
 }

@@ -12,11 +12,9 @@ namespace {
 
 using core::equals_ignoring_case;
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
-
 // "'creatinine' (Creatinine, mg/dL)".
 std::string describe_input(const InputDefinition& input) {
-  std::string text = quoted(input.name) + " (" + input.title;
+  std::string text = core::in_quotes(input.name) + " (" + input.title;
   if (!input.unit.empty()) text += ", " + input.unit;
   if (!input.choices.empty()) text += ", " + core::join(input.choices, " or ");
   return text + ")";
@@ -42,25 +40,25 @@ class LinkChecker {
   }
 
   void check_test(const core::TestDefinition& test, const core::CalculatedFrom& from) {
-    const std::string context = "test " + quoted(test.code);
+    const std::string context = "test " + core::in_quotes(test.code);
     const Calculation* calculation = calculations_.find(from.calculation);
     if (calculation == nullptr) {
       std::vector<std::string> names;
       for (const Calculation& known : calculations_.calculations()) names.push_back(known.name());
       const std::string nearest =
           core::nearest_spelling(from.calculation, names, core::LetterCase::kIgnored);
-      std::string message = context + " is calculated by " + quoted(from.calculation) +
-                            ", which the calculations " + quoted(calculations_.name()) +
+      std::string message = context + " is calculated by " + core::in_quotes(from.calculation) +
+                            ", which the calculations " + core::in_quotes(calculations_.name()) +
                             " do not define";
-      if (!nearest.empty()) message += " (did you mean " + quoted(nearest) + "?)";
+      if (!nearest.empty()) message += " (did you mean " + core::in_quotes(nearest) + "?)";
       add(from.source_line, std::move(message));
       return;
     }
-    const std::string by = context + " (calculation " + quoted(calculation->name()) + ")";
+    const std::string by = context + " (calculation " + core::in_quotes(calculation->name()) + ")";
     if (test.unit != calculation->unit()) {
-      add(test.source_line, context + " reports unit " + quoted(test.unit) + " but calculation " +
-                                quoted(calculation->name()) + " gives " +
-                                quoted(calculation->unit()));
+      add(test.source_line, context + " reports unit " + core::in_quotes(test.unit) +
+                                " but calculation " + core::in_quotes(calculation->name()) +
+                                " gives " + core::in_quotes(calculation->unit()));
     }
     std::vector<bool> mapped(calculation->inputs().size(), false);
     for (const core::CalculationInput& link : from.inputs) {
@@ -92,16 +90,16 @@ class LinkChecker {
       for (const InputDefinition& input : calculation.inputs()) names.push_back(input.name);
       const std::string nearest =
           core::nearest_spelling(link.input, names, core::LetterCase::kIgnored);
-      std::string message =
-          by + " maps input " + quoted(link.input) + ", which the calculation does not have";
-      if (!nearest.empty()) message += " (did you mean " + quoted(nearest) + "?)";
+      std::string message = by + " maps input " + core::in_quotes(link.input) +
+                            ", which the calculation does not have";
+      if (!nearest.empty()) message += " (did you mean " + core::in_quotes(nearest) + "?)";
       message += "; its inputs: " + core::join(names);
       add(link.source_line, std::move(message));
       return;
     }
     const InputDefinition& input = calculation.inputs()[*index];
     if (is_patient_input(input.name)) {
-      add(link.source_line, by + ": input " + quoted(input.name) +
+      add(link.source_line, by + ": input " + core::in_quotes(input.name) +
                                 " comes from the patient; it is not mapped to a test");
       return;
     }
@@ -111,7 +109,7 @@ class LinkChecker {
       return;
     }
     if (mapped[*index]) {
-      add(link.source_line, by + " maps input " + quoted(input.name) + " twice");
+      add(link.source_line, by + " maps input " + core::in_quotes(input.name) + " twice");
       return;
     }
     mapped[*index] = true;
@@ -121,14 +119,14 @@ class LinkChecker {
       for (const core::TestDefinition& known : catalog_.tests()) codes.push_back(known.code);
       const std::string nearest =
           core::nearest_spelling(link.test_code, codes, core::LetterCase::kIgnored);
-      std::string message =
-          by + " maps input " + quoted(input.name) + " to unknown test " + quoted(link.test_code);
-      if (!nearest.empty()) message += " (did you mean " + quoted(nearest) + "?)";
+      std::string message = by + " maps input " + core::in_quotes(input.name) +
+                            " to unknown test " + core::in_quotes(link.test_code);
+      if (!nearest.empty()) message += " (did you mean " + core::in_quotes(nearest) + "?)";
       add(link.source_line, std::move(message));
       return;
     }
-    const std::string to =
-        by + " maps input " + quoted(input.name) + " to test " + quoted(source->code);
+    const std::string to = by + " maps input " + core::in_quotes(input.name) + " to test " +
+                           core::in_quotes(source->code);
     if (equals_ignoring_case(source->code, test.code)) {
       add(link.source_line, to + ": a test cannot be calculated from itself");
       return;
@@ -143,8 +141,8 @@ class LinkChecker {
       return;
     }
     if (source->unit != input.unit) {
-      add(link.source_line, to + ", which reports " + quoted(source->unit) +
-                                "; the calculation takes " + quoted(input.unit));
+      add(link.source_line, to + ", which reports " + core::in_quotes(source->unit) +
+                                "; the calculation takes " + core::in_quotes(input.unit));
     }
   }
 

@@ -46,14 +46,14 @@ std::string calculated(std::string_view code, std::string_view unit, std::string
   return measured(code, unit) + "calculation = " + std::string(calculation) + "\n";
 }
 
-catalog::Catalog load(const std::string& tests) {
+catalog::Catalog load_menu(const std::string& tests) {
   catalog::LoadOutcome outcome = catalog::load_catalog(std::string(kPreamble) + tests, "menu.toml");
   for (const catalog::Diagnostic& d : outcome.diagnostics) ADD_FAILURE() << d.to_string();
   if (!outcome.catalog) throw std::runtime_error("catalog did not load");
   return std::move(*outcome.catalog);
 }
 
-std::vector<std::string> problems(const catalog::Catalog& menu) {
+std::vector<std::string> menu_problems(const catalog::Catalog& menu) {
   std::vector<std::string> out;
   for (const Error& error : check_catalog_links(menu, default_calculation_set(), "menu.toml")) {
     EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
@@ -73,7 +73,7 @@ TEST(CheckCatalogLinks, AcceptsTheDefaultMenu) {
 }
 
 TEST(CheckCatalogLinks, AcceptsACatalogWithoutCalculatedTests) {
-  EXPECT_EQ(problems(load(measured("CREAT", "mg/dL"))), std::vector<std::string>{});
+  EXPECT_EQ(menu_problems(load_menu(measured("CREAT", "mg/dL"))), std::vector<std::string>{});
 }
 
 // The preamble is 13 lines; a measured numeric test takes 9 lines, a text test 8, a calculated
@@ -81,16 +81,16 @@ TEST(CheckCatalogLinks, AcceptsACatalogWithoutCalculatedTests) {
 constexpr int kFirstTest = 14;
 constexpr int kNumeric = 9;
 constexpr int kText = 8;
-std::string at(int line) { return "menu.toml:" + std::to_string(line) + ": "; }
+std::string menu_line(int line) { return "menu.toml:" + std::to_string(line) + ": "; }
 
 TEST(CheckCatalogLinks, NamesAnUnknownCalculationWithTheNearestName) {
   const catalog::Catalog menu =
-      load(measured("CREAT", "mg/dL") +
-           calculated("EGFR", "mL/min/{1.73_m2}",
-                      R"({ name = "egfr-ckd-epi-2012", inputs = { creatinine = "CREAT" } })"));
-  EXPECT_EQ(problems(menu),
+      load_menu(measured("CREAT", "mg/dL") +
+                calculated("EGFR", "mL/min/{1.73_m2}",
+                           R"({ name = "egfr-ckd-epi-2012", inputs = { creatinine = "CREAT" } })"));
+  EXPECT_EQ(menu_problems(menu),
             std::vector<std::string>{
-                at(kFirstTest + kNumeric + 9) +
+                menu_line(kFirstTest + kNumeric + 9) +
                 "test 'EGFR' is calculated by 'egfr-ckd-epi-2012', which the calculations "
                 "'aliquot default calculations' do not define (did you mean "
                 "'egfr-ckd-epi-2021'?)"});
@@ -98,19 +98,19 @@ TEST(CheckCatalogLinks, NamesAnUnknownCalculationWithTheNearestName) {
 
 TEST(CheckCatalogLinks, NamesEveryBrokenInputLink) {
   const catalog::Catalog menu =
-      load(measured("CREAT", "umol/L") + measured("UA", "", "text") +
-           calculated("EGFR", "mL/min/{1.73_m2}",
-                      R"({ name = "egfr-ckd-epi-2021", inputs = { creatinine = "CREAT", )"
-                      R"(crea = "CREAT", age = "CREAT", sex = "UA" } })") +
-           calculated("LDL", "mg/dL",
-                      R"({ name = "ldl-friedewald", inputs = { tc = "CHL", hdl = "UA", )"
-                      R"(tg = "EGFR" } })"));
+      load_menu(measured("CREAT", "umol/L") + measured("UA", "", "text") +
+                calculated("EGFR", "mL/min/{1.73_m2}",
+                           R"({ name = "egfr-ckd-epi-2021", inputs = { creatinine = "CREAT", )"
+                           R"(crea = "CREAT", age = "CREAT", sex = "UA" } })") +
+                calculated("LDL", "mg/dL",
+                           R"({ name = "ldl-friedewald", inputs = { tc = "CHL", hdl = "UA", )"
+                           R"(tg = "EGFR" } })"));
   const int egfr = kFirstTest + kNumeric + kText + 9;
   const int ldl = egfr + 10;
-  const std::string at_egfr = at(egfr);
-  const std::string at_ldl = at(ldl);
+  const std::string at_egfr = menu_line(egfr);
+  const std::string at_ldl = menu_line(ldl);
   EXPECT_EQ(
-      problems(menu),
+      menu_problems(menu),
       (std::vector<std::string>{
           at_egfr + "test 'EGFR' (calculation 'egfr-ckd-epi-2021') maps input 'creatinine' to "
                     "test 'CREAT', which reports 'umol/L'; the calculation takes 'mg/dL'",
@@ -130,32 +130,33 @@ TEST(CheckCatalogLinks, NamesEveryBrokenInputLink) {
 }
 
 TEST(CheckCatalogLinks, RequiresEveryRequiredInputAndTheCalculationsUnit) {
-  const catalog::Catalog menu = load(
+  const catalog::Catalog menu = load_menu(
       measured("NA", "mmol/L") + measured("CL", "mmol/L") +
       calculated("AGAP", "meq/L", R"({ name = "anion-gap", inputs = { na = "NA", cl = "CL" } })") +
       calculated("SELF", "mg/dL", R"({ name = "ldl-friedewald", inputs = { tc = "SELF" } })"));
   const int agap = kFirstTest + 2 * kNumeric;  // the [[test]] line
   const int self = agap + 10 + 9;              // the calculation line
-  EXPECT_EQ(problems(menu),
-            (std::vector<std::string>{
-                at(agap) + "test 'AGAP' reports unit 'meq/L' but calculation 'anion-gap' gives "
-                           "'mmol/L'",
-                at(agap + 9) + "test 'AGAP' (calculation 'anion-gap'): required input 'hco3' "
-                               "(Bicarbonate (total CO2), mmol/L) is not mapped to a test",
-                at(self) + "test 'SELF' (calculation 'ldl-friedewald') maps input 'tc' to test "
-                           "'SELF': a test cannot be calculated from itself",
-                at(self) + "test 'SELF' (calculation 'ldl-friedewald'): required input 'hdl' "
-                           "(HDL cholesterol, mg/dL) is not mapped to a test",
-                at(self) + "test 'SELF' (calculation 'ldl-friedewald'): required input 'tg' "
-                           "(Triglycerides, mg/dL) is not mapped to a test",
-            }));
+  EXPECT_EQ(
+      menu_problems(menu),
+      (std::vector<std::string>{
+          menu_line(agap) + "test 'AGAP' reports unit 'meq/L' but calculation 'anion-gap' gives "
+                            "'mmol/L'",
+          menu_line(agap + 9) + "test 'AGAP' (calculation 'anion-gap'): required input 'hco3' "
+                                "(Bicarbonate (total CO2), mmol/L) is not mapped to a test",
+          menu_line(self) + "test 'SELF' (calculation 'ldl-friedewald') maps input 'tc' to test "
+                            "'SELF': a test cannot be calculated from itself",
+          menu_line(self) + "test 'SELF' (calculation 'ldl-friedewald'): required input 'hdl' "
+                            "(HDL cholesterol, mg/dL) is not mapped to a test",
+          menu_line(self) + "test 'SELF' (calculation 'ldl-friedewald'): required input 'tg' "
+                            "(Triglycerides, mg/dL) is not mapped to a test",
+      }));
 }
 
 TEST(RefuseBrokenLinks, RefusesWithEveryProblemOnItsOwnLine) {
   const catalog::Catalog menu =
-      load(measured("CREAT", "mg/dL") +
-           calculated("EGFR", "mL/min",
-                      R"({ name = "egfr-ckd-epi-2021", inputs = { creatinin = "CREAT" } })"));
+      load_menu(measured("CREAT", "mg/dL") +
+                calculated("EGFR", "mL/min",
+                           R"({ name = "egfr-ckd-epi-2021", inputs = { creatinin = "CREAT" } })"));
   const Result<void> refused = refuse_broken_links(menu, default_calculation_set(), "menu.toml");
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
@@ -163,14 +164,14 @@ TEST(RefuseBrokenLinks, RefusesWithEveryProblemOnItsOwnLine) {
   EXPECT_EQ(refused.error().message(),
             "catalog 'menu.toml' does not fit the calculations 'aliquot default calculations' (3 "
             "problems):\n" +
-                at(egfr) +
+                menu_line(egfr) +
                 "test 'EGFR' reports unit 'mL/min' but calculation 'egfr-ckd-epi-2021' gives "
                 "'mL/min/{1.73_m2}'\n" +
-                at(egfr + 9) +
+                menu_line(egfr + 9) +
                 "test 'EGFR' (calculation 'egfr-ckd-epi-2021') maps input 'creatinin', which the "
                 "calculation does not have (did you mean 'creatinine'?); its inputs: "
                 "creatinine, age, sex\n" +
-                at(egfr + 9) +
+                menu_line(egfr + 9) +
                 "test 'EGFR' (calculation 'egfr-ckd-epi-2021'): required input 'creatinine' "
                 "(Creatinine, mg/dL) is not mapped to a test");
 }

@@ -55,7 +55,7 @@ std::string function_list() {
 
 bool is_keyword(std::string_view name) { return name == "and" || name == "or" || name == "not"; }
 
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
+using core::in_quotes;
 
 // " (did you mean 'tg'?)" or "; the names are: a, b" or "" when there are none.
 std::string suggestion(std::string_view name, const std::vector<std::string>& candidates,

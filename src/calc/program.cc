@@ -2,22 +2,13 @@
 
 #include <algorithm>
 #include <cassert>
-#include <charconv>
 #include <cmath>
 #include <limits>
 
+#include "core/text.h"
+
 namespace aliquot::calc {
-namespace {
-
-std::string number_text(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
-
-}  // namespace
+using core::number_text;
 
 std::string Trap::to_string() const {
   const std::string where = " at column " + std::to_string(column);

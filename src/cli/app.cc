@@ -23,7 +23,7 @@
 namespace aliquot::cli {
 namespace {
 
-constexpr const char* kFooter = R"(Environment:
+constexpr const char* kAppFooter = R"(Environment:
   ALIQUOT_DB    database used when --db is not given (else ./var/aliquot.db)
   ALIQUOT_USER  acting user when --user is not given (else admin)
 
@@ -122,7 +122,7 @@ int run(const std::vector<std::string>& arguments, const Environment& environmen
   add_instrument_commands(app, selection);
   add_outbox_commands(app, selection);
   add_demo_command(app, selection);
-  app.footer(kFooter);
+  app.footer(kAppFooter);
 
   std::vector<const char*> argv;
   argv.reserve(arguments.size());

@@ -42,13 +42,13 @@ Result<void> run_verify(Session& session) {
   return ok();
 }
 
-struct ShowOptions {
+struct AuditShowOptions {
   std::string patient_mrn;
   std::string accession_number;
   std::string result;  // ACCESSION/TEST
 };
 
-Result<store::AuditFilter> filter_of(const ShowOptions& options) {
+Result<store::AuditFilter> filter_of(const AuditShowOptions& options) {
   const int given = (options.patient_mrn.empty() ? 0 : 1) +
                     (options.accession_number.empty() ? 0 : 1) + (options.result.empty() ? 0 : 1);
   if (given != 1) {
@@ -71,7 +71,7 @@ Result<store::AuditFilter> filter_of(const ShowOptions& options) {
   return filter;
 }
 
-Result<void> run_show(Session& session, const ShowOptions& options) {
+Result<void> run_audit_show(Session& session, const AuditShowOptions& options) {
   ALIQUOT_ASSIGN_OR_RETURN(const store::AuditFilter filter, filter_of(options));
   std::vector<core::AuditEntry> entries;
   ALIQUOT_RETURN_IF_ERROR(session.read(
@@ -147,14 +147,14 @@ void add_audit_commands(CLI::App& app, CommandSelection& selection) {
       "verify", "check the hash chain of the whole trail; exit 1 naming the first bad entry");
   selection.bind(verify_command, [](Session& session) { return run_verify(session); });
 
-  auto show = std::make_shared<ShowOptions>();
+  auto show = std::make_shared<AuditShowOptions>();
   CLI::App* show_command =
       group->add_subcommand("show", "list the entries about a patient, a specimen or a result");
   show_command->add_option("--patient", show->patient_mrn, "a patient's MRN")->type_name("MRN");
   show_command->add_option("--specimen", show->accession_number, "a specimen's accession number")
       ->type_name("ACCESSION");
   show_command->add_option("--result", show->result, "one result")->type_name("ACCESSION/TEST");
-  selection.bind(show_command, [show](Session& session) { return run_show(session, *show); });
+  selection.bind(show_command, [show](Session& session) { return run_audit_show(session, *show); });
 
   auto reads = std::make_shared<ReadsOptions>();
   CLI::App* reads_command = group->add_subcommand(

@@ -18,7 +18,7 @@ namespace {
 constexpr const char* kDescription =
     "compute a calculated test (eGFR, calculated LDL, anion gap, ...) from its inputs";
 
-constexpr const char* kFooter = R"(Usage:
+constexpr const char* kCalcFooter = R"(Usage:
   aliquot calc NAME INPUT=VALUE...   print the reported value: the number rounded to the
                                      calculation's decimals, and nothing else (no unit)
   aliquot calc list                  the calculations with their units and inputs
@@ -85,7 +85,7 @@ nlohmann::json input_to_json(const calc::InputDefinition& input) {
   return out;
 }
 
-Result<void> run_list(Session& session, const std::string& file) {
+Result<void> run_calc_list(Session& session, const std::string& file) {
   ALIQUOT_ASSIGN_OR_RETURN(const calc::CalculationSet set, load_set(file));
   if (session.json()) {
     nlohmann::json calculations = nlohmann::json::array();
@@ -147,7 +147,8 @@ std::vector<Error> link_problems(const std::string& catalog_file,
   return calc::check_catalog_links(*menu.catalog, calculations, name);
 }
 
-Result<void> run_check(Session& session, const std::string& file, const std::string& catalog_file) {
+Result<void> run_calc_check(Session& session, const std::string& file,
+                            const std::string& catalog_file) {
   calc::LoadOutcome outcome = load(file);
   // The built-in calculations are checked against the built-in menu; a lab's own file against
   // the catalog it names.
@@ -217,8 +218,9 @@ Result<void> run_calc(Session& session, const CalcOptions& options) {
       return invalid_argument("`aliquot calc " + first + "` takes no arguments, not '" +
                               options.arguments[1] + "'");
     }
-    return first == "list" ? run_list(session, options.calculations_file)
-                           : run_check(session, options.calculations_file, options.catalog_file);
+    return first == "list"
+               ? run_calc_list(session, options.calculations_file)
+               : run_calc_check(session, options.calculations_file, options.catalog_file);
   }
   return run_calculation(session, options);
 }
@@ -228,7 +230,7 @@ Result<void> run_calc(Session& session, const CalcOptions& options) {
 void add_calc_command(CLI::App& app, CommandSelection& selection) {
   auto options = std::make_shared<CalcOptions>();
   CLI::App* command = app.add_subcommand("calc", kDescription);
-  command->footer(kFooter);
+  command->footer(kCalcFooter);
   command->add_option("ARGUMENTS", options->arguments, "NAME INPUT=VALUE..., or list, or check")
       ->type_name("");
   command

@@ -49,7 +49,7 @@ nlohmann::json diagnostic_to_json(const catalog::Diagnostic& diagnostic) {
           {"message", diagnostic.message}};
 }
 
-Result<void> run_check(Session& session, const std::string& file) {
+Result<void> run_catalog_check(Session& session, const std::string& file) {
   catalog::LoadOutcome outcome = catalog::load_catalog_file(file);
   // A catalog that loads must also fit the calculations its calculated tests name.
   if (outcome.catalog) {
@@ -94,7 +94,7 @@ Result<void> acting_user_exists(Session& session) {
                       std::nullopt);
 }
 
-Result<void> run_list(Session& session, const std::string& section) {
+Result<void> run_catalog_list(Session& session, const std::string& section) {
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* menu, session.catalog());
   ALIQUOT_RETURN_IF_ERROR(acting_user_exists(session));
   ALIQUOT_ASSIGN_OR_RETURN(const nlohmann::json listed, lab::catalog_list_json(*menu, section));
@@ -131,7 +131,7 @@ Result<void> run_list(Session& session, const std::string& section) {
   return ok();
 }
 
-Result<void> run_show(Session& session, const std::string& code) {
+Result<void> run_catalog_show(Session& session, const std::string& code) {
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* menu, session.catalog());
   ALIQUOT_RETURN_IF_ERROR(acting_user_exists(session));
   if (const core::PanelDefinition* panel = menu->find_panel(code)) {
@@ -194,7 +194,7 @@ Result<void> run_show(Session& session, const std::string& code) {
   return ok();
 }
 
-Result<void> run_load(Session& session, const std::string& file) {
+Result<void> run_catalog_load(Session& session, const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return invalid_argument("cannot read catalog file '" + file + "'");
   std::ostringstream text;
@@ -227,26 +227,29 @@ void add_catalog_commands(CLI::App& app, CommandSelection& selection) {
   CLI::App* check_command = group->add_subcommand(
       "check", "validate a catalog file: prints every problem as file:line:col: message");
   check_command->add_option("FILE", *check_file, "catalog TOML file")->required();
-  selection.bind(check_command,
-                 [check_file](Session& session) { return run_check(session, *check_file); });
+  selection.bind(check_command, [check_file](Session& session) {
+    return run_catalog_check(session, *check_file);
+  });
 
   auto section = std::make_shared<std::string>();
   CLI::App* list_command = group->add_subcommand("list", "list the tests and panels in force");
   list_command->add_option("--section", *section, "only this section, e.g. chemistry");
-  selection.bind(list_command, [section](Session& session) { return run_list(session, *section); });
+  selection.bind(list_command,
+                 [section](Session& session) { return run_catalog_list(session, *section); });
 
   auto code = std::make_shared<std::string>();
   CLI::App* show_command =
       group->add_subcommand("show", "show a test (intervals, critical limits) or a panel");
   show_command->add_option("CODE", *code, "test or panel code")->required();
-  selection.bind(show_command, [code](Session& session) { return run_show(session, *code); });
+  selection.bind(show_command,
+                 [code](Session& session) { return run_catalog_show(session, *code); });
 
   auto load_file = std::make_shared<std::string>();
   CLI::App* load_command = group->add_subcommand(
       "load", "load a new catalog version into the lab (admin); an invalid one is refused");
   load_command->add_option("FILE", *load_file, "catalog TOML file")->required();
   selection.bind(load_command,
-                 [load_file](Session& session) { return run_load(session, *load_file); });
+                 [load_file](Session& session) { return run_catalog_load(session, *load_file); });
 }
 
 }  // namespace aliquot::cli

@@ -101,7 +101,7 @@ Result<void> run_json(Session& session, const std::string& file) {
   return ok();
 }
 
-Result<void> run_check(Session& session, const std::string& file) {
+Result<void> run_hl7_check(Session& session, const std::string& file) {
   ALIQUOT_ASSIGN_OR_RETURN(const hl7::MappedFile mapped, hl7::MappedFile::open(file));
   hl7::RunSummary summary;
   if (session.json()) {
@@ -175,7 +175,7 @@ void add_hl7_commands(CLI::App& app, CommandSelection& selection) {
       "field; exit status 1 when there is any");
   check_command->add_option("FILE", *check_file, "HL7 v2 file")->required();
   selection.bind(check_command,
-                 [check_file](Session& session) { return run_check(session, *check_file); });
+                 [check_file](Session& session) { return run_hl7_check(session, *check_file); });
 
   add_hl7_send_command(*group, selection);
 }

@@ -82,7 +82,7 @@ struct AddOptions {
   std::string every;
 };
 
-Result<void> run_add(Session& session, const AddOptions& options) {
+Result<void> run_instrument_add(Session& session, const AddOptions& options) {
   const std::optional<core::InstrumentTaskKind> kind =
       core::instrument_task_kind_from_code(options.kind);
   if (!kind) {
@@ -253,7 +253,8 @@ void add_task_commands(CLI::App& instrument, CommandSelection& selection) {
   add_command->add_option("--every", add->every, "daily, weekly, monthly or N-runs")
       ->required()
       ->type_name("FREQUENCY");
-  selection.bind(add_command, [add](Session& session) { return run_add(session, *add); });
+  selection.bind(add_command,
+                 [add](Session& session) { return run_instrument_add(session, *add); });
 
   for (const bool active : {false, true}) {
     auto names = std::make_shared<std::pair<std::string, std::string>>();

@@ -69,7 +69,7 @@ Result<void> run_place(Session& session, const PlaceOptions& options) {
   return ok();
 }
 
-Result<void> run_show(Session& session, const std::string& order_number) {
+Result<void> run_order_show(Session& session, const std::string& order_number) {
   lab::OrderDetail detail;
   ALIQUOT_RETURN_IF_ERROR(session.read(
       [&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
@@ -253,8 +253,9 @@ void add_order_commands(CLI::App& app, CommandSelection& selection) {
   CLI::App* show_command =
       group->add_subcommand("show", "show an order: its specimens and every ordered test");
   show_command->add_option("ORDER", *order_number, "order number")->required();
-  selection.bind(show_command,
-                 [order_number](Session& session) { return run_show(session, *order_number); });
+  selection.bind(show_command, [order_number](Session& session) {
+    return run_order_show(session, *order_number);
+  });
 
   auto cancel = std::make_shared<CancelOptions>();
   CLI::App* cancel_command = group->add_subcommand(

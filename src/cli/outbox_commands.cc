@@ -39,7 +39,7 @@ struct ListOptions {
   std::int64_t limit = 50;
 };
 
-Result<void> run_list(Session& session, const ListOptions& options) {
+Result<void> run_outbox_list(Session& session, const ListOptions& options) {
   std::optional<store::OutboxStatus> status;
   if (!options.status.empty()) {
     Result<store::OutboxStatus> parsed = store::parse_outbox_status(options.status);
@@ -79,7 +79,7 @@ Result<void> run_list(Session& session, const ListOptions& options) {
   return ok();
 }
 
-Result<void> run_show(Session& session, std::int64_t id) {
+Result<void> run_outbox_show(Session& session, std::int64_t id) {
   std::optional<store::OutboxMessage> message;
   ALIQUOT_RETURN_IF_ERROR(session.read(
       [&](store::Transaction& tx, const lab::Context&) -> Result<void> {
@@ -250,13 +250,15 @@ void add_outbox_commands(CLI::App& app, CommandSelection& selection) {
   list_command->add_option("--limit", list->limit, "at most this many")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}));
-  selection.bind(list_command, [list](Session& session) { return run_list(session, *list); });
+  selection.bind(list_command,
+                 [list](Session& session) { return run_outbox_list(session, *list); });
 
   auto show_id = std::make_shared<std::int64_t>(0);
   CLI::App* show_command =
       group->add_subcommand("show", "one message with its content, one segment per line");
   show_command->add_option("ID", *show_id, "the message's id (outbox list)")->required();
-  selection.bind(show_command, [show_id](Session& session) { return run_show(session, *show_id); });
+  selection.bind(show_command,
+                 [show_id](Session& session) { return run_outbox_show(session, *show_id); });
 
   auto retry_id = std::make_shared<std::int64_t>(0);
   CLI::App* retry_command = group->add_subcommand(

@@ -64,7 +64,7 @@ std::string progress(const lab::OrderDetail& order) {
   return join(parts, ", ");
 }
 
-Result<void> run_show(Session& session, const std::string& mrn) {
+Result<void> run_patient_show(Session& session, const std::string& mrn) {
   core::Patient patient;
   std::vector<lab::OrderDetail> orders;
   ALIQUOT_RETURN_IF_ERROR(session.read(
@@ -135,7 +135,7 @@ void add_patient_commands(CLI::App& app, CommandSelection& selection) {
   CLI::App* show_command =
       group->add_subcommand("show", "show a patient and a summary of their orders");
   show_command->add_option("MRN", *mrn, "medical record number")->required();
-  selection.bind(show_command, [mrn](Session& session) { return run_show(session, *mrn); });
+  selection.bind(show_command, [mrn](Session& session) { return run_patient_show(session, *mrn); });
 }
 
 }  // namespace aliquot::cli

@@ -21,7 +21,7 @@
 namespace aliquot::cli {
 namespace {
 
-constexpr const char* kFooter =
+constexpr const char* kQcChartFooter =
     R"(FILE is a control CSV file as for `qc evaluate` (- for standard input). The chart shows the
 values of the level given with --level, in run order, against their target: the mean line and
 the lines at 1, 2 and 3 SD. Every run is judged by the rules (all levels of the file count, as
@@ -306,7 +306,7 @@ void add_qc_chart_command(CLI::App& qc, CommandSelection& selection) {
   auto options = std::make_shared<ChartOptions>();
   CLI::App* command =
       qc.add_subcommand("chart", "draw the Levey-Jennings chart of a control level (SVG or PNG)");
-  command->footer(kFooter);
+  command->footer(kQcChartFooter);
   command->add_option("FILE", options->file, "CSV file of control values, - for standard input")
       ->type_name("");
   add_qc_history_options(command, options->history, AnalyteOptions::kOptional);

@@ -52,7 +52,7 @@ std::string policy_table(const qc::QcPolicy& policy) {
   return table.render();
 }
 
-Result<void> run_check(Session& session, const std::string& file) {
+Result<void> run_qc_policy_check(Session& session, const std::string& file) {
   ALIQUOT_ASSIGN_OR_RETURN(const std::string text, read_input_file("QC policy file", file));
   const std::vector<Error> problems = qc::check_qc_policy(text, file);
   std::optional<qc::QcPolicy> policy;
@@ -84,7 +84,7 @@ Result<std::optional<store::CatalogVersion>> lab_policy_version(Session& session
   return tx->latest_qc_policy_version();
 }
 
-Result<void> run_show(Session& session, bool built_in) {
+Result<void> run_qc_policy_show(Session& session, bool built_in) {
   std::optional<store::CatalogVersion> loaded;
   if (!built_in) {
     ALIQUOT_ASSIGN_OR_RETURN(loaded, lab_policy_version(session));
@@ -114,7 +114,7 @@ Result<void> run_show(Session& session, bool built_in) {
   return ok();
 }
 
-Result<void> run_load(Session& session, const std::string& file) {
+Result<void> run_qc_policy_load(Session& session, const std::string& file) {
   ALIQUOT_ASSIGN_OR_RETURN(const std::string text, read_input_file("QC policy file", file));
   ALIQUOT_ASSIGN_OR_RETURN(store::Store * lab_store, session.store());
   ALIQUOT_RETURN_IF_ERROR(lab::load_qc_policy_version(*lab_store, session.clock(),
@@ -148,19 +148,21 @@ void add_qc_policy_command(CLI::App& qc, CommandSelection& selection) {
   CLI::App* check = policy->add_subcommand("check", "validate a QC policy file");
   check->footer(kCheckFooter);
   check->add_option("FILE", *file, "QC policy TOML file")->required();
-  selection.bind(check, [file](Session& session) { return run_check(session, *file); });
+  selection.bind(check, [file](Session& session) { return run_qc_policy_check(session, *file); });
 
   auto load_file = std::make_shared<std::string>();
   CLI::App* load = policy->add_subcommand("load", "make a QC policy file the lab's policy");
   load->footer(kLoadFooter);
   load->add_option("FILE", *load_file, "QC policy TOML file")->required();
-  selection.bind(load, [load_file](Session& session) { return run_load(session, *load_file); });
+  selection.bind(load,
+                 [load_file](Session& session) { return run_qc_policy_load(session, *load_file); });
 
   auto built_in = std::make_shared<bool>(false);
   CLI::App* show = policy->add_subcommand("show", "the QC policy in force");
   show->footer(kShowFooter);
   show->add_flag("--default", *built_in, "show the built-in default policy");
-  selection.bind(show, [built_in](Session& session) { return run_show(session, *built_in); });
+  selection.bind(show,
+                 [built_in](Session& session) { return run_qc_policy_show(session, *built_in); });
 }
 
 }  // namespace aliquot::cli

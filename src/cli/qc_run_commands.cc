@@ -237,12 +237,12 @@ Result<void> run_runs(Session& session, const QcHistoryOptions& options) {
 
 // --- qc correct ---
 
-struct CorrectOptions {
+struct QcCorrectOptions {
   std::int64_t run_id = 0;
   std::string action;
 };
 
-Result<void> run_correct(Session& session, const CorrectOptions& options) {
+Result<void> run_qc_correct(Session& session, const QcCorrectOptions& options) {
   core::QcRun run;
   ALIQUOT_RETURN_IF_ERROR(
       session.write([&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
@@ -383,7 +383,7 @@ void add_qc_run_commands(CLI::App& qc, CommandSelection& selection) {
   add_qc_history_options(runs_command, *runs);
   selection.bind(runs_command, [runs](Session& session) { return run_runs(session, *runs); });
 
-  auto correct = std::make_shared<CorrectOptions>();
+  auto correct = std::make_shared<QcCorrectOptions>();
   CLI::App* correct_command =
       qc.add_subcommand("correct", "document the corrective action after a rejected run");
   correct_command->add_option("RUN", correct->run_id, "the rejected run's number")
@@ -393,7 +393,7 @@ void add_qc_run_commands(CLI::App& qc, CommandSelection& selection) {
       ->required()
       ->type_name("TEXT");
   selection.bind(correct_command,
-                 [correct](Session& session) { return run_correct(session, *correct); });
+                 [correct](Session& session) { return run_qc_correct(session, *correct); });
 
   CLI::App* held_command =
       qc.add_subcommand("held", "patient results held or to review because a QC run failed");

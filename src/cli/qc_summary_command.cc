@@ -22,7 +22,7 @@
 namespace aliquot::cli {
 namespace {
 
-constexpr const char* kFooter =
+constexpr const char* kQcSummaryFooter =
     R"(FILE is a control CSV file as for `qc evaluate` (- for standard input). Each run is judged by
 the rules; then, for each level and target (a new lot of a level has a target of its own), the
 values of the runs that were not rejected give n, mean, SD (n - 1), CV and the bias of the mean
@@ -258,7 +258,7 @@ void add_qc_summary_command(CLI::App& qc, CommandSelection& selection) {
   CLI::App* command = qc.add_subcommand(
       "summary",
       "n, mean, SD, CV, bias and rules fired per control level (CSV file or lab's runs)");
-  command->footer(kFooter);
+  command->footer(kQcSummaryFooter);
   command->add_option("FILE", options->file, "CSV file of control values, - for standard input")
       ->type_name("");
   add_qc_history_options(command, options->history, AnalyteOptions::kOptional);

@@ -17,7 +17,7 @@
 namespace aliquot::cli {
 namespace {
 
-constexpr const char* kFooter = R"(Usage:
+constexpr const char* kRulesFooter = R"(Usage:
   aliquot rules check [FILE]   check a rules file (without FILE, the built-in default) and print
                                every problem as file:line:column: message
   aliquot rules list [FILE]    the analytes and their rules, the disciplines and the instrument
@@ -76,7 +76,7 @@ std::string index_text(std::string_view letter, const rules::IndexThresholds& th
   return std::string(letter) + " " + value(thresholds.hold) + "/" + value(thresholds.suppress);
 }
 
-Result<void> run_list(Session& session, const RulesOptions& options) {
+Result<void> run_rules_list(Session& session, const RulesOptions& options) {
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, catalog_or_default(options.catalog_file));
   rules::LoadOutcome outcome = rules_or_default(options.rules_file, menu);
   if (!outcome.rules) return file_problems(rules_file_name(options), outcome.diagnostics);
@@ -144,7 +144,7 @@ Result<void> run_list(Session& session, const RulesOptions& options) {
   return ok();
 }
 
-Result<void> run_check(Session& session, const RulesOptions& options) {
+Result<void> run_rules_check(Session& session, const RulesOptions& options) {
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, catalog_or_default(options.catalog_file));
   const rules::LoadOutcome outcome = rules_or_default(options.rules_file, menu);
   const std::string name = rules_file_name(options);
@@ -172,7 +172,7 @@ Result<void> run_check(Session& session, const RulesOptions& options) {
 
 // `rules load FILE`: a new version of the rules in force in the lab database, checked against
 // the lab's catalog; from the next result on, results are judged by it.
-Result<void> run_load(Session& session, const std::string& file) {
+Result<void> run_rules_load(Session& session, const std::string& file) {
   ALIQUOT_ASSIGN_OR_RETURN(const std::string text, read_input_file("rules file", file));
   ALIQUOT_ASSIGN_OR_RETURN(store::Store * lab_store, session.store());
   ALIQUOT_RETURN_IF_ERROR(
@@ -210,27 +210,29 @@ void add_options(CLI::App* command, RulesOptions& options) {
 
 void add_rules_command(CLI::App& app, CommandSelection& selection) {
   CLI::App* group = app.add_subcommand("rules", "the lab's autoverification rules");
-  group->footer(kFooter);
+  group->footer(kRulesFooter);
   group->require_subcommand(1);
 
   auto check_options = std::make_shared<RulesOptions>();
   CLI::App* check = group->add_subcommand(
       "check", "check a rules file against the catalog: prints every problem as file:line:col");
   add_options(check, *check_options);
-  selection.bind(check,
-                 [check_options](Session& session) { return run_check(session, *check_options); });
+  selection.bind(check, [check_options](Session& session) {
+    return run_rules_check(session, *check_options);
+  });
 
   auto list_options = std::make_shared<RulesOptions>();
   CLI::App* list = group->add_subcommand("list", "list the analytes and their rules");
   add_options(list, *list_options);
-  selection.bind(list,
-                 [list_options](Session& session) { return run_list(session, *list_options); });
+  selection.bind(
+      list, [list_options](Session& session) { return run_rules_list(session, *list_options); });
 
   auto load_file = std::make_shared<std::string>();
   CLI::App* load = group->add_subcommand(
       "load", "load a new version of the rules into the lab (admin); checked against its catalog");
   load->add_option("FILE", *load_file, "rules TOML file")->required();
-  selection.bind(load, [load_file](Session& session) { return run_load(session, *load_file); });
+  selection.bind(load,
+                 [load_file](Session& session) { return run_rules_load(session, *load_file); });
 }
 
 }  // namespace aliquot::cli

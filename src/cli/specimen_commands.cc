@@ -92,7 +92,7 @@ Result<void> run_reject(Session& session, const RejectOptions& options) {
   return ok();
 }
 
-Result<void> run_show(Session& session, const std::string& accession_number) {
+Result<void> run_specimen_show(Session& session, const std::string& accession_number) {
   lab::SpecimenDetail detail;
   ALIQUOT_RETURN_IF_ERROR(session.read(
       [&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
@@ -174,7 +174,7 @@ void add_specimen_commands(CLI::App& app, CommandSelection& selection) {
   CLI::App* show_command = group->add_subcommand("show", "show a specimen and its tests");
   show_command->add_option("ACCESSION", *accession, "accession number")->required();
   selection.bind(show_command,
-                 [accession](Session& session) { return run_show(session, *accession); });
+                 [accession](Session& session) { return run_specimen_show(session, *accession); });
 }
 
 }  // namespace aliquot::cli

@@ -25,7 +25,7 @@ constexpr const char* kRoleHelp =
     "results), technologist, supervisor, pathologist (also correct released results), clinician "
     "(view only), admin (users and catalog, never results)";
 
-Result<void> run_add(Session& session, const AddUserOptions& options) {
+Result<void> run_user_add(Session& session, const AddUserOptions& options) {
   Result<core::Role> role = core::parse_role(options.role);
   if (!role) return invalid_argument("--role: " + role.error().message());
   lab::AddUser command;
@@ -46,7 +46,7 @@ Result<void> run_add(Session& session, const AddUserOptions& options) {
   return ok();
 }
 
-Result<void> run_list(Session& session) {
+Result<void> run_user_list(Session& session) {
   std::vector<core::User> users;
   ALIQUOT_RETURN_IF_ERROR(session.read(
       [&](store::Transaction& tx, const lab::Context&) -> Result<void> {
@@ -100,10 +100,10 @@ void add_user_commands(CLI::App& app, CommandSelection& selection) {
   add_command->add_option("NAME", add->username, "username")->required();
   add_command->add_option("--role", add->role, kRoleHelp)->required();
   add_command->add_option("--display-name", add->display_name, "full name (default: NAME)");
-  selection.bind(add_command, [add](Session& session) { return run_add(session, *add); });
+  selection.bind(add_command, [add](Session& session) { return run_user_add(session, *add); });
 
   CLI::App* list_command = group->add_subcommand("list", "list the lab's users");
-  selection.bind(list_command, [](Session& session) { return run_list(session); });
+  selection.bind(list_command, [](Session& session) { return run_user_list(session); });
 
   auto password_user = std::make_shared<std::string>();
   CLI::App* password_command = group->add_subcommand(

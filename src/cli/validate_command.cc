@@ -18,7 +18,7 @@
 namespace aliquot::cli {
 namespace {
 
-constexpr const char* kFooter = R"(Usage:
+constexpr const char* kValidateFooter = R"(Usage:
   aliquot validate autoverification [--patients N] [--seed S] [--catalog FILE] [--rules FILE]
 A simulated day of the lab is judged by the autoverification engine in memory, first clean, then
 with known errors injected (sample swap, hemolysis, IV fluid, instrument flags, failed QC, absurd
@@ -218,14 +218,14 @@ Result<void> run_validate(Session& session, const ValidateOptions& options) {
 
 void add_validate_command(CLI::App& app, CommandSelection& selection) {
   CLI::App* group = app.add_subcommand("validate", "validate the lab's rules on a simulated day");
-  group->footer(kFooter);
+  group->footer(kValidateFooter);
   group->require_subcommand(1);
 
   auto options = std::make_shared<ValidateOptions>();
   CLI::App* command = group->add_subcommand(
       "autoverification",
       "judge a simulated day, clean and with known errors injected, by the autoverification rules");
-  command->footer(kFooter);
+  command->footer(kValidateFooter);
   command->add_option("--patients", options->patients, "patients of the simulated day")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));

@@ -22,8 +22,6 @@ Position position_of(const toml::source_region& region) {
 
 Position position_of(const toml::node& node) { return position_of(node.source()); }
 
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
-
 std::string type_name(const toml::node& node) {
   switch (node.type()) {
     case toml::node_type::string: return "a string";

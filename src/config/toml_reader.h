@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace aliquot::config {
 
@@ -32,8 +33,7 @@ struct Position {
 Position position_of(const toml::source_region& region);
 Position position_of(const toml::node& node);
 
-// 'text', as messages quote names and values.
-std::string in_quotes(std::string_view text);
+using core::in_quotes;
 
 // "a string", "an integer", "a table", ...: what a node is, for "must be X, not Y".
 std::string type_name(const toml::node& node);

@@ -7,6 +7,11 @@
 
 namespace aliquot::core {
 
+bool same_value(const ResultValue& a, const ResultValue& b) {
+  return a.kind == b.kind && a.comparator == b.comparator && a.text == b.text &&
+         (a.kind != ResultKind::kNumeric || a.number == b.number);
+}
+
 // Round half away from zero on the decimal digits, as a person would: 2.675 reports as 2.68 at
 // two decimals even though its binary value is 2.67499999... We first print 15 significant
 // digits, which recovers the decimal the value was entered as, then round that text.

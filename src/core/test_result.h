@@ -20,6 +20,10 @@ struct ResultValue {
   int decimals = 0;
 };
 
+// Whether two values say the same: kind, comparator, text and (for numbers) the number; unit and
+// decimals are how it is shown, not what it says.
+bool same_value(const ResultValue& a, const ResultValue& b);
+
 // The value as reported: numbers rounded half away from zero to `decimals`, e.g. "4.10".
 std::string format_reported(const ResultValue& value);
 // `value` rounded half away from zero to `decimals` places, as text.

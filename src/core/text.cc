@@ -46,6 +46,18 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
   return out;
 }
 
+std::string printable_excerpt(std::string_view bytes, std::size_t limit) {
+  std::string out;
+  for (const char byte : bytes.substr(0, limit)) {
+    const auto value = static_cast<unsigned char>(byte);
+    out.push_back(value >= 0x20 && value < 0x7F ? byte : '.');
+  }
+  if (bytes.size() > limit) out += "...";
+  return out;
+}
+
+std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
+
 std::string number_text(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value < 0 ? "-inf" : "inf";

@@ -20,6 +20,14 @@ enum class LetterCase { kMatters, kIgnored };
 std::string nearest_spelling(std::string_view word, const std::vector<std::string>& candidates,
                              LetterCase letter_case);
 
+// At most `limit` bytes of `bytes` for an error message: printable ASCII kept, any other byte as
+// '.', and "..." when there was more. Received data is quoted this way so that a diagnostic never
+// carries control characters to a terminal or a log.
+std::string printable_excerpt(std::string_view bytes, std::size_t limit);
+
+// 'text', as error messages quote names, codes and values.
+std::string in_quotes(std::string_view text);
+
 // "a, b, c".
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 

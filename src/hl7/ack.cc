@@ -41,20 +41,6 @@ void copy_field(MessageBuilder& builder, int number, const Value& value) {
   }
 }
 
-// Writes the components of field `number`, leaving out empty trailing ones (and the whole field
-// when all are empty).
-void put(MessageBuilder& builder, int number, std::initializer_list<std::string_view> components) {
-  std::size_t count = components.size();
-  while (count > 0 && components.begin()[count - 1].empty()) --count;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i == 0) {
-      builder.field_at(number, components.begin()[i]);
-    } else {
-      builder.component(components.begin()[i]);
-    }
-  }
-}
-
 std::string number_or_empty(int number) { return number > 0 ? std::to_string(number) : ""; }
 
 // MSA and ERR, common to both kinds of ACK.
@@ -68,12 +54,12 @@ void write_body(MessageBuilder& builder, const Value& acknowledged_control_id,
     builder.segment("ERR");
     if (error.location.has_value()) {
       const ErrorLocation& where = *error.location;
-      put(builder, 2,
-          {where.segment, number_or_empty(where.occurrence), number_or_empty(where.field),
-           number_or_empty(where.repetition), number_or_empty(where.component)});
+      builder.components_at(
+          2, {where.segment, number_or_empty(where.occurrence), number_or_empty(where.field),
+              number_or_empty(where.repetition), number_or_empty(where.component)});
     }
-    put(builder, 3, {to_code(error.condition), describe(error.condition), "HL70357"});
-    put(builder, 4, {to_code(error.severity)});
+    builder.components_at(3, {to_code(error.condition), describe(error.condition), "HL70357"});
+    builder.components_at(4, {to_code(error.severity)});
     if (!error.user_message.empty()) builder.field_at(8, error.user_message);
   }
 }

@@ -39,6 +39,20 @@ MessageBuilder& MessageBuilder::field(std::string_view text) {
   return *this;
 }
 
+MessageBuilder& MessageBuilder::components_at(int number,
+                                              std::initializer_list<std::string_view> components) {
+  std::size_t count = components.size();
+  while (count > 0 && components.begin()[count - 1].empty()) --count;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i == 0) {
+      field_at(number, components.begin()[i]);
+    } else {
+      component(components.begin()[i]);
+    }
+  }
+  return *this;
+}
+
 MessageBuilder& MessageBuilder::field_at(int number, std::string_view text) {
   assert(number > field_number_);
   while (field_number_ < number - 1) start_field();

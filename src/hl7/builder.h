@@ -17,6 +17,7 @@
 // started. Misuse (a part before any field, field_at() backwards, an invalid segment id) is a
 // programming error and is caught by assertions. Not thread-safe.
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,9 @@ class MessageBuilder {
   MessageBuilder& field(std::string_view text);
   // Starts field `number`, leaving the fields between the last one and it empty.
   MessageBuilder& field_at(int number, std::string_view text);
+  // Starts field `number` with these components, leaving out empty trailing ones (and the whole
+  // field when all are empty): a message carries no runs of delimiters that say nothing.
+  MessageBuilder& components_at(int number, std::initializer_list<std::string_view> components);
   // Starts the next field as an explicit null: "" (delete the value at the receiver).
   MessageBuilder& null_field();
 

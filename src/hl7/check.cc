@@ -2,17 +2,14 @@
 
 #include <optional>
 
+#include "core/text.h"
 #include "hl7/message_structure.h"
 
 namespace aliquot::hl7 {
 namespace {
 
 std::string quoted(std::string_view text) {
-  constexpr std::size_t kLimit = 40;
-  std::string out = "'";
-  for (char c : text.substr(0, kLimit)) out += (c >= ' ' && c < 0x7f) ? c : '.';
-  if (text.size() > kLimit) out += "...";
-  return out + "'";
+  return core::in_quotes(core::printable_excerpt(text, 40));
 }
 
 class Checker {

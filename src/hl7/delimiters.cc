@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/text.h"
+
 namespace aliquot::hl7 {
 namespace {
 
@@ -20,14 +22,6 @@ std::string shown(char c) {
   std::array<char, 8> hex{};
   std::snprintf(hex.data(), hex.size(), "0x%02X", static_cast<unsigned char>(c));
   return hex.data();
-}
-
-// Text taken from a message for an error: printable ASCII kept, anything else as '.'.
-std::string excerpt(std::string_view text, std::size_t limit) {
-  std::string out;
-  for (char c : text.substr(0, limit)) out += (c >= ' ' && c < 0x7f) ? c : '.';
-  if (text.size() > limit) out += "...";
-  return out;
 }
 
 Error msh_error(int field, std::string message) {
@@ -60,19 +54,20 @@ Result<void> validate_delimiters(const Delimiters& delimiters) {
     const auto& [c, role] = encoding[i];
     if (c == '\0' && i == 4) continue;  // no truncation character
     if (!is_allowed_delimiter(c)) {
-      return msh_error(2, "MSH-2 encoding characters '" + excerpt(written, 8) + "': the " + role +
-                              " " + shown(c) +
+      return msh_error(2, "MSH-2 encoding characters '" + core::printable_excerpt(written, 8) +
+                              "': the " + role + " " + shown(c) +
                               " is not allowed: a delimiter must be a printable character other "
                               "than a letter, a digit or a space");
     }
     if (c == delimiters.field) {
-      return msh_error(2, "MSH-2 encoding characters '" + excerpt(written, 8) + "': the " + role +
-                              " " + shown(c) + " is also the field separator");
+      return msh_error(2, "MSH-2 encoding characters '" + core::printable_excerpt(written, 8) +
+                              "': the " + role + " " + shown(c) + " is also the field separator");
     }
     for (std::size_t j = 0; j < i; ++j) {
       if (encoding[j].first == c) {
-        return msh_error(2, "MSH-2 encoding characters '" + excerpt(written, 8) + "': the " + role +
-                                " " + shown(c) + " is also the " + encoding[j].second);
+        return msh_error(2, "MSH-2 encoding characters '" + core::printable_excerpt(written, 8) +
+                                "': the " + role + " " + shown(c) + " is also the " +
+                                encoding[j].second);
       }
     }
   }
@@ -83,7 +78,7 @@ Result<Delimiters> read_delimiters(std::string_view message) {
   if (message.substr(0, 3) != "MSH") {
     if (message.empty()) return invalid_argument("message is empty: it must start with MSH");
     return invalid_argument("message does not start with MSH: it starts with '" +
-                            excerpt(message, 8) + "'");
+                            core::printable_excerpt(message, 8) + "'");
   }
   if (message.size() < 4 || message[3] == '\r' || message[3] == '\n') {
     return msh_error(1, "MSH ends before its field separator (MSH-1)");
@@ -97,8 +92,8 @@ Result<Delimiters> read_delimiters(std::string_view message) {
   }
   const std::string_view encoding = message.substr(4, end - 4);
   if (encoding.size() != 4 && encoding.size() != 5) {
-    return msh_error(2, "MSH-2 encoding characters '" + excerpt(encoding, 8) + "' are " +
-                            std::to_string(encoding.size()) +
+    return msh_error(2, "MSH-2 encoding characters '" + core::printable_excerpt(encoding, 8) +
+                            "' are " + std::to_string(encoding.size()) +
                             " characters; there must be 4 (component, repetition, escape, "
                             "subcomponent) or 5 (and truncation)");
   }

@@ -2,19 +2,20 @@
 
 #include <string>
 
+#include "core/text.h"
 #include "hl7/scan.h"
 
 namespace aliquot::hl7 {
 namespace {
 
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_upper_or_digit(char c) { return is_upper(c) || (c >= '0' && c <= '9'); }
+using scan::is_segment_id_char;
+using scan::is_upper;
 
 // A segment starts with its id, 3 upper-case letters or digits (the first a letter), followed by
 // the field separator or the end of the segment.
 bool starts_with_segment_id(const char* p, const char* end, char field_separator) {
   const std::size_t size = static_cast<std::size_t>(end - p);
-  return size >= 3 && is_upper(p[0]) && is_upper_or_digit(p[1]) && is_upper_or_digit(p[2]) &&
+  return size >= 3 && is_upper(p[0]) && is_segment_id_char(p[1]) && is_segment_id_char(p[2]) &&
          (size == 3 || p[3] == field_separator);
 }
 
@@ -23,13 +24,6 @@ bool is_blank(const char* p, const char* end) {
     if (*p != ' ' && *p != '\t') return false;
   }
   return true;
-}
-
-std::string excerpt(std::string_view text, std::size_t limit) {
-  std::string out;
-  for (char c : text.substr(0, limit)) out += (c >= ' ' && c < 0x7f) ? c : '.';
-  if (text.size() > limit) out += "...";
-  return out;
 }
 
 bool same_id(std::string_view segment_text, std::string_view id) {
@@ -109,7 +103,7 @@ Error Message::refuse_line(const char* begin, std::size_t line_start, std::size_
       " does not start with a segment id (3 upper-case letters or digits, then the field "
       "separator '" +
       std::string(1, field_separator) + "'): '" +
-      excerpt(std::string_view(p, line_end - line_start), 40) +
+      core::printable_excerpt(std::string_view(p, line_end - line_start), 40) +
       "'; is a line break inside a value not escaped?");
 }
 

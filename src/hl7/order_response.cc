@@ -8,44 +8,31 @@
 namespace aliquot::hl7 {
 namespace {
 
-// Writes field `number` as `first` ^ `second` ..., leaving out empty trailing components (and
-// the whole field when all are empty).
-void put(MessageBuilder& builder, int number, std::initializer_list<std::string_view> components) {
-  std::size_t count = components.size();
-  while (count > 0 && components.begin()[count - 1].empty()) --count;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i == 0) {
-      builder.field_at(number, components.begin()[i]);
-    } else {
-      builder.component(components.begin()[i]);
-    }
-  }
-}
-
-void write_patient(MessageBuilder& builder, const RespondedPatient& patient) {
+void write_responded_patient(MessageBuilder& builder, const RespondedPatient& patient) {
   builder.segment("PID");
   builder.field_at(1, "1");
   // PID-3 (CX): ID ^ check digit ^ check digit scheme ^ assigning authority ^ identifier type
   // code (table 0203: MR, medical record number).
-  put(builder, 3, {patient.identifier, "", "", patient.assigning_authority, "MR"});
-  put(builder, 5, {patient.family_name, patient.given_name});
+  builder.components_at(3, {patient.identifier, "", "", patient.assigning_authority, "MR"});
+  builder.components_at(5, {patient.family_name, patient.given_name});
   if (patient.birth_date.has_value()) builder.field_at(7, format_dt(*patient.birth_date));
-  put(builder, 8, {patient.sex});
+  builder.components_at(8, {patient.sex});
 }
 
 void write_order(MessageBuilder& builder, int set_id, const RespondedOrder& order) {
   builder.segment("ORC");
   builder.field_at(1, to_code(order.control));
-  put(builder, 2, {order.placer_order_number, order.placer_namespace});
-  put(builder, 3, {order.filler_order_number});
+  builder.components_at(2, {order.placer_order_number, order.placer_namespace});
+  builder.components_at(3, {order.filler_order_number});
   const bool has_service = !order.service_identifier.empty() || !order.service_text.empty() ||
                            !order.service_coding_system.empty();
   if (!has_service) return;
   builder.segment("OBR");
   builder.field_at(1, std::to_string(set_id));
-  put(builder, 2, {order.placer_order_number, order.placer_namespace});
-  put(builder, 3, {order.filler_order_number});
-  put(builder, 4, {order.service_identifier, order.service_text, order.service_coding_system});
+  builder.components_at(2, {order.placer_order_number, order.placer_namespace});
+  builder.components_at(3, {order.filler_order_number});
+  builder.components_at(
+      4, {order.service_identifier, order.service_text, order.service_coding_system});
 }
 
 }  // namespace
@@ -66,7 +53,7 @@ std::string build_orl_o22(const Message& received, const OrderResponse& response
   // RESPONSE > PATIENT (PID, then its ORDER groups): in v2.5.1 an ORL^O22 has no place for an
   // order group outside the patient group.
   if (response.patient.has_value()) {
-    write_patient(builder, *response.patient);
+    write_responded_patient(builder, *response.patient);
     int set_id = 0;
     for (const RespondedOrder& order : response.orders) write_order(builder, ++set_id, order);
   }
@@ -78,7 +65,7 @@ std::string build_orr_o02(const Message& received, const OrderResponse& response
   start_response(builder, received, response.acknowledgment, "ORR", "O02", "ORR_O02");
   // RESPONSE: [PATIENT] then at least one ORDER; without an order there is no RESPONSE at all.
   if (!response.orders.empty()) {
-    if (response.patient.has_value()) write_patient(builder, *response.patient);
+    if (response.patient.has_value()) write_responded_patient(builder, *response.patient);
     int set_id = 0;
     for (const RespondedOrder& order : response.orders) write_order(builder, ++set_id, order);
   }

@@ -28,13 +28,13 @@ constexpr std::string_view kOrm =
     "PID|1||MRN-1||Doe^Jane\r"
     "ORC|CA|PL-9\r";
 
-Message parse_ok(std::string_view bytes) {
+Message parse_response(std::string_view bytes) {
   Result<Message> message = Message::parse(bytes);
   EXPECT_TRUE(message.has_value()) << (message.has_value() ? "" : message.error().to_string());
   return message.has_value() ? std::move(message).value() : Message();
 }
 
-std::string read(const Message& message, std::string_view path) {
+std::string field_text(const Message& message, std::string_view path) {
   Result<Value> value = message.get(path);
   EXPECT_TRUE(value.has_value()) << path;
   return value.has_value() ? value->text() : std::string("<bad path>");
@@ -91,7 +91,7 @@ TEST(OrderControl, UsesTheCodesOfTable0119) {
 }
 
 TEST(BuildOrlO22, AnswersEachOrderWithThePlacerAndTheLabsNumbers) {
-  const Message received = parse_ok(kOml);
+  const Message received = parse_response(kOml);
   OrderResponse response;
   response.acknowledgment = accepted("order O26-0000001 (placer PL-1)");
   response.patient = rivera();
@@ -110,7 +110,7 @@ TEST(BuildOrlO22, AnswersEachOrderWithThePlacerAndTheLabsNumbers) {
 }
 
 TEST(BuildOrlO22, PutsTheErrorsBeforeThePatientAndOmitsTheOrdersWithoutOne) {
-  const Message received = parse_ok(kOml);
+  const Message received = parse_response(kOml);
   OrderResponse response;
   response.acknowledgment = accepted("");
   response.acknowledgment.code = AckCode::kError;
@@ -122,65 +122,65 @@ TEST(BuildOrlO22, PutsTheErrorsBeforeThePatientAndOmitsTheOrdersWithoutOne) {
   response.orders = {order(OrderControl::kUnableToAccept, "PL-1", "")};
 
   const std::string without_patient = build_orl_o22(received, response);
-  const Message reply = parse_ok(without_patient);
+  const Message reply = parse_response(without_patient);
   // v2.5.1 ORL^O22 has no order group outside the patient group.
   EXPECT_EQ(shape(reply), "MSH MSA ERR");
-  EXPECT_EQ(read(reply, "MSA-1"), "AE");
-  EXPECT_EQ(read(reply, "ERR-8"), "PID(1)-3: no patient identifier (MRN)");
+  EXPECT_EQ(field_text(reply, "MSA-1"), "AE");
+  EXPECT_EQ(field_text(reply, "ERR-8"), "PID(1)-3: no patient identifier (MRN)");
 
   RespondedPatient as_sent;
   as_sent.identifier = "MRN-77";
   response.patient = as_sent;
   const std::string with_patient = build_orl_o22(received, response);
-  const Message answered = parse_ok(with_patient);
+  const Message answered = parse_response(with_patient);
   EXPECT_EQ(shape(answered), "MSH MSA ERR PID ORC");
-  EXPECT_EQ(read(answered, "PID-3.1"), "MRN-77");
+  EXPECT_EQ(field_text(answered, "PID-3.1"), "MRN-77");
   EXPECT_EQ(answered.get(*parse_path("PID-3")).raw(), "MRN-77^^^^MR");
   EXPECT_FALSE(answered.get(*parse_path("PID-5")).has_value());
   EXPECT_FALSE(answered.get(*parse_path("PID-7")).has_value());
-  EXPECT_EQ(read(answered, "ORC-1"), "UA");
-  EXPECT_EQ(read(answered, "ORC-2.1"), "PL-1");
+  EXPECT_EQ(field_text(answered, "ORC-1"), "UA");
+  EXPECT_EQ(field_text(answered, "ORC-2.1"), "PL-1");
   EXPECT_FALSE(answered.get(*parse_path("ORC-3")).has_value());
 }
 
 TEST(BuildOrrO02, AnswersInTheOrderMessagesDelimitersAndVersion) {
-  const Message received = parse_ok(kOrm);
+  const Message received = parse_response(kOrm);
   OrderResponse response;
   response.acknowledgment = accepted("order O26-0000009 (placer PL-9) cancelled");
   response.patient = rivera();
   response.orders = {order(OrderControl::kCancelledAsRequested, "PL-9", "O26-0000009")};
   const std::string bytes = build_orr_o02(received, response);
-  const Message reply = parse_ok(bytes);
+  const Message reply = parse_response(bytes);
   EXPECT_EQ(shape(reply), "MSH MSA PID ORC");
   EXPECT_EQ(reply.get(*parse_path("MSH-9")).raw(), "ORR^O02^ORR_O02");
-  EXPECT_EQ(read(reply, "MSH-12"), "2.3");
-  EXPECT_EQ(read(reply, "MSA-2"), "ORD-2");
-  EXPECT_EQ(read(reply, "ORC-1"), "CR");
-  EXPECT_EQ(read(reply, "ORC-3"), "O26-0000009");
+  EXPECT_EQ(field_text(reply, "MSH-12"), "2.3");
+  EXPECT_EQ(field_text(reply, "MSA-2"), "ORD-2");
+  EXPECT_EQ(field_text(reply, "ORC-1"), "CR");
+  EXPECT_EQ(field_text(reply, "ORC-3"), "O26-0000009");
 }
 
 TEST(BuildOrrO02, MayAnswerOrdersWithoutAPatientButNotAPatientWithoutOrders) {
-  const Message received = parse_ok(kOrm);
+  const Message received = parse_response(kOrm);
   OrderResponse response;
   response.acknowledgment = accepted("");
   response.orders = {order(OrderControl::kUnableToCancel, "PL-9", "O26-0000009")};
-  EXPECT_EQ(shape(parse_ok(build_orr_o02(received, response))), "MSH MSA ORC");
+  EXPECT_EQ(shape(parse_response(build_orr_o02(received, response))), "MSH MSA ORC");
 
   response.orders.clear();
   response.patient = rivera();
-  EXPECT_EQ(shape(parse_ok(build_orr_o02(received, response))), "MSH MSA");
+  EXPECT_EQ(shape(parse_response(build_orr_o02(received, response))), "MSH MSA");
 }
 
 TEST(BuildOrlO22, EscapesDelimitersInTheNumbersItEchoes) {
-  const Message received = parse_ok(kOml);
+  const Message received = parse_response(kOml);
   OrderResponse response;
   response.acknowledgment = accepted("");
   response.patient = rivera();
   response.orders = {order(OrderControl::kAccepted, "PL|1^A", "O26-0000001")};
   const std::string bytes = build_orl_o22(received, response);
-  const Message reply = parse_ok(bytes);
-  EXPECT_EQ(read(reply, "ORC-2.1"), "PL|1^A");
-  EXPECT_EQ(read(reply, "ORC-2.2"), "EPIC");
+  const Message reply = parse_response(bytes);
+  EXPECT_EQ(field_text(reply, "ORC-2.1"), "PL|1^A");
+  EXPECT_EQ(field_text(reply, "ORC-2.2"), "EPIC");
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 #include "hl7/path.h"
 
+#include "hl7/scan.h"
+
 namespace aliquot::hl7 {
 namespace {
 
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+using scan::is_digit;
+using scan::is_segment_id_char;
+using scan::is_upper;
 
 class PathReader {
  public:
@@ -74,7 +77,7 @@ Result<Path> parse_path(std::string_view text) {
   Path path;
   for (std::size_t i = 0; i < 3; ++i) {
     const char c = reader.peek();
-    const bool valid = i == 0 ? is_upper(c) : (is_upper(c) || is_digit(c));
+    const bool valid = i == 0 ? is_upper(c) : is_segment_id_char(c);
     if (!valid) {
       return reader.error(
           "a segment id must be 3 upper-case letters or digits, starting with a letter");

@@ -11,7 +11,7 @@ Path path(std::string_view text) {
   return parsed.value_or(Path());
 }
 
-std::string error(std::string_view text) {
+std::string parse_error(std::string_view text) {
   const Result<Path> parsed = parse_path(text);
   return parsed.has_value() ? "parsed" : parsed.error().to_string();
 }
@@ -46,31 +46,35 @@ TEST(ParsePath, WritesTheCanonicalText) {
 }
 
 TEST(ParsePath, SaysWhatIsWrongAndWhere) {
-  EXPECT_EQ(error("obx-5"),
+  EXPECT_EQ(parse_error("obx-5"),
             "path 'obx-5': a segment id must be 3 upper-case letters or digits, starting with a "
             "letter (column 1)");
-  EXPECT_EQ(error("OB-5"),
+  EXPECT_EQ(parse_error("OB-5"),
             "path 'OB-5': a segment id must be 3 upper-case letters or digits, starting with a "
             "letter (column 3)");
-  EXPECT_EQ(error(""),
+  EXPECT_EQ(parse_error(""),
             "path '': a segment id must be 3 upper-case letters or digits, starting with a "
             "letter (column 1)");
-  EXPECT_EQ(error("OBX"), "path 'OBX': '-' and a field number must follow the segment (column 4)");
-  EXPECT_EQ(error("OBX.5"), "path 'OBX.5': expected '-' before the field number (column 4)");
-  EXPECT_EQ(error("OBX-"), "path 'OBX-': a field number must follow '-' (column 5)");
-  EXPECT_EQ(error("OBX-0"), "path 'OBX-0': a field number must be at least 1 (column 5)");
-  EXPECT_EQ(error("OBX(0)-5"),
+  EXPECT_EQ(parse_error("OBX"),
+            "path 'OBX': '-' and a field number must follow the segment (column 4)");
+  EXPECT_EQ(parse_error("OBX.5"), "path 'OBX.5': expected '-' before the field number (column 4)");
+  EXPECT_EQ(parse_error("OBX-"), "path 'OBX-': a field number must follow '-' (column 5)");
+  EXPECT_EQ(parse_error("OBX-0"), "path 'OBX-0': a field number must be at least 1 (column 5)");
+  EXPECT_EQ(parse_error("OBX(0)-5"),
             "path 'OBX(0)-5': a segment occurrence must be at least 1 (column 5)");
-  EXPECT_EQ(error("OBX()-5"), "path 'OBX()-5': a segment occurrence must follow '(' (column 5)");
-  EXPECT_EQ(error("OBX(2-5"), "path 'OBX(2-5': expected ')' (column 6)");
-  EXPECT_EQ(error("OBX-5(x)"), "path 'OBX-5(x)': a repetition number must follow '(' (column 7)");
-  EXPECT_EQ(error("OBX-5."), "path 'OBX-5.': a component number must follow '.' (column 7)");
-  EXPECT_EQ(error("OBX-5.1."), "path 'OBX-5.1.': a subcomponent number must follow '.' (column 9)");
-  EXPECT_EQ(error("OBX-5.1.1.1"), "path 'OBX-5.1.1.1': unexpected '.' (column 10)");
-  EXPECT_EQ(error("OBX-5 "), "path 'OBX-5 ': unexpected ' ' (column 6)");
-  EXPECT_EQ(error("OBX-100000"),
+  EXPECT_EQ(parse_error("OBX()-5"),
+            "path 'OBX()-5': a segment occurrence must follow '(' (column 5)");
+  EXPECT_EQ(parse_error("OBX(2-5"), "path 'OBX(2-5': expected ')' (column 6)");
+  EXPECT_EQ(parse_error("OBX-5(x)"),
+            "path 'OBX-5(x)': a repetition number must follow '(' (column 7)");
+  EXPECT_EQ(parse_error("OBX-5."), "path 'OBX-5.': a component number must follow '.' (column 7)");
+  EXPECT_EQ(parse_error("OBX-5.1."),
+            "path 'OBX-5.1.': a subcomponent number must follow '.' (column 9)");
+  EXPECT_EQ(parse_error("OBX-5.1.1.1"), "path 'OBX-5.1.1.1': unexpected '.' (column 10)");
+  EXPECT_EQ(parse_error("OBX-5 "), "path 'OBX-5 ': unexpected ' ' (column 6)");
+  EXPECT_EQ(parse_error("OBX-100000"),
             "path 'OBX-100000': a field number must be at most 99999 (column 5)");
-  EXPECT_EQ(error("OBX-99999"), "parsed");
+  EXPECT_EQ(parse_error("OBX-99999"), "parsed");
 }
 
 }  // namespace

@@ -13,6 +13,11 @@
 
 namespace aliquot::hl7::scan {
 
+inline bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+// A segment id is three of these, the first a letter ("PID", "ZB1").
+inline bool is_segment_id_char(char c) { return is_upper(c) || is_digit(c); }
+
 // Bit i set when p[i] is CR or LF, for the 64 bytes at p.
 inline std::uint64_t line_end_mask(const char* p) {
 #if defined(__SSE2__)

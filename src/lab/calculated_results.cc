@@ -27,11 +27,6 @@ bool uses_any(const core::CalculatedFrom& from, const std::vector<std::string>& 
   return false;
 }
 
-bool same_value(const core::ResultValue& a, const core::ResultValue& b) {
-  return a.kind == b.kind && a.comparator == b.comparator && a.text == b.text &&
-         (a.kind != core::ResultKind::kNumeric || a.number == b.number);
-}
-
 bool same_holds(const std::vector<core::HoldReason>& a, const std::vector<core::HoldReason>& b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(),
                     [](const core::HoldReason& x, const core::HoldReason& y) {
@@ -212,7 +207,7 @@ Result<std::optional<core::TestResult>> store_calculated(store::Transaction& tx,
                                                          LocatedResult& at,
                                                          const Computed& computed) {
   core::TestResult& result = at.result;
-  const bool value_changed = !result.value || !same_value(*result.value, computed.value);
+  const bool value_changed = !result.value || !core::same_value(*result.value, computed.value);
   std::vector<core::HoldReason> holds;
   bool release = false;
   if (!computed.held.empty()) {

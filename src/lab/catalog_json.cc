@@ -7,13 +7,10 @@
 #include "core/enums.h"
 #include "core/test_definition.h"
 #include "core/text.h"
+#include "lab/json_values.h"
 
 namespace aliquot::lab {
 namespace {
-
-nlohmann::json optional_number(const std::optional<double>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json();
-}
 
 // The calculation of a calculated test and the catalog test of each of its inputs; null for a
 // measured test, as the other absent values are.
@@ -36,26 +33,26 @@ nlohmann::json to_json(const core::TestDefinition& test) {
          {"age_min_days", interval.age_min_days},
          {"age_max_days",
           interval.age_max_days ? nlohmann::json(*interval.age_max_days) : nlohmann::json()},
-         {"low", optional_number(interval.low)},
-         {"high", optional_number(interval.high)},
+         {"low", number_or_null(interval.low)},
+         {"high", number_or_null(interval.high)},
          {"text", interval.text}});
   }
-  return {{"code", test.code},
-          {"name", test.name},
-          {"loinc", test.loinc},
-          {"unit", test.unit},
-          {"specimen_type", test.specimen_type},
-          {"container_type", test.container_type},
-          {"section", test.section},
-          {"kind", core::to_code(test.kind)},
-          {"decimals", test.decimals},
-          {"answers", test.answers},
-          {"abnormal_answers", test.abnormal_answers},
-          {"reference_intervals", intervals},
-          {"critical",
-           {{"low", optional_number(test.critical.low)},
-            {"high", optional_number(test.critical.high)}}},
-          {"calculation", calculation_to_json(test.calculated)}};
+  return {
+      {"code", test.code},
+      {"name", test.name},
+      {"loinc", test.loinc},
+      {"unit", test.unit},
+      {"specimen_type", test.specimen_type},
+      {"container_type", test.container_type},
+      {"section", test.section},
+      {"kind", core::to_code(test.kind)},
+      {"decimals", test.decimals},
+      {"answers", test.answers},
+      {"abnormal_answers", test.abnormal_answers},
+      {"reference_intervals", intervals},
+      {"critical",
+       {{"low", number_or_null(test.critical.low)}, {"high", number_or_null(test.critical.high)}}},
+      {"calculation", calculation_to_json(test.calculated)}};
 }
 
 nlohmann::json to_json(const core::PanelDefinition& panel) {

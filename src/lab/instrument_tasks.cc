@@ -3,6 +3,7 @@
 #include "lab/instrument_tasks.h"
 
 #include "core/text.h"
+#include "lab/json_values.h"
 #include "lab/use_case_support.h"
 
 namespace aliquot::lab {
@@ -14,7 +15,7 @@ using nlohmann::json;
 std::string task_key(const core::InstrumentTask& task) { return task.instrument + "/" + task.name; }
 
 // "task 'GLU calibration' of CHEM1", for messages.
-std::string named(std::string_view instrument, std::string_view name) {
+std::string task_named(std::string_view instrument, std::string_view name) {
   return "task '" + std::string(name) + "' of " + std::string(instrument);
 }
 
@@ -58,10 +59,6 @@ Result<InstrumentTaskStatus> status_of(store::Transaction& tx, const core::Instr
   return status;
 }
 
-json optional_time(const std::optional<core::Instant>& at) {
-  return at ? json(core::format_instant(*at)) : json(nullptr);
-}
-
 }  // namespace
 
 Result<core::InstrumentTask> add_instrument_task(store::Transaction& tx, const Context& ctx,
@@ -77,7 +74,7 @@ Result<core::InstrumentTask> add_instrument_task(store::Transaction& tx, const C
   if (task.name.empty()) {
     return invalid_argument("a task of instrument " + task.instrument + " needs a name");
   }
-  const std::string what = named(task.instrument, task.name);
+  const std::string what = task_named(task.instrument, task.name);
   task.kind = command.kind;
   task.frequency = command.frequency;
   const std::string test_code = trimmed(command.test_code);
@@ -126,7 +123,7 @@ Result<core::InstrumentTask> set_instrument_task_active(store::Transaction& tx, 
                            authorize(tx, ctx.actor.username, Action::kManageInstrumentTasks));
   ALIQUOT_ASSIGN_OR_RETURN(const core::InstrumentTask before, task_by_name(tx, instrument, name));
   if (before.active == active) {
-    return failed_precondition(named(before.instrument, before.name) + " is already " +
+    return failed_precondition(task_named(before.instrument, before.name) + " is already " +
                                (active ? "active" : "retired"));
   }
   core::InstrumentTask after = before;
@@ -147,7 +144,7 @@ Result<core::InstrumentTaskLog> log_instrument_task(store::Transaction& tx, cons
                            authorize(tx, ctx.actor.username, Action::kLogInstrumentTask));
   ALIQUOT_ASSIGN_OR_RETURN(const core::InstrumentTask task,
                            task_by_name(tx, command.instrument, command.name));
-  const std::string what = named(task.instrument, task.name);
+  const std::string what = task_named(task.instrument, task.name);
   if (!task.active) {
     return failed_precondition(what + " is retired; reactivate it before logging it");
   }
@@ -241,7 +238,7 @@ json to_json(const InstrumentTaskStatus& status) {
   return {{"task", to_json(status.task)},
           {"last", status.last ? to_json(*status.last) : json(nullptr)},
           {"state", std::string(qc::to_code(status.status.state))},
-          {"due_at", optional_time(status.status.due_at)},
+          {"due_at", instant_or_null(status.status.due_at)},
           {"runs_since", by_runs ? json(status.status.runs_since) : json(nullptr)},
           {"runs_left", by_runs ? json(status.status.runs_left) : json(nullptr)},
           {"summary", status.status.summary}};

@@ -5,16 +5,13 @@
 #include <string_view>
 
 #include "core/time.h"
+#include "lab/json_values.h"
 #include "lab/json_writer.h"
 
 namespace aliquot::lab {
 namespace {
 
 using nlohmann::json;
-
-json instant_or_null(const std::optional<core::Instant>& t) {
-  return t ? json(core::format_instant(*t)) : json(nullptr);
-}
 
 template <typename T>
 json list_of(const std::vector<T>& items) {

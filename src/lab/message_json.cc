@@ -3,14 +3,10 @@
 #include <optional>
 #include <string>
 
+#include "lab/json_values.h"
+
 namespace aliquot::lab {
-namespace {
-
-nlohmann::json optional_time(const std::optional<core::Instant>& at) {
-  return at ? nlohmann::json(core::format_instant(*at)) : nlohmann::json();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 nlohmann::json to_json(const store::QuarantinedMessage& message, MessageBytes bytes) {
   nlohmann::json json = {{"id", message.id},
@@ -22,7 +18,7 @@ nlohmann::json to_json(const store::QuarantinedMessage& message, MessageBytes by
                          {"peer", message.peer},
                          {"reason", message.reason},
                          {"status", std::string(store::to_code(message.status))},
-                         {"resolved_at", optional_time(message.resolved_at)},
+                         {"resolved_at", instant_or_null(message.resolved_at)},
                          {"resolved_by", message.resolved_by},
                          {"resolution", message.resolution}};
   if (bytes == MessageBytes::kIncluded) json["content"] = message.content;
@@ -39,8 +35,8 @@ nlohmann::json to_json(const store::OutboxMessage& message, MessageBytes bytes) 
                          {"status", store::to_code(message.status)},
                          {"attempts", message.attempts},
                          {"next_attempt_at", core::format_instant(message.next_attempt_at)},
-                         {"last_attempt_at", optional_time(message.last_attempt_at)},
-                         {"delivered_at", optional_time(message.delivered_at)},
+                         {"last_attempt_at", instant_or_null(message.last_attempt_at)},
+                         {"delivered_at", instant_or_null(message.delivered_at)},
                          {"last_error", message.last_error}};
   if (bytes == MessageBytes::kIncluded) json["payload"] = message.payload;
   return json;

@@ -7,15 +7,12 @@
 
 #include "core/time.h"
 #include "lab/json.h"
+#include "lab/json_values.h"
 
 namespace aliquot::lab {
 namespace {
 
 using nlohmann::json;
-
-json instant_or_null(const std::optional<core::Instant>& t) {
-  return t ? json(core::format_instant(*t)) : json(nullptr);
-}
 
 json names_json(const std::vector<std::string>& names) {
   json out = json::array();

@@ -46,7 +46,7 @@ after_rejection = "release"
 )toml";
 
 // Chemistry autoverifies: a value that nothing holds is released by autoverification.
-rules::RuleSet chemistry_rules() {
+rules::RuleSet qc_chemistry_rules() {
   return rules::RuleSetBuilder()
       .name("lab rules")
       .version("r1")
@@ -195,7 +195,7 @@ class QcTest : public LabTest {
     return actions;
   }
 
-  rules::RuleSet rules_ = chemistry_rules();
+  rules::RuleSet rules_ = qc_chemistry_rules();
   qc::QcPolicy policy_ = must(qc::QcPolicy::parse(kQcPolicyText, "test-qc-policy.toml"));
 };
 

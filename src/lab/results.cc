@@ -37,15 +37,10 @@ Result<std::optional<core::CriticalCall>> call_for_current_value(store::Transact
   return found;
 }
 
-bool same_value(const core::ResultValue& a, const core::ResultValue& b) {
-  return a.kind == b.kind && a.comparator == b.comparator && a.text == b.text &&
-         (a.kind != core::ResultKind::kNumeric || a.number == b.number);
-}
-
 // Whether `posted` is the value already stored: the same value, or a value below the measuring
 // range that was stored as "<limit".
 bool stored_as(const core::ResultValue& stored, const core::ResultValue& posted) {
-  if (same_value(stored, posted)) return true;
+  if (core::same_value(stored, posted)) return true;
   return stored.kind == core::ResultKind::kNumeric && posted.kind == core::ResultKind::kNumeric &&
          stored.comparator == "<" && posted.comparator.empty() && posted.number < stored.number;
 }
@@ -580,7 +575,7 @@ Result<core::TestResult> correct_result(store::Transaction& tx, const Context& c
   }
   ALIQUOT_ASSIGN_OR_RETURN(const core::ResultValue value,
                            rules::parse_result_value(*test, command.value, command.unit));
-  if (same_value(value, *result.value)) {
+  if (core::same_value(value, *result.value)) {
     return invalid_argument("the corrected value " + core::format_reported(value) + " of " +
                             named(result, at.specimen) + " equals the released value");
   }

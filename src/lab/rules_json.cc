@@ -4,24 +4,21 @@
 #include <string>
 #include <string_view>
 
+#include "lab/json_values.h"
 #include "rules/duration.h"
 
 namespace aliquot::lab {
 namespace {
 
-nlohmann::json optional_number(const std::optional<double>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json();
-}
-
 nlohmann::json limits_to_json(const rules::Limits& limits) {
   if (limits.empty()) return nullptr;
-  return {{"low", optional_number(limits.low)}, {"high", optional_number(limits.high)}};
+  return {{"low", number_or_null(limits.low)}, {"high", number_or_null(limits.high)}};
 }
 
 nlohmann::json index_to_json(const rules::IndexThresholds& thresholds) {
   if (thresholds.empty()) return nullptr;
-  return {{"hold", optional_number(thresholds.hold)},
-          {"suppress", optional_number(thresholds.suppress)}};
+  return {{"hold", number_or_null(thresholds.hold)},
+          {"suppress", number_or_null(thresholds.suppress)}};
 }
 
 std::string_view mode_code(rules::DeltaMode mode) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "mllp/server.h"
+#include "support/eventually.h"
 
 namespace aliquot::mllp {
 namespace {
@@ -18,7 +19,7 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using std::chrono::milliseconds;
 
-constexpr milliseconds kPatience(2000);
+using test_support::kPatience;
 
 const std::string kMessage =
     "MSH|^~\\&|ANALYZER|LAB|LIS|LAB|20261121083000+0000||ORU^R01^ORU_R01|MSG1|P|2.5.1\r";

@@ -11,7 +11,7 @@ namespace {
 
 const core::Instant kTime = core::from_unix_millis(1795249800000);  // 2026-11-21T08:30:00Z
 
-std::string value(const hl7::Message& message, const char* path) {
+std::string field_text(const hl7::Message& message, const char* path) {
   const Result<hl7::Value> found = message.get(path);
   return found.has_value() ? found->text() : "<bad path>";
 }
@@ -23,16 +23,16 @@ TEST(OversizeAck, RejectsWithTheSizesAndMirrorsACompleteHeader) {
   const std::string ack = build_oversize_ack(first_bytes, 1000, 5012, "MLLP-3", kTime);
   const Result<hl7::Message> parsed = hl7::Message::parse(ack);
   ASSERT_TRUE(parsed.has_value()) << parsed.error().message() << "\n" << ack;
-  EXPECT_EQ(value(*parsed, "MSA-1"), "AR");
-  EXPECT_EQ(value(*parsed, "MSA-2"), "MSG77");
-  EXPECT_EQ(value(*parsed, "MSA-3"),
+  EXPECT_EQ(field_text(*parsed, "MSA-1"), "AR");
+  EXPECT_EQ(field_text(*parsed, "MSA-2"), "MSG77");
+  EXPECT_EQ(field_text(*parsed, "MSA-3"),
             "message exceeds the maximum size of 1000 bytes (received 5012)");
-  EXPECT_EQ(value(*parsed, "MSH-3"), "LIS");
-  EXPECT_EQ(value(*parsed, "MSH-5"), "ANALYZER");
-  EXPECT_EQ(value(*parsed, "MSH-10"), "MLLP-3");
-  EXPECT_EQ(value(*parsed, "ERR-3.1"), "207");
-  EXPECT_EQ(value(*parsed, "ERR-4"), "E");
-  EXPECT_EQ(value(*parsed, "ERR-8"),
+  EXPECT_EQ(field_text(*parsed, "MSH-3"), "LIS");
+  EXPECT_EQ(field_text(*parsed, "MSH-5"), "ANALYZER");
+  EXPECT_EQ(field_text(*parsed, "MSH-10"), "MLLP-3");
+  EXPECT_EQ(field_text(*parsed, "ERR-3.1"), "207");
+  EXPECT_EQ(field_text(*parsed, "ERR-4"), "E");
+  EXPECT_EQ(field_text(*parsed, "ERR-8"),
             "message exceeds the maximum size of 1000 bytes (received 5012)");
 }
 
@@ -43,10 +43,10 @@ void expect_unmirrored_ack(const std::string& first_bytes) {
             "MSH|^~\\&|||||20261121083000+0000||ACK|MLLP-1||2.5.1\r");
   const Result<hl7::Message> parsed = hl7::Message::parse(ack);
   ASSERT_TRUE(parsed.has_value()) << parsed.error().message();
-  EXPECT_EQ(value(*parsed, "MSA-1"), "AR");
-  EXPECT_EQ(value(*parsed, "MSA-2"), "");
-  EXPECT_EQ(value(*parsed, "MSH-5"), "");
-  EXPECT_EQ(value(*parsed, "MSA-3"),
+  EXPECT_EQ(field_text(*parsed, "MSA-1"), "AR");
+  EXPECT_EQ(field_text(*parsed, "MSA-2"), "");
+  EXPECT_EQ(field_text(*parsed, "MSH-5"), "");
+  EXPECT_EQ(field_text(*parsed, "MSA-3"),
             "message exceeds the maximum size of 10 bytes (received 20000)");
 }
 

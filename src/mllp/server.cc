@@ -42,6 +42,9 @@ std::string describe_peer(const tcp::socket& socket) {
   return error ? "unknown peer" : describe_endpoint(endpoint);
 }
 
+}  // namespace
+
+// Outside the anonymous namespace: ServerCore, declared in the header, holds one.
 struct AtomicCounters {
   std::atomic<std::uint64_t> connections_accepted{0};
   std::atomic<std::uint64_t> connections_open{0};
@@ -55,8 +58,6 @@ struct AtomicCounters {
   std::atomic<std::uint64_t> replies_dropped{0};
   std::atomic<std::uint64_t> replies_abandoned{0};
 };
-
-}  // namespace
 
 class Connection;
 

@@ -22,6 +22,7 @@
 #include "mllp/client.h"
 #include "mllp/frame.h"
 #include "mllp/framer.h"
+#include "support/eventually.h"
 
 namespace aliquot::mllp {
 namespace {
@@ -30,16 +31,10 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using std::chrono::milliseconds;
 
-// Safety net only: every wait below ends as soon as what it waits for happens.
-constexpr milliseconds kPatience(2000);
-
-// Whether `condition` became true within the patience. For the listener's counters: a peer can
-// read an ACK before the listener's write handler has counted it.
-bool eventually(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + kPatience;
-  while (!condition() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
-  return condition();
-}
+// The listener's counters are waited for: a peer can read an ACK before the listener's write
+// handler has counted it.
+using test_support::eventually;
+using test_support::kPatience;
 
 std::string message(const std::string& control_id, std::size_t padding = 0) {
   return "MSH|^~\\&|ANALYZER|LAB|LIS|LAB|20261121083000+0000||ORU^R01^ORU_R01|" + control_id +

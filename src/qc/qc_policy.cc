@@ -25,7 +25,7 @@ using config::Required;
 using config::TableReader;
 using config::type_name;
 
-constexpr std::size_t kMaxCodeLength = 40;
+constexpr std::size_t kMaxPolicyCodeLength = 40;
 // A mean and an SD need at least two values; CLSI C24 asks for 20.
 constexpr std::int64_t kFewestToEstablish = 2;
 // Far beyond any lot's life; a larger number is a typing error ("200" for "20").
@@ -35,8 +35,8 @@ constexpr std::string_view kPolicyKeys[] = {"rules", "interval", "after_rejectio
                                             "establish_minimum"};
 
 // Catalog test codes: "GLU", "LDL-D", "NEUT-ABS".
-bool is_test_code(std::string_view code) {
-  if (code.empty() || code.size() > kMaxCodeLength) return false;
+bool is_policy_test_code(std::string_view code) {
+  if (code.empty() || code.size() > kMaxPolicyCodeLength) return false;
   return std::all_of(code.begin(), code.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_';
@@ -63,9 +63,9 @@ struct ParsedPolicy {
   std::vector<std::pair<std::string, AnalytePolicy>> analytes;
 };
 
-class Loader {
+class PolicyLoader {
  public:
-  Loader(const toml::table& root, Diagnostics& out) : root_(root), out_(out) {}
+  PolicyLoader(const toml::table& root, Diagnostics& out) : root_(root), out_(out) {}
 
   std::optional<ParsedPolicy> run() {
     TableReader top(root_, "the QC policy file", {"qc_policy", "analyte"}, out_);
@@ -160,7 +160,7 @@ class Loader {
     std::string code;
     if (const std::optional<std::string> text = reader.text("code", Required::kYes)) {
       reader.set_context("analyte " + in_quotes(*text));
-      if (!is_test_code(*text)) {
+      if (!is_policy_test_code(*text)) {
         reader.problem("code", "must be a test code (letters, digits and '-')");
       } else {
         code = core::ascii_upper(*text);
@@ -190,7 +190,8 @@ std::optional<ParsedPolicy> load(std::string_view text, std::string_view file_na
                                  std::vector<Error>& problems) {
   Diagnostics out{std::string(file_name)};
   std::optional<ParsedPolicy> parsed;
-  if (std::optional<toml::table> root = config::parse(text, out)) parsed = Loader(*root, out).run();
+  if (std::optional<toml::table> root = config::parse(text, out))
+    parsed = PolicyLoader(*root, out).run();
   problems = out.take();
   return parsed;
 }

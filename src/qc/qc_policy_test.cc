@@ -29,7 +29,7 @@ std::vector<std::string> problems(std::string_view body) {
 }
 
 // "policy.toml:LINE:COLUMN: message" for a line of the body.
-std::string at(int body_line, int column, const std::string& message) {
+std::string policy_at(int body_line, int column, const std::string& message) {
   return test_support::body_position("policy.toml", kHeaderLines, body_line, column, message);
 }
 
@@ -110,33 +110,35 @@ after_rejection = "later"
                                                   "policy.toml");
   ASSERT_FALSE(policy.has_value());
   EXPECT_EQ(policy.error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(policy.error().to_string(),
-            at(2, 12,
-               "key 'interval' of [qc_policy] is not a duration (\"0\" for no limit): invalid "
-               "duration '1 day': expected a whole number followed by m, h or d (e.g. 90m, 24h, "
-               "7d)"));
+  EXPECT_EQ(
+      policy.error().to_string(),
+      policy_at(2, 12,
+                "key 'interval' of [qc_policy] is not a duration (\"0\" for no limit): invalid "
+                "duration '1 day': expected a whole number followed by m, h or d (e.g. 90m, 24h, "
+                "7d)"));
 }
 
 TEST(QcPolicy, NamesAnUnknownKeyWithTheNearestKnownOne) {
-  EXPECT_EQ(problems(R"toml(rules = "1-3s"
+  EXPECT_EQ(
+      problems(R"toml(rules = "1-3s"
 intervall = "24h"
 
 [[analyte]]
 code = "K"
 rule = "1-3s"
 )toml"),
-            (std::vector<std::string>{
-                "policy.toml:1:1: [qc_policy] is missing required key 'interval'",
-                at(2, 1, "unknown key 'intervall' in [qc_policy] (did you mean 'interval'?)"),
-                at(6, 1, "unknown key 'rule' in analyte 'K' (did you mean 'rules'?)"),
-            }));
+      (std::vector<std::string>{
+          "policy.toml:1:1: [qc_policy] is missing required key 'interval'",
+          policy_at(2, 1, "unknown key 'intervall' in [qc_policy] (did you mean 'interval'?)"),
+          policy_at(6, 1, "unknown key 'rule' in analyte 'K' (did you mean 'rules'?)"),
+      }));
 }
 
 TEST(QcPolicy, NamesAnUnknownRuleWithTheNearestRule) {
   EXPECT_EQ(problems(R"toml(rules = "1-3s,2-2x,R-4s"
 interval = "24h"
 )toml"),
-            (std::vector<std::string>{at(
+            (std::vector<std::string>{policy_at(
                 1, 9,
                 "key 'rules' of [qc_policy] is not a list of control rules: unknown control rule "
                 "'2-2x' (did you mean 2-2s?); known rules: 1-2s, 1-3s, 2-2s, R-4s, 4-1s, 10-x, "
@@ -147,33 +149,36 @@ TEST(QcPolicy, RefusesRulesThatCanOnlyWarn) {
   EXPECT_EQ(problems(R"toml(rules = "1-2s"
 interval = "24h"
 )toml"),
-            (std::vector<std::string>{
-                at(1, 9,
-                   "key 'rules' of [qc_policy] has only warning rules (1-2s): no run would ever be "
-                   "rejected")}));
+            (std::vector<std::string>{policy_at(
+                1, 9,
+                "key 'rules' of [qc_policy] has only warning rules (1-2s): no run would ever be "
+                "rejected")}));
 }
 
 TEST(QcPolicy, NamesADurationItCannotRead) {
-  EXPECT_EQ(problems(R"toml(rules = "1-3s"
+  EXPECT_EQ(
+      problems(R"toml(rules = "1-3s"
 interval = "24"
 
 [[analyte]]
 code = "NA"
 interval = "0h"
 )toml"),
-            (std::vector<std::string>{
-                at(2, 12,
-                   "key 'interval' of [qc_policy] is not a duration (\"0\" for no limit): invalid "
-                   "duration '24': expected a whole number followed by m, h or d (e.g. 90m, 24h, "
-                   "7d)"),
-                at(6, 12,
-                   "key 'interval' of analyte 'NA' is not a duration (\"0\" for no limit): invalid "
-                   "duration '0h': must be longer than 0"),
-            }));
+      (std::vector<std::string>{
+          policy_at(2, 12,
+                    "key 'interval' of [qc_policy] is not a duration (\"0\" for no limit): invalid "
+                    "duration '24': expected a whole number followed by m, h or d (e.g. 90m, 24h, "
+                    "7d)"),
+          policy_at(
+              6, 12,
+              "key 'interval' of analyte 'NA' is not a duration (\"0\" for no limit): invalid "
+              "duration '0h': must be longer than 0"),
+      }));
 }
 
 TEST(QcPolicy, RefusesAnAnalyteListedTwice) {
-  EXPECT_EQ(problems(R"toml(rules = "1-3s"
+  EXPECT_EQ(
+      problems(R"toml(rules = "1-3s"
 interval = "24h"
 
 [[analyte]]
@@ -184,13 +189,14 @@ rules = "1-3s,2-2s"
 code = "glu"
 interval = "8h"
 )toml"),
-            (std::vector<std::string>{at(9, 8,
-                                         "key 'code' of analyte 'glu' repeats the code of the "
-                                         "analyte at line 7")}));
+      (std::vector<std::string>{policy_at(9, 8,
+                                          "key 'code' of analyte 'glu' repeats the code of the "
+                                          "analyte at line 7")}));
 }
 
 TEST(QcPolicy, RefusesAnEstablishMinimumBelowTwo) {
-  EXPECT_EQ(problems(R"toml(rules = "1-3s"
+  EXPECT_EQ(
+      problems(R"toml(rules = "1-3s"
 interval = "24h"
 establish_minimum = 1
 
@@ -198,12 +204,12 @@ establish_minimum = 1
 code = "K"
 establish_minimum = 5000
 )toml"),
-            (std::vector<std::string>{
-                at(3, 21,
-                   "key 'establish_minimum' of [qc_policy] must be at least 2 (a mean and an SD "
-                   "need two values; CLSI C24 asks for 20), not 1"),
-                at(7, 21, "key 'establish_minimum' of analyte 'K' must be at most 1000, not 5000"),
-            }));
+      (std::vector<std::string>{
+          policy_at(3, 21,
+                    "key 'establish_minimum' of [qc_policy] must be at least 2 (a mean and an SD "
+                    "need two values; CLSI C24 asks for 20), not 1"),
+          policy_at(7, 21, "key 'establish_minimum' of analyte 'K' must be at most 1000, not 5000"),
+      }));
 }
 
 TEST(QcPolicy, RefusesAnUnknownAfterRejectionAndAMissingHeader) {
@@ -212,9 +218,9 @@ interval = "24h"
 after_rejection = "ignore"
 )toml"),
             (std::vector<std::string>{
-                at(3, 19,
-                   "key 'after_rejection' of [qc_policy] must be 'rerun' or 'release', not "
-                   "'ignore'")}));
+                policy_at(3, 19,
+                          "key 'after_rejection' of [qc_policy] must be 'rerun' or 'release', not "
+                          "'ignore'")}));
   EXPECT_EQ(test_support::error_texts(check_qc_policy("[[analyte]]\ncode = \"K\"\n", "p.toml")),
             (std::vector<std::string>{
                 "p.toml: the file has no [qc_policy] table with its name, version, rules and "

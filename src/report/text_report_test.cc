@@ -11,7 +11,7 @@
 namespace aliquot::report {
 namespace {
 
-core::Instant at(const char* text) { return *core::parse_instant(text); }
+core::Instant instant(const char* text) { return *core::parse_instant(text); }
 
 // A lab report built by hand: one STAT order with a chemistry specimen (a released critical
 // potassium with its call, a corrected sodium, a pending glucose, a preliminary chloride) and a
@@ -45,7 +45,7 @@ class TextReportTest : public ::testing::Test {
     report_.patient.given_name = "Ada";
     report_.patient.birth_date = *core::parse_date("1980-06-15");
     report_.patient.sex = core::AdministrativeSex::kFemale;
-    report_.produced_at = at("2026-03-02T10:00:00Z");
+    report_.produced_at = instant("2026-03-02T10:00:00Z");
 
     lab::OrderDetail order;
     order.patient = report_.patient;
@@ -54,26 +54,26 @@ class TextReportTest : public ::testing::Test {
     order.order.ordering_provider = "Dr Lena Park";
     order.order.clinical_info = "chest pain, on spironolactone";
     order.order.requested_codes = {"BMP", "CBC"};
-    order.order.ordered_at = at("2026-03-02T08:00:00Z");
+    order.order.ordered_at = instant("2026-03-02T08:00:00Z");
 
     core::Specimen serum;
     serum.id = 1;
     serum.accession_number = "260000012K";
     serum.specimen_type = "serum";
     serum.container_type = "sst";
-    serum.collected_at = at("2026-03-02T08:05:00Z");
-    serum.received_at = at("2026-03-02T08:20:00Z");
+    serum.collected_at = instant("2026-03-02T08:05:00Z");
+    serum.received_at = instant("2026-03-02T08:20:00Z");
     serum.status = core::SpecimenStatus::kReceived;
     core::Specimen blood;
     blood.id = 2;
     blood.accession_number = "260000013M";
     blood.specimen_type = "whole-blood";
     blood.container_type = "k2edta";
-    blood.collected_at = at("2026-03-02T08:05:00Z");
+    blood.collected_at = instant("2026-03-02T08:05:00Z");
     blood.status = core::SpecimenStatus::kRejected;
     blood.rejection_reason = core::RejectionReason::kClotted;
     blood.rejection_comment = "clot seen at receipt";
-    blood.rejected_at = at("2026-03-02T08:25:00Z");
+    blood.rejected_at = instant("2026-03-02T08:25:00Z");
     blood.rejected_by = "clerk1";
     order.specimens = {serum, blood};
 
@@ -84,7 +84,7 @@ class TextReportTest : public ::testing::Test {
     core::CriticalCall call;
     call.called_by = "tech1";
     call.called_to = "RN Maria Diaz";
-    call.called_at = at("2026-03-02T09:10:00Z");
+    call.called_at = instant("2026-03-02T09:10:00Z");
     call.read_back_confirmed = true;
     call.notes = "ward 4B";
     k.critical_calls.push_back(call);
@@ -101,9 +101,9 @@ class TextReportTest : public ::testing::Test {
     original.value = *na.result.value;
     original.value.number = 129;
     original.flag = core::AbnormalFlag::kLow;
-    original.released_at = at("2026-03-02T09:00:00Z");
+    original.released_at = instant("2026-03-02T09:00:00Z");
     original.released_by = "tech1";
-    original.replaced_at = at("2026-03-02T09:40:00Z");
+    original.replaced_at = instant("2026-03-02T09:40:00Z");
     original.replaced_by = "mls2";
     original.reason = "wrong analyzer channel";
     na.revisions.push_back(original);
@@ -128,7 +128,7 @@ class TextReportTest : public ::testing::Test {
     hgb.result.test_code = "HGB";
     hgb.result.section = "hematology";
     hgb.result.status = core::ResultStatus::kCancelled;
-    hgb.result.cancelled_at = at("2026-03-02T08:25:00Z");
+    hgb.result.cancelled_at = instant("2026-03-02T08:25:00Z");
     hgb.result.cancelled_by = "clerk1";
     hgb.result.cancel_reason = "specimen rejected: clotted";
     order.results.push_back(hgb);

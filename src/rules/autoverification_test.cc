@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "support/result_values.h"
+
 namespace aliquot::rules {
 namespace {
 
@@ -107,21 +109,8 @@ SpecimenFacts specimen_facts() {
   return facts;
 }
 
-core::ResultValue number(double value, const char* comparator = "", int decimals = 1) {
-  core::ResultValue result;
-  result.kind = core::ResultKind::kNumeric;
-  result.number = value;
-  result.comparator = comparator;
-  result.decimals = decimals;
-  return result;
-}
-
-core::ResultValue answer(const char* text, core::ResultKind kind = core::ResultKind::kCoded) {
-  core::ResultValue result;
-  result.kind = kind;
-  result.text = text;
-  return result;
-}
+using test_support::answer;
+using test_support::number;
 
 class AutoverificationTest : public ::testing::Test {
  protected:

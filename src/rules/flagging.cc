@@ -4,6 +4,8 @@
 #include <cmath>
 #include <system_error>
 
+#include "core/text.h"
+
 namespace aliquot::rules {
 namespace {
 
@@ -15,15 +17,7 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
+using core::equals_ignoring_case;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/result_values.h"
+
 namespace aliquot::rules {
 namespace {
 
@@ -32,19 +34,16 @@ core::TestDefinition potassium() {
   return test;
 }
 
-core::ResultValue number(double v, std::string comparator = "") {
-  core::ResultValue value;
-  value.kind = core::ResultKind::kNumeric;
-  value.number = v;
-  value.comparator = std::move(comparator);
+// A value in potassium's unit.
+core::ResultValue mmol_per_l(double v, std::string comparator = "") {
+  core::ResultValue value = test_support::number(v, std::move(comparator));
   value.unit = "mmol/L";
-  value.decimals = 1;
   return value;
 }
 
 AbnormalFlag flag_of(const core::TestDefinition& test, double v,
                      AdministrativeSex sex = AdministrativeSex::kFemale, int age_days = 20000) {
-  return flag_result(test, number(v), sex, age_days).flag;
+  return flag_result(test, mmol_per_l(v), sex, age_days).flag;
 }
 
 TEST(FlagResult, CriticalLimitsAreInclusive) {
@@ -59,10 +58,10 @@ TEST(FlagResult, CriticalLimitsAreInclusive) {
 
 TEST(FlagResult, MarksCriticalFlagsAsCritical) {
   const core::TestDefinition k = potassium();
-  EXPECT_TRUE(flag_result(k, number(2.5), AdministrativeSex::kMale, 20000).critical);
-  EXPECT_TRUE(flag_result(k, number(7.0), AdministrativeSex::kMale, 20000).critical);
-  EXPECT_FALSE(flag_result(k, number(2.6), AdministrativeSex::kMale, 20000).critical);
-  EXPECT_FALSE(flag_result(k, number(4.0), AdministrativeSex::kMale, 20000).critical);
+  EXPECT_TRUE(flag_result(k, mmol_per_l(2.5), AdministrativeSex::kMale, 20000).critical);
+  EXPECT_TRUE(flag_result(k, mmol_per_l(7.0), AdministrativeSex::kMale, 20000).critical);
+  EXPECT_FALSE(flag_result(k, mmol_per_l(2.6), AdministrativeSex::kMale, 20000).critical);
+  EXPECT_FALSE(flag_result(k, mmol_per_l(4.0), AdministrativeSex::kMale, 20000).critical);
 }
 
 TEST(FlagResult, ReferenceLimitsThemselvesAreWithinTheInterval) {
@@ -76,10 +75,10 @@ TEST(FlagResult, ReferenceLimitsThemselvesAreWithinTheInterval) {
 
 TEST(FlagResult, ReportsTheRangeWithTheTestsDecimals) {
   core::TestDefinition k = potassium();
-  EXPECT_EQ(flag_result(k, number(4.0), AdministrativeSex::kMale, 20000).reference_range,
+  EXPECT_EQ(flag_result(k, mmol_per_l(4.0), AdministrativeSex::kMale, 20000).reference_range,
             "3.5-5.1");
   k.decimals = 2;
-  EXPECT_EQ(flag_result(k, number(4.0), AdministrativeSex::kMale, 20000).reference_range,
+  EXPECT_EQ(flag_result(k, mmol_per_l(4.0), AdministrativeSex::kMale, 20000).reference_range,
             "3.50-5.10");
 }
 
@@ -90,7 +89,8 @@ TEST(FlagResult, ReportsAnIntervalWithOnlyAHighLimitAsLessThan) {
   core::ReferenceInterval desirable;
   desirable.high = 200;
   cholesterol.reference_intervals.push_back(desirable);
-  const Flagging at_limit = flag_result(cholesterol, number(200), AdministrativeSex::kMale, 20000);
+  const Flagging at_limit =
+      flag_result(cholesterol, mmol_per_l(200), AdministrativeSex::kMale, 20000);
   EXPECT_EQ(at_limit.reference_range, "<200");
   EXPECT_EQ(at_limit.flag, AbnormalFlag::kNone);
   EXPECT_EQ(flag_of(cholesterol, 201), AbnormalFlag::kHigh);
@@ -103,7 +103,8 @@ TEST(FlagResult, ReportsAnIntervalWithOnlyALowLimitAsGreaterThan) {
   core::ReferenceInterval desirable;
   desirable.low = 40;
   hdl.reference_intervals.push_back(desirable);
-  EXPECT_EQ(flag_result(hdl, number(55), AdministrativeSex::kMale, 20000).reference_range, ">40");
+  EXPECT_EQ(flag_result(hdl, mmol_per_l(55), AdministrativeSex::kMale, 20000).reference_range,
+            ">40");
   EXPECT_EQ(flag_of(hdl, 40), AbnormalFlag::kNone);
   EXPECT_EQ(flag_of(hdl, 39), AbnormalFlag::kLow);
   EXPECT_EQ(flag_of(hdl, 400), AbnormalFlag::kNone);
@@ -117,8 +118,9 @@ TEST(FlagResult, WritesNegativeLimitsWithToSoTheHyphenIsNotReadAsMinus) {
   interval.low = -2;
   interval.high = 2;
   base_excess.reference_intervals.push_back(interval);
-  EXPECT_EQ(flag_result(base_excess, number(0), AdministrativeSex::kMale, 20000).reference_range,
-            "-2.0 to 2.0");
+  EXPECT_EQ(
+      flag_result(base_excess, mmol_per_l(0), AdministrativeSex::kMale, 20000).reference_range,
+      "-2.0 to 2.0");
   EXPECT_EQ(flag_of(base_excess, -2.1), AbnormalFlag::kLow);
 }
 
@@ -130,7 +132,8 @@ TEST(FlagResult, AnIntervalWhoseLimitsAreEqualAcceptsOnlyThatValue) {
   interval.low = 5;
   interval.high = 5;
   test.reference_intervals.push_back(interval);
-  EXPECT_EQ(flag_result(test, number(5), AdministrativeSex::kMale, 1).reference_range, "5.0-5.0");
+  EXPECT_EQ(flag_result(test, mmol_per_l(5), AdministrativeSex::kMale, 1).reference_range,
+            "5.0-5.0");
   EXPECT_EQ(flag_of(test, 5), AbnormalFlag::kNone);
   EXPECT_EQ(flag_of(test, 5.01), AbnormalFlag::kHigh);
   EXPECT_EQ(flag_of(test, 4.99), AbnormalFlag::kLow);
@@ -146,22 +149,22 @@ TEST(FlagResult, JudgesAComparatorValueByItsLimit) {
   interval.high = 0.04;
   troponin.reference_intervals.push_back(interval);
   troponin.critical.high = 0.30;  // ARUP 2017 (results.md)
-  EXPECT_EQ(flag_result(troponin, number(0.01, "<"), AdministrativeSex::kMale, 20000).flag,
+  EXPECT_EQ(flag_result(troponin, mmol_per_l(0.01, "<"), AdministrativeSex::kMale, 20000).flag,
             AbnormalFlag::kNone);
-  EXPECT_EQ(flag_result(troponin, number(50, ">"), AdministrativeSex::kMale, 20000).flag,
+  EXPECT_EQ(flag_result(troponin, mmol_per_l(50, ">"), AdministrativeSex::kMale, 20000).flag,
             AbnormalFlag::kCriticalHigh);
   // Potassium "<1.0" is at or below the critical low limit whatever the true value is.
-  EXPECT_EQ(flag_result(potassium(), number(1.0, "<"), AdministrativeSex::kMale, 20000).flag,
+  EXPECT_EQ(flag_result(potassium(), mmol_per_l(1.0, "<"), AdministrativeSex::kMale, 20000).flag,
             AbnormalFlag::kCriticalLow);
 }
 
 TEST(FlagResult, FlagsAgainstCriticalLimitsEvenWithoutAnApplicableInterval) {
   core::TestDefinition k = potassium();
   k.reference_intervals.clear();
-  const Flagging normal = flag_result(k, number(9.0), AdministrativeSex::kMale, 20000);
+  const Flagging normal = flag_result(k, mmol_per_l(9.0), AdministrativeSex::kMale, 20000);
   EXPECT_EQ(normal.flag, AbnormalFlag::kCriticalHigh);
   EXPECT_EQ(normal.reference_range, "");
-  const Flagging unflagged = flag_result(k, number(5.9), AdministrativeSex::kMale, 20000);
+  const Flagging unflagged = flag_result(k, mmol_per_l(5.9), AdministrativeSex::kMale, 20000);
   EXPECT_EQ(unflagged.flag, AbnormalFlag::kNone);
   EXPECT_EQ(unflagged.reference_range, "");
 }
@@ -217,7 +220,7 @@ TEST(SelectReferenceInterval, ChoosesTheIntervalOfThePatientsSex) {
 TEST(SelectReferenceInterval, FindsNoneForASexWithoutItsOwnInterval) {
   const core::TestDefinition hgb = hemoglobin();
   EXPECT_EQ(select_reference_interval(hgb, AdministrativeSex::kUnknown, 10000), nullptr);
-  const Flagging flagging = flag_result(hgb, number(5.0), AdministrativeSex::kUnknown, 10000);
+  const Flagging flagging = flag_result(hgb, mmol_per_l(5.0), AdministrativeSex::kUnknown, 10000);
   EXPECT_EQ(flagging.flag, AbnormalFlag::kNone);
   EXPECT_EQ(flagging.reference_range, "");
   // The newborn band has no sex, so it applies to every sex.
@@ -376,11 +379,11 @@ TEST(FlagResult, FlagsAgainstTheIntervalOfTheSpecimenTypeAndMethod) {
   const core::TestDefinition test =
       test_with({qualified(40, 130, {}), qualified(35, 105, {.method = "cobas-c503"})});
   const Flagging on_cobas =
-      flag_result(test, number(120), AdministrativeSex::kMale, kAdult, "serum", "COBAS-C503");
+      flag_result(test, mmol_per_l(120), AdministrativeSex::kMale, kAdult, "serum", "COBAS-C503");
   EXPECT_EQ(on_cobas.flag, AbnormalFlag::kHigh);
   EXPECT_EQ(on_cobas.reference_range, "35-105");
   const Flagging elsewhere =
-      flag_result(test, number(120), AdministrativeSex::kMale, kAdult, "serum", "vitros-5600");
+      flag_result(test, mmol_per_l(120), AdministrativeSex::kMale, kAdult, "serum", "vitros-5600");
   EXPECT_EQ(elsewhere.flag, AbnormalFlag::kNone);
   EXPECT_EQ(elsewhere.reference_range, "40-130");
 }
@@ -389,15 +392,17 @@ TEST(FlagResult, GivesNoFlagAndNoRangeWhenNoQualifiedIntervalApplies) {
   core::TestDefinition test = test_with({qualified(35, 105, {.specimen_type = "urine"}),
                                          qualified(35, 105, {.method = "cobas-c503"})});
   const Flagging flagging =
-      flag_result(test, number(500), AdministrativeSex::kMale, kAdult, "serum", "vitros-5600");
+      flag_result(test, mmol_per_l(500), AdministrativeSex::kMale, kAdult, "serum", "vitros-5600");
   EXPECT_EQ(flagging.flag, AbnormalFlag::kNone);
   EXPECT_FALSE(flagging.critical);
   EXPECT_EQ(flagging.reference_range, "");
-  EXPECT_EQ(flag_result(test, number(500), AdministrativeSex::kMale, kAdult).reference_range, "");
+  EXPECT_EQ(flag_result(test, mmol_per_l(500), AdministrativeSex::kMale, kAdult).reference_range,
+            "");
   // Critical limits do not depend on an interval.
   test.critical.high = 400;
   EXPECT_EQ(
-      flag_result(test, number(500), AdministrativeSex::kMale, kAdult, "serum", "vitros-5600").flag,
+      flag_result(test, mmol_per_l(500), AdministrativeSex::kMale, kAdult, "serum", "vitros-5600")
+          .flag,
       AbnormalFlag::kCriticalHigh);
 }
 

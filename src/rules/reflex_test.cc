@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "support/result_values.h"
+
 namespace aliquot::rules {
 namespace {
 
@@ -17,20 +19,8 @@ core::TestDefinition numeric_test(const char* code) {
   return test;
 }
 
-core::ResultValue number(double value, const char* comparator = "") {
-  core::ResultValue result;
-  result.number = value;
-  result.comparator = comparator;
-  result.decimals = 1;
-  return result;
-}
-
-core::ResultValue answer(const char* text) {
-  core::ResultValue result;
-  result.kind = core::ResultKind::kCoded;
-  result.text = text;
-  return result;
-}
+using test_support::answer;
+using test_support::number;
 
 ReflexRule rule_on(const char* code, const char* adds) {
   ReflexRule rule;

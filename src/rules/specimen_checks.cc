@@ -60,7 +60,7 @@ std::string percent_change_text(double ratio) {
   return (text.front() == '-' ? text : "+" + text) + " %";
 }
 
-std::string with_unit(const core::TestDefinition& test, const std::string& number) {
+std::string value_with_unit(const core::TestDefinition& test, const std::string& number) {
   if (test.unit.empty() || test.unit == "1") return number;
   return number + " " + test.unit;
 }
@@ -130,8 +130,8 @@ void check_reference_change(const DeltaStatistics& statistics,
     hold(decisions[change.index],
          Reason{Category::kDeltaCheck, Action::kReview,
                 test.code + " reference change value within " + window,
-                with_unit(test, core::format_reported(*candidate.value)) + ", previous " +
-                    with_unit(test, reported(test, candidate.previous->value)) + " " + apart +
+                value_with_unit(test, core::format_reported(*candidate.value)) + ", previous " +
+                    value_with_unit(test, reported(test, candidate.previous->value)) + " " + apart +
                     " earlier: " + measured,
                 threshold,
                 test.code + " changed by " + measured + " since the result of " + apart +

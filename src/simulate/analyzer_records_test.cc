@@ -14,7 +14,7 @@
 namespace aliquot::simulate {
 namespace {
 
-ingest::InstrumentProfile chemistry_analyzer() {
+ingest::InstrumentProfile records_analyzer() {
   ingest::InstrumentProfile profile;
   profile.id = "chem";
   profile.name = "Chemistry analyzer";
@@ -64,14 +64,14 @@ TEST(AstmTimestamp, AClockInTheLabsZoneWritesLocalTime) {
 }
 
 TEST(QueryMessage, AsksForTheSpecimenInTheStartingRange) {
-  EXPECT_EQ(query_message(chemistry_analyzer(), "2600012", ten_past_eight()),
+  EXPECT_EQ(query_message(records_analyzer(), "2600012", ten_past_eight()),
             (std::vector<std::string>{"H|\\^&|||CHEM-1|||||||P|LIS2-A2|20260310081000",
                                       "Q|1|^2600012||^^^ALL||||||||O", "L|1|N"}));
 }
 
 TEST(ReadHostOrders, ReadsSpecimenPatientAndTestsOfTheAnswer) {
   const Result<std::vector<HostOrders>> orders =
-      read_host_orders(host_answer("2600012", "^^^NA\\^^^K\\^^^689"), chemistry_analyzer());
+      read_host_orders(host_answer("2600012", "^^^NA\\^^^K\\^^^689"), records_analyzer());
   ASSERT_TRUE(orders.has_value()) << orders.error().to_string();
   ASSERT_EQ(orders->size(), 1u);
   EXPECT_EQ(orders->front().specimen_id, "2600012");
@@ -81,23 +81,22 @@ TEST(ReadHostOrders, ReadsSpecimenPatientAndTestsOfTheAnswer) {
 
 TEST(ReadHostOrders, AnAnswerWithoutOrdersOrdersNothing) {
   const Result<std::vector<HostOrders>> orders =
-      read_host_orders({"H|\\^&|||aliquot|||||||P|1", "L|1|I"}, chemistry_analyzer());
+      read_host_orders({"H|\\^&|||aliquot|||||||P|1", "L|1|I"}, records_analyzer());
   ASSERT_TRUE(orders.has_value());
   EXPECT_TRUE(orders->empty());
 }
 
 TEST(ReadHostOrders, ReadsTheDelimitersFromTheHeader) {
   // GeneXpert-style delimiters: field |, repeat @, component ^, escape \.
-  const Result<std::vector<HostOrders>> orders =
-      read_host_orders({"H|@^\\|||aliquot", "P|1||MRN-8", "O|1|2600013||^^^NA@^^^K|R", "L|1|N"},
-                       chemistry_analyzer());
+  const Result<std::vector<HostOrders>> orders = read_host_orders(
+      {"H|@^\\|||aliquot", "P|1||MRN-8", "O|1|2600013||^^^NA@^^^K|R", "L|1|N"}, records_analyzer());
   ASSERT_TRUE(orders.has_value());
   ASSERT_EQ(orders->size(), 1u);
   EXPECT_EQ(orders->front().instrument_codes, (std::vector<std::string>{"NA", "K"}));
 }
 
 TEST(ReadHostOrders, ReadsTheSpecimenWhereTheProfileSaysTheInstrumentReadsIt) {
-  ingest::InstrumentProfile profile = chemistry_analyzer();
+  ingest::InstrumentProfile profile = records_analyzer();
   profile.specimen_id_field = 4;
   profile.specimen_id_component = 2;
   const Result<std::vector<HostOrders>> orders =
@@ -109,7 +108,7 @@ TEST(ReadHostOrders, ReadsTheSpecimenWhereTheProfileSaysTheInstrumentReadsIt) {
 
 TEST(ReadHostOrders, RefusesAnAnswerThatDoesNotStartWithAHeader) {
   const Result<std::vector<HostOrders>> orders =
-      read_host_orders({"P|1", "L|1|N"}, chemistry_analyzer());
+      read_host_orders({"P|1", "L|1|N"}, records_analyzer());
   ASSERT_FALSE(orders.has_value());
   EXPECT_EQ(orders.error().code(), ErrorCode::kInvalidArgument);
 }
@@ -119,23 +118,22 @@ TEST(ResultMessage, CarriesEachValueWithUnitStatusAndTime) {
       {"NA", "NA", "139", "mmol/L", MeasurementStatus::kFinal},
       {"689", "CREAT", "", "", MeasurementStatus::kCannotBeDone},
   };
-  EXPECT_EQ(
-      result_message(chemistry_analyzer(), "2600012", "MRN-7", measurements, ten_past_eight()),
-      (std::vector<std::string>{
-          "H|\\^&|||CHEM-1|||||||P|LIS2-A2|20260310081000",
-          "P|1||MRN-7",
-          "O|1|2600012||^^^NA\\^^^689|R||||||||||||||||||||F",
-          "R|1|^^^NA|139|mmol/L||||F||||20260310081000|CHEM-1",
-          "R|2|^^^689||||||X||||20260310081000|CHEM-1",
-          "L|1|N",
-      }));
+  EXPECT_EQ(result_message(records_analyzer(), "2600012", "MRN-7", measurements, ten_past_eight()),
+            (std::vector<std::string>{
+                "H|\\^&|||CHEM-1|||||||P|LIS2-A2|20260310081000",
+                "P|1||MRN-7",
+                "O|1|2600012||^^^NA\\^^^689|R||||||||||||||||||||F",
+                "R|1|^^^NA|139|mmol/L||||F||||20260310081000|CHEM-1",
+                "R|2|^^^689||||||X||||20260310081000|CHEM-1",
+                "L|1|N",
+            }));
 }
 
 TEST(ResultMessage, EscapesDelimitersInValues) {
   const std::vector<Measurement> measurements = {
       {"K", "K", "a|b^c\\d&e", "", MeasurementStatus::kFinal}};
   const std::vector<std::string> records =
-      result_message(chemistry_analyzer(), "2600012", "", measurements, ten_past_eight());
+      result_message(records_analyzer(), "2600012", "", measurements, ten_past_eight());
   ASSERT_EQ(records.size(), 5u);
   EXPECT_EQ(records[3], "R|1|^^^K|a&F&b&S&c&R&d&E&e|||||F||||20260310081000|CHEM-1");
   const astm::Record result(records[3], astm::Delimiters{});
@@ -146,7 +144,7 @@ TEST(QualityControlMessage, MarksTheOrderAsQualityControlInO12) {
   const std::vector<Measurement> measurements = {
       {"K", "K", "4.1", "mmol/L", MeasurementStatus::kFinal}};
   const std::vector<std::string> records =
-      quality_control_message(chemistry_analyzer(), "QC-chem-1", measurements, ten_past_eight());
+      quality_control_message(records_analyzer(), "QC-chem-1", measurements, ten_past_eight());
   ASSERT_EQ(records.size(), 5u);
   const astm::Record order(records[2], astm::Delimiters{});
   EXPECT_EQ(order.type(), astm::RecordType::kOrder);
@@ -158,7 +156,7 @@ TEST(QualityControlMessage, MarksTheOrderAsQualityControlInO12) {
 TEST(Measure, GivesEveryMappedTestAValueTheLabCanRead) {
   const ValueModel model(default_catalog(), 7);
   const std::vector<Measurement> measurements = measure(
-      default_catalog(), chemistry_analyzer(), model, adult_woman(), 1, {"NA", "K", "GLU", "689"});
+      default_catalog(), records_analyzer(), model, adult_woman(), 1, {"NA", "K", "GLU", "689"});
   ASSERT_EQ(measurements.size(), 4u);
   const std::vector<std::string> tests = {"NA", "K", "GLU", "CREAT"};
   for (std::size_t i = 0; i < measurements.size(); ++i) {
@@ -175,11 +173,11 @@ TEST(Measure, GivesEveryMappedTestAValueTheLabCanRead) {
 
 TEST(Measure, TheSameSampleMeasuresTheSameAndAnotherSampleDiffers) {
   const ValueModel model(default_catalog(), 7);
-  const auto first = measure(default_catalog(), chemistry_analyzer(), model, adult_woman(), 1,
+  const auto first = measure(default_catalog(), records_analyzer(), model, adult_woman(), 1,
                              {"NA", "K", "GLU", "689"});
-  const auto again = measure(default_catalog(), chemistry_analyzer(), model, adult_woman(), 1,
+  const auto again = measure(default_catalog(), records_analyzer(), model, adult_woman(), 1,
                              {"NA", "K", "GLU", "689"});
-  const auto other = measure(default_catalog(), chemistry_analyzer(), model, adult_woman(), 2,
+  const auto other = measure(default_catalog(), records_analyzer(), model, adult_woman(), 2,
                              {"NA", "K", "GLU", "689"});
   int differing = 0;
   for (std::size_t i = 0; i < first.size(); ++i) {
@@ -192,7 +190,7 @@ TEST(Measure, TheSameSampleMeasuresTheSameAndAnotherSampleDiffers) {
 TEST(Measure, ReportsAnUnmappedCodeAsNotDone) {
   const ValueModel model(default_catalog(), 7);
   const std::vector<Measurement> measurements =
-      measure(default_catalog(), chemistry_analyzer(), model, adult_woman(), 1, {"XYZ"});
+      measure(default_catalog(), records_analyzer(), model, adult_woman(), 1, {"XYZ"});
   ASSERT_EQ(measurements.size(), 1u);
   EXPECT_EQ(measurements[0].status, MeasurementStatus::kCannotBeDone);
   EXPECT_EQ(measurements[0].instrument_code, "XYZ");

@@ -19,12 +19,11 @@ namespace aliquot::simulate {
 namespace {
 
 using std::chrono::hours;
-using std::chrono::minutes;
 using std::chrono::seconds;
 
-// Stream tags, apart from the day generator's: the clean day's additions and each injection draw
-// from streams of their own, so that changing one does not move another.
-enum Stream : std::uint64_t {
+// Random stream tags, apart from the day generator's: the clean day's additions and each
+// injection draw from streams of their own, so that changing one does not move another.
+enum ValidationStream : std::uint64_t {
   kHistoryStream = 0x76616c0001,
   kBenchStream,
   kIndexStream,

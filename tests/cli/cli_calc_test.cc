@@ -11,21 +11,10 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "support/test_files.h"
 
 namespace aliquot::cli_test {
 namespace {
-
-std::string shown(const CommandOutput& output) {
-  return "exit " + std::to_string(output.exit_code) + "\n--- stdout ---\n" + output.out +
-         "--- stderr ---\n" + output.err;
-}
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class CalcCommand : public ::testing::Test {
  protected:
@@ -192,7 +181,7 @@ TEST_F(CalcCommand, ListsTheCalculationsWithUnitsAndInputs) {
 
 TEST_F(CalcCommand, UsesACalculationsFileGivenOnTheCommandLine) {
   // The lab's own file: Friedewald refused from 300 mg/dL instead of 400.
-  std::string text = read(source_directory() + "/catalog/calculations.toml");
+  std::string text = test_support::read_file(source_directory() + "/catalog/calculations.toml");
   const std::string limit = "invalid_when = \"tg >= 400\"";
   ASSERT_NE(text.find(limit), std::string::npos);
   text.replace(text.find(limit), limit.size(), "invalid_when = \"tg >= 300\"");
@@ -206,7 +195,7 @@ TEST_F(CalcCommand, UsesACalculationsFileGivenOnTheCommandLine) {
 }
 
 TEST_F(CalcCommand, ReportsEveryProblemOfABrokenCalculationsFile) {
-  std::string text = read(source_directory() + "/catalog/calculations.toml");
+  std::string text = test_support::read_file(source_directory() + "/catalog/calculations.toml");
   const std::string friedewald = "expression = \"tc - hdl - tg / 5\"";
   const std::string band = "{ band = \"[50, 57)\",";
   ASSERT_NE(text.find(friedewald), std::string::npos);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli_fixture.h"
+#include "support/test_files.h"
 
 namespace aliquot::cli_test {
 namespace {
@@ -15,13 +16,6 @@ namespace {
 using ::testing::HasSubstr;
 
 std::string default_menu_path() { return source_directory() + "/catalog/core-menu.toml"; }
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The line (1-based) of the first occurrence of `needle` in `text`.
 int line_of(const std::string& text, const std::string& needle) {
@@ -43,7 +37,7 @@ TEST(CatalogCheckCommand, AcceptsTheDefaultMenu) {
 
 TEST(CatalogCheckCommand, PrintsEveryProblemWithFileAndLineAndExitsOne) {
   CliRunner runner;
-  std::string menu = read(default_menu_path());
+  std::string menu = test_support::read_file(default_menu_path());
   // Two mistakes a lab could make: a unit that is not UCUM, and a panel member that is no test.
   const std::string unit = "unit = \"mmol/L\"";
   const std::string broken_unit = "unit = \"millimoles per litre\"";
@@ -112,7 +106,7 @@ TEST(InitCommand, RefusesAnInvalidCatalogWithEveryProblemAndLeavesNoDatabase) {
 }
 
 TEST_F(CliTest, LoadsANewCatalogVersionAndRefusesAnInvalidOne) {
-  std::string menu = read(default_menu_path());
+  std::string menu = test_support::read_file(default_menu_path());
   const std::string name = "name = \"Potassium\"";
   ASSERT_NE(menu.find(name), std::string::npos);
   menu.replace(menu.find(name), name.size(), "name = \"Potassium, serum\"");

@@ -15,7 +15,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 // Runs one SQL statement on the lab's database file directly (what a sender would record).
-void execute_sql(const std::string& database, const std::string& sql) {
+void run_sql(const std::string& database, const std::string& sql) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
   char* message = nullptr;
@@ -101,10 +101,10 @@ TEST_F(CliOutboxTest, AFailedMessageIsRetriedByAnAdmin) {
   EXPECT_EQ(pending.exit_code, 1) << ::testing::PrintToString(pending);
   EXPECT_THAT(pending.err, HasSubstr("is pending; only a failed message can be retried"));
 
-  execute_sql(lab_.database_path(),
-              "UPDATE outbox SET status = 'failed', attempts = 1, last_error = 'refused by ehr: "
-              "AR: unknown patient' WHERE id = " +
-                  id);
+  run_sql(lab_.database_path(),
+          "UPDATE outbox SET status = 'failed', attempts = 1, last_error = 'refused by ehr: "
+          "AR: unknown patient' WHERE id = " +
+              id);
   EXPECT_EQ(succeed_json({"outbox", "list", "--status", "failed"}, kAdmin).size(), 1u);
   const CommandOutput retried = succeed({"outbox", "retry", id}, kAdmin);
   EXPECT_THAT(retried.out, HasSubstr("is pending again"));

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli_fixture.h"
+#include "support/test_files.h"
 
 namespace aliquot::cli_test {
 namespace {
@@ -17,11 +18,6 @@ namespace {
 #ifndef ALIQUOT_BUILT_BINARY
 #define ALIQUOT_BUILT_BINARY ""
 #endif
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 std::string quoted(const std::string& text) { return "'" + text + "'"; }
 
@@ -45,8 +41,8 @@ class CliPasswordTest : public CliTest {
     const int status = std::system(command.c_str());
     CommandOutput output;
     output.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    output.out = read_file(out_path);
-    output.err = read_file(err_path);
+    output.out = test_support::read_file(out_path);
+    output.err = test_support::read_file(err_path);
     return output;
   }
 

@@ -10,24 +10,13 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "support/test_files.h"
 
 namespace aliquot::cli_test {
 namespace {
 
-std::string shown(const CommandOutput& output) {
-  return "exit " + std::to_string(output.exit_code) + "\n--- stdout ---\n" + output.out +
-         "--- stderr ---\n" + output.err;
-}
-
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Level 2 is beyond +3 SD in run 2; level 1 is within 2 SD throughout.
-constexpr const char* kControls =
+constexpr const char* kChartControls =
     "run,level,value,mean,sd\n"
     "1,1,100.5,100,2\n1,2,249,250,5\n"
     "2,1,99,100,2\n2,2,266,250,5\n"
@@ -44,12 +33,12 @@ class QcChartCommand : public ::testing::Test {
 };
 
 TEST_F(QcChartCommand, DrawsTheLevelAsSvgWithTheRulesThatFired) {
-  const std::string file = runner_.write_file("qc.csv", kControls);
+  const std::string file = runner_.write_file("qc.csv", kChartControls);
   const std::string output = runner_.directory() + "/level2.svg";
   const CommandOutput result = chart({file, "--level", "2", "-o", output, "--unit", "mg/dL"});
   ASSERT_EQ(result.exit_code, 0) << shown(result);
   EXPECT_EQ(result.out, "level 2: 3 values, 1 marked by the rules, written to " + output + "\n");
-  const std::string svg = read(output);
+  const std::string svg = test_support::read_file(output);
   EXPECT_TRUE(svg.starts_with("<?xml")) << svg.substr(0, 200);
   EXPECT_NE(svg.find("1-3s"), std::string::npos);
   EXPECT_NE(svg.find("266"), std::string::npos);  // the value, in the point's tooltip
@@ -57,7 +46,7 @@ TEST_F(QcChartCommand, DrawsTheLevelAsSvgWithTheRulesThatFired) {
 }
 
 TEST_F(QcChartCommand, DrawsPngAndSaysWhatItDrewInJson) {
-  const std::string file = runner_.write_file("qc.csv", kControls);
+  const std::string file = runner_.write_file("qc.csv", kChartControls);
   const std::string output = runner_.directory() + "/level1.png";
   const CommandOutput result =
       chart({file, "--level", "1", "-o", output, "--width", "640", "--height", "320", "--json"});
@@ -66,7 +55,7 @@ TEST_F(QcChartCommand, DrawsPngAndSaysWhatItDrewInJson) {
   EXPECT_EQ(summary["format"], "png");
   EXPECT_EQ(summary["points"], 3);
   EXPECT_EQ(summary["marked"], 0);
-  const std::string png = read(output);
+  const std::string png = test_support::read_file(output);
   ASSERT_GT(png.size(), 24u);
   EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
   // IHDR: width and height, big-endian, at bytes 16 and 20.
@@ -92,7 +81,7 @@ TEST_F(QcChartCommand, RefusesALevelWithTwoTargets) {
 }
 
 TEST_F(QcChartCommand, NamesALevelNotInTheFileAndAnUnknownFormat) {
-  const std::string file = runner_.write_file("qc.csv", kControls);
+  const std::string file = runner_.write_file("qc.csv", kChartControls);
   const CommandOutput missing = chart({file, "--level", "3", "-o", runner_.directory() + "/c.svg"});
   EXPECT_EQ(missing.exit_code, 2) << shown(missing);
   EXPECT_NE(missing.err.find("no values of level 3 in the file"), std::string::npos) << missing.err;

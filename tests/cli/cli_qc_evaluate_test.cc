@@ -12,14 +12,9 @@
 namespace aliquot::cli_test {
 namespace {
 
-std::string shown(const CommandOutput& output) {
-  return "exit " + std::to_string(output.exit_code) + "\n--- stdout ---\n" + output.out +
-         "--- stderr ---\n" + output.err;
-}
-
 // Two levels (mean 100 SD 2, mean 250 SD 5). Run 2: level 2 beyond +3 SD. Runs 3 to 5: level 1
 // beyond +2 SD, three times. Run 5: level 2 at -2.5 SD as well. Run 6 within 2 SD.
-constexpr const char* kControls =
+constexpr const char* kEvaluateControls =
     "run,level,value,mean,sd\n"
     "1,1,100.5,100,2\n1,2,249,250,5\n"
     "2,1,99,100,2\n2,2,266,250,5\n"
@@ -48,7 +43,7 @@ class QcEvaluateCommand : public ::testing::Test {
 };
 
 TEST_F(QcEvaluateCommand, GivesEachRunItsStatusAndTheRulesThatFiredInJson) {
-  const std::string file = runner_.write_file("qc.csv", kControls);
+  const std::string file = runner_.write_file("qc.csv", kEvaluateControls);
   const nlohmann::json result = evaluate_json({"--rules", "1-3s,2-2s,R-4s,4-1s,10-x", file});
   EXPECT_EQ(result["rules"], nlohmann::json({"1-3s", "2-2s", "R-4s", "4-1s", "10-x"}));
   const nlohmann::json& runs = result["runs"];
@@ -97,7 +92,7 @@ TEST_F(QcEvaluateCommand, RunThreeIsRejectedByFourOneSAcrossLevels) {
 }
 
 TEST_F(QcEvaluateCommand, PrintsOneLinePerRunWithTheReasons) {
-  const std::string file = runner_.write_file("qc.csv", kControls);
+  const std::string file = runner_.write_file("qc.csv", kEvaluateControls);
   const CommandOutput output = evaluate({file});
   ASSERT_EQ(output.exit_code, 0) << shown(output);
   EXPECT_NE(output.out.find("rules: 1-2s/1-3s/2-2s/R-4s/4-1s/10-x"), std::string::npos)
@@ -136,7 +131,7 @@ TEST_F(QcEvaluateCommand, NamesEveryProblemOfTheFileWithItsLine) {
 }
 
 TEST_F(QcEvaluateCommand, NamesAnUnknownRule) {
-  const std::string file = runner_.write_file("qc.csv", kControls);
+  const std::string file = runner_.write_file("qc.csv", kEvaluateControls);
   const CommandOutput output = evaluate({"--rules", "1-3s,2-3s", file});
   EXPECT_EQ(output.exit_code, 2) << shown(output);
   EXPECT_NE(output.err.find("unknown control rule '2-3s'"), std::string::npos) << output.err;

@@ -19,6 +19,7 @@
 
 #include "cli_fixture.h"
 #include "interfaces/child_process.h"
+#include "support/test_files.h"
 
 namespace aliquot::cli_test {
 namespace {
@@ -36,13 +37,6 @@ sender = "CHEM-A"
 [codes]
 "GLU" = "GLU"
 )toml";
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The current month in UTC, "2026-11": the lab's zone is set to UTC below.
 std::string this_month() {
@@ -240,7 +234,7 @@ TEST_F(CliQcLabTest, ARejectedRunHoldsTheNextResultUntilCorrectedAndMeasuredAgai
           kTechnician)
           .out,
       "chem-a/GLU level 2 lot 26452: 3 values, 1 marked by the rules, written to " + chart + "\n");
-  const std::string svg = read_file(chart);
+  const std::string svg = test_support::read_file(chart);
   EXPECT_THAT(svg, HasSubstr("1-3s"));
   EXPECT_THAT(svg, HasSubstr("275"));
   EXPECT_THAT(svg, HasSubstr("corrective action (run 3)"));
@@ -295,7 +289,8 @@ TEST_F(CliQcLabTest, ChartsEachLevelAndLotOfTheMonthAndSummarisesIt) {
   EXPECT_EQ(charts["charts"][0]["points"], 2);
   EXPECT_EQ(charts["charts"][1]["output"], lab_.directory() + "/glu-level-2-lot-26452.svg");
   EXPECT_EQ(charts["charts"][1]["marked"], 1);
-  EXPECT_THAT(read_file(lab_.directory() + "/glu-level-2-lot-26452.svg"), HasSubstr("1-3s"));
+  EXPECT_THAT(test_support::read_file(lab_.directory() + "/glu-level-2-lot-26452.svg"),
+              HasSubstr("1-3s"));
 
   // March's review of level 2: the rejected run's value is counted apart.
   const CommandOutput review = succeed({"qc", "summary", "--instrument", "chem-a", "--test", "GLU",

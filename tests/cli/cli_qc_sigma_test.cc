@@ -12,11 +12,6 @@
 namespace aliquot::cli_test {
 namespace {
 
-std::string shown(const CommandOutput& output) {
-  return "exit " + std::to_string(output.exit_code) + "\n--- stdout ---\n" + output.out +
-         "--- stderr ---\n" + output.err;
-}
-
 class QcSigmaCommand : public ::testing::Test {
  protected:
   CommandOutput qc(std::vector<std::string> args) {

@@ -12,11 +12,6 @@
 namespace aliquot::cli_test {
 namespace {
 
-std::string shown(const CommandOutput& output) {
-  return "exit " + std::to_string(output.exit_code) + "\n--- stdout ---\n" + output.out +
-         "--- stderr ---\n" + output.err;
-}
-
 // Run 2 is rejected by level 2 beyond 3 SD; level 1 changes lot (target) at run 4.
 constexpr const char* kControls =
     "run,level,value,mean,sd\n"

@@ -11,21 +11,10 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "support/test_files.h"
 
 namespace aliquot::cli_test {
 namespace {
-
-std::string shown(const CommandOutput& output) {
-  return "exit " + std::to_string(output.exit_code) + "\n--- stdout ---\n" + output.out +
-         "--- stderr ---\n" + output.err;
-}
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string default_rules_path() { return source_directory() + "/catalog/autoverification.toml"; }
 
@@ -49,7 +38,7 @@ class RulesCommand : public ::testing::Test {
 };
 
 TEST_F(RulesCommand, ChecksTheBuiltInRulesAgainstTheBuiltInMenu) {
-  const std::string file = read(default_rules_path());
+  const std::string file = test_support::read_file(default_rules_path());
   const int analytes = lines_starting_with(file, "[[analyte]]");
   const int disciplines = lines_starting_with(file, "[[discipline]]");
   ASSERT_GT(analytes, 0);
@@ -167,7 +156,7 @@ TEST_F(RulesCommand, ListsTheWholeRuleSetAsJson) {
   EXPECT_EQ(parsed["catalog"]["name"], "aliquot core menu");
   EXPECT_EQ(parsed["informational_flags"], nlohmann::json::array({"N", "L", "H", "LL", "HH", "A"}));
 
-  const std::string file = read(default_rules_path());
+  const std::string file = test_support::read_file(default_rules_path());
   ASSERT_EQ(parsed["analytes"].size(),
             static_cast<std::size_t>(lines_starting_with(file, "[[analyte]]")));
   ASSERT_EQ(parsed["disciplines"].size(),

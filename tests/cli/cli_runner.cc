@@ -12,6 +12,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/test_files.h"
+
 extern char** environ;
 
 #ifndef ALIQUOT_BUILT_BINARY
@@ -32,14 +34,12 @@ std::string setting(const char* name, const char* built_in) {
   throw std::runtime_error(std::string("environment variable ") + name + " is not set");
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace
+
+std::string shown(const CommandOutput& output) {
+  return "exit " + std::to_string(output.exit_code) + "\n--- stdout ---\n" + output.out +
+         "--- stderr ---\n" + output.err;
+}
 
 std::string source_directory() { return setting("ALIQUOT_SOURCE_DIR", ALIQUOT_BUILT_SOURCE_DIR); }
 
@@ -113,8 +113,8 @@ CommandOutput CliRunner::run_raw(const std::vector<std::string>& args) const {
   } else if (WIFSIGNALED(status)) {
     output.exit_code = 128 + WTERMSIG(status);
   }
-  output.out = read_file(out_path);
-  output.err = read_file(err_path);
+  output.out = test_support::read_file(out_path);
+  output.err = test_support::read_file(err_path);
   return output;
 }
 

@@ -42,6 +42,9 @@ class CliRunner {
   std::string database_path_;
 };
 
+// What a command did, for a failed assertion's message: its exit status, stdout and stderr.
+std::string shown(const CommandOutput& output);
+
 // The repository root (env ALIQUOT_SOURCE_DIR).
 std::string source_directory();
 

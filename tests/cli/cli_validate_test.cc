@@ -14,11 +14,6 @@
 namespace aliquot::cli_test {
 namespace {
 
-std::string shown(const CommandOutput& output) {
-  return "exit " + std::to_string(output.exit_code) + "\n--- stdout ---\n" + output.out +
-         "--- stderr ---\n" + output.err;
-}
-
 class ValidateCommand : public ::testing::Test {
  protected:
   CommandOutput validate(std::vector<std::string> args) {

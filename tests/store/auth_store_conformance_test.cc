@@ -16,7 +16,7 @@ namespace {
 
 using conformance::expect_same;
 
-void expect_same(const core::Credentials& a, const core::Credentials& b) {
+void expect_same_credentials(const core::Credentials& a, const core::Credentials& b) {
   EXPECT_EQ(a.username, b.username);
   EXPECT_EQ(a.password_hash, b.password_hash);
   EXPECT_EQ(ms(a.password_set_at), ms(b.password_set_at));
@@ -24,7 +24,7 @@ void expect_same(const core::Credentials& a, const core::Credentials& b) {
   EXPECT_EQ(ms(a.locked_until), ms(b.locked_until));
 }
 
-void expect_same(const core::UserSession& a, const core::UserSession& b) {
+void expect_same_credentials(const core::UserSession& a, const core::UserSession& b) {
   EXPECT_EQ(a.id, b.id);
   EXPECT_EQ(a.username, b.username);
   EXPECT_EQ(a.csrf_token, b.csrf_token);
@@ -83,14 +83,14 @@ TEST_P(AuthStoreConformanceTest, CredentialsAreAbsentUntilSet) {
 TEST_P(AuthStoreConformanceTest, CredentialsRoundTripAndAreReplaced) {
   core::Credentials first = credentials_of("ann");
   in_write([&](Transaction& tx) { ASSERT_TRUE(tx.set_credentials(first).has_value()); });
-  expect_same(**read()->get_credentials("ann"), first);
+  expect_same_credentials(**read()->get_credentials("ann"), first);
 
   core::Credentials locked = first;
   locked.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$b3RoZXI$b3RoZXI";
   locked.failed_logins = 5;
   locked.locked_until = at_minute(20);
   in_write([&](Transaction& tx) { ASSERT_TRUE(tx.set_credentials(locked).has_value()); });
-  expect_same(**read()->get_credentials("ann"), locked);
+  expect_same_credentials(**read()->get_credentials("ann"), locked);
   EXPECT_FALSE(read()->get_credentials("bob")->has_value());
 }
 
@@ -105,14 +105,14 @@ TEST_P(AuthStoreConformanceTest, CredentialsOfAnUnknownUserAreRefused) {
 TEST_P(AuthStoreConformanceTest, SessionRoundTripsAndUpdates) {
   core::UserSession session = session_of("ann", "aa11", 2);
   in_write([&](Transaction& tx) { ASSERT_TRUE(tx.insert_session(session).has_value()); });
-  expect_same(**read()->find_session("aa11"), session);
+  expect_same_credentials(**read()->find_session("aa11"), session);
   EXPECT_FALSE(read()->find_session("bb22")->has_value());
 
   session.last_seen_at = at_minute(10);
   session.ended_at = at_minute(11);
   session.end_reason = "logout";
   in_write([&](Transaction& tx) { ASSERT_TRUE(tx.update_session(session).has_value()); });
-  expect_same(**read()->find_session("aa11"), session);
+  expect_same_credentials(**read()->find_session("aa11"), session);
 }
 
 TEST_P(AuthStoreConformanceTest, DuplicateSessionIdIsRefused) {
@@ -156,7 +156,7 @@ TEST_P(AuthStoreConformanceTest, EndingTheSessionsOfAUserEndsOnlyTheirOpenOnes) 
     EXPECT_EQ(*count, 2);
   });
   std::unique_ptr<Transaction> tx = read();
-  expect_same(**tx->find_session("a1"), ended);
+  expect_same_credentials(**tx->find_session("a1"), ended);
   for (const char* id : {"a2", "a3"}) {
     const core::UserSession session = **tx->find_session(id);
     EXPECT_EQ(ms(session.ended_at), ms(at_minute(30))) << id;
@@ -185,8 +185,8 @@ TEST_P(AuthStoreConformanceTest, CredentialsAndSessionsSurviveCloseAndReopen) {
   });
   store_.reset();
   open();
-  expect_same(**read()->get_credentials("bob"), credentials);
-  expect_same(**read()->find_session("b7"), session);
+  expect_same_credentials(**read()->get_credentials("bob"), credentials);
+  expect_same_credentials(**read()->find_session("b7"), session);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AuthStoreConformanceTest, testing::ValuesIn(kBackends),

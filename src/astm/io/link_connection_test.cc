@@ -14,12 +14,6 @@
 namespace aliquot::astm::io {
 namespace {
 
-const std::vector<std::string> kResultMessage = {
-    "H|\\^&|||Analyzer^1|||||||P|1",
-    "R|1|^^^GLU|5.4|mmol/L||N||F",
-    "L|1|N",
-};
-
 LinkHandlers ignore_messages() {
   LinkHandlers handlers;
   handlers.on_message = [](ReceivedMessage, CompletionToken done) { done(); };

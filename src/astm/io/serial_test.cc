@@ -66,12 +66,6 @@ class PseudoTerminal {
   std::string error_;
 };
 
-const std::vector<std::string> kResultMessage = {
-    "H|\\^&|||Analyzer^1|||||||P|1",
-    "R|1|^^^GLU|5.4|mmol/L||N||F",
-    "L|1|N",
-};
-
 TEST(OpenSerial, ExchangesMessagesOverAPseudoTerminal) {
   PseudoTerminal pty;
   if (!pty.error().empty()) GTEST_SKIP() << "no pseudo-terminal here: " << pty.error();

@@ -7,7 +7,9 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <future>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "astm/link.h"
 
@@ -50,5 +52,12 @@ template <typename T>
 bool ready(std::future<T>& future) {
   return future.wait_for(kTestDeadline) == std::future_status::ready;
 }
+
+// A one-result message, as the records an analyzer sends.
+inline const std::vector<std::string> kResultMessage = {
+    "H|\\^&|||Analyzer^1|||||||P|1",
+    "R|1|^^^GLU|5.4|mmol/L||N||F",
+    "L|1|N",
+};
 
 }  // namespace aliquot::astm::io

@@ -37,7 +37,7 @@ json with_restart_note(json body, const std::string& what) {
 }
 
 // The name the request's user signed in with; the route table let only signed-in users through.
-std::string actor(const http::Request& request) {
+std::string actor_name(const http::Request& request) {
   return request.user ? request.user->username : std::string();
 }
 
@@ -91,7 +91,7 @@ http::Response check_catalog(const ApiContext& api, const http::Request& request
 Result<json> load_catalog(const ApiContext& api, const http::Request& request) {
   ALIQUOT_ASSIGN_OR_RETURN(const LabFileBody file, lab_file_body(request, "catalog.toml"));
   ALIQUOT_RETURN_IF_ERROR(
-      lab::load_catalog_version(api.store, api.clock, actor(request), file.text, file.name));
+      lab::load_catalog_version(api.store, api.clock, actor_name(request), file.text, file.name));
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, lab::current_catalog(api.store));
   return with_restart_note({{"file", file.name},
                             {"name", menu.name()},
@@ -106,7 +106,7 @@ Result<json> load_catalog(const ApiContext& api, const http::Request& request) {
 Result<json> load_rules(const ApiContext& api, const http::Request& request) {
   ALIQUOT_ASSIGN_OR_RETURN(const LabFileBody file, lab_file_body(request, "autoverification.toml"));
   ALIQUOT_RETURN_IF_ERROR(
-      lab::load_rules_version(api.store, api.clock, actor(request), file.text, file.name));
+      lab::load_rules_version(api.store, api.clock, actor_name(request), file.text, file.name));
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, lab::current_catalog(api.store));
   ALIQUOT_ASSIGN_OR_RETURN(const std::optional<rules::RuleSet> loaded,
                            lab::current_rules(api.store, menu));
@@ -142,7 +142,7 @@ http::Response check_qc_policy(const http::Request& request) {
 Result<json> load_qc_policy(const ApiContext& api, const http::Request& request) {
   ALIQUOT_ASSIGN_OR_RETURN(const LabFileBody file, lab_file_body(request, "qc_policy.toml"));
   ALIQUOT_RETURN_IF_ERROR(
-      lab::load_qc_policy_version(api.store, api.clock, actor(request), file.text, file.name));
+      lab::load_qc_policy_version(api.store, api.clock, actor_name(request), file.text, file.name));
   ALIQUOT_ASSIGN_OR_RETURN(const std::optional<qc::QcPolicy> loaded,
                            lab::current_qc_policy(api.store));
   ALIQUOT_ASSIGN_OR_RETURN(

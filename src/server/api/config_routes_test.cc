@@ -14,7 +14,7 @@ namespace {
 using lab::must;
 using nlohmann::json;
 
-constexpr const char* kRulesText = R"toml(
+constexpr const char* kConfigRulesText = R"toml(
 [rules]
 name = "api rules"
 version = "r1"
@@ -28,7 +28,7 @@ test = "K"
 absurd = { low = 0.5, high = 15 }
 )toml";
 
-constexpr const char* kPolicyText = R"toml([qc_policy]
+constexpr const char* kConfigPolicyText = R"toml([qc_policy]
 name = "api QC"
 version = "2026.1"
 rules = "1-3s,2-2s,R-4s"
@@ -119,31 +119,31 @@ TEST_F(ConfigRoutesTest, LoadsACatalogVersionForTheNextStartOfTheServer) {
 }
 
 TEST_F(ConfigRoutesTest, LoadsRulesAsAdminOnlyAndRefusesRulesThatDoNotFit) {
-  EXPECT_EQ(post("/api/rules", "mls", {{"toml", kRulesText}}).status, 403);
+  EXPECT_EQ(post("/api/rules", "mls", {{"toml", kConfigRulesText}}).status, 403);
 
-  std::string typo = kRulesText;
+  std::string typo = kConfigRulesText;
   typo.replace(typo.find("test = \"K\""), 10, "test = \"KX\"");
   const http::Response bad = post("/api/rules", "admin", {{"toml", typo}, {"name", "typo.toml"}});
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_NE(body_of(bad)["error"].get<std::string>().find("typo.toml:11"), std::string::npos)
       << bad.body;
 
-  const http::Response loaded = post("/api/rules", "admin", {{"toml", kRulesText}});
+  const http::Response loaded = post("/api/rules", "admin", {{"toml", kConfigRulesText}});
   ASSERT_EQ(loaded.status, 201) << loaded.body;
   EXPECT_EQ(body_of(loaded)["name"], "api rules");
   EXPECT_EQ(body_of(loaded)["analytes"], 1);
   EXPECT_EQ(body_of(loaded)["restart_needed"], true);
   EXPECT_TRUE(must(lab::current_rules(*store_, *catalog_)).has_value());
 
-  EXPECT_EQ(post("/api/rules", "admin", {{"toml", kRulesText}}).status, 409);
+  EXPECT_EQ(post("/api/rules", "admin", {{"toml", kConfigRulesText}}).status, 409);
 }
 
 TEST_F(ConfigRoutesTest, ChecksAndLoadsAQcPolicy) {
-  const http::Response good = post("/api/qc/policy/check", "clerk", {{"toml", kPolicyText}});
+  const http::Response good = post("/api/qc/policy/check", "clerk", {{"toml", kConfigPolicyText}});
   ASSERT_EQ(good.status, 200) << good.body;
   EXPECT_EQ(body_of(good)["policy"]["name"], "api QC");
 
-  std::string typo = kPolicyText;
+  std::string typo = kConfigPolicyText;
   typo.replace(typo.find("rules = \"1-3s\""), 14, "rules = \"1-9s\"");
   const http::Response bad =
       post("/api/qc/policy/check", "clerk", {{"toml", typo}, {"name", "typo-qc.toml"}});
@@ -153,10 +153,10 @@ TEST_F(ConfigRoutesTest, ChecksAndLoadsAQcPolicy) {
   EXPECT_TRUE(body_of(bad)["policy"].is_null());
 
   const std::size_t trail = audit_size();
-  EXPECT_EQ(post("/api/qc/policy", "clerk", {{"toml", kPolicyText}}).status, 403);
+  EXPECT_EQ(post("/api/qc/policy", "clerk", {{"toml", kConfigPolicyText}}).status, 403);
   EXPECT_EQ(audit_size(), trail);
 
-  const http::Response loaded = post("/api/qc/policy", "mls", {{"toml", kPolicyText}});
+  const http::Response loaded = post("/api/qc/policy", "mls", {{"toml", kConfigPolicyText}});
   ASSERT_EQ(loaded.status, 201) << loaded.body;
   EXPECT_EQ(body_of(loaded)["lab_version"], 1);
   EXPECT_EQ(body_of(loaded)["restart_needed"], true);

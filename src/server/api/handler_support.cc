@@ -5,15 +5,12 @@
 
 #include "calc/default_calculation_set.h"
 #include "server/api/patient_read_log.h"
+#include "server/api/request_values.h"
 #include "server/http/content_encoding.h"
 #include "server/http/router.h"
 
 namespace aliquot::server::api {
 namespace {
-
-Error field_error(std::string_view name, std::string_view expected) {
-  return invalid_argument("field '" + std::string(name) + "': " + std::string(expected));
-}
 
 // The acting user as the store knows them now: the session was checked when the request
 // arrived, but the use cases decide by the stored role and active flag.

@@ -6,11 +6,11 @@
 #include "server/api/handler_support.h"
 
 namespace aliquot::server::api {
-namespace {
 
 Error field_error(std::string_view name, std::string_view expected) {
   return invalid_argument("field '" + std::string(name) + "': " + std::string(expected));
 }
+namespace {
 
 Error query_error(std::string_view name, std::string_view expected) {
   return invalid_argument("query parameter '" + std::string(name) + "': " + std::string(expected));

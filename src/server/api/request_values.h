@@ -17,6 +17,9 @@
 
 namespace aliquot::server::api {
 
+// The refusal of body field `name`: InvalidArgument "field 'name': <expected>".
+Error field_error(std::string_view name, std::string_view expected);
+
 // Path parameter `name` as a positive whole number ("/api/qc/runs/{id}/...").
 Result<std::int64_t> path_id(const http::Request& request, std::string_view name);
 

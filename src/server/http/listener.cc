@@ -26,9 +26,10 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-namespace {
-
+// Outside the anonymous namespace: ListenerCore, declared in the header, holds its sessions.
 class Session;
+
+namespace {
 
 std::string_view view(beast::string_view text) { return {text.data(), text.size()}; }
 
@@ -93,8 +94,6 @@ class ListenerCore : public std::enable_shared_from_this<ListenerCore> {
   std::uint64_t next_session_ = 0;
   std::map<std::uint64_t, std::weak_ptr<Session>> sessions_;
 };
-
-namespace {
 
 // One connection: read a request, answer it, and again while kept alive. Runs on its strand.
 class Session : public std::enable_shared_from_this<Session> {
@@ -390,8 +389,6 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string out_;  // what is being written
   std::array<char, 512> discard_{};
 };
-
-}  // namespace
 
 Result<void> ListenerCore::start() {
   beast::error_code error;

@@ -20,6 +20,7 @@
 #include "server/http/health.h"
 #include "server/http/metrics.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/eventually.h"
 
 namespace aliquot::server::http {
 namespace {
@@ -345,16 +346,7 @@ class RawClient {
 constexpr std::string_view kStreamRequest =
     "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
 
-// Waits until `condition` holds, checking every millisecond, for at most `timeout`.
-bool eventually(const std::function<bool()>& condition,
-                std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
+using test_support::eventually;
 
 class HttpStreamTest : public HttpListenerTest {
  protected:

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "store/sqlite/connection.h"
+#include "support/eventually.h"
 #include "support/temp_directory.h"
 
 namespace aliquot::store::sqlite {
@@ -49,15 +50,6 @@ class LogCheckpointerTest : public testing::Test {
     return {logged, copied};
   }
 
-  static bool eventually(const std::function<bool()>& condition) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (condition()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return condition();
-  }
-
   test_support::TempDirectory temp_{"aliquot-checkpoint"};
   const std::string path_ = temp_.file("lab.db");
   std::unique_ptr<Connection> writer_;
@@ -80,7 +72,7 @@ TEST_F(LogCheckpointerTest, TheBackgroundCopiesTheLogAndTheWriterDoesNot) {
   const auto database_size = [&] { return std::filesystem::file_size(path_); };
   const auto before = database_size();
   commit_pages(150);  // past the background threshold
-  ASSERT_TRUE(eventually([&] { return checkpointer.counts().background >= 1; }));
+  ASSERT_TRUE(test_support::eventually([&] { return checkpointer.counts().background >= 1; }));
   EXPECT_EQ(checkpointer.counts().by_writer, 0u);
   EXPECT_EQ(checkpointer.counts().failed, 0u);
   // The rows are now in the database file itself, not only in the log.
@@ -111,7 +103,7 @@ TEST_F(LogCheckpointerTest, UnopenableDatabaseCountsAFailedCheckpointAndTheWrite
                                {50, 100000});
   checkpointer.attach(writer_->handle());
   commit_pages(60);
-  ASSERT_TRUE(eventually([&] { return checkpointer.counts().failed >= 1; }));
+  ASSERT_TRUE(test_support::eventually([&] { return checkpointer.counts().failed >= 1; }));
   commit_pages(5);
   EXPECT_EQ(checkpointer.counts().background, 0u);
   sqlite3_wal_hook(writer_->handle(), nullptr, nullptr);
