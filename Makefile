@@ -18,13 +18,19 @@ deps:
 # CMAKE_FLAGS=-DCMAKE_CXX_FLAGS_RELEASE="-O2 -g -DNDEBUG". The sanitizer build keeps line
 # tables (-g1), which is all a sanitizer report needs, and is not optimized: -O0 compiles about
 # 40 % faster than -O1 here, and the tests run in a few minutes either way.
+# Both are unity builds (CMake compiles each target's sources eight to a file): the headers and the
+# templates that the files of a module share (JSON, CLI11, Asio, googletest) are then compiled once
+# per eight files, which halves the compile time of the whole. It asks one thing of the code: a
+# name in a source file's anonymous namespace must not be defined again in another file of the
+# same target. A plain `cmake` configuration builds file by file, for quick rebuilds of one file.
+UNITY := -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8
 $(BUILD)/build.ninja: | deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
-	  -DALIQUOT_WERROR=ON $(CMAKE_FLAGS)
+	  -DALIQUOT_WERROR=ON $(UNITY) $(CMAKE_FLAGS)
 
 $(ASAN_BUILD)/build.ninja: | deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" \
-	  -DALIQUOT_WERROR=ON \
+	  -DALIQUOT_WERROR=ON $(UNITY) \
 	  -DALIQUOT_SANITIZE=ON -DALIQUOT_BUILD_BENCH=OFF $(CMAKE_FLAGS)
 
 build: deps $(BUILD)/build.ninja
