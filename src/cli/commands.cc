@@ -1,6 +1,8 @@
 #include "cli/commands.h"
 
 #include <fstream>
+#include <iostream>
+#include <iterator>
 #include <sstream>
 #include <utility>
 
@@ -25,6 +27,16 @@ Result<std::string> read_input_file(const std::string& what, const std::string& 
   text << in.rdbuf();
   if (in.bad()) return invalid_argument("cannot read " + what + " '" + path + "'");
   return text.str();
+}
+
+Result<InputText> read_input_or_stdin(const std::string& what, const std::string& path) {
+  if (path != "-") {
+    ALIQUOT_ASSIGN_OR_RETURN(std::string text, read_input_file(what, path));
+    return InputText{path, std::move(text)};
+  }
+  std::string text(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>{});
+  if (std::cin.bad()) return invalid_argument("cannot read " + what + " from standard input");
+  return InputText{"standard input", std::move(text)};
 }
 
 Error file_problems(const std::string& name, const std::vector<Error>& diagnostics) {

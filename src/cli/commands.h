@@ -56,6 +56,13 @@ Result<std::optional<core::Instant>> parse_optional_time(const std::string& opti
 // The whole of the file at `path`; `what` names it in the error ("catalog file", "instrument
 // profile"): InvalidArgument "cannot read WHAT 'PATH'".
 Result<std::string> read_input_file(const std::string& what, const std::string& path);
+// The text of the file at `path`, or of standard input when `path` is "-", with the name that
+// messages give it ("standard input" or the path).
+struct InputText {
+  std::string name;
+  std::string text;
+};
+Result<InputText> read_input_or_stdin(const std::string& what, const std::string& path);
 // A lab-data file that does not load: "NAME has N problems:" and each diagnostic on its own
 // indented line.
 Error file_problems(const std::string& name, const std::vector<Error>& diagnostics);

@@ -1,8 +1,6 @@
 #include "cli/qc_command.h"
 
 #include <cmath>
-#include <iostream>
-#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -134,15 +132,9 @@ void add_evaluate_command(CLI::App& qc, CommandSelection& selection) {
 }  // namespace
 
 Result<std::vector<qc::ControlRun>> read_control_runs(const std::string& file) {
-  std::string text;
-  if (file == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else {
-    ALIQUOT_ASSIGN_OR_RETURN(text, read_input_file("control file", file));
-  }
-  const std::string name = file == "-" ? "standard input" : file;
-  qc::ControlCsv csv = qc::read_control_csv(text, name);
-  if (!csv.runs) return file_problems(name, csv.diagnostics);
+  ALIQUOT_ASSIGN_OR_RETURN(const InputText input, read_input_or_stdin("control file", file));
+  qc::ControlCsv csv = qc::read_control_csv(input.text, input.name);
+  if (!csv.runs) return file_problems(input.name, csv.diagnostics);
   return std::move(*csv.runs);
 }
 
