@@ -11,6 +11,7 @@
 #include "cli/hl7_commands.h"
 #include "cli/instrument_commands.h"
 #include "cli/outbox_commands.h"
+#include "cli/people_command.h"
 #include "cli/qc_command.h"
 #include "cli/rules_command.h"
 #include "cli/session.h"
@@ -115,6 +116,7 @@ int run(const std::vector<std::string>& arguments, const Environment& environmen
   add_rules_command(app, selection);
   add_qc_commands(app, selection);
   add_validate_command(app, selection);
+  add_people_commands(app, selection);
   add_hl7_commands(app, selection);
   add_astm_commands(app, selection);
   add_serve_command(app, selection);

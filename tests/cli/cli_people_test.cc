@@ -1,0 +1,153 @@
+// `aliquot people competency`: whose competency is due, from a CSV log of competency events, as a
+// lab's script or an inspection checklist would ask it.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli_runner.h"
+
+namespace aliquot::cli_test {
+namespace {
+
+// jdoe started on the chemistry analyzer on 15 January 2026 and was assessed on 10 July: the
+// 12-month assessment is due on 15 January 2027. asmith, years in, was last assessed on 1 December
+// 2025: overdue from 2 December 2026. lkim was current on hematology until a new analyzer came on
+// 1 November 2026.
+constexpr const char* kLog =
+    "person,test_system,event,date\n"
+    "jdoe,CHEM,started,2026-01-15\n"
+    "jdoe,CHEM,assessed,2026-07-10\n"
+    "asmith,CHEM,started,2020-03-01\n"
+    "asmith,CHEM,assessed,2024-12-01\n"
+    "asmith,CHEM,assessed,2025-12-01\n"
+    "lkim,HEME,started,2019-05-01\n"
+    "lkim,HEME,assessed,2025-06-01\n"
+    "lkim,HEME,assessed,2026-06-01\n"
+    "lkim,HEME,method-changed,2026-11-01\n";
+
+class PeopleCommands : public ::testing::Test {
+ protected:
+  CommandOutput competency(std::vector<std::string> args) {
+    args.insert(args.begin(), {"people", "competency"});
+    return runner_.run_raw(args);
+  }
+
+  CliRunner runner_;
+};
+
+TEST_F(PeopleCommands, GivesEachPersonOnEachSystemTheirStatusInJson) {
+  const std::string file = runner_.write_file("competency.csv", kLog);
+  const CommandOutput output = competency({file, "--on", "2026-12-20", "--json"});
+  ASSERT_EQ(output.exit_code, 0) << shown(output);
+  const nlohmann::json result = nlohmann::json::parse(output.out);
+  EXPECT_EQ(result["on"], "2026-12-20");
+  EXPECT_EQ(result["warn_days"], 30);
+  const nlohmann::json& entries = result["entries"];
+  ASSERT_EQ(entries.size(), 3u) << result.dump(2);
+
+  EXPECT_EQ(entries[0]["person"], "jdoe");
+  EXPECT_EQ(entries[0]["test_system"], "CHEM");
+  EXPECT_EQ(entries[0]["status"], "due-soon");
+  EXPECT_EQ(entries[0]["due"], "2027-01-15");
+  EXPECT_EQ(entries[0]["requirement"], "12-month assessment of the first year");
+  EXPECT_EQ(entries[0]["last_assessed"], "2026-07-10");
+  EXPECT_EQ(entries[0]["may_report"], true);
+
+  EXPECT_EQ(entries[1]["person"], "asmith");
+  EXPECT_EQ(entries[1]["status"], "overdue");
+  EXPECT_EQ(entries[1]["due"], "2026-12-01");
+  EXPECT_EQ(entries[1]["requirement"], "annual assessment");
+  EXPECT_EQ(entries[1]["may_report"], false);
+
+  EXPECT_EQ(entries[2]["person"], "lkim");
+  EXPECT_EQ(entries[2]["status"], "needed-for-new-method");
+  EXPECT_EQ(entries[2]["may_report"], false);
+}
+
+TEST_F(PeopleCommands, JudgesTheDayAskedWithTheWarningWindowGiven) {
+  const std::string file = runner_.write_file("competency.csv", kLog);
+  const CommandOutput output =
+      competency({file, "--on", "2026-10-31", "--warn-days", "60", "--json"});
+  ASSERT_EQ(output.exit_code, 0) << shown(output);
+  const nlohmann::json entries = nlohmann::json::parse(output.out)["entries"];
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0]["status"], "current");   // due 15 January, 76 days away
+  EXPECT_EQ(entries[1]["status"], "due-soon");  // due 1 December, 31 days away
+  EXPECT_EQ(entries[2]["status"], "current");   // the new analyzer comes tomorrow
+}
+
+TEST_F(PeopleCommands, PrintsATableAndWhoMayNotReport) {
+  const std::string file = runner_.write_file("competency.csv", kLog);
+  const CommandOutput output = competency({file, "--on", "2026-12-20"});
+  ASSERT_EQ(output.exit_code, 0) << shown(output);
+  EXPECT_NE(output.out.find("competency on 2026-12-20"), std::string::npos) << output.out;
+  EXPECT_NE(output.out.find("needed-for-new-method"), std::string::npos) << output.out;
+  EXPECT_NE(output.out.find("3 person-systems: 1 may report, 2 may not"), std::string::npos)
+      << output.out;
+}
+
+TEST_F(PeopleCommands, RefusesABadFileWithEveryProblemAndABadDay) {
+  const std::string file = runner_.write_file(
+      "bad.csv", "person,test_system,event,date\njdoe,CHEM,assessed,2026-01-15\n");
+  const CommandOutput bad_file = competency({file, "--on", "2026-12-20"});
+  EXPECT_EQ(bad_file.exit_code, 2) << shown(bad_file);
+  EXPECT_NE(
+      bad_file.err.find("bad.csv:2: person 'jdoe' on test system 'CHEM' has no 'started' row"),
+      std::string::npos)
+      << shown(bad_file);
+
+  const std::string good = runner_.write_file("competency.csv", kLog);
+  const CommandOutput bad_day = competency({good, "--on", "20-12-2026"});
+  EXPECT_EQ(bad_day.exit_code, 2) << shown(bad_day);
+  EXPECT_NE(bad_day.err.find("--on:"), std::string::npos) << shown(bad_day);
+}
+
+TEST_F(PeopleCommands, ShowsTheBuiltInRequirements) {
+  const CommandOutput output = runner_.run_raw({"people", "requirements", "show", "--json"});
+  ASSERT_EQ(output.exit_code, 0) << shown(output);
+  const nlohmann::json result = nlohmann::json::parse(output.out);
+  EXPECT_EQ(result["source"], "default");
+  EXPECT_EQ(result["licensure"].size(), 12u);
+  EXPECT_EQ(result["licensure"][0]["state"], "CA");
+  EXPECT_EQ(result["roles"][1]["role"], "technologist");
+  EXPECT_EQ(result["roles"][1]["credentials"], nlohmann::json({"MLS(ASCP)", "MT(AMT)"}));
+  EXPECT_EQ(result["reviews"][0]["sections"], nlohmann::json({"microbiology"}));
+
+  const CommandOutput text = runner_.run_raw({"people", "requirements", "show"});
+  ASSERT_EQ(text.exit_code, 0) << shown(text);
+  EXPECT_NE(text.out.find("Review: technician results in microbiology are released by "
+                          "technologist, supervisor, pathologist"),
+            std::string::npos)
+      << text.out;
+}
+
+TEST_F(PeopleCommands, ChecksARequirementsFileAgainstTheCatalog) {
+  const std::string good =
+      runner_.write_file("good.toml",
+                         "[personnel]\nname = \"ours\"\nversion = \"2\"\n"
+                         "[[role]]\nrole = \"technologist\"\ncredentials = [\"MLS(ASCP)\"]\n"
+                         "[[section]]\nsection = \"hematology\"\nroles = [\"technologist\"]\n");
+  const CommandOutput checked = runner_.run_raw({"people", "requirements", "check", good});
+  EXPECT_EQ(checked.exit_code, 0) << shown(checked);
+  EXPECT_NE(checked.out.find("ok, ours version 2"), std::string::npos) << checked.out;
+
+  const std::string bad =
+      runner_.write_file("bad.toml",
+                         "[personnel]\nname = \"ours\"\nversion = \"2\"\n"
+                         "[[role]]\nrole = \"technologist\"\ncredentials = [\"MLS(ASCP)\"]\n"
+                         "[[section]]\nsection = \"hematolgy\"\nroles = [\"technologist\"]\n");
+  const CommandOutput refused = runner_.run_raw({"people", "requirements", "check", bad, "--json"});
+  EXPECT_EQ(refused.exit_code, 1) << shown(refused);
+  const nlohmann::json result = nlohmann::json::parse(refused.out);
+  EXPECT_EQ(result["ok"], false);
+  ASSERT_EQ(result["diagnostics"].size(), 1u) << result.dump(2);
+  EXPECT_EQ(result["diagnostics"][0]["line"], 8);
+  EXPECT_EQ(result["diagnostics"][0]["message"],
+            "section 'hematolgy' is not a section of the catalog (did you mean 'hematology'?)");
+}
+
+}  // namespace
+}  // namespace aliquot::cli_test
