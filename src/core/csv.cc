@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/text.h"
+
 namespace aliquot::core {
 
 Result<std::vector<CsvRecord>> read_csv(std::string_view text, const std::string& file) {
@@ -88,6 +90,44 @@ Result<std::vector<CsvRecord>> read_csv(std::string_view text, const std::string
   }
   end_record();
   return records;
+}
+
+namespace {
+
+std::string_view without_blanks(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+CsvColumns find_csv_columns(const CsvRecord& header, const std::vector<std::string_view>& wanted,
+                            std::size_t required) {
+  CsvColumns columns;
+  columns.index.resize(wanted.size());
+  for (std::size_t i = 0; i < header.fields.size(); ++i) {
+    const std::string name = ascii_lower(without_blanks(header.fields[i]));
+    for (std::size_t w = 0; w < wanted.size(); ++w) {
+      if (name != wanted[w]) continue;
+      if (columns.index[w]) columns.problems.push_back("column '" + name + "' is named twice");
+      columns.index[w] = i;
+    }
+  }
+  std::vector<std::string> needed;
+  for (std::size_t w = 0; w < required && w < wanted.size(); ++w) needed.emplace_back(wanted[w]);
+  for (std::size_t w = 0; w < required && w < wanted.size(); ++w) {
+    if (!columns.index[w]) {
+      columns.problems.push_back("the header has no column '" + std::string(wanted[w]) +
+                                 "' (it needs " + join(needed) + ")");
+    }
+  }
+  return columns;
+}
+
+std::string csv_field(const CsvRecord& row, const std::optional<std::size_t>& index) {
+  if (!index || *index >= row.fields.size()) return {};
+  return std::string(without_blanks(row.fields[*index]));
 }
 
 }  // namespace aliquot::core

@@ -119,6 +119,12 @@ Result<Instant> parse_instant(std::string_view text) {
   return local - std::chrono::minutes(offset_minutes);
 }
 
+Date add_months(Date date, int months) {
+  Date moved = date + std::chrono::months(months);
+  if (!moved.ok()) moved = moved.year() / moved.month() / std::chrono::last;
+  return moved;
+}
+
 std::string format_date(Date d) {
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(d.year()),

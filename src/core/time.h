@@ -51,6 +51,9 @@ Result<Instant> parse_instant(std::string_view text);
 
 // "YYYY-MM-DD".
 std::string format_date(Date d);
+// `date` plus `months` calendar months, on the month's last day when it has no such day
+// (31 August + 6 months = 28 or 29 February).
+Date add_months(Date date, int months);
 Result<Date> parse_date(std::string_view text);
 
 // Completed days and completed years of life at instant `at` (UTC calendar). Negative when `at`

@@ -29,6 +29,14 @@ TEST(Instant, RefusesTimesWithoutZone) {
   EXPECT_FALSE(parse_instant("2026-02-30T10:00Z").has_value());
 }
 
+TEST(Date, AddsMonthsKeepingTheDayOrTakingTheLastDayOfAShorterMonth) {
+  EXPECT_EQ(add_months(year(2026) / month(1) / day(15), 6), year(2026) / month(7) / day(15));
+  EXPECT_EQ(add_months(year(2026) / month(8) / day(31), 6), year(2027) / month(2) / day(28));
+  EXPECT_EQ(add_months(year(2027) / month(8) / day(31), 6), year(2028) / month(2) / day(29));
+  EXPECT_EQ(add_months(year(2026) / month(10) / day(31), 12), year(2027) / month(10) / day(31));
+  EXPECT_EQ(add_months(year(2026) / month(3) / day(31), -1), year(2026) / month(2) / day(28));
+}
+
 TEST(Date, ParsesCalendarDatesOnly) {
   EXPECT_EQ(format_date(*parse_date("2024-02-29")), "2024-02-29");
   EXPECT_FALSE(parse_date("2023-02-29").has_value());

@@ -6,6 +6,8 @@
 namespace aliquot::people {
 namespace {
 
+using core::add_months;
+
 // CLIA's "semiannually during the first year": at about 6 months, then at 12.
 constexpr int kFirstYearInterval = 6;
 constexpr int kAnnualInterval = 12;
@@ -13,12 +15,6 @@ constexpr int kAnnualInterval = 12;
 std::chrono::sys_days days(core::Date date) { return std::chrono::sys_days(date); }
 
 }  // namespace
-
-core::Date add_months(core::Date date, int months) {
-  core::Date moved = date + std::chrono::months(months);
-  if (!moved.ok()) moved = moved.year() / moved.month() / std::chrono::last;
-  return moved;
-}
 
 std::string_view to_code(CompetencyState state) {
   switch (state) {

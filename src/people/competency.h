@@ -57,10 +57,6 @@ struct CompetencyStatus {
 CompetencyStatus competency_status(const CompetencyHistory& history, core::Date on,
                                    int warning_days);
 
-// `date` plus `months` calendar months, on the last day of the month when the day does not exist
-// there (31 August + 6 months = 28 or 29 February).
-core::Date add_months(core::Date date, int months);
-
 // "current", "due-soon", "overdue", "needed-for-new-method".
 std::string_view to_code(CompetencyState state);
 

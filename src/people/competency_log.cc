@@ -1,6 +1,5 @@
 #include "people/competency_log.h"
 
-#include <array>
 #include <map>
 #include <utility>
 
@@ -10,14 +9,7 @@
 namespace aliquot::people {
 namespace {
 
-constexpr std::array<std::string_view, 4> kColumns = {"person", "test_system", "event", "date"};
-enum Column { kPerson, kTestSystem, kEvent, kDate };
-
-std::string trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return std::string(text);
-}
+enum CompetencyColumn { kPersonColumn, kTestSystemColumn, kEventColumn, kDateColumn };
 
 class Reader {
  public:
@@ -64,36 +56,23 @@ class Reader {
   }
 
   bool read_header(const core::CsvRecord& header) {
-    for (std::size_t i = 0; i < header.fields.size(); ++i) {
-      const std::string name = core::ascii_lower(trimmed(header.fields[i]));
-      for (std::size_t c = 0; c < kColumns.size(); ++c) {
-        if (name != kColumns[c]) continue;
-        if (columns_[c])
-          diagnostics_.push_back(at(header.line, "column '" + name + "' is named twice"));
-        columns_[c] = i;
-      }
-    }
-    for (std::size_t c = 0; c < kColumns.size(); ++c) {
-      if (!columns_[c]) {
-        diagnostics_.push_back(
-            at(header.line, "the header has no column '" + std::string(kColumns[c]) +
-                                "' (it needs person, test_system, event, date)"));
-      }
-    }
+    core::CsvColumns found =
+        core::find_csv_columns(header, {"person", "test_system", "event", "date"}, 4);
+    for (std::string& problem : found.problems) diagnostics_.push_back(at(header.line, problem));
+    columns_ = std::move(found.index);
     return diagnostics_.empty();
   }
 
-  std::string field(const core::CsvRecord& row, Column column) const {
-    const std::size_t index = *columns_[column];
-    return index < row.fields.size() ? trimmed(row.fields[index]) : std::string();
+  std::string field(const core::CsvRecord& row, CompetencyColumn column) const {
+    return core::csv_field(row, columns_[column]);
   }
 
   void read_row(const core::CsvRecord& row) {
     const std::size_t problems = diagnostics_.size();
-    const std::string person = field(row, kPerson);
-    const std::string system = field(row, kTestSystem);
-    const std::string event = field(row, kEvent);
-    const std::string date_text = field(row, kDate);
+    const std::string person = field(row, kPersonColumn);
+    const std::string system = field(row, kTestSystemColumn);
+    const std::string event = field(row, kEventColumn);
+    const std::string date_text = field(row, kDateColumn);
     if (person.empty()) diagnostics_.push_back(at(row.line, "person is empty"));
     if (system.empty()) diagnostics_.push_back(at(row.line, "test_system is empty"));
     if (event != "started" && event != "assessed" && event != "method-changed") {
@@ -139,7 +118,7 @@ class Reader {
   }
 
   std::string file_;
-  std::array<std::optional<std::size_t>, kColumns.size()> columns_;
+  std::vector<std::optional<std::size_t>> columns_;
   std::vector<Error> diagnostics_;
   std::vector<Entry> entries_;
   std::map<std::pair<std::string, std::string>, std::size_t> index_;

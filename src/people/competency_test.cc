@@ -15,13 +15,6 @@ CompetencyHistory started(const char* day) {
   return history;
 }
 
-TEST(AddMonths, KeepsTheDayOrTakesTheLastDayOfAShorterMonth) {
-  EXPECT_EQ(add_months(date("2026-01-15"), 6), date("2026-07-15"));
-  EXPECT_EQ(add_months(date("2026-08-31"), 6), date("2027-02-28"));
-  EXPECT_EQ(add_months(date("2027-08-31"), 6), date("2028-02-29"));
-  EXPECT_EQ(add_months(date("2026-10-31"), 12), date("2027-10-31"));
-}
-
 TEST(CompetencyStatus, TheFirstAssessmentIsDueSixMonthsAfterTestingStarts) {
   const CompetencyHistory history = started("2026-01-15");
   const CompetencyStatus status = competency_status(history, date("2026-03-01"), 30);

@@ -17,14 +17,7 @@ using std::chrono::milliseconds;
 core::Instant one_month_after(core::Instant done) {
   const std::chrono::sys_days day = std::chrono::floor<days>(done);
   const milliseconds time_of_day = done - day;
-  const std::chrono::year_month_day date(day);
-  std::chrono::year_month next = date.year() / date.month();
-  next += std::chrono::months(1);
-  const std::chrono::day last_day =
-      std::chrono::year_month_day_last(next.year(), std::chrono::month_day_last(next.month()))
-          .day();
-  const std::chrono::year_month_day due(next.year(), next.month(), std::min(date.day(), last_day));
-  return std::chrono::sys_days(due) + time_of_day;
+  return std::chrono::sys_days(core::add_months(core::Date(day), 1)) + time_of_day;
 }
 
 core::Instant due_after(core::TaskFrequency frequency, core::Instant done) {
