@@ -200,6 +200,24 @@ std::optional<std::vector<TextAt>> TableReader::texts(std::string_view key, Requ
   return out;
 }
 
+std::optional<TableReader> TableReader::header_table(std::string_view key,
+                                                     std::vector<std::string_view> allowed_keys,
+                                                     std::string_view what) {
+  const toml::node* found = table_.get(key);
+  if (found == nullptr) {
+    out_.add({}, "the file has no [" + std::string(key) + "] table with its " + std::string(what));
+    return std::nullopt;
+  }
+  if (found->as_table() == nullptr) {
+    problem(key, "must be a table, not " + type_name(*found));
+    return std::nullopt;
+  }
+  TableReader header(*found->as_table(), "[" + std::string(key) + "]", std::move(allowed_keys),
+                     out_);
+  header.report_unknown_keys();
+  return header;
+}
+
 void TableReader::report_unknown_keys() {
   for (const auto& [key, value] : table_) {
     const std::string_view name = key.str();

@@ -109,6 +109,13 @@ class TableReader {
   // full list. Called once the context names the table.
   void report_unknown_keys();
 
+  // A reader of the header table `key` of the file ([personnel], [qc_policy]) with its own
+  // schema, its unknown keys reported; none, with the problem reported, when the file has no
+  // such table ("the file has no [KEY] table with its WHAT") or `key` is not a table.
+  std::optional<TableReader> header_table(std::string_view key,
+                                          std::vector<std::string_view> allowed_keys,
+                                          std::string_view what);
+
  private:
   const toml::node* get(std::string_view key, Required required);
   void wrong_type(std::string_view key, const toml::node& found, std::string_view expected);

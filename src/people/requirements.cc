@@ -92,19 +92,11 @@ class RequirementsLoader {
   }
 
   void read_header(TableReader& top) {
-    const toml::node* node = top.node("personnel");
-    if (node == nullptr) {
-      out_.add({}, "the file has no [personnel] table with its name and version");
-      return;
-    }
-    if (node->as_table() == nullptr) {
-      top.problem("personnel", "must be a table, not " + config::type_name(*node));
-      return;
-    }
-    TableReader header(*node->as_table(), "[personnel]", {"name", "version"}, out_);
-    header.report_unknown_keys();
-    parsed_.name_ = header.text("name", Required::kYes).value_or("");
-    parsed_.version_ = header.text("version", Required::kYes).value_or("");
+    std::optional<TableReader> header =
+        top.header_table("personnel", {"name", "version"}, "name and version");
+    if (!header) return;
+    parsed_.name_ = header->text("name", Required::kYes).value_or("");
+    parsed_.version_ = header->text("version", Required::kYes).value_or("");
   }
 
   void read_licensure(TableReader& reader) {

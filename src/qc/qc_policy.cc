@@ -82,24 +82,16 @@ class PolicyLoader {
 
  private:
   void read_defaults(TableReader& top) {
-    const toml::node* node = top.node("qc_policy");
-    if (node == nullptr) {
-      out_.add({}, "the file has no [qc_policy] table with its name, version, rules and interval");
-      return;
-    }
-    if (node->as_table() == nullptr) {
-      top.problem("qc_policy", "must be a table, not " + type_name(*node));
-      return;
-    }
     std::vector<std::string_view> keys = {"name", "version"};
     keys.insert(keys.end(), std::begin(kPolicyKeys), std::end(kPolicyKeys));
-    TableReader header(*node->as_table(), "[qc_policy]", std::move(keys), out_);
-    header.report_unknown_keys();
-    parsed_.name = header.text("name", Required::kYes).value_or("");
-    parsed_.version = header.text("version", Required::kYes).value_or("");
+    std::optional<TableReader> header =
+        top.header_table("qc_policy", std::move(keys), "name, version, rules and interval");
+    if (!header) return;
+    parsed_.name = header->text("name", Required::kYes).value_or("");
+    parsed_.version = header->text("version", Required::kYes).value_or("");
     // The rules and the interval are the policy: a file that forgets them must not quietly mean
     // "no rules" or "no limit".
-    read_policy_keys(header, Required::kYes, parsed_.defaults);
+    read_policy_keys(*header, Required::kYes, parsed_.defaults);
   }
 
   // Reads the keys present of kPolicyKeys into `policy`, leaving the others as they are; with
