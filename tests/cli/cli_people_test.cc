@@ -149,5 +149,71 @@ TEST_F(PeopleCommands, ChecksARequirementsFileAgainstTheCatalog) {
             "section 'hematolgy' is not a section of the catalog (did you mean 'hematology'?)");
 }
 
+TEST_F(PeopleCommands, CountsContinuingEducationInTheCycleAndSaysWhatIsStillNeeded) {
+  const std::string file =
+      runner_.write_file("ce.csv",
+                         "person,date,category,points,provider,title\n"
+                         "jdoe,2024-02-28,chemistry,10,ASCLS,before the cycle\n"
+                         "jdoe,2025-01-10,chemistry,31,ASCLS,Lipids\n"
+                         "jdoe,2025-02-10,hematology,1,in-house,Smears\n"
+                         "asmith,2025-02-10,safety,3,in-house,Fire safety\n");
+  const CommandOutput output =
+      runner_.run_raw({"people", "ce", file, "--person", "jdoe", "--credential", "MLS(ASCP)",
+                       "--cycle-start", "2024-03-01", "--json"});
+  ASSERT_EQ(output.exit_code, 0) << shown(output);
+  const nlohmann::json result = nlohmann::json::parse(output.out);
+  EXPECT_EQ(result["program"], "ASCP Credential Maintenance Program (CMP)");
+  EXPECT_EQ(result["verify"], true);
+  EXPECT_EQ(result["cycle_end"], "2027-02-28");
+  EXPECT_EQ(result["earned"], 32);
+  EXPECT_EQ(result["still_needed"], 6);
+  EXPECT_EQ(result["met"], false);
+  EXPECT_EQ(result["activities"].size(), 2u);
+  EXPECT_EQ(result["missing"],
+            nlohmann::json({"1 more point in laboratory or patient safety",
+                            "2 more points in blood banking", "1 more point in hematology",
+                            "2 more points in microbiology"}));
+
+  const CommandOutput unknown =
+      runner_.run_raw({"people", "ce", file, "--person", "jdoe", "--credential", "PBT(ASCP)",
+                       "--cycle-start", "2024-03-01"});
+  EXPECT_EQ(unknown.exit_code, 1) << shown(unknown);
+  EXPECT_NE(unknown.err.find("no continuing-education program maintains 'PBT(ASCP)'"),
+            std::string::npos)
+      << shown(unknown);
+}
+
+TEST_F(PeopleCommands, RefusesAnActivityInACategoryTheRulesDoNotKnow) {
+  const std::string file =
+      runner_.write_file("ce.csv", "person,date,category,points\njdoe,2025-01-10,hematolgy,2\n");
+  const CommandOutput output =
+      runner_.run_raw({"people", "ce", file, "--person", "jdoe", "--credential", "MLS(ASCP)",
+                       "--cycle-start", "2024-03-01"});
+  EXPECT_EQ(output.exit_code, 2) << shown(output);
+  EXPECT_NE(output.err.find("ce.csv:2: category 'hematolgy' is not one of"), std::string::npos)
+      << shown(output);
+  EXPECT_NE(output.err.find("(did you mean 'hematology'?)"), std::string::npos) << shown(output);
+}
+
+TEST_F(PeopleCommands, ShowsAndChecksTheContinuingEducationRules) {
+  const CommandOutput shown_rules = runner_.run_raw({"people", "ce-rules", "show", "--json"});
+  ASSERT_EQ(shown_rules.exit_code, 0) << shown(shown_rules);
+  const nlohmann::json rules = nlohmann::json::parse(shown_rules.out);
+  EXPECT_EQ(rules["programs"][0]["points"], 36);
+  EXPECT_EQ(rules["programs"][1]["credentials"], nlohmann::json({"MT(AMT)", "MLT(AMT)"}));
+
+  const std::string bad = runner_.write_file(
+      "ce.toml",
+      "[continuing_education]\nname = \"ours\"\nversion = \"1\"\n"
+      "[[program]]\nname = \"CMP\"\nsource = \"ASCP\"\ncredentials = [\"MLS(ASCP)\"]\n"
+      "cycle_years = 3\npoints = 36\n[[program.minimum]]\ncategory = \"safety\"\npoints = 1\n");
+  const CommandOutput checked = runner_.run_raw({"people", "ce-rules", "check", bad});
+  EXPECT_EQ(checked.exit_code, 1) << shown(checked);
+  EXPECT_NE(checked.out.find("ce.toml:11:12: key 'category' of minimum 1 of program 'CMP' names "
+                             "'safety', which is not a [[category]]"),
+            std::string::npos)
+      << shown(checked);
+}
+
 }  // namespace
 }  // namespace aliquot::cli_test
