@@ -12,9 +12,12 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -58,6 +61,30 @@ class Diagnostics {
 
 // Parses `text`; a syntax error is one diagnostic ("TOML syntax error: ...") at its place.
 std::optional<toml::table> parse(std::string_view text, Diagnostics& out);
+
+// Parses `text` and builds from it with `Loader(root, diagnostics).run()`, which returns an
+// optional value: what was built (none when the file has problems) and every problem in file
+// order.
+template <typename Loader>
+auto load_with(std::string_view text, const std::string& file) {
+  using Value = typename decltype(std::declval<Loader&>().run())::value_type;
+  Diagnostics diagnostics(file);
+  std::optional<Value> value;
+  if (std::optional<toml::table> root = parse(text, diagnostics)) {
+    value = Loader(*root, diagnostics).run();
+  }
+  return std::make_pair(std::move(value), diagnostics.take());
+}
+
+// The program's built-in copy of a lab data file, as loaded. The copy is part of the program, so a
+// copy with problems is a defect of the build, not bad input: its problems go to standard error
+// and the program stops.
+template <typename Value>
+Value built_in(std::optional<Value> value, const std::vector<Error>& diagnostics) {
+  if (value) return std::move(*value);
+  for (const Error& error : diagnostics) std::fprintf(stderr, "%s\n", error.to_string().c_str());
+  std::abort();
+}
 
 // The bytes of the file at `path`. The error's message says only why it cannot be read ("it is
 // a directory", "No such file or directory"); the loader names the file.

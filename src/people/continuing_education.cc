@@ -1,8 +1,6 @@
 #include "people/continuing_education.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 
 #include "config/toml_reader.h"
@@ -171,24 +169,16 @@ class CeRulesLoader {
 };
 
 CeRulesLoad load_ce_rules(std::string_view text, const std::string& file) {
-  Diagnostics diagnostics(file);
-  std::optional<toml::table> root = config::parse(text, diagnostics);
-  if (!root) return {std::nullopt, diagnostics.take()};
-  std::optional<CeRules> rules = CeRulesLoader(*root, diagnostics).run();
-  return {std::move(rules), diagnostics.take()};
+  auto [value, diagnostics] = config::load_with<CeRulesLoader>(text, file);
+  return {std::move(value), std::move(diagnostics)};
 }
 
 const CeRules& default_ce_rules() {
-  static const CeRules rules = [] {
+  static const CeRules loaded = [] {
     CeRulesLoad load = load_ce_rules(default_ce_rules_text(), "catalog/continuing_education.toml");
-    if (load.rules) return std::move(*load.rules);
-    // The built-in file is part of the program: a broken one is a build defect, not bad input.
-    for (const Error& error : load.diagnostics) {
-      std::fprintf(stderr, "%s\n", error.to_string().c_str());
-    }
-    std::abort();
+    return config::built_in(std::move(load.rules), load.diagnostics);
   }();
-  return rules;
+  return loaded;
 }
 
 }  // namespace aliquot::people

@@ -1,8 +1,6 @@
 #include "people/requirements.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 
 #include "config/toml_reader.h"
@@ -230,24 +228,17 @@ class RequirementsLoader {
 };
 
 RequirementsLoad load_requirements(std::string_view text, const std::string& file) {
-  Diagnostics diagnostics(file);
-  std::optional<toml::table> root = config::parse(text, diagnostics);
-  if (!root) return {std::nullopt, diagnostics.take()};
-  std::optional<Requirements> requirements = RequirementsLoader(*root, diagnostics).run();
-  return {std::move(requirements), diagnostics.take()};
+  auto [value, diagnostics] = config::load_with<RequirementsLoader>(text, file);
+  return {std::move(value), std::move(diagnostics)};
 }
 
 const Requirements& default_requirements() {
-  static const Requirements requirements = [] {
+  static const Requirements loaded = [] {
     RequirementsLoad load =
         load_requirements(default_requirements_text(), "catalog/personnel.toml");
-    if (load.requirements) return std::move(*load.requirements);
-    // The built-in file is part of the program: a broken one is a build defect, not bad input.
-    for (const Error& error : load.diagnostics)
-      std::fprintf(stderr, "%s\n", error.to_string().c_str());
-    std::abort();
+    return config::built_in(std::move(load.requirements), load.diagnostics);
   }();
-  return requirements;
+  return loaded;
 }
 
 }  // namespace aliquot::people
