@@ -12,6 +12,9 @@
 #include "people/competency.h"
 #include "people/competency_log.h"
 #include "people/continuing_education.h"
+#include "people/eligibility.h"
+#include "people/person_file.h"
+#include "people/qualification.h"
 #include "people/requirements.h"
 #include "report/text_table.h"
 
@@ -82,6 +85,35 @@ built-in catalog/continuing_education.toml) with the programs not yet verified a
 source marked. With --json: {"name", "version", "categories":[{"code", "name"}],
 "programs":[{"name", "source", "credentials", "cycle_years", "points", "verify",
 "minimums":[{"category", "points"}]}]}; check adds "file", "ok" and "diagnostics".)";
+
+constexpr const char* kEligibilityFooter =
+    R"(PERSON is a person's record as a TOML file: [person] id, name, role; [education] degree
+(none, associate, baccalaureate, master, doctorate), semester_hours_total, semester_hours
+(per subject: { biology = 20, chemistry = 8 }), military_courses, experience_months (full-time
+clinical laboratory experience), [[education.program]] kind ("NAACLS-MLT") and completed;
+[[certification]] credential, number, issued, expires; [[licence]] state, type, number, expires.
+
+For every route of --credential (every credential when none is given) in the routes file (the
+built-in catalog/certification_routes.toml, or --routes FILE), prints on --on (default today,
+UTC) whether the person is eligible, or what is still missing:
+  MLS(ASCP) route 2: needs 8 more semester hours of chemistry and 11 more months of full-time
+  clinical experience
+Routes marked (verify) have not yet been checked against the certifying body's current pages.
+With --json: {"person", "on", "routes":[{"credential", "route", "summary", "verify", "eligible",
+"missing"}]}. Exit status 0 whatever the answer; 2 when a file or an option cannot be read.)";
+
+constexpr const char* kQualifyFooter =
+    R"(Whether the person of PERSON (a TOML record, as for `people eligibility`) may perform and
+release the tests of --section measured on --test-system, on --on (default today, UTC), in a lab
+in --state (a postal code; none outside the US), by the personnel requirements (the built-in
+catalog/personnel.toml, or --requirements FILE): the role, a current credential the role needs,
+a current licence of the state where the state licenses laboratory personnel, and unexpired
+competency on the test system, read from --competency LOG (a CSV of competency events, as for
+`people competency`). Prints each requirement that is not met, and the roles that must review
+and release the person's results where the lab's policy asks for review.
+With --json: {"person", "role", "section", "test_system", "state", "on", "qualified",
+"missing":[...], "reviewed_by":[...]}. Exit status 0 when qualified, 1 when not, 2 when a file or
+an option cannot be read.)";
 
 struct CompetencyOptions {
   std::string file;
@@ -525,6 +557,195 @@ void add_ce_commands(CLI::App& people, CommandSelection& selection) {
       show, [shown_file](Session& session) { return run_ce_rules_show(session, *shown_file); });
 }
 
+Result<people::PersonRecord> person_from(const std::string& file) {
+  ALIQUOT_ASSIGN_OR_RETURN(const std::string text, read_input_file("person file", file));
+  people::PersonFile read = people::read_person_file(text, file);
+  if (!read.person) return file_problems(file, read.diagnostics);
+  return std::move(*read.person);
+}
+
+struct EligibilityOptions {
+  std::string file;
+  std::string credential;
+  std::string on;
+  std::string routes_file;
+};
+
+Result<people::CertificationRoutes> routes_from(const std::string& file) {
+  if (file.empty()) return people::default_certification_routes();
+  ALIQUOT_ASSIGN_OR_RETURN(const std::string text,
+                           read_input_file("certification routes file", file));
+  people::RoutesLoad load = people::load_certification_routes(text, file);
+  if (!load.routes) return file_problems(file, load.diagnostics);
+  return std::move(*load.routes);
+}
+
+Result<void> run_eligibility(Session& session, const EligibilityOptions& options) {
+  ALIQUOT_ASSIGN_OR_RETURN(const core::Date on, day_of(session, options.on));
+  ALIQUOT_ASSIGN_OR_RETURN(const people::PersonRecord person, person_from(options.file));
+  ALIQUOT_ASSIGN_OR_RETURN(const people::CertificationRoutes routes,
+                           routes_from(options.routes_file));
+  const std::vector<people::RouteAnswer> answers =
+      people::check_eligibility(routes, person, on, options.credential);
+  if (answers.empty()) {
+    return invalid_argument("--credential: the routes file has no route to " +
+                            core::in_quotes(options.credential));
+  }
+  if (session.json()) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const people::RouteAnswer& answer : answers) {
+      rows.push_back({{"credential", answer.route->credential},
+                      {"route", answer.route->number},
+                      {"summary", answer.route->summary},
+                      {"verify", answer.route->verify},
+                      {"eligible", answer.eligible()},
+                      {"missing", answer.missing}});
+    }
+    session.set_json({{"person", person.person}, {"on", core::format_date(on)}, {"routes", rows}});
+    return ok();
+  }
+  session.out() << person.person << (person.name.empty() ? "" : " (" + person.name + ")") << ", on "
+                << core::format_date(on) << ":\n";
+  for (const people::RouteAnswer& answer : answers) {
+    session.out() << "  " << answer.to_string() << (answer.route->verify ? " (verify)" : "")
+                  << "\n";
+  }
+  return ok();
+}
+
+struct QualifyOptions {
+  std::string file;
+  std::string section;
+  std::string test_system;
+  std::string competency;
+  std::string state;
+  std::string on;
+  std::string requirements_file;
+};
+
+Result<void> run_qualify(Session& session, const QualifyOptions& options) {
+  ALIQUOT_ASSIGN_OR_RETURN(const core::Date on, day_of(session, options.on));
+  ALIQUOT_ASSIGN_OR_RETURN(const people::PersonRecord person, person_from(options.file));
+  ALIQUOT_ASSIGN_OR_RETURN(const people::Requirements requirements,
+                           requirements_from(options.requirements_file));
+  people::QualificationQuestion question;
+  question.section = options.section;
+  question.test_system = options.test_system;
+  question.lab_state = options.state;
+  question.on = on;
+  if (!options.competency.empty()) {
+    ALIQUOT_ASSIGN_OR_RETURN(const std::vector<people::PersonOnSystem> log,
+                             read_log(options.competency));
+    for (const people::PersonOnSystem& entry : log) {
+      if (entry.person == person.person && entry.test_system == options.test_system) {
+        question.competency = entry.history;
+      }
+    }
+  }
+  const people::QualificationAnswer answer =
+      people::check_qualification(requirements, person, question);
+  std::vector<std::string> reviewers;
+  for (const core::Role role : answer.reviewed_by) reviewers.emplace_back(core::to_code(role));
+  if (session.json()) {
+    session.set_json({{"person", person.person},
+                      {"role", std::string(core::to_code(person.role))},
+                      {"section", options.section},
+                      {"test_system", options.test_system},
+                      {"state", options.state},
+                      {"on", core::format_date(on)},
+                      {"qualified", answer.qualified()},
+                      {"missing", answer.missing},
+                      {"reviewed_by", reviewers}});
+  } else {
+    session.out() << person.person << " (" << core::to_code(person.role) << "), " << options.section
+                  << " on " << options.test_system << ", " << core::format_date(on) << ": "
+                  << (answer.qualified() ? "qualified" : "not qualified") << "\n";
+    for (const std::string& missing : answer.missing) session.out() << "  " << missing << "\n";
+    if (!reviewers.empty()) {
+      session.out() << "  results are released after review by " << join(reviewers) << "\n";
+    }
+  }
+  if (!answer.qualified()) {
+    session.report_finding(failed_precondition(
+        person.person + " may not perform or release " + options.section + " tests on " +
+        options.test_system + ": " + join(answer.missing, "; ")));
+  }
+  return ok();
+}
+
+Result<void> run_routes_check(Session& session, const std::string& file) {
+  ALIQUOT_ASSIGN_OR_RETURN(const std::string text,
+                           read_input_file("certification routes file", file));
+  people::RoutesLoad load = people::load_certification_routes(text, file);
+  if (session.json()) {
+    session.set_json({{"file", file},
+                      {"ok", load.diagnostics.empty()},
+                      {"diagnostics", diagnostics_json(load.diagnostics)}});
+  }
+  if (!load.routes) {
+    report_problems(session, file, load.diagnostics);
+    return ok();
+  }
+  if (!session.json()) {
+    session.out() << file << ": ok, " << load.routes->name() << " version "
+                  << load.routes->version() << ", " << load.routes->routes().size() << " routes\n";
+  }
+  return ok();
+}
+
+void add_eligibility_commands(CLI::App& people, CommandSelection& selection) {
+  auto eligibility = std::make_shared<EligibilityOptions>();
+  CLI::App* command = people.add_subcommand(
+      "eligibility",
+      "which certifications a person may sit for, by which route, or what is missing");
+  command->footer(kEligibilityFooter);
+  command->add_option("PERSON", eligibility->file, "the person's record (TOML)")
+      ->required()
+      ->type_name("");
+  command->add_option("--credential", eligibility->credential, "only the routes to this credential")
+      ->type_name("CREDENTIAL");
+  command->add_option("--on", eligibility->on, "the day (YYYY-MM-DD; default today, UTC)")
+      ->type_name("DATE");
+  command->add_option("--routes", eligibility->routes_file, "a routes file instead of the built-in")
+      ->type_name("FILE");
+  selection.bind(
+      command, [eligibility](Session& session) { return run_eligibility(session, *eligibility); });
+
+  auto qualify = std::make_shared<QualifyOptions>();
+  CLI::App* qualify_command = people.add_subcommand(
+      "qualify", "whether a person may perform and release a section's tests, and what is missing");
+  qualify_command->footer(kQualifyFooter);
+  qualify_command->add_option("PERSON", qualify->file, "the person's record (TOML)")
+      ->required()
+      ->type_name("");
+  qualify_command->add_option("--section", qualify->section, "a catalog section")
+      ->required()
+      ->type_name("SECTION");
+  qualify_command->add_option("--test-system", qualify->test_system, "the instrument or method")
+      ->required()
+      ->type_name("SYSTEM");
+  qualify_command->add_option("--competency", qualify->competency, "CSV of competency events")
+      ->type_name("LOG");
+  qualify_command->add_option("--state", qualify->state, "the lab's state (postal code)")
+      ->type_name("XX");
+  qualify_command->add_option("--on", qualify->on, "the day (YYYY-MM-DD; default today, UTC)")
+      ->type_name("DATE");
+  qualify_command
+      ->add_option("--requirements", qualify->requirements_file,
+                   "a personnel requirements file instead of the built-in")
+      ->type_name("FILE");
+  selection.bind(qualify_command,
+                 [qualify](Session& session) { return run_qualify(session, *qualify); });
+
+  CLI::App* routes = people.add_subcommand("routes", "the certification routes, as data");
+  routes->require_subcommand(1);
+  auto checked = std::make_shared<std::string>();
+  CLI::App* check = routes->add_subcommand("check", "check a certification routes file");
+  check->add_option("FILE", *checked, "the file to check")->required()->type_name("");
+  selection.bind(check,
+                 [checked](Session& session) { return run_routes_check(session, *checked); });
+}
+
 void add_competency_command(CLI::App& people, CommandSelection& selection) {
   auto options = std::make_shared<CompetencyOptions>();
   CLI::App* command = people.add_subcommand(
@@ -553,6 +774,7 @@ void add_people_commands(CLI::App& app, CommandSelection& selection) {
   add_competency_command(*people, selection);
   add_requirements_commands(*people, selection);
   add_ce_commands(*people, selection);
+  add_eligibility_commands(*people, selection);
 }
 
 }  // namespace aliquot::cli

@@ -76,10 +76,6 @@ void check_competency(const QualificationQuestion& question, std::vector<std::st
 
 }  // namespace
 
-bool valid_on(const std::optional<core::Date>& expires, core::Date on) {
-  return !expires || std::chrono::sys_days(on) <= std::chrono::sys_days(*expires);
-}
-
 QualificationAnswer check_qualification(const Requirements& requirements,
                                         const PersonRecord& person,
                                         const QualificationQuestion& question) {

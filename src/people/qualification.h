@@ -14,31 +14,10 @@
 #include "core/enums.h"
 #include "core/time.h"
 #include "people/competency.h"
+#include "people/person.h"
 #include "people/requirements.h"
 
 namespace aliquot::people {
-
-// A certification: "MLS(ASCP)", its number, and the last day it is valid (none: no expiry).
-struct Certification {
-  std::string credential;
-  std::string number;
-  std::optional<core::Date> expires;
-};
-
-// A state licence: "CA", its type ("CLS", "MLT"), number and last valid day.
-struct StateLicence {
-  std::string state;
-  std::string type;
-  std::string number;
-  std::optional<core::Date> expires;
-};
-
-struct PersonRecord {
-  std::string person;
-  core::Role role = core::Role::kTechnician;
-  std::vector<Certification> certifications;
-  std::vector<StateLicence> licences;
-};
 
 // What is asked: may `person` report results of `section` measured on `test_system` (whose
 // competency history is given, or absent when none is recorded) in a lab in `lab_state` on `on`.
@@ -66,9 +45,5 @@ struct QualificationAnswer {
 QualificationAnswer check_qualification(const Requirements& requirements,
                                         const PersonRecord& person,
                                         const QualificationQuestion& question);
-
-// Whether a credential or licence with this last valid day is valid on `on`: valid through the
-// day it expires, expired from the next.
-bool valid_on(const std::optional<core::Date>& expires, core::Date on);
 
 }  // namespace aliquot::people

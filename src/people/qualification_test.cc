@@ -44,7 +44,7 @@ PersonRecord technician() {
   PersonRecord person;
   person.person = "jdoe";
   person.role = Role::kTechnician;
-  person.certifications = {{"MLT(ASCP)", "12345", date("2026-11-23")}};
+  person.certifications = {{"MLT(ASCP)", "12345", date("2026-11-23"), std::nullopt}};
   person.licences = {{"CA", "MLT", "MLT-777", date("2027-03-31")}};
   return person;
 }
@@ -82,7 +82,7 @@ TEST(CheckQualification, ACertificationThatExpiredYesterdayIsMissingWithItsNumbe
 
 TEST(CheckQualification, ALaterCertificationThatIsCurrentQualifies) {
   PersonRecord person = technician();
-  person.certifications.push_back({"MLS(ASCP)", "99", std::nullopt});
+  person.certifications.push_back({"MLS(ASCP)", "99", std::nullopt, std::nullopt});
   EXPECT_TRUE(
       check_qualification(requirements(), person, chemistry_in("CA", "2027-01-01")).qualified());
 }

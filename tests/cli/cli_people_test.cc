@@ -215,5 +215,90 @@ TEST_F(PeopleCommands, ShowsAndChecksTheContinuingEducationRules) {
       << shown(checked);
 }
 
+// An MLT on the way to MLS, licensed in California, competent on the chemistry analyzer.
+constexpr const char* kPerson = R"toml(
+[person]
+id = "jdoe"
+name = "Jane Doe"
+role = "technician"
+
+[education]
+degree = "baccalaureate"
+semester_hours_total = 124
+semester_hours = { biology = 20, chemistry = 8 }
+experience_months = 13
+
+[[certification]]
+credential = "MLT(ASCP)"
+number = "123456"
+expires = "2027-06-30"
+
+[[licence]]
+state = "CA"
+type = "MLT"
+number = "MLT-777"
+expires = "2026-12-31"
+)toml";
+
+TEST_F(PeopleCommands, TellsWhichRoutesAPersonMayTakeAndWhatIsMissing) {
+  const std::string person = runner_.write_file("jdoe.toml", kPerson);
+  const CommandOutput output = runner_.run_raw({"people", "eligibility", person, "--credential",
+                                                "MLS(ASCP)", "--on", "2026-11-23", "--json"});
+  ASSERT_EQ(output.exit_code, 0) << shown(output);
+  const nlohmann::json result = nlohmann::json::parse(output.out);
+  EXPECT_EQ(result["person"], "jdoe");
+  ASSERT_EQ(result["routes"].size(), 3u) << result.dump(2);
+  EXPECT_EQ(result["routes"][1]["route"], 2);
+  EXPECT_EQ(result["routes"][1]["eligible"], false);
+  EXPECT_EQ(result["routes"][1]["missing"],
+            nlohmann::json({"8 more semester hours of chemistry",
+                            "11 more months of full-time clinical experience"}));
+
+  const CommandOutput text =
+      runner_.run_raw({"people", "eligibility", person, "--on", "2026-11-23"});
+  ASSERT_EQ(text.exit_code, 0) << shown(text);
+  EXPECT_NE(text.out.find("MLS(ASCP) route 2: needs 8 more semester hours of chemistry and 11 "
+                          "more months of full-time clinical experience"),
+            std::string::npos)
+      << text.out;
+}
+
+TEST_F(PeopleCommands, QualifiesAPersonOrSaysExactlyWhatIsMissing) {
+  const std::string person = runner_.write_file("jdoe.toml", kPerson);
+  const std::string log = runner_.write_file("competency.csv",
+                                             "person,test_system,event,date\njdoe,CHEM,started,"
+                                             "2026-01-15\njdoe,CHEM,assessed,2026-07-10\n");
+  const std::vector<std::string> ask = {"people",    "qualify",       person, "--section",
+                                        "chemistry", "--test-system", "CHEM", "--state",
+                                        "CA",        "--competency",  log};
+  std::vector<std::string> on_good_day = ask;
+  on_good_day.insert(on_good_day.end(), {"--on", "2026-12-31", "--json"});
+  const CommandOutput qualified = runner_.run_raw(on_good_day);
+  ASSERT_EQ(qualified.exit_code, 0) << shown(qualified);
+  EXPECT_EQ(nlohmann::json::parse(qualified.out)["qualified"], true);
+
+  // The licence expired the day before.
+  std::vector<std::string> next_day = ask;
+  next_day.insert(next_day.end(), {"--on", "2027-01-01", "--json"});
+  const CommandOutput refused = runner_.run_raw(next_day);
+  EXPECT_EQ(refused.exit_code, 1) << shown(refused);
+  const nlohmann::json answer = nlohmann::json::parse(refused.out);
+  EXPECT_EQ(answer["qualified"], false);
+  EXPECT_EQ(answer["missing"],
+            nlohmann::json({"needs a current CA licence (CA licence MLT MLT-777 expired on "
+                            "2026-12-31)"}));
+
+  // Outside a licensure state the licence is not asked for; microbiology sends the
+  // technician's results to review.
+  const CommandOutput micro =
+      runner_.run_raw({"people", "qualify", person, "--section", "microbiology", "--test-system",
+                       "CHEM", "--state", "TX", "--competency", log, "--on", "2027-01-01"});
+  EXPECT_EQ(micro.exit_code, 0) << shown(micro);
+  EXPECT_NE(micro.out.find("results are released after review by technologist, supervisor, "
+                           "pathologist"),
+            std::string::npos)
+      << micro.out;
+}
+
 }  // namespace
 }  // namespace aliquot::cli_test

@@ -1,0 +1,77 @@
+#pragma once
+
+// Which certifications a person is eligible to sit for, and by which route, or what is still
+// missing on each route ("MLS(ASCP) route 2: needs 8 more semester hours of chemistry and 11 more
+// months of full-time clinical experience"): the career path an MLT follows to become an MLS. The
+// routes are data (catalog/certification_routes.toml), checked on load with every problem named
+// at file:line:column.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "core/time.h"
+#include "people/person.h"
+
+namespace aliquot::people {
+
+struct CertificationRoute {
+  std::string credential;  // "MLS(ASCP)"
+  int number = 0;          // the route's number
+  std::string summary;
+  bool verify = false;  // not yet checked against its source
+  // The requirements; each one given must be met.
+  std::optional<DegreeLevel> degree;
+  std::optional<double> or_semester_hours;  // college credit that counts instead of the degree
+  std::vector<std::string> programs;        // any one completed within program_years
+  int program_years = 0;                    // 0: whenever
+  std::vector<std::string> credentials;     // any one held and current
+  std::vector<std::pair<std::string, double>> semester_hours;  // by subject
+  std::string military_course;
+  std::optional<double> experience_months;
+};
+
+class CertificationRoutes {
+ public:
+  const std::string& name() const { return name_; }
+  const std::string& version() const { return version_; }
+  const std::vector<CertificationRoute>& routes() const { return routes_; }
+
+ private:
+  friend class RoutesLoader;
+
+  std::string name_;
+  std::string version_;
+  std::vector<CertificationRoute> routes_;
+};
+
+struct RoutesLoad {
+  std::optional<CertificationRoutes> routes;  // set when the file has no problems
+  std::vector<Error> diagnostics;             // every problem, in file order
+};
+
+RoutesLoad load_certification_routes(std::string_view text, const std::string& file);
+std::string_view default_certification_routes_text();
+const CertificationRoutes& default_certification_routes();
+
+struct RouteAnswer {
+  const CertificationRoute* route = nullptr;
+  // What is missing, each as it reads after "needs": "a baccalaureate degree (has an associate
+  // degree)", "8 more semester hours of chemistry", "a current MLT(ASCP) certification".
+  std::vector<std::string> missing;
+
+  bool eligible() const { return missing.empty(); }
+  // "MLS(ASCP) route 2: eligible" or "MLS(ASCP) route 2: needs A, B and C".
+  std::string to_string() const;
+};
+
+// Every route of `credential` (letter case ignored; every route when empty), in file order, for
+// `person` on `on`.
+std::vector<RouteAnswer> check_eligibility(const CertificationRoutes& routes,
+                                           const PersonRecord& person, core::Date on,
+                                           std::string_view credential);
+
+}  // namespace aliquot::people

@@ -1,0 +1,122 @@
+#include "people/eligibility.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "support/dates.h"
+#include "support/diagnostics.h"
+
+namespace aliquot::people {
+namespace {
+
+using test_support::date;
+
+// An MLT on the way to MLS: MLT(ASCP) since 2021, a baccalaureate with 20 semester hours of
+// biology and 8 of chemistry, 13 months of full-time clinical experience.
+PersonRecord mlt() {
+  PersonRecord person;
+  person.person = "jdoe";
+  person.role = core::Role::kTechnician;
+  person.certifications = {{"MLT(ASCP)", "123456", date("2027-06-30"), date("2021-07-01")}};
+  person.education.degree = DegreeLevel::kBaccalaureate;
+  person.education.semester_hours_total = 124;
+  person.education.semester_hours = {{"biology", 20}, {"chemistry", 8}};
+  person.education.programs = {{"NAACLS-MLT", date("2021-05-15")}};
+  person.education.experience_months = 13;
+  return person;
+}
+
+std::vector<std::string> answers(const PersonRecord& person, const char* credential,
+                                 const char* on = "2026-11-23") {
+  std::vector<std::string> out;
+  for (const RouteAnswer& answer :
+       check_eligibility(default_certification_routes(), person, date(on), credential)) {
+    out.push_back(answer.to_string());
+  }
+  return out;
+}
+
+TEST(Eligibility, TellsAnMltWhatEachMlsRouteStillNeeds) {
+  EXPECT_EQ(answers(mlt(), "MLS(ASCP)"),
+            (std::vector<std::string>{
+                "MLS(ASCP) route 1: needs a completed NAACLS-MLS program within the last 5 years "
+                "(none recorded)",
+                "MLS(ASCP) route 2: needs 8 more semester hours of chemistry and 11 more months of "
+                "full-time clinical experience",
+                "MLS(ASCP) route 4: needs 8 more semester hours of chemistry and 47 more months of "
+                "full-time clinical experience",
+            }));
+}
+
+TEST(Eligibility, FindsTheRoutesAPersonMeets) {
+  PersonRecord person = mlt();
+  person.education.semester_hours["chemistry"] = 16;
+  person.education.experience_months = 24;
+  const std::vector<RouteAnswer> routes =
+      check_eligibility(default_certification_routes(), person, date("2026-11-23"), "mls(ascp)");
+  ASSERT_EQ(routes.size(), 3u);
+  EXPECT_FALSE(routes[0].eligible());
+  EXPECT_TRUE(routes[1].eligible());
+  EXPECT_EQ(routes[1].to_string(), "MLS(ASCP) route 2: eligible");
+  EXPECT_TRUE(routes[1].route->verify);
+
+  // Route 2 needs the MLT certification current on the day.
+  EXPECT_EQ(answers(person, "MLS(ASCP)", "2027-07-01")[1],
+            "MLS(ASCP) route 2: needs a current MLT(ASCP) certification");
+}
+
+TEST(Eligibility, AnAccreditedProgramCountsForFiveYearsFromTheDayAsked) {
+  PersonRecord person;
+  person.education.degree = DegreeLevel::kNone;
+  person.education.semester_hours_total = 64;
+  person.education.programs = {{"ABHES-MLT", date("2021-11-23")}};
+  EXPECT_EQ(answers(person, "MLT(ASCP)", "2026-11-23")[0], "MLT(ASCP) route 1: eligible");
+  EXPECT_EQ(answers(person, "MLT(ASCP)", "2026-11-24")[0],
+            "MLT(ASCP) route 1: needs a completed NAACLS-MLT or ABHES-MLT program within the last "
+            "5 years (ABHES-MLT completed 2021-11-23)");
+  // Sixty semester hours count instead of the associate degree; fewer do not.
+  person.education.semester_hours_total = 59.5;
+  EXPECT_EQ(answers(person, "MLT(ASCP)", "2026-11-23")[0],
+            "MLT(ASCP) route 1: needs an associate degree or 60 semester hours (has no degree and "
+            "59.5 semester hours)");
+}
+
+TEST(Eligibility, TheMilitaryRouteNeedsTheCourse) {
+  PersonRecord person;
+  person.education.degree = DegreeLevel::kAssociate;
+  person.education.semester_hours = {{"biology", 6}, {"chemistry", 6}};
+  EXPECT_EQ(answers(person, "MLT(ASCP)")[1],
+            "MLT(ASCP) route 3: needs the 50-week-medical-laboratory military course");
+  person.education.military_courses = {"50-week-medical-laboratory"};
+  EXPECT_EQ(answers(person, "MLT(ASCP)")[1], "MLT(ASCP) route 3: eligible");
+}
+
+TEST(CertificationRoutes, NameEveryProblemAtItsPlace) {
+  const RoutesLoad load = load_certification_routes(
+      "[certification_routes]\nname = \"r\"\nversion = \"1\"\n"
+      "[[route]]\ncredential = \"MLS(ASCP)\"\nroute = 1\nsummary = \"s\"\ndegree = \"bachelor\"\n"
+      "program_years = 5\nsemester_hours = { chemistry = \"16\" }\n"
+      "[[route]]\ncredential = \"MLS(ASCP)\"\nroute = 1\nsummary = \"s\"\n"
+      "or_semester_hours = 60\nexperience_months = 0\n",
+      "routes.toml");
+  EXPECT_FALSE(load.routes.has_value());
+  EXPECT_EQ(test_support::error_texts(load.diagnostics),
+            (std::vector<std::string>{
+                "routes.toml:8:10: key 'degree' of MLS(ASCP) route 1 must be associate, "
+                "baccalaureate, master or doctorate, not 'bachelor'",
+                "routes.toml:9:17: key 'program_years' of MLS(ASCP) route 1 limits the age of a "
+                "program, but the route lists none",
+                "routes.toml:10:18: key 'semester_hours' of MLS(ASCP) route 1 gives 'chemistry' "
+                "hours that are not a number greater than 0",
+                "routes.toml:13:9: key 'route' of MLS(ASCP) route 1 is given twice",
+                "routes.toml:15:21: key 'or_semester_hours' of MLS(ASCP) route 1 counts instead "
+                "of a degree, but the route asks for none",
+                "routes.toml:16:21: key 'experience_months' of MLS(ASCP) route 1 must be greater "
+                "than 0",
+            }));
+}
+
+}  // namespace
+}  // namespace aliquot::people

@@ -1,0 +1,67 @@
+#pragma once
+
+// What the lab records about one of its people for qualification: role, certifications, state
+// licences, and the education and experience that make them eligible for further certification.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/enums.h"
+#include "core/time.h"
+
+namespace aliquot::people {
+
+// A certification: "MLS(ASCP)", its number, and the last day it is valid (none: no expiry).
+struct Certification {
+  std::string credential;
+  std::string number;
+  std::optional<core::Date> expires;
+  std::optional<core::Date> issued;  // or last renewed: the start of its maintenance cycle
+};
+
+// A state licence: "CA", its type ("CLS", "MLT"), number and last valid day.
+struct StateLicence {
+  std::string state;
+  std::string type;
+  std::string number;
+  std::optional<core::Date> expires;
+};
+
+enum class DegreeLevel { kNone, kAssociate, kBaccalaureate, kMaster, kDoctorate };
+std::string_view to_code(DegreeLevel level);  // "none", "associate", "baccalaureate", ...
+std::optional<DegreeLevel> degree_level_from_code(std::string_view code);
+// "an associate degree", "a baccalaureate degree", "no degree".
+std::string describe(DegreeLevel level);
+
+// An accredited program completed: its kind ("NAACLS-MLS", "ABHES-MLT") and when.
+struct ProgramCompletion {
+  std::string kind;
+  core::Date completed{};
+};
+
+struct Education {
+  DegreeLevel degree = DegreeLevel::kNone;
+  double semester_hours_total = 0;               // college credit of every subject
+  std::map<std::string, double> semester_hours;  // by subject: "biology", "chemistry"
+  std::vector<ProgramCompletion> programs;
+  std::vector<std::string> military_courses;  // "50-week-medical-laboratory"
+  double experience_months = 0;               // full-time clinical laboratory experience
+};
+
+struct PersonRecord {
+  std::string person;  // the id the lab knows them by (their username)
+  std::string name;
+  core::Role role = core::Role::kTechnician;
+  std::vector<Certification> certifications;
+  std::vector<StateLicence> licences;
+  Education education;
+};
+
+// Whether a credential or licence with this last valid day is valid on `on`: valid through the
+// day it expires, expired from the next.
+bool valid_on(const std::optional<core::Date>& expires, core::Date on);
+
+}  // namespace aliquot::people

@@ -1,0 +1,139 @@
+#include "people/person_file.h"
+
+#include "config/toml_reader.h"
+#include "core/text.h"
+
+namespace aliquot::people {
+namespace {
+
+using config::Diagnostics;
+using config::in_quotes;
+using config::Required;
+using config::TableReader;
+using config::TextAt;
+
+std::optional<core::Date> date_at(TableReader& reader, std::string_view key, Required required) {
+  const std::optional<std::string> text = reader.text(key, required);
+  if (!text) return std::nullopt;
+  const Result<core::Date> date = core::parse_date(*text);
+  if (!date) {
+    reader.problem(key, "must be a date YYYY-MM-DD, not " + in_quotes(*text));
+    return std::nullopt;
+  }
+  return *date;
+}
+
+double non_negative(TableReader& reader, std::string_view key) {
+  const std::optional<double> value = reader.number(key, Required::kNo);
+  if (value && *value < 0) {
+    reader.problem(key, "must not be negative");
+    return 0;
+  }
+  return value.value_or(0);
+}
+
+void read_education(const toml::table& table, Education& education, Diagnostics& out) {
+  TableReader reader(table, "[education]",
+                     {"degree", "semester_hours_total", "semester_hours", "military_courses",
+                      "experience_months", "program"},
+                     out);
+  reader.report_unknown_keys();
+  if (const std::optional<std::string> degree = reader.text("degree", Required::kNo)) {
+    if (const std::optional<DegreeLevel> level = degree_level_from_code(*degree)) {
+      education.degree = *level;
+    } else {
+      reader.problem("degree", "must be none, associate, baccalaureate, master or doctorate, not " +
+                                   in_quotes(*degree));
+    }
+  }
+  education.semester_hours_total = non_negative(reader, "semester_hours_total");
+  education.experience_months = non_negative(reader, "experience_months");
+  if (const toml::table* hours = reader.table("semester_hours", Required::kNo)) {
+    for (const auto& [subject, value] : *hours) {
+      const std::optional<double> number = value.value<double>();
+      if (!number || *number < 0) {
+        reader.problem("semester_hours", "gives " + in_quotes(subject.str()) +
+                                             " hours that are not a number of 0 or more");
+        continue;
+      }
+      education.semester_hours[std::string(subject.str())] = *number;
+    }
+  }
+  if (const std::optional<std::vector<TextAt>> courses =
+          reader.texts("military_courses", Required::kNo)) {
+    for (const TextAt& course : *courses) education.military_courses.push_back(course.text);
+  }
+  if (const toml::array* programs = reader.tables("program", Required::kNo)) {
+    for (std::size_t i = 0; i < programs->size(); ++i) {
+      TableReader program(*programs->get(i)->as_table(),
+                          "program " + std::to_string(i + 1) + " of [education]",
+                          {"kind", "completed"}, out);
+      program.report_unknown_keys();
+      const std::optional<std::string> kind = program.text("kind", Required::kYes);
+      const std::optional<core::Date> completed = date_at(program, "completed", Required::kYes);
+      if (kind && completed) education.programs.push_back({*kind, *completed});
+    }
+  }
+}
+
+}  // namespace
+
+PersonFile read_person_file(std::string_view text, const std::string& file) {
+  Diagnostics out(file);
+  std::optional<toml::table> root = config::parse(text, out);
+  if (!root) return {std::nullopt, out.take()};
+  TableReader top(*root, "the person file", {"person", "education", "certification", "licence"},
+                  out);
+  top.report_unknown_keys();
+  PersonRecord person;
+  if (std::optional<TableReader> header =
+          top.header_table("person", {"id", "name", "role"}, "id and role")) {
+    person.person = header->text("id", Required::kYes).value_or("");
+    person.name = header->text("name", Required::kNo).value_or("");
+    if (const std::optional<std::string> role = header->text("role", Required::kYes)) {
+      if (const Result<core::Role> parsed = core::parse_role(*role)) {
+        person.role = *parsed;
+      } else {
+        header->problem("role", parsed.error().message());
+      }
+    }
+  }
+  if (const toml::table* education = top.table("education", Required::kNo)) {
+    read_education(*education, person.education, out);
+  }
+  if (const toml::array* certifications = top.tables("certification", Required::kNo)) {
+    for (std::size_t i = 0; i < certifications->size(); ++i) {
+      TableReader reader(*certifications->get(i)->as_table(),
+                         "certification " + std::to_string(i + 1),
+                         {"credential", "number", "issued", "expires"}, out);
+      Certification certification;
+      if (const std::optional<std::string> credential = reader.text("credential", Required::kYes)) {
+        certification.credential = *credential;
+        reader.set_context("certification " + in_quotes(*credential));
+      }
+      reader.report_unknown_keys();
+      certification.number = reader.text("number", Required::kNo).value_or("");
+      certification.issued = date_at(reader, "issued", Required::kNo);
+      certification.expires = date_at(reader, "expires", Required::kNo);
+      person.certifications.push_back(std::move(certification));
+    }
+  }
+  if (const toml::array* licences = top.tables("licence", Required::kNo)) {
+    for (std::size_t i = 0; i < licences->size(); ++i) {
+      TableReader reader(*licences->get(i)->as_table(), "licence " + std::to_string(i + 1),
+                         {"state", "type", "number", "expires"}, out);
+      reader.report_unknown_keys();
+      StateLicence licence;
+      licence.state = core::ascii_upper(reader.text("state", Required::kYes).value_or(""));
+      licence.type = reader.text("type", Required::kNo).value_or("");
+      licence.number = reader.text("number", Required::kNo).value_or("");
+      licence.expires = date_at(reader, "expires", Required::kNo);
+      person.licences.push_back(std::move(licence));
+    }
+  }
+  std::vector<Error> diagnostics = out.take();
+  if (!diagnostics.empty()) return {std::nullopt, std::move(diagnostics)};
+  return {std::move(person), {}};
+}
+
+}  // namespace aliquot::people

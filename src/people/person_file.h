@@ -1,0 +1,52 @@
+#pragma once
+
+// One of the lab's people as a TOML file: how a person's record is written by hand or exported
+// from the spreadsheet a lab kept before, and read by `aliquot people eligibility` and
+// `aliquot people qualify`. Every problem is named at file:line:column.
+//
+//   [person]
+//   id = "jdoe"                 # required: the username they work under
+//   name = "Jane Doe"
+//   role = "technician"         # required
+//
+//   [education]
+//   degree = "baccalaureate"    # none, associate, baccalaureate, master, doctorate
+//   semester_hours_total = 124
+//   semester_hours = { biology = 20, chemistry = 8 }
+//   military_courses = []
+//   experience_months = 13      # full-time clinical laboratory experience
+//
+//   [[education.program]]
+//   kind = "NAACLS-MLT"
+//   completed = "2021-05-15"
+//
+//   [[certification]]
+//   credential = "MLT(ASCP)"
+//   number = "123456"
+//   issued = "2021-07-01"
+//   expires = "2027-06-30"
+//
+//   [[licence]]
+//   state = "CA"
+//   type = "MLT"
+//   number = "MLT-777"
+//   expires = "2027-03-31"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "people/person.h"
+
+namespace aliquot::people {
+
+struct PersonFile {
+  std::optional<PersonRecord> person;  // set when the file has no problems
+  std::vector<Error> diagnostics;
+};
+
+PersonFile read_person_file(std::string_view text, const std::string& file);
+
+}  // namespace aliquot::people
