@@ -1,16 +1,36 @@
 #pragma once
 
-// `aliquot people ...`: the lab's people. `people competency FILE` tells, from a CSV log of
-// competency events (people/competency_log.h), whose competency on which test system is current,
-// due or overdue on a day; `people requirements check|show` checks and shows the personnel
-// requirements as data (people/requirements.h). They need no lab database.
+// `aliquot people ...`: the lab's people, from files until the lab keeps its people in aliquot.
+// competency (cli/people_competency_command.cc), requirements and qualify
+// (cli/people_requirements_command.cc), ce and ce-rules (cli/people_ce_command.cc), eligibility
+// and routes (cli/people_eligibility_command.cc). None needs a lab database.
 
 #include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
+#include "core/time.h"
+#include "people/competency_log.h"
+#include "people/person.h"
 
 namespace aliquot::cli {
 
 void add_people_commands(CLI::App& app, CommandSelection& selection);
+
+// The groups' parts, added to `people`.
+void add_people_competency_command(CLI::App& people, CommandSelection& selection);
+void add_people_requirements_commands(CLI::App& people, CommandSelection& selection);
+void add_people_ce_commands(CLI::App& people, CommandSelection& selection);
+void add_people_eligibility_commands(CLI::App& people, CommandSelection& selection);
+
+// Shared by them.
+
+// The day of --on, or today (UTC) when it is empty; the error names --on.
+Result<core::Date> day_or_today(const Session& session, const std::string& on);
+// The competency log at `file` (people/competency_log.h), - for standard input.
+Result<std::vector<people::PersonOnSystem>> read_competency_log_file(const std::string& file);
+// A person's record from a TOML file (people/person_file.h).
+Result<people::PersonRecord> read_person_record(const std::string& file);
 
 }  // namespace aliquot::cli
