@@ -40,6 +40,7 @@ void add_people_commands(CLI::App& app, CommandSelection& selection) {
   add_people_requirements_commands(*people, selection);
   add_people_ce_commands(*people, selection);
   add_people_eligibility_commands(*people, selection);
+  add_people_expiring_command(*people, selection);
 }
 
 }  // namespace aliquot::cli

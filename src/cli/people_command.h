@@ -3,7 +3,8 @@
 // `aliquot people ...`: the lab's people, from files until the lab keeps its people in aliquot.
 // competency (cli/people_competency_command.cc), requirements and qualify
 // (cli/people_requirements_command.cc), ce and ce-rules (cli/people_ce_command.cc), eligibility
-// and routes (cli/people_eligibility_command.cc). None needs a lab database.
+// and routes (cli/people_eligibility_command.cc), expiring (cli/people_expiring_command.cc). None
+// needs a lab database.
 
 #include <CLI/CLI.hpp>
 #include <string>
@@ -23,6 +24,7 @@ void add_people_competency_command(CLI::App& people, CommandSelection& selection
 void add_people_requirements_commands(CLI::App& people, CommandSelection& selection);
 void add_people_ce_commands(CLI::App& people, CommandSelection& selection);
 void add_people_eligibility_commands(CLI::App& people, CommandSelection& selection);
+void add_people_expiring_command(CLI::App& people, CommandSelection& selection);
 
 // Shared by them.
 

@@ -102,6 +102,25 @@ std::string_view without_blanks(std::string_view text) {
 
 }  // namespace
 
+std::string csv_line(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line += ',';
+    const std::string& field = fields[i];
+    if (field.find_first_of(",\"\r\n") == std::string::npos) {
+      line += field;
+      continue;
+    }
+    line += '"';
+    for (const char c : field) {
+      if (c == '"') line += '"';
+      line += c;
+    }
+    line += '"';
+  }
+  return line + "\r\n";
+}
+
 CsvColumns find_csv_columns(const CsvRecord& header, const std::vector<std::string_view>& wanted,
                             std::size_t required) {
   CsvColumns columns;

@@ -22,6 +22,10 @@ struct CsvRecord {
 // names the input) for a quote left open or text after a closing quote.
 Result<std::vector<CsvRecord>> read_csv(std::string_view text, const std::string& file);
 
+// One record as a line of CSV ending in CRLF (RFC 4180): a field with a comma, a quote or a line
+// break is quoted, its quotes doubled.
+std::string csv_line(const std::vector<std::string>& fields);
+
 // Where named columns stand in a header row: names compared without letter case and surrounding
 // blanks, so that a spreadsheet's "Test_System " finds test_system.
 struct CsvColumns {

@@ -61,5 +61,12 @@ TEST(Csv, TakesAQuoteInsideAnUnquotedFieldAsText) {
   EXPECT_EQ(fields_of("5\" tube,x\n"), (Rows{{"5\" tube", "x"}}));
 }
 
+TEST(Csv, WritesALineThatReadsBackAsTheSameFields) {
+  EXPECT_EQ(csv_line({"a", "b c", ""}), "a,b c,\r\n");
+  const std::vector<std::string> awkward = {"MLT(ASCP), 123", "say \"hi\"", "two\nlines"};
+  EXPECT_EQ(csv_line(awkward), "\"MLT(ASCP), 123\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n");
+  EXPECT_EQ(fields_of(csv_line(awkward)), Rows{awkward});
+}
+
 }  // namespace
 }  // namespace aliquot::core

@@ -300,5 +300,31 @@ TEST_F(PeopleCommands, QualifiesAPersonOrSaysExactlyWhatIsMissing) {
       << micro.out;
 }
 
+TEST_F(PeopleCommands, ListsWhatLapsesSoonAsATableJsonOrCsv) {
+  const std::string person = runner_.write_file("jdoe.toml", kPerson);
+  const std::string log = runner_.write_file("competency.csv",
+                                             "person,test_system,event,date\njdoe,CHEM,started,"
+                                             "2026-01-15\njdoe,CHEM,assessed,2026-07-10\n");
+  const CommandOutput output = runner_.run_raw({"people", "expiring", person, "--competency", log,
+                                                "--on", "2026-11-23", "--within", "60", "--json"});
+  ASSERT_EQ(output.exit_code, 0) << shown(output);
+  const nlohmann::json items = nlohmann::json::parse(output.out)["items"];
+  // Within 60 days: the CA licence, last valid on 31 December (38 days), and the 12-month
+  // competency assessment, due on 15 January (53 days); not the MLT certification (June 2027).
+  ASSERT_EQ(items.size(), 2u) << items.dump(2);
+  EXPECT_EQ(items[0]["kind"], "licence");
+  EXPECT_EQ(items[0]["what"], "CA licence MLT MLT-777");
+  EXPECT_EQ(items[0]["days_left"], 38);
+  EXPECT_EQ(items[1]["kind"], "competency");
+  EXPECT_EQ(items[1]["due"], "2027-01-15");
+
+  const CommandOutput csv = runner_.run_raw(
+      {"people", "expiring", person, "--on", "2027-01-02", "--within", "30", "--csv"});
+  ASSERT_EQ(csv.exit_code, 0) << shown(csv);
+  EXPECT_EQ(csv.out,
+            "person,kind,what,due,days_left\r\n"
+            "jdoe,licence,CA licence MLT MLT-777,2026-12-31,-2\r\n");
+}
+
 }  // namespace
 }  // namespace aliquot::cli_test
