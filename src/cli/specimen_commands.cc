@@ -1,4 +1,4 @@
-// `aliquot specimen receive|reject|show`.
+// `aliquot specimen receive|reject|show|label`.
 
 #include <algorithm>
 #include <memory>
@@ -6,8 +6,10 @@
 #include "cli/commands.h"
 #include "lab/json.h"
 #include "lab/queries.h"
+#include "lab/specimen_label.h"
 #include "lab/use_cases.h"
 #include "report/display.h"
+#include "report/label_document.h"
 #include "report/text_table.h"
 
 namespace aliquot::cli {
@@ -145,10 +147,37 @@ Result<void> run_specimen_show(Session& session, const std::string& accession_nu
   return ok();
 }
 
+// The label of a specimen, to reprint it: its text, or with --json the document the API gives
+// (the label and its barcode's bars) for a label printer's driver.
+Result<void> run_specimen_label(Session& session, const std::string& accession_number) {
+  lab::SpecimenLabel label;
+  ALIQUOT_RETURN_IF_ERROR(session.read(
+      [&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
+        ALIQUOT_ASSIGN_OR_RETURN(label, lab::specimen_label(tx, ctx, accession_number));
+        return ok();
+      },
+      lab::Action::kAccessionSpecimen));
+  ALIQUOT_RETURN_IF_ERROR(
+      session.record_patient_reads({label.mrn}, "label " + label.accession_number));
+  if (session.json()) {
+    ALIQUOT_ASSIGN_OR_RETURN(nlohmann::json document, report::label_document(label));
+    session.set_json(std::move(document));
+    return ok();
+  }
+  session.out() << label.accession_number << "  " << label.patient_name << "  " << label.mrn
+                << "  DOB " << core::format_date(label.birth_date) << "\n"
+                << label.specimen_type << " (" << label.container_type << ")  "
+                << report::display_priority(label.priority) << "  collected "
+                << report::display_time(label.collected_at) << "\n"
+                << join(label.tests, " ") << "\n";
+  return ok();
+}
+
 }  // namespace
 
 void add_specimen_commands(CLI::App& app, CommandSelection& selection) {
-  CLI::App* group = app.add_subcommand("specimen", "receive, reject and look up specimens");
+  CLI::App* group =
+      app.add_subcommand("specimen", "receive, reject and look up specimens, and reprint labels");
   group->require_subcommand(1);
 
   auto receive = std::make_shared<ReceiveOptions>();
@@ -175,6 +204,13 @@ void add_specimen_commands(CLI::App& app, CommandSelection& selection) {
   show_command->add_option("ACCESSION", *accession, "accession number")->required();
   selection.bind(show_command,
                  [accession](Session& session) { return run_specimen_show(session, *accession); });
+
+  auto labelled = std::make_shared<std::string>();
+  CLI::App* label_command = group->add_subcommand(
+      "label", "a specimen's label to reprint: its text, or with --json its content and barcode");
+  label_command->add_option("ACCESSION", *labelled, "accession number")->required();
+  selection.bind(label_command,
+                 [labelled](Session& session) { return run_specimen_label(session, *labelled); });
 }
 
 }  // namespace aliquot::cli

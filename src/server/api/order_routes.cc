@@ -12,8 +12,8 @@
 #include "lab/queries.h"
 #include "lab/specimen_label.h"
 #include "lab/use_cases.h"
+#include "report/label_document.h"
 #include "server/api/handler_support.h"
-#include "server/api/label_document.h"
 #include "server/api/request_values.h"
 #include "server/api/routes.h"
 
@@ -99,7 +99,7 @@ http::Response accession_order(const ApiContext& api, const http::Request& reque
                               const lab::SpecimenLabel label,
                               lab::specimen_label(tx, ctx, specimen.accession_number));
                           json item = lab::to_json(specimen);
-                          ALIQUOT_ASSIGN_OR_RETURN(item["label"], label_document(label));
+                          ALIQUOT_ASSIGN_OR_RETURN(item["label"], report::label_document(label));
                           list.push_back(std::move(item));
                         }
                         return json{{"specimens", std::move(list)}};

@@ -10,8 +10,8 @@
 #include "lab/queries.h"
 #include "lab/specimen_label.h"
 #include "lab/use_cases.h"
+#include "report/label_document.h"
 #include "server/api/handler_support.h"
-#include "server/api/label_document.h"
 #include "server/api/request_values.h"
 #include "server/api/routes.h"
 
@@ -89,7 +89,7 @@ http::Response specimen_label(const ApiContext& api, const http::Request& reques
                                  lab::specimen_label(tx, ctx, accession));
         shown = label.mrn;
         accession_number = label.accession_number;
-        return label_document(label);
+        return report::label_document(label);
       },
       lab::Action::kAccessionSpecimen);
   note_patient_read(api, request, shown, "label " + accession_number);
