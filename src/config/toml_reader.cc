@@ -200,6 +200,16 @@ std::optional<std::vector<TextAt>> TableReader::texts(std::string_view key, Requ
   return out;
 }
 
+std::optional<NameAndVersion> read_name_and_version(TableReader& top, std::string_view key) {
+  std::optional<TableReader> header =
+      top.header_table(key, {"name", "version"}, "name and version");
+  if (!header) return std::nullopt;
+  NameAndVersion read;
+  read.name = header->text("name", Required::kYes).value_or("");
+  read.version = header->text("version", Required::kYes).value_or("");
+  return read;
+}
+
 std::optional<TableReader> TableReader::header_table(std::string_view key,
                                                      std::vector<std::string_view> allowed_keys,
                                                      std::string_view what) {

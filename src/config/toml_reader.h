@@ -153,4 +153,12 @@ class TableReader {
   Diagnostics& out_;
 };
 
+// The header table [key] of a data file that holds only its name and version, both required;
+// none when the file has no such table (reported).
+struct NameAndVersion {
+  std::string name;
+  std::string version;
+};
+std::optional<NameAndVersion> read_name_and_version(TableReader& top, std::string_view key);
+
 }  // namespace aliquot::config

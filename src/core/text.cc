@@ -56,6 +56,12 @@ std::string printable_excerpt(std::string_view bytes, std::size_t limit) {
   return out;
 }
 
+std::string join_as_sentence(const std::vector<std::string>& items, std::string_view last_word) {
+  if (items.size() < 2) return join(items);
+  return join(std::vector<std::string>(items.begin(), items.end() - 1)) + " " +
+         std::string(last_word) + " " + items.back();
+}
+
 std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
 
 std::string number_text(double value) {

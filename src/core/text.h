@@ -28,6 +28,10 @@ std::string printable_excerpt(std::string_view bytes, std::size_t limit);
 // 'text', as error messages quote names, codes and values.
 std::string in_quotes(std::string_view text);
 
+// "a", "a and b", "a, b and c" with `last_word` "and"; "a, b or c" with "or": a list as a
+// sentence says it.
+std::string join_as_sentence(const std::vector<std::string>& items, std::string_view last_word);
+
 // "a, b, c".
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 

@@ -20,19 +20,6 @@ std::string amount(double value, std::string_view one, std::string_view many) {
   return core::number_text(value) + " " + std::string(value == 1 ? one : many);
 }
 
-// "a", "a and b", "a, b and c".
-std::string and_join(const std::vector<std::string>& items) {
-  if (items.size() <= 1) return items.empty() ? "" : items.front();
-  std::vector<std::string> head(items.begin(), items.end() - 1);
-  return core::join(head) + " and " + items.back();
-}
-
-std::string or_join(const std::vector<std::string>& items) {
-  if (items.size() <= 1) return items.empty() ? "" : items.front();
-  std::vector<std::string> head(items.begin(), items.end() - 1);
-  return core::join(head) + " or " + items.back();
-}
-
 void check_degree(const CertificationRoute& route, const Education& education,
                   std::vector<std::string>& missing) {
   if (!route.degree || education.degree >= *route.degree) return;
@@ -64,7 +51,7 @@ void check_program(const CertificationRoute& route, const Education& education, 
     if (route.program_years == 0 || completion.completed >= earliest) return;
     too_old.push_back(completion.kind + " completed " + core::format_date(completion.completed));
   }
-  std::string needed = "a completed " + or_join(route.programs) + " program";
+  std::string needed = "a completed " + core::join_as_sentence(route.programs, "or") + " program";
   if (route.program_years > 0) {
     needed += " within the last " + amount(route.program_years, "year", "years");
   }
@@ -82,7 +69,8 @@ void check_credentials(const CertificationRoute& route, const PersonRecord& pers
                                       });
     if (accepted && valid_on(held.expires, on)) return;
   }
-  missing.push_back("a current " + or_join(route.credentials) + " certification");
+  missing.push_back("a current " + core::join_as_sentence(route.credentials, "or") +
+                    " certification");
 }
 
 void check_hours(const CertificationRoute& route, const Education& education,
@@ -109,7 +97,7 @@ void check_experience(const CertificationRoute& route, const Education& educatio
 
 std::string RouteAnswer::to_string() const {
   const std::string name = route->credential + " route " + std::to_string(route->number) + ": ";
-  return name + (eligible() ? "eligible" : "needs " + and_join(missing));
+  return name + (eligible() ? "eligible" : "needs " + core::join_as_sentence(missing, "and"));
 }
 
 std::vector<RouteAnswer> check_eligibility(const CertificationRoutes& routes,
@@ -145,10 +133,10 @@ class RoutesLoader {
     TableReader top(root_, "the certification routes file", {"certification_routes", "route"},
                     out_);
     top.report_unknown_keys();
-    if (std::optional<TableReader> header =
-            top.header_table("certification_routes", {"name", "version"}, "name and version")) {
-      parsed_.name_ = header->text("name", Required::kYes).value_or("");
-      parsed_.version_ = header->text("version", Required::kYes).value_or("");
+    if (std::optional<config::NameAndVersion> header =
+            config::read_name_and_version(top, "certification_routes")) {
+      parsed_.name_ = std::move(header->name);
+      parsed_.version_ = std::move(header->version);
     }
     if (const toml::array* routes = top.tables("route", Required::kNo)) {
       for (std::size_t i = 0; i < routes->size(); ++i) {

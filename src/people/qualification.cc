@@ -8,12 +8,6 @@
 namespace aliquot::people {
 namespace {
 
-std::string either(const std::vector<std::string>& names) {
-  if (names.size() == 1) return names.front();
-  std::vector<std::string> head(names.begin(), names.end() - 1);
-  return core::join(head) + " or " + names.back();
-}
-
 std::string expired_text(const std::string& what, const std::optional<core::Date>& expires) {
   return what + " expired on " + core::format_date(*expires);
 }
@@ -33,7 +27,8 @@ void check_certification(const RoleRequirement& requirement, const PersonRecord&
     lapsed.push_back(expired_text(held.credential + (held.number.empty() ? "" : " " + held.number),
                                   held.expires));
   }
-  missing.push_back("needs a current " + either(requirement.credentials) + " certification (" +
+  missing.push_back("needs a current " + core::join_as_sentence(requirement.credentials, "or") +
+                    " certification (" +
                     (lapsed.empty() ? "none recorded" : core::join(lapsed, "; ")) + ")");
 }
 

@@ -90,11 +90,11 @@ class RequirementsLoader {
   }
 
   void read_header(TableReader& top) {
-    std::optional<TableReader> header =
-        top.header_table("personnel", {"name", "version"}, "name and version");
-    if (!header) return;
-    parsed_.name_ = header->text("name", Required::kYes).value_or("");
-    parsed_.version_ = header->text("version", Required::kYes).value_or("");
+    if (std::optional<config::NameAndVersion> header =
+            config::read_name_and_version(top, "personnel")) {
+      parsed_.name_ = std::move(header->name);
+      parsed_.version_ = std::move(header->version);
+    }
   }
 
   void read_licensure(TableReader& reader) {

@@ -34,12 +34,6 @@ std::string nearest_code(std::string_view code, const std::vector<std::string>& 
   return core::nearest_spelling(code, candidates, core::LetterCase::kIgnored);
 }
 
-// "'a' and 'b'", "'a', 'b' and 'c'".
-std::string listed(const std::vector<std::string>& items) {
-  if (items.size() < 2) return join(items);
-  return join(std::vector<std::string>(items.begin(), items.end() - 1)) + " and " + items.back();
-}
-
 std::string did_you_mean(const std::string& nearest) {
   return nearest.empty() ? std::string() : " (did you mean " + in_quotes(nearest) + "?)";
 }
@@ -576,7 +570,8 @@ class Loader {
                                       "'per_day'");
       good = false;
     } else if (given.size() > 1) {
-      out_.add(reader.position(), reader.context() + " gives " + listed(given) +
+      out_.add(reader.position(), reader.context() + " gives " +
+                                      core::join_as_sentence(given, "and") +
                                       ": give only one of them (write another delta check for "
                                       "the other)");
       good = false;
