@@ -125,8 +125,8 @@ Result<void> run_ce(Session& session, const CeOptions& options) {
                            read_input_or_stdin("continuing education file", options.file));
   people::CeLog log = people::read_ce_log(input.text, input.name, rules);
   if (!log.activities) return file_problems(input.name, log.diagnostics);
-  std::vector<people::CeActivity> mine;
-  for (people::CeActivity& activity : *log.activities) {
+  std::vector<core::CeActivity> mine;
+  for (core::CeActivity& activity : *log.activities) {
     if (activity.person == options.person) mine.push_back(std::move(activity));
   }
   const people::CeProgress progress = people::ce_progress(rules, *program, mine, *start);
@@ -140,7 +140,7 @@ Result<void> run_ce(Session& session, const CeOptions& options) {
                           {"needed", minimum.needed}});
     }
     nlohmann::json activities = nlohmann::json::array();
-    for (const people::CeActivity& activity : mine) {
+    for (const core::CeActivity& activity : mine) {
       if (activity.date < progress.cycle_start || activity.date > progress.cycle_end) continue;
       activities.push_back({{"date", core::format_date(activity.date)},
                             {"category", activity.category},

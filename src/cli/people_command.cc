@@ -25,7 +25,7 @@ Result<std::vector<people::PersonOnSystem>> read_competency_log_file(const std::
   return std::move(*log.entries);
 }
 
-Result<people::PersonRecord> read_person_record(const std::string& file) {
+Result<core::PersonRecord> read_person_record(const std::string& file) {
   ALIQUOT_ASSIGN_OR_RETURN(const std::string text, read_input_file("person file", file));
   people::PersonFile read = people::read_person_file(text, file);
   if (!read.person) return file_problems(file, read.diagnostics);

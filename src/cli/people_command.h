@@ -13,7 +13,7 @@
 #include "cli/commands.h"
 #include "core/time.h"
 #include "people/competency_log.h"
-#include "people/person.h"
+#include "core/person_record.h"
 
 namespace aliquot::cli {
 
@@ -33,6 +33,6 @@ Result<core::Date> day_or_today(const Session& session, const std::string& on);
 // The competency log at `file` (people/competency_log.h), - for standard input.
 Result<std::vector<people::PersonOnSystem>> read_competency_log_file(const std::string& file);
 // A person's record from a TOML file (people/person_file.h).
-Result<people::PersonRecord> read_person_record(const std::string& file);
+Result<core::PersonRecord> read_person_record(const std::string& file);
 
 }  // namespace aliquot::cli

@@ -46,7 +46,7 @@ Result<people::CertificationRoutes> routes_from(const std::string& file) {
 
 Result<void> run_eligibility(Session& session, const EligibilityOptions& options) {
   ALIQUOT_ASSIGN_OR_RETURN(const core::Date on, day_or_today(session, options.on));
-  ALIQUOT_ASSIGN_OR_RETURN(const people::PersonRecord person, read_person_record(options.file));
+  ALIQUOT_ASSIGN_OR_RETURN(const core::PersonRecord person, read_person_record(options.file));
   ALIQUOT_ASSIGN_OR_RETURN(const people::CertificationRoutes routes,
                            routes_from(options.routes_file));
   const std::vector<people::RouteAnswer> answers =

@@ -36,9 +36,9 @@ struct ExpiringOptions {
 Result<void> run_expiring(Session& session, const ExpiringOptions& options) {
   if (options.within < 0) return invalid_argument("--within must be 0 or more");
   ALIQUOT_ASSIGN_OR_RETURN(const core::Date on, day_or_today(session, options.on));
-  std::vector<people::PersonRecord> records;
+  std::vector<core::PersonRecord> records;
   for (const std::string& file : options.files) {
-    ALIQUOT_ASSIGN_OR_RETURN(people::PersonRecord record, read_person_record(file));
+    ALIQUOT_ASSIGN_OR_RETURN(core::PersonRecord record, read_person_record(file));
     records.push_back(std::move(record));
   }
   std::vector<people::PersonOnSystem> log;

@@ -201,7 +201,7 @@ struct QualifyOptions {
 
 Result<void> run_qualify(Session& session, const QualifyOptions& options) {
   ALIQUOT_ASSIGN_OR_RETURN(const core::Date on, day_or_today(session, options.on));
-  ALIQUOT_ASSIGN_OR_RETURN(const people::PersonRecord person, read_person_record(options.file));
+  ALIQUOT_ASSIGN_OR_RETURN(const core::PersonRecord person, read_person_record(options.file));
   ALIQUOT_ASSIGN_OR_RETURN(const people::Requirements requirements,
                            requirements_from(options.requirements_file));
   people::QualificationQuestion question;

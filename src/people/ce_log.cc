@@ -50,14 +50,14 @@ CeLog read_ce_log(std::string_view text, const std::string& file, const CeRules&
 
   std::vector<std::string> codes;
   for (const CeCategory& category : rules.categories()) codes.push_back(category.code);
-  std::vector<CeActivity> activities;
+  std::vector<core::CeActivity> activities;
   for (std::size_t i = 1; i < records->size(); ++i) {
     const core::CsvRecord& row = (*records)[i];
     const auto field = [&](CeLogColumn column) {
       return core::csv_field(row, columns.index[column]);
     };
     const std::size_t problems = diagnostics.size();
-    CeActivity activity;
+    core::CeActivity activity;
     activity.person = field(kActivityPerson);
     if (activity.person.empty()) diagnostics.push_back(at(row.line, "person is empty"));
     const std::string date = field(kActivityDate);

@@ -17,8 +17,8 @@
 namespace aliquot::people {
 
 struct CeLog {
-  std::optional<std::vector<CeActivity>> activities;  // in file order; set when no problems
-  std::vector<Error> diagnostics;                     // every problem, each at FILE:LINE
+  std::optional<std::vector<core::CeActivity>> activities;  // in file order; set when no problems
+  std::vector<Error> diagnostics;                           // every problem, each at FILE:LINE
 };
 
 CeLog read_ce_log(std::string_view text, const std::string& file, const CeRules& rules);

@@ -15,7 +15,7 @@ std::string points_text(double points) {
 }  // namespace
 
 CeProgress ce_progress(const CeRules& rules, const CeProgram& program,
-                       const std::vector<CeActivity>& activities, core::Date cycle_start) {
+                       const std::vector<core::CeActivity>& activities, core::Date cycle_start) {
   CeProgress progress;
   progress.cycle_start = cycle_start;
   // The next cycle starts on the same day years later (28 February for a cycle that started on
@@ -34,7 +34,7 @@ CeProgress ce_progress(const CeRules& rules, const CeProgram& program,
     return std::chrono::sys_days(date) >= std::chrono::sys_days(progress.cycle_start) &&
            std::chrono::sys_days(date) <= std::chrono::sys_days(progress.cycle_end);
   };
-  for (const CeActivity& activity : activities) {
+  for (const core::CeActivity& activity : activities) {
     if (!in_cycle(activity.date)) continue;
     progress.earned += activity.points;
     for (CeCategoryProgress& minimum : progress.minimums) {

@@ -7,20 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "core/ce_activity.h"
 #include "core/time.h"
 #include "people/continuing_education.h"
 
 namespace aliquot::people {
-
-// One CE activity as recorded: when, under which category, for how many points.
-struct CeActivity {
-  std::string person;
-  core::Date date{};
-  std::string category;  // a CeCategory code
-  double points = 0;
-  std::string provider;  // "ASCP", "ASCLS", "in-house"
-  std::string title;
-};
 
 struct CeCategoryProgress {
   std::string category;
@@ -47,6 +38,6 @@ struct CeProgress {
 // The progress of the activities dated within the cycle that starts on `cycle_start` (the
 // certification's issue or last renewal date) and lasts the program's cycle_years.
 CeProgress ce_progress(const CeRules& rules, const CeProgram& program,
-                       const std::vector<CeActivity>& activities, core::Date cycle_start);
+                       const std::vector<core::CeActivity>& activities, core::Date cycle_start);
 
 }  // namespace aliquot::people

@@ -16,8 +16,8 @@ using test_support::date;
 
 const CeProgram& cmp() { return *default_ce_rules().program_for("MLS(ASCP)"); }
 
-CeActivity activity(const char* day, const char* category, double points) {
-  CeActivity out;
+core::CeActivity activity(const char* day, const char* category, double points) {
+  core::CeActivity out;
   out.person = "jdoe";
   out.date = date(day);
   out.category = category;
@@ -43,8 +43,8 @@ TEST(CeProgress, CountsTheActivitiesOfTheCycleOnly) {
 
 TEST(CeProgress, SaysHowManyPointsAreStillNeededInEachCategoryAndInAll) {
   // 32 points, all but 1 in chemistry: the cycle needs 4 more, but the categories 6; 6 it is.
-  std::vector<CeActivity> activities = {activity("2025-01-10", "chemistry", 31),
-                                        activity("2025-02-10", "hematology", 1)};
+  std::vector<core::CeActivity> activities = {activity("2025-01-10", "chemistry", 31),
+                                              activity("2025-02-10", "hematology", 1)};
   CeProgress progress = ce_progress(default_ce_rules(), cmp(), activities, date("2024-03-01"));
   EXPECT_EQ(progress.earned, 32);
   EXPECT_EQ(progress.still_needed, 6);

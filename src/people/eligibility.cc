@@ -20,7 +20,7 @@ std::string amount(double value, std::string_view one, std::string_view many) {
   return core::number_text(value) + " " + std::string(value == 1 ? one : many);
 }
 
-void check_degree(const CertificationRoute& route, const Education& education,
+void check_degree(const CertificationRoute& route, const core::Education& education,
                   std::vector<std::string>& missing) {
   if (!route.degree || education.degree >= *route.degree) return;
   if (route.or_semester_hours && education.semester_hours_total >= *route.or_semester_hours) {
@@ -37,13 +37,13 @@ void check_degree(const CertificationRoute& route, const Education& education,
   missing.push_back(std::move(needed));
 }
 
-void check_program(const CertificationRoute& route, const Education& education, core::Date on,
+void check_program(const CertificationRoute& route, const core::Education& education, core::Date on,
                    std::vector<std::string>& missing) {
   if (route.programs.empty()) return;
   const core::Date earliest =
       route.program_years > 0 ? core::add_months(on, -12 * route.program_years) : core::Date{};
   std::vector<std::string> too_old;
-  for (const ProgramCompletion& completion : education.programs) {
+  for (const core::ProgramCompletion& completion : education.programs) {
     const bool accepted = std::any_of(
         route.programs.begin(), route.programs.end(),
         [&](const std::string& kind) { return core::equals_ignoring_case(kind, completion.kind); });
@@ -59,21 +59,21 @@ void check_program(const CertificationRoute& route, const Education& education, 
   missing.push_back(std::move(needed));
 }
 
-void check_credentials(const CertificationRoute& route, const PersonRecord& person, core::Date on,
-                       std::vector<std::string>& missing) {
+void check_credentials(const CertificationRoute& route, const core::PersonRecord& person,
+                       core::Date on, std::vector<std::string>& missing) {
   if (route.credentials.empty()) return;
-  for (const Certification& held : person.certifications) {
+  for (const core::Certification& held : person.certifications) {
     const bool accepted = std::any_of(route.credentials.begin(), route.credentials.end(),
                                       [&](const std::string& wanted) {
                                         return core::equals_ignoring_case(wanted, held.credential);
                                       });
-    if (accepted && valid_on(held.expires, on)) return;
+    if (accepted && core::valid_on(held.expires, on)) return;
   }
   missing.push_back("a current " + core::join_as_sentence(route.credentials, "or") +
                     " certification");
 }
 
-void check_hours(const CertificationRoute& route, const Education& education,
+void check_hours(const CertificationRoute& route, const core::Education& education,
                  std::vector<std::string>& missing) {
   for (const auto& [subject, hours] : route.semester_hours) {
     const auto found = education.semester_hours.find(subject);
@@ -85,7 +85,7 @@ void check_hours(const CertificationRoute& route, const Education& education,
   }
 }
 
-void check_experience(const CertificationRoute& route, const Education& education,
+void check_experience(const CertificationRoute& route, const core::Education& education,
                       std::vector<std::string>& missing) {
   if (!route.experience_months || education.experience_months >= *route.experience_months) return;
   missing.push_back(
@@ -101,7 +101,7 @@ std::string RouteAnswer::to_string() const {
 }
 
 std::vector<RouteAnswer> check_eligibility(const CertificationRoutes& routes,
-                                           const PersonRecord& person, core::Date on,
+                                           const core::PersonRecord& person, core::Date on,
                                            std::string_view credential) {
   std::vector<RouteAnswer> answers;
   for (const CertificationRoute& route : routes.routes()) {
@@ -181,8 +181,8 @@ class RoutesLoader {
     route.summary = reader.text("summary", Required::kYes).value_or("");
     route.verify = reader.boolean("verify", Required::kNo).value_or(false);
     if (const std::optional<std::string> degree = reader.text("degree", Required::kNo)) {
-      route.degree = degree_level_from_code(*degree);
-      if (!route.degree || *route.degree == DegreeLevel::kNone) {
+      route.degree = core::degree_level_from_code(*degree);
+      if (!route.degree || *route.degree == core::DegreeLevel::kNone) {
         reader.problem("degree", "must be associate, baccalaureate, master or doctorate, not " +
                                      in_quotes(*degree));
       }

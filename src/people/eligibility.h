@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/person_record.h"
 #include "core/time.h"
-#include "people/person.h"
 
 namespace aliquot::people {
 
@@ -24,7 +24,7 @@ struct CertificationRoute {
   std::string summary;
   bool verify = false;  // not yet checked against its source
   // The requirements; each one given must be met.
-  std::optional<DegreeLevel> degree;
+  std::optional<core::DegreeLevel> degree;
   std::optional<double> or_semester_hours;  // college credit that counts instead of the degree
   std::vector<std::string> programs;        // any one completed within program_years
   int program_years = 0;                    // 0: whenever
@@ -71,7 +71,7 @@ struct RouteAnswer {
 // Every route of `credential` (letter case ignored; every route when empty), in file order, for
 // `person` on `on`.
 std::vector<RouteAnswer> check_eligibility(const CertificationRoutes& routes,
-                                           const PersonRecord& person, core::Date on,
+                                           const core::PersonRecord& person, core::Date on,
                                            std::string_view credential);
 
 }  // namespace aliquot::people

@@ -15,12 +15,12 @@ using test_support::date;
 
 // An MLT on the way to MLS: MLT(ASCP) since 2021, a baccalaureate with 20 semester hours of
 // biology and 8 of chemistry, 13 months of full-time clinical experience.
-PersonRecord mlt() {
-  PersonRecord person;
+core::PersonRecord mlt() {
+  core::PersonRecord person;
   person.person = "jdoe";
   person.role = core::Role::kTechnician;
   person.certifications = {{"MLT(ASCP)", "123456", date("2027-06-30"), date("2021-07-01")}};
-  person.education.degree = DegreeLevel::kBaccalaureate;
+  person.education.degree = core::DegreeLevel::kBaccalaureate;
   person.education.semester_hours_total = 124;
   person.education.semester_hours = {{"biology", 20}, {"chemistry", 8}};
   person.education.programs = {{"NAACLS-MLT", date("2021-05-15")}};
@@ -28,7 +28,7 @@ PersonRecord mlt() {
   return person;
 }
 
-std::vector<std::string> answers(const PersonRecord& person, const char* credential,
+std::vector<std::string> answers(const core::PersonRecord& person, const char* credential,
                                  const char* on = "2026-11-23") {
   std::vector<std::string> out;
   for (const RouteAnswer& answer :
@@ -51,7 +51,7 @@ TEST(Eligibility, TellsAnMltWhatEachMlsRouteStillNeeds) {
 }
 
 TEST(Eligibility, FindsTheRoutesAPersonMeets) {
-  PersonRecord person = mlt();
+  core::PersonRecord person = mlt();
   person.education.semester_hours["chemistry"] = 16;
   person.education.experience_months = 24;
   const std::vector<RouteAnswer> routes =
@@ -68,8 +68,8 @@ TEST(Eligibility, FindsTheRoutesAPersonMeets) {
 }
 
 TEST(Eligibility, AnAccreditedProgramCountsForFiveYearsFromTheDayAsked) {
-  PersonRecord person;
-  person.education.degree = DegreeLevel::kNone;
+  core::PersonRecord person;
+  person.education.degree = core::DegreeLevel::kNone;
   person.education.semester_hours_total = 64;
   person.education.programs = {{"ABHES-MLT", date("2021-11-23")}};
   EXPECT_EQ(answers(person, "MLT(ASCP)", "2026-11-23")[0], "MLT(ASCP) route 1: eligible");
@@ -84,8 +84,8 @@ TEST(Eligibility, AnAccreditedProgramCountsForFiveYearsFromTheDayAsked) {
 }
 
 TEST(Eligibility, TheMilitaryRouteNeedsTheCourse) {
-  PersonRecord person;
-  person.education.degree = DegreeLevel::kAssociate;
+  core::PersonRecord person;
+  person.education.degree = core::DegreeLevel::kAssociate;
   person.education.semester_hours = {{"biology", 6}, {"chemistry", 6}};
   EXPECT_EQ(answers(person, "MLT(ASCP)")[1],
             "MLT(ASCP) route 3: needs the 50-week-medical-laboratory military course");

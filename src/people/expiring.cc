@@ -32,7 +32,7 @@ std::string_view to_code(ExpiringKind kind) {
   return "certification";
 }
 
-std::vector<ExpiringItem> expiring_within(const std::vector<PersonRecord>& people,
+std::vector<ExpiringItem> expiring_within(const std::vector<core::PersonRecord>& people,
                                           const std::vector<PersonOnSystem>& log, core::Date on,
                                           int within_days) {
   std::vector<ExpiringItem> items;
@@ -41,14 +41,14 @@ std::vector<ExpiringItem> expiring_within(const std::vector<PersonRecord>& peopl
     const int left = days_between(on, due);
     if (left <= within_days) items.push_back({person, kind, std::move(what), due, left});
   };
-  for (const PersonRecord& person : people) {
-    for (const Certification& held : person.certifications) {
+  for (const core::PersonRecord& person : people) {
+    for (const core::Certification& held : person.certifications) {
       if (held.expires) {
         add(person.person, ExpiringKind::kCertification, joined({held.credential, held.number}),
             *held.expires);
       }
     }
-    for (const StateLicence& licence : person.licences) {
+    for (const core::StateLicence& licence : person.licences) {
       if (licence.expires) {
         add(person.person, ExpiringKind::kLicence,
             joined({licence.state, "licence", licence.type, licence.number}), *licence.expires);

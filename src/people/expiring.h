@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "core/person_record.h"
 #include "core/time.h"
 #include "people/competency_log.h"
-#include "people/person.h"
 
 namespace aliquot::people {
 
@@ -27,7 +27,7 @@ struct ExpiringItem {
 
 // Every certification and licence of `people` with an expiry date, and every competency of `log`,
 // that is due within `within_days` of `on` or has lapsed, soonest first (then by person).
-std::vector<ExpiringItem> expiring_within(const std::vector<PersonRecord>& people,
+std::vector<ExpiringItem> expiring_within(const std::vector<core::PersonRecord>& people,
                                           const std::vector<PersonOnSystem>& log, core::Date on,
                                           int within_days);
 

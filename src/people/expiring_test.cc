@@ -22,12 +22,12 @@ std::vector<std::string> listed(const std::vector<ExpiringItem>& items) {
 }
 
 TEST(ExpiringWithin, ListsWhatLapsesWithinTheWindowAndWhatHasLapsedSoonestFirst) {
-  PersonRecord jdoe;
+  core::PersonRecord jdoe;
   jdoe.person = "jdoe";
   jdoe.certifications = {{"MLT(ASCP)", "123456", date("2026-12-23"), std::nullopt},
                          {"PBT(ASCP)", "", std::nullopt, std::nullopt}};  // no expiry: never listed
   jdoe.licences = {{"CA", "MLT", "MLT-777", date("2027-03-31")}};
-  PersonRecord asmith;
+  core::PersonRecord asmith;
   asmith.person = "asmith";
   asmith.certifications = {{"MLS(ASCP)", "9", date("2026-11-22"), std::nullopt}};
 

@@ -32,14 +32,14 @@ double non_negative(TableReader& reader, std::string_view key) {
   return value.value_or(0);
 }
 
-void read_education(const toml::table& table, Education& education, Diagnostics& out) {
+void read_education(const toml::table& table, core::Education& education, Diagnostics& out) {
   TableReader reader(table, "[education]",
                      {"degree", "semester_hours_total", "semester_hours", "military_courses",
                       "experience_months", "program"},
                      out);
   reader.report_unknown_keys();
   if (const std::optional<std::string> degree = reader.text("degree", Required::kNo)) {
-    if (const std::optional<DegreeLevel> level = degree_level_from_code(*degree)) {
+    if (const std::optional<core::DegreeLevel> level = core::degree_level_from_code(*degree)) {
       education.degree = *level;
     } else {
       reader.problem("degree", "must be none, associate, baccalaureate, master or doctorate, not " +
@@ -85,11 +85,12 @@ PersonFile read_person_file(std::string_view text, const std::string& file) {
   TableReader top(*root, "the person file", {"person", "education", "certification", "licence"},
                   out);
   top.report_unknown_keys();
-  PersonRecord person;
+  core::PersonRecord person;
   if (std::optional<TableReader> header =
-          top.header_table("person", {"id", "name", "role"}, "id and role")) {
+          top.header_table("person", {"id", "name", "role", "employment_start"}, "id and role")) {
     person.person = header->text("id", Required::kYes).value_or("");
     person.name = header->text("name", Required::kNo).value_or("");
+    person.employment_start = date_at(*header, "employment_start", Required::kNo);
     if (const std::optional<std::string> role = header->text("role", Required::kYes)) {
       if (const Result<core::Role> parsed = core::parse_role(*role)) {
         person.role = *parsed;
@@ -106,7 +107,7 @@ PersonFile read_person_file(std::string_view text, const std::string& file) {
       TableReader reader(*certifications->get(i)->as_table(),
                          "certification " + std::to_string(i + 1),
                          {"credential", "number", "issued", "expires"}, out);
-      Certification certification;
+      core::Certification certification;
       if (const std::optional<std::string> credential = reader.text("credential", Required::kYes)) {
         certification.credential = *credential;
         reader.set_context("certification " + in_quotes(*credential));
@@ -123,7 +124,7 @@ PersonFile read_person_file(std::string_view text, const std::string& file) {
       TableReader reader(*licences->get(i)->as_table(), "licence " + std::to_string(i + 1),
                          {"state", "type", "number", "expires"}, out);
       reader.report_unknown_keys();
-      StateLicence licence;
+      core::StateLicence licence;
       licence.state = core::ascii_upper(reader.text("state", Required::kYes).value_or(""));
       licence.type = reader.text("type", Required::kNo).value_or("");
       licence.number = reader.text("number", Required::kNo).value_or("");

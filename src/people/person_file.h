@@ -8,6 +8,7 @@
 //   id = "jdoe"                 # required: the username they work under
 //   name = "Jane Doe"
 //   role = "technician"         # required
+//   employment_start = "2021-08-02"
 //
 //   [education]
 //   degree = "baccalaureate"    # none, associate, baccalaureate, master, doctorate
@@ -38,12 +39,12 @@
 #include <vector>
 
 #include "core/error.h"
-#include "people/person.h"
+#include "core/person_record.h"
 
 namespace aliquot::people {
 
 struct PersonFile {
-  std::optional<PersonRecord> person;  // set when the file has no problems
+  std::optional<core::PersonRecord> person;  // set when the file has no problems
   std::vector<Error> diagnostics;
 };
 

@@ -44,11 +44,11 @@ expires = "2027-03-31"
 )toml",
                                            "jdoe.toml");
   ASSERT_TRUE(file.person.has_value()) << test_support::error_texts(file.diagnostics).front();
-  const PersonRecord& person = *file.person;
+  const core::PersonRecord& person = *file.person;
   EXPECT_EQ(person.person, "jdoe");
   EXPECT_EQ(person.name, "Jane Doe");
   EXPECT_EQ(person.role, core::Role::kTechnician);
-  EXPECT_EQ(person.education.degree, DegreeLevel::kBaccalaureate);
+  EXPECT_EQ(person.education.degree, core::DegreeLevel::kBaccalaureate);
   EXPECT_EQ(person.education.semester_hours.at("chemistry"), 8.5);
   EXPECT_EQ(person.education.experience_months, 13);
   ASSERT_EQ(person.education.programs.size(), 1u);

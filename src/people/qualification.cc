@@ -12,18 +12,18 @@ std::string expired_text(const std::string& what, const std::optional<core::Date
   return what + " expired on " + core::format_date(*expires);
 }
 
-void check_certification(const RoleRequirement& requirement, const PersonRecord& person,
+void check_certification(const RoleRequirement& requirement, const core::PersonRecord& person,
                          core::Date on, std::vector<std::string>& missing) {
   if (requirement.credentials.empty()) return;
   std::vector<std::string> lapsed;
-  for (const Certification& held : person.certifications) {
+  for (const core::Certification& held : person.certifications) {
     const bool accepted =
         std::any_of(requirement.credentials.begin(), requirement.credentials.end(),
                     [&](const std::string& wanted) {
                       return core::equals_ignoring_case(wanted, held.credential);
                     });
     if (!accepted) continue;
-    if (valid_on(held.expires, on)) return;
+    if (core::valid_on(held.expires, on)) return;
     lapsed.push_back(expired_text(held.credential + (held.number.empty() ? "" : " " + held.number),
                                   held.expires));
   }
@@ -33,7 +33,7 @@ void check_certification(const RoleRequirement& requirement, const PersonRecord&
 }
 
 void check_licence(const Requirements& requirements, const RoleRequirement& requirement,
-                   const PersonRecord& person, const QualificationQuestion& question,
+                   const core::PersonRecord& person, const QualificationQuestion& question,
                    std::vector<std::string>& missing) {
   if (!requirement.licence || question.lab_state.empty() ||
       !requirements.licensure_required(question.lab_state, question.on)) {
@@ -41,9 +41,9 @@ void check_licence(const Requirements& requirements, const RoleRequirement& requ
   }
   const std::string state = core::ascii_upper(question.lab_state);
   std::vector<std::string> lapsed;
-  for (const StateLicence& licence : person.licences) {
+  for (const core::StateLicence& licence : person.licences) {
     if (!core::equals_ignoring_case(licence.state, state)) continue;
-    if (valid_on(licence.expires, question.on)) return;
+    if (core::valid_on(licence.expires, question.on)) return;
     std::string what = state + " licence";
     if (!licence.type.empty()) what += " " + licence.type;
     if (!licence.number.empty()) what += " " + licence.number;
@@ -72,7 +72,7 @@ void check_competency(const QualificationQuestion& question, std::vector<std::st
 }  // namespace
 
 QualificationAnswer check_qualification(const Requirements& requirements,
-                                        const PersonRecord& person,
+                                        const core::PersonRecord& person,
                                         const QualificationQuestion& question) {
   QualificationAnswer answer;
   const std::string role(core::to_code(person.role));

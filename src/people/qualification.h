@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "core/enums.h"
+#include "core/person_record.h"
 #include "core/time.h"
 #include "people/competency.h"
-#include "people/person.h"
 #include "people/requirements.h"
 
 namespace aliquot::people {
@@ -43,7 +43,7 @@ struct QualificationAnswer {
 };
 
 QualificationAnswer check_qualification(const Requirements& requirements,
-                                        const PersonRecord& person,
+                                        const core::PersonRecord& person,
                                         const QualificationQuestion& question);
 
 }  // namespace aliquot::people

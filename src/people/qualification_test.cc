@@ -40,8 +40,8 @@ CompetencyHistory current_competency() {
   return history;
 }
 
-PersonRecord technician() {
-  PersonRecord person;
+core::PersonRecord technician() {
+  core::PersonRecord person;
   person.person = "jdoe";
   person.role = Role::kTechnician;
   person.certifications = {{"MLT(ASCP)", "12345", date("2026-11-23"), std::nullopt}};
@@ -60,9 +60,9 @@ QualificationQuestion chemistry_in(const char* state, const char* on) {
 }
 
 TEST(ValidOn, IsValidThroughTheDayItExpires) {
-  EXPECT_TRUE(valid_on(date("2026-11-23"), date("2026-11-23")));
-  EXPECT_FALSE(valid_on(date("2026-11-22"), date("2026-11-23")));
-  EXPECT_TRUE(valid_on(std::nullopt, date("2026-11-23")));
+  EXPECT_TRUE(core::valid_on(date("2026-11-23"), date("2026-11-23")));
+  EXPECT_FALSE(core::valid_on(date("2026-11-22"), date("2026-11-23")));
+  EXPECT_TRUE(core::valid_on(std::nullopt, date("2026-11-23")));
 }
 
 TEST(CheckQualification, AQualifiedTechnicianIsQualifiedWithTheReviewTheLabAsksFor) {
@@ -81,14 +81,14 @@ TEST(CheckQualification, ACertificationThatExpiredYesterdayIsMissingWithItsNumbe
 }
 
 TEST(CheckQualification, ALaterCertificationThatIsCurrentQualifies) {
-  PersonRecord person = technician();
+  core::PersonRecord person = technician();
   person.certifications.push_back({"MLS(ASCP)", "99", std::nullopt, std::nullopt});
   EXPECT_TRUE(
       check_qualification(requirements(), person, chemistry_in("CA", "2027-01-01")).qualified());
 }
 
 TEST(CheckQualification, ALicenceIsNeededOnlyWhereAndWhenTheStateLicenses) {
-  PersonRecord person = technician();
+  core::PersonRecord person = technician();
   person.licences.clear();
   EXPECT_EQ(check_qualification(requirements(), person, chemistry_in("CA", "2026-11-23")).missing,
             std::vector<std::string>{"needs a current CA licence (none recorded)"});
@@ -117,7 +117,7 @@ TEST(CheckQualification, ARoleMayBeKeptOutOfASection) {
 }
 
 TEST(CheckQualification, ARoleWithoutRequirementsMayNotReleaseAtAll) {
-  PersonRecord clerk = technician();
+  core::PersonRecord clerk = technician();
   clerk.role = Role::kClerk;
   EXPECT_EQ(check_qualification(requirements(), clerk, chemistry_in("CA", "2026-11-23")).missing,
             std::vector<std::string>{"role clerk may not perform or release tests"});
@@ -143,7 +143,7 @@ TEST(CheckQualification, CompetencyMustBeRecordedAndUnexpired) {
 }
 
 TEST(CheckQualification, APathologistNeedsNoCertificationOrLaboratoryLicence) {
-  PersonRecord pathologist;
+  core::PersonRecord pathologist;
   pathologist.person = "drsmith";
   pathologist.role = Role::kPathologist;
   QualificationQuestion micro = chemistry_in("CA", "2026-11-23");

@@ -59,9 +59,10 @@ class RequirementsLoader {
 
   std::optional<Requirements> run() {
     TableReader top(root_, "the personnel requirements file",
-                    {"personnel", "licensure", "role", "section", "review"}, out_);
+                    {"personnel", "licensure", "role", "section", "review", "exceptions"}, out_);
     top.report_unknown_keys();
     read_header(top);
+    read_exceptions(top);
     for_each_table(top, "licensure", [this](TableReader& reader) { read_licensure(reader); });
     for_each_table(top, "role", [this](TableReader& reader) { read_role(reader); });
     for_each_table(top, "section", [this](TableReader& reader) { read_section(reader); });
@@ -94,6 +95,20 @@ class RequirementsLoader {
             config::read_name_and_version(top, "personnel")) {
       parsed_.name_ = std::move(header->name);
       parsed_.version_ = std::move(header->version);
+    }
+  }
+
+  void read_exceptions(TableReader& top) {
+    const toml::table* table = top.table("exceptions", Required::kNo);
+    if (table == nullptr) return;
+    TableReader reader(*table, "[exceptions]", {"max_days"}, out_);
+    reader.report_unknown_keys();
+    if (const std::optional<std::int64_t> days = reader.integer("max_days", Required::kYes)) {
+      if (*days < 1 || *days > 366) {
+        reader.problem("max_days", "must be 1 to 366 days, not " + std::to_string(*days));
+      } else {
+        parsed_.exception_max_days_ = static_cast<int>(*days);
+      }
     }
   }
 

@@ -48,6 +48,9 @@ class Requirements {
   const std::vector<RoleRequirement>& roles() const { return roles_; }
   const std::vector<SectionRoles>& sections() const { return sections_; }
   const std::vector<ReviewPolicy>& reviews() const { return reviews_; }
+  // The longest a supervisor's qualification exception (core/qualification_exception.h) may last,
+  // in days from its first day to its last.
+  int exception_max_days() const { return exception_max_days_; }
 
   // Whether `state` (a postal code, letter case ignored) licenses laboratory personnel on `on`.
   bool licensure_required(std::string_view state, core::Date on) const;
@@ -67,6 +70,7 @@ class Requirements {
   std::vector<RoleRequirement> roles_;
   std::vector<SectionRoles> sections_;
   std::vector<ReviewPolicy> reviews_;
+  int exception_max_days_ = 30;
 };
 
 struct RequirementsLoad {

@@ -18,13 +18,17 @@
 #include <vector>
 
 #include "core/audit_entry.h"
+#include "core/ce_activity.h"
+#include "core/competency_event.h"
 #include "core/credentials.h"
 #include "core/error.h"
 #include "core/instrument_task.h"
 #include "core/order.h"
 #include "core/patient.h"
 #include "core/patient_data_read.h"
+#include "core/person_record.h"
 #include "core/qc_records.h"
+#include "core/qualification_exception.h"
 #include "core/specimen.h"
 #include "core/test_result.h"
 #include "core/user.h"
@@ -348,6 +352,31 @@ class Transaction {
   virtual Result<std::vector<core::PatientDataRead>> patient_data_reads(std::string_view mrn,
                                                                         std::string_view username,
                                                                         std::int64_t limit) = 0;
+
+  // --- the lab's people (core/person_record.h, core/competency_event.h, core/ce_activity.h,
+  // core/qualification_exception.h) ---
+  // Inserts the person, or replaces every field of the stored person with the same `person`
+  // (certifications, licences and education included). NotFound when the lab has no user of that
+  // username: a person's record belongs to their account.
+  virtual Result<void> put_person(const core::PersonRecord& person) = 0;
+  virtual Result<std::optional<core::PersonRecord>> find_person(std::string_view person) = 0;
+  virtual Result<std::vector<core::PersonRecord>> list_people() = 0;  // by person
+  // NotFound when the lab has no person `event.person`.
+  virtual Result<core::CompetencyEvent> insert_competency_event(core::CompetencyEvent event) = 0;
+  // The events of `person` (every person when empty) on `test_system` (every system when
+  // empty), by person, test system, date, then id.
+  virtual Result<std::vector<core::CompetencyEvent>> competency_events(
+      std::string_view person, std::string_view test_system) = 0;
+  // NotFound when the lab has no person `activity.person`.
+  virtual Result<core::CeActivity> insert_ce_activity(core::CeActivity activity) = 0;
+  // By date, then id.
+  virtual Result<std::vector<core::CeActivity>> ce_activities(std::string_view person) = 0;
+  // NotFound when the lab has no person `exception.person`.
+  virtual Result<core::QualificationException> insert_qualification_exception(
+      core::QualificationException exception) = 0;
+  // The exceptions of `person` (every person when empty), by from date, then id.
+  virtual Result<std::vector<core::QualificationException>> qualification_exceptions(
+      std::string_view person) = 0;
 
   // --- turnaround (lab/turnaround.h) ---
   // The results first released in [from, to) (released_at, which a later correction keeps) whose

@@ -436,13 +436,117 @@ CREATE INDEX patient_data_reads_by_user ON patient_data_reads (username, at);
 CREATE INDEX results_by_released_at ON results (released_at) WHERE released_at IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+// The lab's people (core/person_record.h, core/competency_event.h, core/ce_activity.h,
+// core/qualification_exception.h). A person's record belongs to their user account; the lists
+// of a record keep the order they were given in (`position`), except the semester hours, which
+// are keyed by subject.
+constexpr const char* kSchemaVersion7 = R"sql(
+CREATE TABLE people (
+  person                TEXT PRIMARY KEY REFERENCES users (username),
+  name                  TEXT NOT NULL,
+  role                  TEXT NOT NULL,
+  employment_start      TEXT,
+  degree                TEXT NOT NULL,
+  semester_hours_total  REAL NOT NULL,
+  experience_months     REAL NOT NULL
+);
+
+CREATE TABLE person_certifications (
+  person      TEXT NOT NULL REFERENCES people (person),
+  position    INTEGER NOT NULL,
+  credential  TEXT NOT NULL,
+  number      TEXT NOT NULL,
+  issued      TEXT,
+  expires     TEXT,
+  PRIMARY KEY (person, position)
+);
+
+CREATE TABLE person_licences (
+  person    TEXT NOT NULL REFERENCES people (person),
+  position  INTEGER NOT NULL,
+  state     TEXT NOT NULL,
+  type      TEXT NOT NULL,
+  number    TEXT NOT NULL,
+  expires   TEXT,
+  PRIMARY KEY (person, position)
+);
+
+CREATE TABLE person_semester_hours (
+  person   TEXT NOT NULL REFERENCES people (person),
+  subject  TEXT NOT NULL,
+  hours    REAL NOT NULL,
+  PRIMARY KEY (person, subject)
+);
+
+CREATE TABLE person_programs (
+  person     TEXT NOT NULL REFERENCES people (person),
+  position   INTEGER NOT NULL,
+  kind       TEXT NOT NULL,
+  completed  TEXT,
+  PRIMARY KEY (person, position)
+);
+
+CREATE TABLE person_military_courses (
+  person    TEXT NOT NULL REFERENCES people (person),
+  position  INTEGER NOT NULL,
+  course    TEXT NOT NULL,
+  PRIMARY KEY (person, position)
+);
+
+CREATE TABLE competency_events (
+  id           INTEGER PRIMARY KEY,
+  person       TEXT NOT NULL REFERENCES people (person),
+  test_system  TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  on_date      TEXT,
+  assessor     TEXT NOT NULL,
+  notes        TEXT NOT NULL,
+  recorded_at  INTEGER NOT NULL,
+  recorded_by  TEXT NOT NULL
+);
+CREATE INDEX competency_events_by_person ON competency_events (person, test_system, on_date);
+
+-- How each element of an assessment was assessed, by element code.
+CREATE TABLE competency_elements (
+  event_id  INTEGER NOT NULL REFERENCES competency_events (id),
+  element   TEXT NOT NULL,
+  how       TEXT NOT NULL,
+  PRIMARY KEY (event_id, element)
+);
+
+CREATE TABLE ce_activities (
+  id        INTEGER PRIMARY KEY,
+  person    TEXT NOT NULL REFERENCES people (person),
+  date      TEXT,
+  category  TEXT NOT NULL,
+  points    REAL NOT NULL,
+  provider  TEXT NOT NULL,
+  title     TEXT NOT NULL
+);
+CREATE INDEX ce_activities_by_person ON ce_activities (person, date);
+
+CREATE TABLE qualification_exceptions (
+  id           INTEGER PRIMARY KEY,
+  person       TEXT NOT NULL REFERENCES people (person),
+  section      TEXT NOT NULL,
+  test_system  TEXT NOT NULL,
+  from_date    TEXT,
+  until_date   TEXT,
+  reason       TEXT NOT NULL,
+  granted_by   TEXT NOT NULL,
+  granted_at   INTEGER NOT NULL
+);
+CREATE INDEX qualification_exceptions_by_person ON qualification_exceptions (person, from_date);
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations{{
     {1, "initial schema", kSchemaVersion1},
     {2, "interfaces: placer order numbers, applied messages, quarantine, outbox", kSchemaVersion2},
     {3, "autoverification: rules versions, result holds", kSchemaVersion3},
     {4, "quality control and instrument schedules; where results were measured", kSchemaVersion4},
     {5, "authentication: passwords and sessions", kSchemaVersion5},
     {6, "the log of patient data reads; results by release time", kSchemaVersion6},
+    {7, "the lab's people: records, competency, continuing education, exceptions", kSchemaVersion7},
 }};
 
 }  // namespace

@@ -94,7 +94,18 @@ TEST_F(MigrationsTest, NewDatabaseGetsEveryMigrationRecorded) {
                             "instrument_task_log",
                             "qc_policy_versions",
                             "user_credentials",
-                            "sessions"}) {
+                            "sessions",
+                            "patient_data_reads",
+                            "people",
+                            "person_certifications",
+                            "person_licences",
+                            "person_semester_hours",
+                            "person_programs",
+                            "person_military_courses",
+                            "competency_events",
+                            "competency_elements",
+                            "ce_activities",
+                            "qualification_exceptions"}) {
     EXPECT_TRUE(has_table(*connection, table)) << table;
   }
 }

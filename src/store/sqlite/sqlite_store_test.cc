@@ -11,11 +11,14 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/competency_event.h"
 #include "core/enums.h"
+#include "core/person_record.h"
 #include "core/qc_records.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/log_sync.h"
@@ -108,6 +111,56 @@ TEST_F(SqliteStoreTest, UpdateResultChangesEachPlacingColumnOnItsOwn) {
     EXPECT_EQ(stored.section, result.section);
     ASSERT_TRUE(tx->commit());
   }
+}
+
+// A stored code this program does not know is reported with the table and the row it is in,
+// so that whoever repairs the database knows where to look.
+TEST_F(SqliteStoreTest, UnreadablePeopleCodesAreDataLossNamingTheTableAndTheRow) {
+  std::int64_t event_id = 0;
+  {
+    std::unique_ptr<Store> store = std::move(open_sqlite_store(path_)).value();
+    auto tx = std::move(store->begin(TransactionMode::kWrite)).value();
+    core::User user;
+    user.username = "ann";
+    ASSERT_TRUE(tx->insert_user(user));
+    core::PersonRecord person;
+    person.person = "ann";
+    ASSERT_TRUE(tx->put_person(person));
+    core::CompetencyEvent event;
+    event.person = "ann";
+    event.test_system = "cobas-c311";
+    event_id = tx->insert_competency_event(event)->id;
+    ASSERT_TRUE(tx->commit());
+  }
+  {
+    auto connection =
+        std::move(Connection::open(path_, Access::kReadWrite, Create::kNever)).value();
+    ASSERT_TRUE(std::move(connection->prepare("UPDATE people SET degree = 'wizardry'"))
+                    .value()
+                    .run("corrupting the degree"));
+    ASSERT_TRUE(std::move(connection->prepare("UPDATE competency_events SET kind = 'dreamt'"))
+                    .value()
+                    .run("corrupting the event kind"));
+  }
+  std::unique_ptr<Store> store = std::move(open_sqlite_store(path_)).value();
+  auto tx = std::move(store->begin(TransactionMode::kRead)).value();
+  const std::string person_error =
+      "table people, the row of person 'ann': the database holds a value this program cannot "
+      "read in column 'degree': unknown degree level 'wizardry'";
+  const Result<std::optional<core::PersonRecord>> found = tx->find_person("ann");
+  ASSERT_FALSE(found.has_value());
+  EXPECT_EQ(found.error().code(), ErrorCode::kDataLoss);
+  EXPECT_EQ(found.error().message(), person_error);
+  const Result<std::vector<core::PersonRecord>> listed = tx->list_people();
+  ASSERT_FALSE(listed.has_value());
+  EXPECT_EQ(listed.error().message(), person_error);
+  const Result<std::vector<core::CompetencyEvent>> events = tx->competency_events("ann", "");
+  ASSERT_FALSE(events.has_value());
+  EXPECT_EQ(events.error().code(), ErrorCode::kDataLoss);
+  EXPECT_EQ(events.error().message(),
+            "table competency_events, the row with id " + std::to_string(event_id) +
+                ": the database holds a value this program cannot read in column 'kind': "
+                "unknown competency event kind 'dreamt'");
 }
 
 TEST_F(SqliteStoreTest, ReadOnlyConnectionCannotWrite) {

@@ -182,6 +182,20 @@ class SqliteTransaction final : public Transaction {
                                                                 std::string_view username,
                                                                 std::int64_t limit) override;
 
+  // The lab's people (sqlite_people.cc).
+  Result<void> put_person(const core::PersonRecord& person) override;
+  Result<std::optional<core::PersonRecord>> find_person(std::string_view person) override;
+  Result<std::vector<core::PersonRecord>> list_people() override;
+  Result<core::CompetencyEvent> insert_competency_event(core::CompetencyEvent event) override;
+  Result<std::vector<core::CompetencyEvent>> competency_events(
+      std::string_view person, std::string_view test_system) override;
+  Result<core::CeActivity> insert_ce_activity(core::CeActivity activity) override;
+  Result<std::vector<core::CeActivity>> ce_activities(std::string_view person) override;
+  Result<core::QualificationException> insert_qualification_exception(
+      core::QualificationException exception) override;
+  Result<std::vector<core::QualificationException>> qualification_exceptions(
+      std::string_view person) override;
+
   // Turnaround (sqlite_turnaround.cc).
   Result<std::vector<ReleasedResultTiming>> results_released_between(core::Instant from,
                                                                      core::Instant to) override;

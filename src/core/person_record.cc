@@ -1,10 +1,10 @@
-#include "people/person.h"
+#include "core/person_record.h"
 
 #include <array>
 #include <chrono>
 #include <utility>
 
-namespace aliquot::people {
+namespace aliquot::core {
 namespace {
 
 constexpr std::array<std::pair<std::string_view, DegreeLevel>, 5> kDegreeLevels{{
@@ -42,8 +42,8 @@ std::string describe(DegreeLevel level) {
   return "no degree";
 }
 
-bool valid_on(const std::optional<core::Date>& expires, core::Date on) {
+bool valid_on(const std::optional<Date>& expires, Date on) {
   return !expires || std::chrono::sys_days(on) <= std::chrono::sys_days(*expires);
 }
 
-}  // namespace aliquot::people
+}  // namespace aliquot::core

@@ -12,14 +12,14 @@
 #include "core/enums.h"
 #include "core/time.h"
 
-namespace aliquot::people {
+namespace aliquot::core {
 
 // A certification: "MLS(ASCP)", its number, and the last day it is valid (none: no expiry).
 struct Certification {
   std::string credential;
   std::string number;
-  std::optional<core::Date> expires;
-  std::optional<core::Date> issued;  // or last renewed: the start of its maintenance cycle
+  std::optional<Date> expires;
+  std::optional<Date> issued;  // or last renewed: the start of its maintenance cycle
 };
 
 // A state licence: "CA", its type ("CLS", "MLT"), number and last valid day.
@@ -27,7 +27,7 @@ struct StateLicence {
   std::string state;
   std::string type;
   std::string number;
-  std::optional<core::Date> expires;
+  std::optional<Date> expires;
 };
 
 enum class DegreeLevel { kNone, kAssociate, kBaccalaureate, kMaster, kDoctorate };
@@ -39,7 +39,7 @@ std::string describe(DegreeLevel level);
 // An accredited program completed: its kind ("NAACLS-MLS", "ABHES-MLT") and when.
 struct ProgramCompletion {
   std::string kind;
-  core::Date completed{};
+  Date completed{};
 };
 
 struct Education {
@@ -51,10 +51,13 @@ struct Education {
   double experience_months = 0;               // full-time clinical laboratory experience
 };
 
+// A person of the lab. `person` is their username: the record belongs to that user account, and
+// the qualifications checked when the account releases a result are the ones recorded here.
 struct PersonRecord {
-  std::string person;  // the id the lab knows them by (their username)
+  std::string person;
   std::string name;
-  core::Role role = core::Role::kTechnician;
+  Role role = Role::kTechnician;
+  std::optional<Date> employment_start;  // the first day in this lab's employ
   std::vector<Certification> certifications;
   std::vector<StateLicence> licences;
   Education education;
@@ -62,6 +65,6 @@ struct PersonRecord {
 
 // Whether a credential or licence with this last valid day is valid on `on`: valid through the
 // day it expires, expired from the next.
-bool valid_on(const std::optional<core::Date>& expires, core::Date on);
+bool valid_on(const std::optional<Date>& expires, Date on);
 
-}  // namespace aliquot::people
+}  // namespace aliquot::core
