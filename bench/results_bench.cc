@@ -196,7 +196,7 @@ double time_post_results(Lab& lab, aliquot::core::ManualClock& clock,
   std::vector<aliquot::lab::PostResults> posts;
   for (const PendingResult& result : results) {
     if (posts.empty() || posts.back().accession_number != result.accession_number) {
-      posts.push_back({result.accession_number, {}, "bench analyzer", "", {}, std::nullopt});
+      posts.push_back({result.accession_number, {}, "bench analyzer", "", {}, std::nullopt, false});
     }
     posts.back().values.push_back({result.test_code, result.value, "", "", {}});
   }

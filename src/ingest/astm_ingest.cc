@@ -147,7 +147,8 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
           problems.push_back(id_field + ": no specimen id in component " +
                              std::to_string(profile->specimen_id_component));
         }
-        posts.push_back({specimen, {}, profile->name, profile->id, {}, std::nullopt});
+        posts.push_back(
+            {specimen, {}, profile->name, profile->id, {}, std::nullopt, profile->point_of_care});
         measured.emplace_back();
         break;
       }
@@ -199,8 +200,9 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
         } else {
           measured.back().add_unknown();
         }
-        posts.back().values.push_back(
-            {mapped->test_code, value_of(record, 4, 1), mapped->unit, where, std::move(flags)});
+        // who performed the test, checked on a point-of-care device.
+        posts.back().values.push_back({mapped->test_code, value_of(record, 4, 1), mapped->unit,
+                                       where, std::move(flags), value_of(record, 11, 1)});
         break;
       }
       case astm::RecordType::kQuery: {

@@ -396,6 +396,8 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
       value.label = where;
       value.value = observation_value(segment);
       value.unit = text_of(segment, 6);
+      // OBX-16 responsible observer: the operator, checked on a point-of-care device.
+      value.operator_id = text_of(segment, 16);
       // OBX-8: the sender's abnormal flags, every repetition; the rules decide which of them
       // hold the result.
       for (const hl7::Value repetition : segment.field(8).repetitions()) {
@@ -519,7 +521,8 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
                        profile ? profile->name : received.sender,
                        profile ? profile->id : "",
                        {},
-                       std::nullopt});
+                       std::nullopt,
+                       profile != nullptr && profile->point_of_care});
       post = posts.end() - 1;
       measured.emplace_back();
     }

@@ -796,3 +796,74 @@ TEST_F(Hl7MeasurementTimeTest, AnAnalysisTimeThatCannotBeUsedIsNamedAndJudgedAtR
 
 }  // namespace
 }  // namespace aliquot::ingest
+
+namespace aliquot::ingest {
+namespace {
+
+// A point-of-care blood gas device whose operators (OBX-16) must be qualified as values arrive.
+class Hl7PointOfCareTest : public Hl7IngestTest {
+ protected:
+  Hl7PointOfCareTest() {
+    lab::must(write([&](store::Transaction& tx) -> Result<void> {
+      ALIQUOT_RETURN_IF_ERROR(ensure_interface_accounts(tx, clock_, devices_, {}));
+      ALIQUOT_RETURN_IF_ERROR(tx.set_setting("people.qualification", "enforce"));
+      core::PersonRecord mls;
+      mls.person = "mls";
+      mls.role = core::Role::kTechnologist;
+      mls.certifications.push_back({"MLS(ASCP)", "1", lab::date("2030-01-01"), std::nullopt});
+      ALIQUOT_RETURN_IF_ERROR(tx.put_person(mls));
+      core::CompetencyEvent started;
+      started.person = "mls";
+      started.test_system = "istat-1";
+      started.kind = core::CompetencyEventKind::kStarted;
+      started.on = lab::date("2026-01-05");
+      ALIQUOT_RETURN_IF_ERROR(tx.insert_competency_event(started));
+      return ok();
+    }));
+  }
+
+  std::string from_device(const std::string& control_id, const std::string& accession,
+                          const std::string& operator_id) {
+    return message({"MSH|^~\\&|ISTAT|ER|ALIQUOT|LAB|20260310110000||ORU^R01^ORU_R01|" + control_id +
+                        "|P|2.5.1",
+                    "OBR|1||" + accession + "|K^Potassium",
+                    "OBX|1|NM|K^Potassium||4.3|mmol/L|||||F|||||" + operator_id});
+  }
+
+  std::vector<core::HoldReason> holds_on(const std::string& accession) {
+    const core::TestResult k = result_of(accession, "K");
+    return read([&](store::Transaction& tx) { return lab::must(tx.holds_for_result(k.id)); });
+  }
+
+  InstrumentProfiles devices_{{lab::must(parse_instrument_profile(R"toml(
+[instrument]
+id = "istat-1"
+name = "i-STAT in the emergency department"
+protocol = "hl7"
+sender = "ISTAT"
+point_of_care = true
+
+[codes]
+"K" = "K"
+)toml",
+                                                                  "istat-1.toml", *catalog_))}};
+  Hl7Ingest device_{*catalog_, devices_, clock_};
+};
+
+TEST_F(Hl7PointOfCareTest, TheOperatorInObx16IsCheckedAsTheValueArrives) {
+  const std::string qualified = received_order("MRN-1", {"K"})[0].accession_number;
+  EXPECT_EQ(get(send(from_device("P1", qualified, "mls"), &device_), "MSA-1"), "AA");
+  EXPECT_TRUE(holds_on(qualified).empty());
+
+  const std::string unknown = received_order("MRN-2", {"K"})[0].accession_number;
+  EXPECT_EQ(get(send(from_device("P2", unknown, "tech"), &device_), "MSA-1"), "AA");
+  const std::vector<core::HoldReason> holds = holds_on(unknown);
+  ASSERT_EQ(holds.size(), 1u);
+  EXPECT_EQ(holds[0].category, "operator-qualification");
+  EXPECT_EQ(holds[0].message,
+            "operator tech may not perform chemistry tests on istat-1: no personnel record");
+  EXPECT_EQ(result_of(unknown, "K").status, core::ResultStatus::kPreliminary);
+}
+
+}  // namespace
+}  // namespace aliquot::ingest

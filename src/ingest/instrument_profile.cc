@@ -92,7 +92,7 @@ Result<InstrumentProfile> parse_instrument_profile(std::string_view text, const 
   }
   check_keys(*instrument,
              {"id", "name", "protocol", "sender", "specimen_id_field", "specimen_id_component",
-              "test_code_component", "ignored_codes"},
+              "test_code_component", "ignored_codes", "point_of_care"},
              "[instrument]", problems);
   auto required_text = [&](std::string_view key, std::string& into) {
     const toml::node* node = instrument->get(key);
@@ -155,6 +155,13 @@ Result<InstrumentProfile> parse_instrument_profile(std::string_view text, const 
     }
   }
   component("test_code_component", profile.test_code_component);
+  if (const toml::node* point_of_care = instrument->get("point_of_care")) {
+    if (const auto* flag = point_of_care->as_boolean()) {
+      profile.point_of_care = flag->get();
+    } else {
+      problems.add(point_of_care->source(), "'point_of_care' must be true or false");
+    }
+  }
 
   if (const toml::node* codes_node = root.get("codes")) {
     const toml::table* codes = codes_node->as_table();

@@ -17,6 +17,8 @@
 //   test_code_component   = 4       # ASTM: component of R-3 (and O-5) holding the test code
 //   ignored_codes = ["IG%"]         # codes the lab does not file (research parameters,
 //                                   # scattergram images); any other unmapped code is refused
+//   point_of_care = false           # true: a point-of-care device whose operators (OBX-16,
+//                                   # R-11) must be qualified when the value arrives
 //   [codes]                         # instrument code -> catalog test code, or a table with
 //   "685/" = "ALT"                  # the unit the instrument writes for the catalog's unit:
 //   "WBC"  = { test = "WBC", unit = "10^3/uL" }
@@ -57,7 +59,10 @@ struct InstrumentProfile {
   std::map<std::string, CodeMapping> codes;  // by instrument code, exactly as sent (trimmed)
   std::vector<std::string> ignored_codes;
   std::map<std::string, SerumIndex> index_codes;  // by instrument code, as sent (trimmed)
-  std::string file;                               // where it was read from
+  // A point-of-care device: each value's operator (HL7 OBX-16, ASTM R-11) is checked for their
+  // qualification as it arrives (lab/qualification_check.h).
+  bool point_of_care = false;
+  std::string file;  // where it was read from
 
   // The account its messages are filed under.
   std::string account() const { return "if." + id; }

@@ -53,7 +53,8 @@ colour = "blue"
   ASSERT_FALSE(bad.has_value());
   EXPECT_EQ(bad.error().message(),
             "bad.toml:6:1: unknown key 'colour' in [instrument] (known: id, ignored_codes, name, "
-            "protocol, sender, specimen_id_component, specimen_id_field, test_code_component)\n"
+            "point_of_care, protocol, sender, specimen_id_component, specimen_id_field, "
+            "test_code_component)\n"
             "bad.toml:4:12: protocol 'serial' is not one of: astm, hl7\n"
             "bad.toml:9:7: code '1' maps to 'NOPE', which is not a test of the catalog");
 }

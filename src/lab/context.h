@@ -13,6 +13,9 @@ class CalculationSet;
 namespace aliquot::qc {
 class QcPolicy;
 }  // namespace aliquot::qc
+namespace aliquot::people {
+class Requirements;
+}  // namespace aliquot::people
 
 namespace aliquot::lab {
 
@@ -33,6 +36,9 @@ struct Context {
   const rules::RuleSet* rules = nullptr;
   const qc::QcPolicy* qc_policy = nullptr;
   const calc::CalculationSet* calculations = nullptr;
+  // The personnel requirements (people/requirements.h) qualifications are checked against when
+  // the lab enforces them (lab/qualification_check.h); the built-in ones when not set.
+  const people::Requirements* personnel = nullptr;
 };
 
 }  // namespace aliquot::lab

@@ -1,5 +1,6 @@
 #include "lab/lab_time_zone.h"
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -17,6 +18,12 @@ Result<core::TimeZone> lab_time_zone(store::Transaction& tx) {
                                zone.error().message());
   }
   return zone;
+}
+
+Result<core::Date> lab_day(store::Transaction& tx, core::Instant at) {
+  ALIQUOT_ASSIGN_OR_RETURN(const core::TimeZone zone, lab_time_zone(tx));
+  const auto local_days = std::chrono::floor<std::chrono::days>(zone.to_local(at));
+  return core::Date(std::chrono::sys_days(local_days.time_since_epoch()));
 }
 
 }  // namespace aliquot::lab

@@ -26,4 +26,8 @@ inline constexpr std::string_view kLabTimeZone = "lab.time_zone";
 // not read at all rather than read in a zone the lab did not choose.
 Result<core::TimeZone> lab_time_zone(store::Transaction& tx);
 
+// The lab's calendar day at `at`: the date a lab clock shows then (lab_time_zone). Expiry and due
+// dates of people's qualifications are days of the lab's calendar.
+Result<core::Date> lab_day(store::Transaction& tx, core::Instant at);
+
 }  // namespace aliquot::lab

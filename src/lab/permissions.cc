@@ -23,6 +23,11 @@ std::string_view describe(Action action) {
     case Action::kReleaseQcHeld: return "release results held by QC";
     case Action::kManageInstrumentTasks: return "manage instrument schedules";
     case Action::kLogInstrumentTask: return "log calibration and maintenance";
+    case Action::kManagePeople: return "keep personnel records";
+    case Action::kJudgeQualification:
+      return "assess competency, grant qualification exceptions or set the qualification policy";
+    case Action::kRecordCeActivity: return "record continuing education";
+    case Action::kViewStaffRecords: return "view personnel records";
   }
   return "do that";
 }
@@ -48,25 +53,40 @@ bool role_permits(core::Role role, Action action) {
   // failed run held is a judgement on the failure: technologists (MLS) and above.
   const bool qc_judgement = action == Action::kManageQc || action == Action::kReleaseQcHeld ||
                             action == Action::kManageInstrumentTasks;
+  // Competency is assessed, and exceptions granted, by the technical supervisor or consultant or
+  // the general supervisor they delegate to (42 CFR 493.1451(b)(8), 493.1413(b)(8)), and the
+  // director answers for the policy: supervisors and pathologists. Records are kept by them and
+  // by the lab's administrators, who read them too.
+  const bool staff_judgement = action == Action::kJudgeQualification;
+  const bool staff_records = action == Action::kManagePeople ||
+                             action == Action::kViewStaffRecords ||
+                             action == Action::kRecordCeActivity;
+  // Testing personnel record their own continuing education (people_records.cc keeps them to
+  // their own).
+  const bool own_education = action == Action::kRecordCeActivity;
   switch (role) {
     case core::Role::kClerk: return front_office;
-    case core::Role::kTechnician: return front_office || bench || cancel || bench_qc;
+    case core::Role::kTechnician:
+      return front_office || bench || cancel || bench_qc || own_education;
     // Correcting a released result is kept to technologists (MLS) and above.
     case core::Role::kTechnologist:
-    case core::Role::kPathologist:
-      return front_office || bench || cancel || bench_qc || qc_judgement ||
+      return front_office || bench || cancel || bench_qc || qc_judgement || own_education ||
              action == Action::kCorrectResult;
+    case core::Role::kPathologist:
+      return front_office || bench || cancel || bench_qc || qc_judgement || staff_judgement ||
+             staff_records || action == Action::kCorrectResult;
     // The supervisor also answers for the lab's interfaces: where results go, and resending what
     // a receiver could not take.
     case core::Role::kSupervisor:
-      return front_office || bench || cancel || bench_qc || qc_judgement ||
-             action == Action::kCorrectResult || action == Action::kManageInterfaces;
+      return front_office || bench || cancel || bench_qc || qc_judgement || staff_judgement ||
+             staff_records || action == Action::kCorrectResult ||
+             action == Action::kManageInterfaces;
     case core::Role::kClinician: return action == Action::kViewRecords;
     // Lab IT manages users and configuration and never touches patient results: they are not
     // qualified testing personnel (CLIA 42 CFR 493 subpart M). They may look, to support users.
     case core::Role::kAdmin:
       return action == Action::kAddUser || action == Action::kLoadCatalog ||
-             action == Action::kViewRecords || action == Action::kManageInterfaces;
+             action == Action::kViewRecords || action == Action::kManageInterfaces || staff_records;
     // An interface files what its peer sends (orders from an EHR, values from an analyzer) and
     // answers host queries; verification, critical calls and corrections stay with people.
     // An analyzer also reports its QC runs.

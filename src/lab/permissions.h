@@ -1,7 +1,7 @@
 #pragma once
 
-// Who may do what, by role: one table (permissions.cc). Qualifications (people/) may narrow it
-// further later; they never widen it.
+// Who may do what, by role: one table (permissions.cc). Qualifications (lab/qualification_check.h)
+// narrow it further for releasing results; they never widen it.
 
 #include <string>
 #include <string_view>
@@ -38,6 +38,13 @@ enum class Action {
   // Instrument schedules (lab/instrument_tasks.h): defining them, and logging what was done.
   kManageInstrumentTasks,
   kLogInstrumentTask,
+  // The lab's people (lab/people_records.h): keeping their records; assessing competency,
+  // granting exceptions and setting the qualification policy; recording continuing education;
+  // reading the records.
+  kManagePeople,
+  kJudgeQualification,
+  kRecordCeActivity,
+  kViewStaffRecords,
 };
 
 // What the action is called in a refusal: "release results".

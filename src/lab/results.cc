@@ -4,6 +4,7 @@
 
 #include "lab/calculated_results.h"
 #include "lab/outbound.h"
+#include "lab/qualification_check.h"
 #include "lab/quality_control.h"
 #include "lab/reflex_tests.h"
 #include "lab/use_case_support.h"
@@ -80,6 +81,10 @@ std::string rules_named(const rules::RuleSet& rules) {
 struct Measurement {
   std::string_view instrument;
   core::Instant at{};
+  // Who performed it on a point-of-care device, and the hold their qualification puts on it
+  // (lab/qualification_check.h operator_qualification_hold).
+  std::string_view operator_id;
+  std::optional<core::HoldReason> operator_hold;
 };
 
 // What quality control says of a value being recorded on a result.
@@ -187,10 +192,11 @@ Result<core::TestResult> record_value(store::Transaction& tx, const Context& ctx
   const rules::Flagging flagging = flag_for_patient(test, stored, at, source);
   ALIQUOT_ASSIGN_OR_RETURN(QcOutcome qc, judge_qc(tx, at.result, test, measured));
   const bool qc_holds = qc.rejected.has_value() || !qc.still_open.empty();
-  const bool release =
-      decision != nullptr && decision->autoverify && auto_release == AutoRelease::kYes && !qc_holds;
+  const bool release = decision != nullptr && decision->autoverify &&
+                       auto_release == AutoRelease::kYes && !qc_holds && !measured.operator_hold;
   std::vector<core::HoldReason> holds;
   if (decision != nullptr && !release) holds = hold_reasons(*decision);
+  if (measured.operator_hold) holds.push_back(*measured.operator_hold);
   if (qc.rejected) {
     // The run's own reason, which release_qc_held_results lifts, stands for the rules' QC reason.
     std::erase_if(holds, [](const core::HoldReason& hold) {
@@ -256,6 +262,9 @@ Result<core::TestResult> record_value(store::Transaction& tx, const Context& ctx
     change.reason += (change.reason.empty() ? "" : "; ") + part;
   };
   if (!source.empty()) add_reason("reported by " + source);
+  if (!measured.operator_id.empty()) {
+    add_reason("performed by operator " + std::string(measured.operator_id));
+  }
   if (call) add_reason("replaces the value telephoned to " + call->called_to);
   if (&stored != &value) {
     add_reason("measured " + core::format_reported(value) + ", reported as " +
@@ -305,16 +314,17 @@ Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx
                            rules::parse_result_value(*test, command.value, command.unit));
   core::TestResult result;
   if (ctx.rules == nullptr) {
-    ALIQUOT_ASSIGN_OR_RETURN(result, record_value(tx, ctx, actor, now, *test, value, at, "",
-                                                  Measurement{"", now}, nullptr, AutoRelease::kNo));
+    ALIQUOT_ASSIGN_OR_RETURN(
+        result, record_value(tx, ctx, actor, now, *test, value, at, "",
+                             Measurement{"", now, "", std::nullopt}, nullptr, AutoRelease::kNo));
   } else {
     const ValueToJudge judged[] = {{test, &value, {}}};
     ALIQUOT_ASSIGN_OR_RETURN(
         const Judgement judgement,
         judge_values(tx, ctx, at.patient, at.specimen, SpecimenReading{"", {}, now}, judged));
-    ALIQUOT_ASSIGN_OR_RETURN(
-        result, record_value(tx, ctx, actor, now, *test, value, at, "", Measurement{"", now},
-                             &judgement.decisions[0], AutoRelease::kNo));
+    ALIQUOT_ASSIGN_OR_RETURN(result, record_value(tx, ctx, actor, now, *test, value, at, "",
+                                                  Measurement{"", now, "", std::nullopt},
+                                                  &judgement.decisions[0], AutoRelease::kNo));
     std::vector<core::TestResult> added;
     ALIQUOT_RETURN_IF_ERROR(run_reflexes(tx, ctx, actor, now, *test, at, judgement.decisions[0],
                                          judgement.previous[0], added));
@@ -348,6 +358,7 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
     LocatedResult at;
     bool unchanged = false;
     std::span<const std::string> flags;
+    std::string_view operator_id;
   };
   std::vector<Planned> plan;
   std::vector<std::string> problems;
@@ -378,7 +389,8 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
                          specimen.accession_number);
       continue;
     }
-    Planned step{*test, {}, LocatedResult{specimen, *found, order, patient}, false, posted.flags};
+    Planned step{*test, {},           LocatedResult{specimen, *found, order, patient},
+                 false, posted.flags, posted.operator_id};
     // The same value from the same account again (a message re-sent after a lost
     // acknowledgement) changes nothing and is not audited twice — also when autoverification
     // has released it meanwhile.
@@ -442,11 +454,19 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
     }
     const rules::Decision* decision =
         judgement.decisions.empty() ? nullptr : &judgement.decisions[decision_of[i]];
-    ALIQUOT_ASSIGN_OR_RETURN(
-        core::TestResult result,
-        record_value(tx, ctx, actor, now, *step.test, step.value, step.at, command.source,
-                     Measurement{command.instrument, command.measured_at.value_or(now)}, decision,
-                     AutoRelease::kYes));
+    Measurement measured{command.instrument, command.measured_at.value_or(now), step.operator_id,
+                         std::nullopt};
+    // A point-of-care operator whose qualification has lapsed is caught as the value arrives,
+    // not at the device's next synchronisation: the value waits for review.
+    if (command.point_of_care) {
+      ALIQUOT_ASSIGN_OR_RETURN(
+          measured.operator_hold,
+          operator_qualification_hold(tx, ctx, step.operator_id, step.at.result.section,
+                                      command.instrument, measured.at));
+    }
+    ALIQUOT_ASSIGN_OR_RETURN(core::TestResult result,
+                             record_value(tx, ctx, actor, now, *step.test, step.value, step.at,
+                                          command.source, measured, decision, AutoRelease::kYes));
     ++posted.recorded;
     recorded.test_codes.push_back(result.test_code);
     if (core::is_released(result.status)) ++posted.autoverified;
@@ -477,6 +497,10 @@ Result<core::TestResult> release_result(store::Transaction& tx, const Context& c
   if (!result.value) {
     return failed_precondition(named(result, at.specimen) + " has no value to release");
   }
+  // Only someone qualified for the test releases it, when the lab enforces qualifications.
+  ALIQUOT_ASSIGN_OR_RETURN(
+      const std::optional<core::QualificationException> waived,
+      require_qualified_to_release(tx, ctx, actor, result, at.specimen.accession_number, now));
   // A value measured while QC of its analyte was failing cannot be trusted: patient results are
   // reported only once QC is acceptable and the corrective action is taken (CLIA 42 CFR
   // 493.1256 control procedures, 493.1282 corrective actions).
@@ -544,6 +568,11 @@ Result<core::TestResult> release_result(store::Transaction& tx, const Context& c
   audit::Change change = result_change("result.release", at);
   change.before = before;
   change.after = audit_image(result);
+  if (waived) {
+    change.reason = "released under qualification exception " + std::to_string(waived->id) +
+                    " granted by " + waived->granted_by + " through " +
+                    core::format_date(waived->until) + ": " + waived->reason;
+  }
   ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
   // The report to the configured destination is queued in this transaction (outbox).
   ALIQUOT_RETURN_IF_ERROR(

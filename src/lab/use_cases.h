@@ -181,6 +181,9 @@ struct PostedValue {
   // The instrument's flags and error codes for the value (ASTM R-7, HL7 OBX-8): every flag the
   // rules do not list as informational holds the result.
   std::vector<std::string> flags;
+  // Who performed the test, as the device identifies them (HL7 OBX-16, ASTM R-11): the lab's
+  // username.
+  std::string operator_id = {};
 };
 
 struct PostResults {
@@ -194,6 +197,11 @@ struct PostResults {
   // Hemolysis, icterus and lipemia indices the instrument measured on the specimen.
   rules::SerumIndices indices;
   std::optional<core::Instant> measured_at;  // defaults to now
+  // A point-of-care device (ingest/instrument_profile.h point_of_care): the operator who
+  // performed each test (PostedValue::operator_id) is checked for their qualification on the
+  // device when the lab enforces qualifications, and the values of an operator not qualified, or
+  // not identified, are held for review (lab/qualification_check.h).
+  bool point_of_care = false;
 };
 
 struct PostedResults {
@@ -251,7 +259,10 @@ struct ReleaseResult {
   std::string accession_number;
   std::string test_code;
 };
-// Verifies and releases a preliminary result (status final). FailedPrecondition when it has no
+// Verifies and releases a preliminary result (status final). When the lab enforces
+// qualifications, PermissionDenied names each requirement the actor does not meet for the test
+// (lab/qualification_check.h require_qualified_to_release); a supervisor's exception in force is
+// named in the audit entry. FailedPrecondition when it has no
 // value, is already released, is cancelled, is held by a rule that suppresses the value (a
 // serum index beyond its suppress threshold: recollect instead), or is critical without a
 // documented call with read-back for its current value. PermissionDenied for roles that may not

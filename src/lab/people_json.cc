@@ -1,0 +1,92 @@
+#include "lab/people_json.h"
+
+#include <optional>
+
+#include "core/time.h"
+
+namespace aliquot::lab {
+namespace {
+
+nlohmann::json date_or_null(const std::optional<core::Date>& date) {
+  return date ? nlohmann::json(core::format_date(*date)) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::json to_json(const core::PersonRecord& person) {
+  nlohmann::json certifications = nlohmann::json::array();
+  for (const core::Certification& held : person.certifications) {
+    certifications.push_back({{"credential", held.credential},
+                              {"number", held.number},
+                              {"issued", date_or_null(held.issued)},
+                              {"expires", date_or_null(held.expires)}});
+  }
+  nlohmann::json licences = nlohmann::json::array();
+  for (const core::StateLicence& licence : person.licences) {
+    licences.push_back({{"state", licence.state},
+                        {"type", licence.type},
+                        {"number", licence.number},
+                        {"expires", date_or_null(licence.expires)}});
+  }
+  nlohmann::json programs = nlohmann::json::array();
+  for (const core::ProgramCompletion& program : person.education.programs) {
+    programs.push_back(
+        {{"kind", program.kind}, {"completed", core::format_date(program.completed)}});
+  }
+  nlohmann::json hours = nlohmann::json::object();
+  for (const auto& [subject, semester_hours] : person.education.semester_hours) {
+    hours[subject] = semester_hours;
+  }
+  return {{"person", person.person},
+          {"name", person.name},
+          {"role", core::to_code(person.role)},
+          {"employment_start", date_or_null(person.employment_start)},
+          {"certifications", std::move(certifications)},
+          {"licences", std::move(licences)},
+          {"education",
+           {{"degree", core::to_code(person.education.degree)},
+            {"semester_hours_total", person.education.semester_hours_total},
+            {"semester_hours", std::move(hours)},
+            {"programs", std::move(programs)},
+            {"military_courses", person.education.military_courses},
+            {"experience_months", person.education.experience_months}}}};
+}
+
+nlohmann::json to_json(const core::CompetencyEvent& event) {
+  nlohmann::json elements = nlohmann::json::object();
+  for (const auto& [element, how] : event.elements) elements[element] = how;
+  return {{"id", event.id},
+          {"person", event.person},
+          {"test_system", event.test_system},
+          {"event", core::to_code(event.kind)},
+          {"date", core::format_date(event.on)},
+          {"assessor", event.assessor},
+          {"elements", std::move(elements)},
+          {"notes", event.notes},
+          {"recorded_at", core::format_instant(event.recorded_at)},
+          {"recorded_by", event.recorded_by}};
+}
+
+nlohmann::json to_json(const core::CeActivity& activity) {
+  return {{"id", activity.id},
+          {"person", activity.person},
+          {"date", core::format_date(activity.date)},
+          {"category", activity.category},
+          {"points", activity.points},
+          {"provider", activity.provider},
+          {"title", activity.title}};
+}
+
+nlohmann::json to_json(const core::QualificationException& exception) {
+  return {{"id", exception.id},
+          {"person", exception.person},
+          {"section", exception.section},
+          {"test_system", exception.test_system},
+          {"from", core::format_date(exception.from)},
+          {"until", core::format_date(exception.until)},
+          {"reason", exception.reason},
+          {"granted_by", exception.granted_by},
+          {"granted_at", core::format_instant(exception.granted_at)}};
+}
+
+}  // namespace aliquot::lab
