@@ -1,9 +1,12 @@
 #include "cli/people_command.h"
 
 #include <chrono>
+#include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
+#include "lab/people_records.h"
 #include "people/competency_log.h"
 #include "people/person_file.h"
 
@@ -32,6 +35,24 @@ Result<core::PersonRecord> read_person_record(const std::string& file) {
   return std::move(*read.person);
 }
 
+Result<core::PersonRecord> person_from_file_or_lab(Session& session, const std::string& person) {
+  std::error_code ignored;
+  if (person.ends_with(".toml") || person.find('/') != std::string::npos || person == "-" ||
+      std::filesystem::exists(person, ignored)) {
+    return read_person_record(person);
+  }
+  core::PersonRecord record;
+  ALIQUOT_RETURN_IF_ERROR(session.read(
+      [&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
+        ALIQUOT_ASSIGN_OR_RETURN(lab::PersonSummary summary,
+                                 lab::person_summary(tx, ctx, person, 0));
+        record = std::move(summary.person);
+        return ok();
+      },
+      std::nullopt));
+  return record;
+}
+
 void add_people_commands(CLI::App& app, CommandSelection& selection) {
   CLI::App* people = app.add_subcommand(
       "people", "the lab's people: qualification, competency, continuing education, eligibility");
@@ -41,6 +62,7 @@ void add_people_commands(CLI::App& app, CommandSelection& selection) {
   add_people_ce_commands(*people, selection);
   add_people_eligibility_commands(*people, selection);
   add_people_expiring_command(*people, selection);
+  add_people_lab_commands(*people, selection);
 }
 
 }  // namespace aliquot::cli

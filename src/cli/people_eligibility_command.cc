@@ -13,7 +13,8 @@ namespace aliquot::cli {
 namespace {
 
 constexpr const char* kEligibilityFooter =
-    R"(PERSON is a person's record as a TOML file: [person] id, name, role; [education] degree
+    R"(PERSON is the username of a person whose record the lab keeps (`people save`), or a
+person's record as a TOML file: [person] id, name, role; [education] degree
 (none, associate, baccalaureate, master, doctorate), semester_hours_total, semester_hours
 (per subject: { biology = 20, chemistry = 8 }), military_courses, experience_months (full-time
 clinical laboratory experience), [[education.program]] kind ("NAACLS-MLT") and completed;
@@ -46,7 +47,8 @@ Result<people::CertificationRoutes> routes_from(const std::string& file) {
 
 Result<void> run_eligibility(Session& session, const EligibilityOptions& options) {
   ALIQUOT_ASSIGN_OR_RETURN(const core::Date on, day_or_today(session, options.on));
-  ALIQUOT_ASSIGN_OR_RETURN(const core::PersonRecord person, read_person_record(options.file));
+  ALIQUOT_ASSIGN_OR_RETURN(const core::PersonRecord person,
+                           person_from_file_or_lab(session, options.file));
   ALIQUOT_ASSIGN_OR_RETURN(const people::CertificationRoutes routes,
                            routes_from(options.routes_file));
   const std::vector<people::RouteAnswer> answers =

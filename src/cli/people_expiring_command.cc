@@ -9,6 +9,8 @@
 
 #include "cli/people_command.h"
 #include "core/csv.h"
+#include "lab/lab_time_zone.h"
+#include "lab/people_records.h"
 #include "people/expiring.h"
 #include "report/text_table.h"
 
@@ -17,7 +19,9 @@ namespace {
 
 constexpr const char* kExpiringFooter =
     R"(PERSON... are people's records as TOML files (as for `people eligibility`); --competency LOG
-a CSV of competency events (as for `people competency`). Lists every certification and licence
+a CSV of competency events (as for `people competency`). Without PERSON or --competency, the
+lab's own records (`people save`, `people competency-event`), on the lab's today by default
+(supervisors, pathologists and admins). Lists every certification and licence
 that expires, and every competency assessment that falls due, within --within days (default 90;
 30 and 60 are the dashboard's other windows) of --on (default today, UTC), and every one that has
 already lapsed, soonest first. A credential is valid through its expiry day: 0 days left is the
@@ -33,9 +37,37 @@ struct ExpiringOptions {
   bool csv = false;
 };
 
+Result<std::vector<people::ExpiringItem>> expiring_from_files(const ExpiringOptions& options,
+                                                              core::Date on);
+Result<void> print_expiring(Session& session, const ExpiringOptions& options, core::Date on,
+                            const std::vector<people::ExpiringItem>& items);
+
 Result<void> run_expiring(Session& session, const ExpiringOptions& options) {
   if (options.within < 0) return invalid_argument("--within must be 0 or more");
-  ALIQUOT_ASSIGN_OR_RETURN(const core::Date on, day_or_today(session, options.on));
+  ALIQUOT_ASSIGN_OR_RETURN(core::Date on, day_or_today(session, options.on));
+  std::vector<people::ExpiringItem> items;
+  if (options.files.empty() && options.competency.empty()) {
+    ALIQUOT_RETURN_IF_ERROR(session.read(
+        [&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
+          std::optional<core::Date> asked;
+          if (!options.on.empty()) {
+            asked = on;
+          } else {
+            ALIQUOT_ASSIGN_OR_RETURN(on, lab::lab_day(tx, ctx.clock.now()));
+          }
+          ALIQUOT_ASSIGN_OR_RETURN(items,
+                                   lab::expiring_qualifications(tx, ctx, asked, options.within));
+          return ok();
+        },
+        std::nullopt));
+  } else {
+    ALIQUOT_ASSIGN_OR_RETURN(items, expiring_from_files(options, on));
+  }
+  return print_expiring(session, options, on, items);
+}
+
+Result<std::vector<people::ExpiringItem>> expiring_from_files(const ExpiringOptions& options,
+                                                              core::Date on) {
   std::vector<core::PersonRecord> records;
   for (const std::string& file : options.files) {
     ALIQUOT_ASSIGN_OR_RETURN(core::PersonRecord record, read_person_record(file));
@@ -45,9 +77,11 @@ Result<void> run_expiring(Session& session, const ExpiringOptions& options) {
   if (!options.competency.empty()) {
     ALIQUOT_ASSIGN_OR_RETURN(log, read_competency_log_file(options.competency));
   }
-  const std::vector<people::ExpiringItem> items =
-      people::expiring_within(records, log, on, options.within);
+  return people::expiring_within(records, log, on, options.within);
+}
 
+Result<void> print_expiring(Session& session, const ExpiringOptions& options, core::Date on,
+                            const std::vector<people::ExpiringItem>& items) {
   if (session.json()) {
     nlohmann::json rows = nlohmann::json::array();
     for (const people::ExpiringItem& item : items) {
@@ -89,8 +123,7 @@ void add_people_expiring_command(CLI::App& people, CommandSelection& selection) 
   CLI::App* command = people.add_subcommand(
       "expiring", "certifications, licences and competencies lapsing within 30/60/90 days");
   command->footer(kExpiringFooter);
-  command->add_option("PERSON", options->files, "people's records (TOML)")
-      ->required()
+  command->add_option("PERSON", options->files, "people's records (TOML); none: the lab's")
       ->type_name("");
   command->add_option("--competency", options->competency, "CSV of competency events")
       ->type_name("LOG");

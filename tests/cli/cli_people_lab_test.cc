@@ -1,0 +1,168 @@
+// The lab's people in its database through `aliquot people save|competency-event|show|policy|
+// expiring|eligibility`, and the qualification check a release then meets, as a lab's
+// administrator and supervisor script them.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "cli_fixture.h"
+#include "core/time.h"
+
+namespace aliquot::cli_test {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr const char* kSupervisor = "sup1";
+
+// A day counted from the real today, since the commands run on the machine's clock.
+std::string day_from_today(int days) {
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return core::format_date(core::Date(today + std::chrono::days(days)));
+}
+
+class PeopleInTheLab : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    succeed({"user", "add", kSupervisor, "--role", "supervisor"}, kAdmin);
+  }
+
+  std::string technologist_file(const std::string& expires) {
+    return lab_.write_file("mls1.toml",
+                           "[person]\n"
+                           "id = \"mls1\"\n"
+                           "name = \"Maria Lopez\"\n"
+                           "role = \"technologist\"\n"
+                           "employment_start = \"2020-02-03\"\n"
+                           "[education]\n"
+                           "degree = \"baccalaureate\"\n"
+                           "[[certification]]\n"
+                           "credential = \"MLS(ASCP)\"\n"
+                           "number = \"MLS-4711\"\n"
+                           "expires = \"" +
+                               expires + "\"\n");
+  }
+
+  // Started on the manual K procedure three years ago; last assessed 100 days ago.
+  void competent_on_potassium() {
+    succeed({"people", "competency-event", "mls1", "--test-system", "K", "--event", "started",
+             "--date", day_from_today(-1100)},
+            kSupervisor);
+    for (const int ago : {-950, -750, -100}) {
+      succeed({"people",
+               "competency-event",
+               "mls1",
+               "--test-system",
+               "K",
+               "--event",
+               "assessed",
+               "--date",
+               day_from_today(ago),
+               "--assessor",
+               kSupervisor,
+               "--element",
+               "direct-observation=observed patient runs",
+               "--element",
+               "monitoring-reporting=reviewed reports",
+               "--element",
+               "record-review=QC and maintenance records",
+               "--element",
+               "maintenance-observation=not applicable: manual procedure",
+               "--element",
+               "blind-samples=two PT samples",
+               "--element",
+               "problem-solving=quiz"},
+              kSupervisor);
+    }
+  }
+
+  // A K value entered by the technician: the specimen's accession number.
+  std::string entered_potassium(const std::string& mrn) {
+    const nlohmann::json specimens = received_order(mrn, "K");
+    const std::string serum = accession_with(specimens, "K");
+    succeed({"result", "enter", serum, "K", "4.2"}, kTechnician);
+    return serum;
+  }
+};
+
+TEST_F(PeopleInTheLab, AReleaseNeedsTheRecordTheCertificationAndTheCompetencyOnceEnforced) {
+  const nlohmann::json policy =
+      succeed_json({"people", "policy", "--enforce", "on", "--state", "TX"}, kSupervisor);
+  EXPECT_EQ(policy["enforced"], true);
+  EXPECT_EQ(policy["state"], "TX");
+
+  const std::string serum = entered_potassium("MRN-1");
+  const CommandOutput no_record = lab_.run({"result", "release", serum, "K"}, kTechnologist);
+  EXPECT_NE(no_record.exit_code, 0);
+  EXPECT_THAT(no_record.err,
+              HasSubstr("user 'mls1' may not release K on " + serum + ": no personnel record"));
+
+  succeed({"people", "save", technologist_file(day_from_today(400))}, kAdmin);
+  const CommandOutput no_competency = lab_.run({"result", "release", serum, "K"}, kTechnologist);
+  EXPECT_NE(no_competency.exit_code, 0);
+  EXPECT_THAT(no_competency.err, HasSubstr("competency on K: none recorded"));
+
+  competent_on_potassium();
+  succeed({"result", "release", serum, "K"}, kTechnologist);
+
+  // A certification that lapsed yesterday stops the next release, naming it.
+  succeed({"people", "save", technologist_file(day_from_today(-1))}, kAdmin);
+  const std::string next = entered_potassium("MRN-2");
+  const CommandOutput lapsed = lab_.run({"result", "release", next, "K"}, kTechnologist);
+  EXPECT_NE(lapsed.exit_code, 0);
+  EXPECT_THAT(lapsed.err, HasSubstr("MLS(ASCP) MLS-4711 expired on " + day_from_today(-1)));
+
+  // Until the renewal arrives, the supervisor lets them work for a week, documented.
+  succeed({"people", "exception", "mls1", "--section", "chemistry", "--until", day_from_today(6),
+           "--reason", "renewal confirmed by ASCP, card in the mail"},
+          kSupervisor);
+  succeed({"result", "release", next, "K"}, kTechnologist);
+  const CommandOutput trail = succeed({"audit", "show", "--specimen", next}, kTechnologist);
+  EXPECT_THAT(trail.out, HasSubstr("qualification exception"));
+}
+
+TEST_F(PeopleInTheLab, ShowsAPersonsCompetencyAndListsWhatLapsesSoon) {
+  succeed({"people", "save", technologist_file(day_from_today(45))}, kAdmin);
+  competent_on_potassium();
+  const nlohmann::json shown = succeed_json({"people", "show", "mls1"}, kSupervisor);
+  EXPECT_EQ(shown["person"]["name"], "Maria Lopez");
+  EXPECT_EQ(shown["person"]["employment_start"], "2020-02-03");
+  ASSERT_EQ(shown["competency"].size(), 1u) << shown.dump(2);
+  EXPECT_EQ(shown["competency"][0]["test_system"], "K");
+  EXPECT_EQ(shown["competency"][0]["state"], "current");
+  EXPECT_EQ(shown["competency"][0]["due"], day_from_today(-100 + 365));
+  EXPECT_EQ(shown["competency"][0]["events"].size(), 4u);
+
+  const nlohmann::json within_60 =
+      succeed_json({"people", "expiring", "--within", "60"}, kSupervisor);
+  ASSERT_EQ(within_60["items"].size(), 1u) << within_60.dump(2);
+  EXPECT_EQ(within_60["items"][0]["person"], "mls1");
+  EXPECT_EQ(within_60["items"][0]["days_left"], 45);
+  const nlohmann::json within_30 =
+      succeed_json({"people", "expiring", "--within", "30"}, kSupervisor);
+  EXPECT_TRUE(within_30["items"].empty()) << within_30.dump(2);
+
+  // A person reads their own record; a technician does not read others'.
+  EXPECT_EQ(succeed_json({"people", "eligibility", "mls1"}, kTechnologist)["person"], "mls1");
+  const CommandOutput refused = lab_.run({"people", "show", "mls1"}, kTechnician);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.err, HasSubstr("may not view personnel records"));
+}
+
+TEST_F(PeopleInTheLab, RefusesAnIncompleteAssessmentNamingTheMissingElements) {
+  succeed({"people", "save", technologist_file(day_from_today(400))}, kAdmin);
+  const CommandOutput refused = lab_.run(
+      {"people", "competency-event", "mls1", "--test-system", "K", "--event", "assessed", "--date",
+       day_from_today(-1), "--assessor", kSupervisor, "--element", "direct-observation=observed"},
+      kSupervisor);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.err, HasSubstr("missing: monitoring-reporting, record-review, "
+                                     "maintenance-observation, blind-samples, problem-solving"));
+  const nlohmann::json shown = succeed_json({"people", "show", "mls1"}, kSupervisor);
+  EXPECT_TRUE(shown["competency"].empty());
+}
+
+}  // namespace
+}  // namespace aliquot::cli_test
