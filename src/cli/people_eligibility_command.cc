@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/people_command.h"
+#include "lab/people_json.h"
 #include "people/eligibility.h"
 
 namespace aliquot::cli {
@@ -59,14 +60,7 @@ Result<void> run_eligibility(Session& session, const EligibilityOptions& options
   }
   if (session.json()) {
     nlohmann::json rows = nlohmann::json::array();
-    for (const people::RouteAnswer& answer : answers) {
-      rows.push_back({{"credential", answer.route->credential},
-                      {"route", answer.route->number},
-                      {"summary", answer.route->summary},
-                      {"verify", answer.route->verify},
-                      {"eligible", answer.eligible()},
-                      {"missing", answer.missing}});
-    }
+    for (const people::RouteAnswer& answer : answers) rows.push_back(lab::to_json(answer));
     session.set_json({{"person", person.person}, {"on", core::format_date(on)}, {"routes", rows}});
     return ok();
   }

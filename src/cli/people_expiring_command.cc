@@ -10,6 +10,7 @@
 #include "cli/people_command.h"
 #include "core/csv.h"
 #include "lab/lab_time_zone.h"
+#include "lab/people_json.h"
 #include "lab/people_records.h"
 #include "people/expiring.h"
 #include "report/text_table.h"
@@ -84,13 +85,7 @@ Result<void> print_expiring(Session& session, const ExpiringOptions& options, co
                             const std::vector<people::ExpiringItem>& items) {
   if (session.json()) {
     nlohmann::json rows = nlohmann::json::array();
-    for (const people::ExpiringItem& item : items) {
-      rows.push_back({{"person", item.person},
-                      {"kind", std::string(people::to_code(item.kind))},
-                      {"what", item.what},
-                      {"due", core::format_date(item.due)},
-                      {"days_left", item.days_left}});
-    }
+    for (const people::ExpiringItem& item : items) rows.push_back(lab::to_json(item));
     session.set_json({{"on", core::format_date(on)}, {"within", options.within}, {"items", rows}});
     return ok();
   }

@@ -138,33 +138,7 @@ Result<void> run_show(Session& session, const ShowOptions& options) {
       },
       std::nullopt));
   if (session.json()) {
-    nlohmann::json competency = nlohmann::json::array();
-    for (const lab::CompetencyOnSystem& system : summary.competency) {
-      nlohmann::json events = nlohmann::json::array();
-      for (const core::CompetencyEvent& event : system.events)
-        events.push_back(lab::to_json(event));
-      competency.push_back(
-          {{"test_system", system.test_system},
-           {"state", system.status ? nlohmann::json(people::to_code(system.status->state))
-                                   : nlohmann::json("no-start-recorded")},
-           {"due", system.status ? nlohmann::json(core::format_date(system.status->due))
-                                 : nlohmann::json(nullptr)},
-           {"requirement", system.status ? system.status->requirement : ""},
-           {"events", std::move(events)}});
-    }
-    nlohmann::json activities = nlohmann::json::array();
-    for (const core::CeActivity& activity : summary.ce_activities) {
-      activities.push_back(lab::to_json(activity));
-    }
-    nlohmann::json exceptions = nlohmann::json::array();
-    for (const core::QualificationException& exception : summary.exceptions) {
-      exceptions.push_back(lab::to_json(exception));
-    }
-    session.set_json({{"person", lab::to_json(summary.person)},
-                      {"on", core::format_date(summary.on)},
-                      {"competency", std::move(competency)},
-                      {"ce_activities", std::move(activities)},
-                      {"exceptions", std::move(exceptions)}});
+    session.set_json(lab::to_json(summary));
     return ok();
   }
   const core::PersonRecord& person = summary.person;

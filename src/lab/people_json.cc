@@ -89,4 +89,47 @@ nlohmann::json to_json(const core::QualificationException& exception) {
           {"granted_at", core::format_instant(exception.granted_at)}};
 }
 
+nlohmann::json to_json(const PersonSummary& summary) {
+  nlohmann::json competency = nlohmann::json::array();
+  for (const CompetencyOnSystem& system : summary.competency) {
+    nlohmann::json events = nlohmann::json::array();
+    for (const core::CompetencyEvent& event : system.events) events.push_back(to_json(event));
+    competency.push_back(
+        {{"test_system", system.test_system},
+         {"state", system.status ? nlohmann::json(people::to_code(system.status->state))
+                                 : nlohmann::json("no-start-recorded")},
+         {"due", system.status ? nlohmann::json(core::format_date(system.status->due))
+                               : nlohmann::json(nullptr)},
+         {"requirement", system.status ? system.status->requirement : ""},
+         {"events", std::move(events)}});
+  }
+  nlohmann::json activities = nlohmann::json::array();
+  for (const core::CeActivity& activity : summary.ce_activities) {
+    activities.push_back(to_json(activity));
+  }
+  nlohmann::json exceptions = nlohmann::json::array();
+  for (const core::QualificationException& exception : summary.exceptions) {
+    exceptions.push_back(to_json(exception));
+  }
+  return {{"person", to_json(summary.person)},
+          {"on", core::format_date(summary.on)},
+          {"competency", std::move(competency)},
+          {"ce_activities", std::move(activities)},
+          {"exceptions", std::move(exceptions)}};
+}
+
+nlohmann::json to_json(const people::ExpiringItem& item) {
+  return {{"person", item.person},
+          {"kind", std::string(people::to_code(item.kind))},
+          {"what", item.what},
+          {"due", core::format_date(item.due)},
+          {"days_left", item.days_left}};
+}
+
+nlohmann::json to_json(const people::RouteAnswer& answer) {
+  return {{"credential", answer.route->credential}, {"route", answer.route->number},
+          {"summary", answer.route->summary},       {"verify", answer.route->verify},
+          {"eligible", answer.eligible()},          {"missing", answer.missing}};
+}
+
 }  // namespace aliquot::lab

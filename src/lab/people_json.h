@@ -9,6 +9,9 @@
 #include "core/competency_event.h"
 #include "core/person_record.h"
 #include "core/qualification_exception.h"
+#include "lab/people_records.h"
+#include "people/eligibility.h"
+#include "people/expiring.h"
 
 namespace aliquot::lab {
 
@@ -16,5 +19,12 @@ nlohmann::json to_json(const core::PersonRecord& person);
 nlohmann::json to_json(const core::CompetencyEvent& event);
 nlohmann::json to_json(const core::CeActivity& activity);
 nlohmann::json to_json(const core::QualificationException& exception);
+// {"person", "on", "competency":[{"test_system", "state", "due", "requirement", "events"}],
+// "ce_activities", "exceptions"}; state "no-start-recorded" when no start of testing is known.
+nlohmann::json to_json(const PersonSummary& summary);
+// {"person", "kind", "what", "due", "days_left"}.
+nlohmann::json to_json(const people::ExpiringItem& item);
+// {"credential", "route", "summary", "verify", "eligible", "missing"}.
+nlohmann::json to_json(const people::RouteAnswer& answer);
 
 }  // namespace aliquot::lab

@@ -25,6 +25,8 @@ ApiRoutes result_routes(const ApiContext& api);
 ApiRoutes qc_routes(const ApiContext& api);
 // Instrument maintenance and calibration tasks (instrument_routes.cc).
 ApiRoutes instrument_routes(const ApiContext& api);
+// The lab's people: records, qualification summaries, eligibility, what lapses (people_routes.cc).
+ApiRoutes people_routes(const ApiContext& api);
 // Users, the audit trail and the log of patient-data reads (admin_routes.cc).
 ApiRoutes admin_routes(const ApiContext& api);
 // Interfaces: quarantine and outbox (interface_routes.cc).
