@@ -39,35 +39,6 @@ struct ExpiringOptions {
 };
 
 Result<std::vector<people::ExpiringItem>> expiring_from_files(const ExpiringOptions& options,
-                                                              core::Date on);
-Result<void> print_expiring(Session& session, const ExpiringOptions& options, core::Date on,
-                            const std::vector<people::ExpiringItem>& items);
-
-Result<void> run_expiring(Session& session, const ExpiringOptions& options) {
-  if (options.within < 0) return invalid_argument("--within must be 0 or more");
-  ALIQUOT_ASSIGN_OR_RETURN(core::Date on, day_or_today(session, options.on));
-  std::vector<people::ExpiringItem> items;
-  if (options.files.empty() && options.competency.empty()) {
-    ALIQUOT_RETURN_IF_ERROR(session.read(
-        [&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
-          std::optional<core::Date> asked;
-          if (!options.on.empty()) {
-            asked = on;
-          } else {
-            ALIQUOT_ASSIGN_OR_RETURN(on, lab::lab_day(tx, ctx.clock.now()));
-          }
-          ALIQUOT_ASSIGN_OR_RETURN(items,
-                                   lab::expiring_qualifications(tx, ctx, asked, options.within));
-          return ok();
-        },
-        std::nullopt));
-  } else {
-    ALIQUOT_ASSIGN_OR_RETURN(items, expiring_from_files(options, on));
-  }
-  return print_expiring(session, options, on, items);
-}
-
-Result<std::vector<people::ExpiringItem>> expiring_from_files(const ExpiringOptions& options,
                                                               core::Date on) {
   std::vector<core::PersonRecord> records;
   for (const std::string& file : options.files) {
@@ -109,6 +80,30 @@ Result<void> print_expiring(Session& session, const ExpiringOptions& options, co
                 << "\n"
                 << table.render() << items.size() << (items.size() == 1 ? " item\n" : " items\n");
   return ok();
+}
+
+Result<void> run_expiring(Session& session, const ExpiringOptions& options) {
+  if (options.within < 0) return invalid_argument("--within must be 0 or more");
+  ALIQUOT_ASSIGN_OR_RETURN(core::Date on, day_or_today(session, options.on));
+  std::vector<people::ExpiringItem> items;
+  if (options.files.empty() && options.competency.empty()) {
+    ALIQUOT_RETURN_IF_ERROR(session.read(
+        [&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
+          std::optional<core::Date> asked;
+          if (!options.on.empty()) {
+            asked = on;
+          } else {
+            ALIQUOT_ASSIGN_OR_RETURN(on, lab::lab_day(tx, ctx.clock.now()));
+          }
+          ALIQUOT_ASSIGN_OR_RETURN(items,
+                                   lab::expiring_qualifications(tx, ctx, asked, options.within));
+          return ok();
+        },
+        std::nullopt));
+  } else {
+    ALIQUOT_ASSIGN_OR_RETURN(items, expiring_from_files(options, on));
+  }
+  return print_expiring(session, options, on, items);
 }
 
 }  // namespace

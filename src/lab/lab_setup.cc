@@ -228,13 +228,7 @@ Result<void> initialize_lab(store::Store& store, const core::Clock& clock,
   admin.created_at = now;
   ALIQUOT_RETURN_IF_ERROR(validate_username(admin.username));
 
-  ALIQUOT_RETURN_IF_ERROR(tx->set_setting("lab.name", lab_name));
-  audit::Change setting;
-  setting.action = "setting.set";
-  setting.entity_type = "setting";
-  setting.entity_key = "lab.name";
-  setting.after = to_compact_text(nlohmann::json{{"key", "lab.name"}, {"value", lab_name}});
-  ALIQUOT_RETURN_IF_ERROR(record_change(*tx, admin.username, now, setting));
+  ALIQUOT_RETURN_IF_ERROR(set_setting_audited(*tx, admin.username, now, "lab.name", lab_name));
 
   ALIQUOT_RETURN_IF_ERROR(record_catalog(*tx, loaded, text, file_name, admin.username, now));
   if (!command.rules_text.empty() || command.catalog_text.empty()) {

@@ -267,18 +267,7 @@ Result<void> set_outbound_setting(store::Transaction& tx, const Context& ctx,
   }
   const std::string value = trimmed(command.value);
   ALIQUOT_RETURN_IF_ERROR(validate_setting(key, value));
-  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<std::string> before, tx.get_setting(key));
-  ALIQUOT_RETURN_IF_ERROR(tx.set_setting(key, value));
-
-  audit::Change change;
-  change.action = "setting.set";
-  change.entity_type = "setting";
-  change.entity_key = key;
-  if (before) {
-    change.before = to_compact_text(nlohmann::json{{"key", key}, {"value", *before}});
-  }
-  change.after = to_compact_text(nlohmann::json{{"key", key}, {"value", value}});
-  return record_change(tx, actor.username, ctx.clock.now(), change);
+  return set_setting_audited(tx, actor.username, ctx.clock.now(), key, value);
 }
 
 Result<store::OutboxMessage> retry_outbox_message(store::Transaction& tx, const Context& ctx,

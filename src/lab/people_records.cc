@@ -70,16 +70,10 @@ Result<void> record_person_change(store::Transaction& tx, const core::User& acto
 
 Result<void> set_policy_setting(store::Transaction& tx, const core::User& actor, core::Instant now,
                                 std::string_view key, const std::string& value) {
+  // Setting the value it already has changes nothing and is not audited.
   ALIQUOT_ASSIGN_OR_RETURN(const std::optional<std::string> before, tx.get_setting(key));
   if (before && *before == value) return ok();
-  ALIQUOT_RETURN_IF_ERROR(tx.set_setting(key, value));
-  audit::Change change;
-  change.action = "setting.set";
-  change.entity_type = "setting";
-  change.entity_key = std::string(key);
-  if (before) change.before = to_compact_text(nlohmann::json{{"key", key}, {"value", *before}});
-  change.after = to_compact_text(nlohmann::json{{"key", key}, {"value", value}});
-  return record_change(tx, actor.username, now, change);
+  return set_setting_audited(tx, actor.username, now, key, value);
 }
 
 // A person reads their own record; reading others' is for those who keep the records.

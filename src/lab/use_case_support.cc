@@ -42,6 +42,19 @@ Result<void> record_change(store::Transaction& tx, const std::string& actor, cor
   return ok();
 }
 
+Result<void> set_setting_audited(store::Transaction& tx, const std::string& actor, core::Instant at,
+                                 std::string_view key, const std::string& value) {
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<std::string> before, tx.get_setting(key));
+  ALIQUOT_RETURN_IF_ERROR(tx.set_setting(key, value));
+  audit::Change change;
+  change.action = "setting.set";
+  change.entity_type = "setting";
+  change.entity_key = std::string(key);
+  if (before) change.before = to_compact_text(nlohmann::json{{"key", key}, {"value", *before}});
+  change.after = to_compact_text(nlohmann::json{{"key", key}, {"value", value}});
+  return record_change(tx, actor, at, change);
+}
+
 std::string trimmed(std::string_view text) {
   const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!text.empty() && blank(text.front())) text.remove_prefix(1);

@@ -29,6 +29,11 @@ Result<core::User> authorize(store::Transaction& tx, const std::string& username
 Result<void> record_change(store::Transaction& tx, const std::string& actor, core::Instant at,
                            const audit::Change& change);
 
+// Sets lab setting `key` to `value` and audits it (action setting.set, the setting's before and
+// after images), by `actor` at `at`.
+Result<void> set_setting_audited(store::Transaction& tx, const std::string& actor, core::Instant at,
+                                 std::string_view key, const std::string& value);
+
 // The compact JSON of an entity, as the audit trail keeps it: the bytes of
 // to_compact_text(to_json(entity)), written directly (lab/json.h).
 template <typename T>
