@@ -249,12 +249,14 @@ Result<QualificationPolicy> set_qualification_policy(store::Transaction& tx, con
   return read_qualification_policy(tx);
 }
 
-Result<PersonSummary> person_summary(store::Transaction& tx, const Context& ctx,
-                                     const std::string& person, int warning_days) {
-  ALIQUOT_RETURN_IF_ERROR(authorize_reading(tx, ctx, person));
+namespace {
+
+Result<PersonSummary> summarize(store::Transaction& tx, core::PersonRecord record, core::Date on,
+                                int warning_days) {
   PersonSummary summary;
-  ALIQUOT_ASSIGN_OR_RETURN(summary.person, stored_person(tx, person));
-  ALIQUOT_ASSIGN_OR_RETURN(summary.on, lab_day(tx, ctx.clock.now()));
+  summary.person = std::move(record);
+  summary.on = on;
+  const std::string& person = summary.person.person;
   ALIQUOT_ASSIGN_OR_RETURN(std::vector<core::CompetencyEvent> events,
                            tx.competency_events(person, ""));
   std::map<std::string, std::vector<core::CompetencyEvent>> by_system;
@@ -274,6 +276,16 @@ Result<PersonSummary> person_summary(store::Transaction& tx, const Context& ctx,
   ALIQUOT_ASSIGN_OR_RETURN(summary.ce_activities, tx.ce_activities(person));
   ALIQUOT_ASSIGN_OR_RETURN(summary.exceptions, tx.qualification_exceptions(person));
   return summary;
+}
+
+}  // namespace
+
+Result<PersonSummary> person_summary(store::Transaction& tx, const Context& ctx,
+                                     const std::string& person, int warning_days) {
+  ALIQUOT_RETURN_IF_ERROR(authorize_reading(tx, ctx, person));
+  ALIQUOT_ASSIGN_OR_RETURN(core::PersonRecord record, stored_person(tx, person));
+  ALIQUOT_ASSIGN_OR_RETURN(const core::Date today, lab_day(tx, ctx.clock.now()));
+  return summarize(tx, std::move(record), today, warning_days);
 }
 
 Result<std::vector<core::PersonRecord>> list_people(store::Transaction& tx, const Context& ctx) {
@@ -306,6 +318,27 @@ Result<std::vector<people::ExpiringItem>> expiring_qualifications(store::Transac
     begin = end;
   }
   return people::expiring_within(people, systems, on.value_or(today), within_days);
+}
+
+Result<StaffInspection> staff_inspection(store::Transaction& tx, const Context& ctx,
+                                         std::optional<core::Date> on) {
+  ALIQUOT_RETURN_IF_ERROR(authorize(tx, ctx.actor.username, Action::kViewStaffRecords));
+  StaffInspection inspection;
+  if (on) {
+    inspection.on = *on;
+  } else {
+    ALIQUOT_ASSIGN_OR_RETURN(inspection.on, lab_day(tx, ctx.clock.now()));
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(std::vector<core::PersonRecord> people, tx.list_people());
+  for (core::PersonRecord& record : people) {
+    ALIQUOT_ASSIGN_OR_RETURN(PersonSummary summary, summarize(tx, std::move(record), inspection.on,
+                                                              StaffInspection::kWarningDays));
+    inspection.people.push_back(std::move(summary));
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(
+      inspection.expiring,
+      expiring_qualifications(tx, ctx, inspection.on, StaffInspection::kExpiringWithinDays));
+  return inspection;
 }
 
 }  // namespace aliquot::lab

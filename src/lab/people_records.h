@@ -87,4 +87,20 @@ Result<std::vector<people::ExpiringItem>> expiring_qualifications(store::Transac
                                                                   std::optional<core::Date> on,
                                                                   int within_days);
 
+// Everything an inspector asks about the lab's people on one day: each person's summary, and
+// what lapses within 90 days (the dashboard's widest window) or has lapsed. Read by the
+// inspection export (report/staff_workbook.h).
+struct StaffInspection {
+  static constexpr int kWarningDays = 30;
+  static constexpr int kExpiringWithinDays = 90;
+
+  core::Date on{};
+  std::vector<PersonSummary> people;  // by username
+  std::vector<people::ExpiringItem> expiring;
+};
+
+// On `on`, or the lab's today when not given. Supervisors, pathologists and admins.
+Result<StaffInspection> staff_inspection(store::Transaction& tx, const Context& ctx,
+                                         std::optional<core::Date> on);
+
 }  // namespace aliquot::lab
