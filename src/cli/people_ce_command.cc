@@ -42,15 +42,6 @@ source marked. With --json: {"name", "version", "categories":[{"code", "name"}],
 "programs":[{"name", "source", "credentials", "cycle_years", "points", "verify",
 "minimums":[{"category", "points"}]}]}; check adds "file", "ok" and "diagnostics".)";
 
-Result<people::CeRules> ce_rules_from(const std::string& file) {
-  if (file.empty()) return people::default_ce_rules();
-  ALIQUOT_ASSIGN_OR_RETURN(const std::string text,
-                           read_input_file("continuing education rules file", file));
-  people::CeRulesLoad load = people::load_ce_rules(text, file);
-  if (!load.rules) return file_problems(file, load.diagnostics);
-  return std::move(*load.rules);
-}
-
 nlohmann::json ce_rules_json(const people::CeRules& rules) {
   nlohmann::json categories = nlohmann::json::array();
   for (const people::CeCategory& category : rules.categories()) {
@@ -215,6 +206,15 @@ Result<void> run_ce_rules_show(Session& session, const std::string& file) {
 }
 
 }  // namespace
+
+Result<people::CeRules> ce_rules_from(const std::string& file) {
+  if (file.empty()) return people::default_ce_rules();
+  ALIQUOT_ASSIGN_OR_RETURN(const std::string text,
+                           read_input_file("continuing education rules file", file));
+  people::CeRulesLoad load = people::load_ce_rules(text, file);
+  if (!load.rules) return file_problems(file, load.diagnostics);
+  return std::move(*load.rules);
+}
 
 void add_people_ce_commands(CLI::App& people, CommandSelection& selection) {
   auto options = std::make_shared<CeOptions>();

@@ -62,6 +62,7 @@ void add_people_commands(CLI::App& app, CommandSelection& selection) {
   add_people_ce_commands(*people, selection);
   add_people_eligibility_commands(*people, selection);
   add_people_expiring_command(*people, selection);
+  add_people_export_command(*people, selection);
   add_people_lab_commands(*people, selection);
 }
 

@@ -10,6 +10,7 @@
 
 #include "cli/people_command.h"
 #include "core/text.h"
+#include "lab/lab_time_zone.h"
 #include "lab/people_json.h"
 #include "lab/people_records.h"
 #include "report/text_table.h"
@@ -45,7 +46,7 @@ need the person's current qualification for the test (role, certification, the l
 --enforce off: the role alone decides. Supervisors and pathologists set it; audited.
 With --json: {"enforced", "state"}.)";
 
-constexpr const char* kShowFooter =
+constexpr const char* kPersonShowFooter =
     R"(The person's record, their competency on each test system with its status today (current,
 due-soon within --warn-days, overdue, needed-for-new-method), their CE activities and
 exceptions. With --json: {"person", "on", "competency":[{"test_system", "state", "due",
@@ -123,12 +124,12 @@ Result<void> run_list(Session& session) {
   return ok();
 }
 
-struct ShowOptions {
+struct PersonShowOptions {
   std::string person;
   int warn_days = 30;
 };
 
-Result<void> run_show(Session& session, const ShowOptions& options) {
+Result<void> run_person_show(Session& session, const PersonShowOptions& options) {
   lab::PersonSummary summary;
   ALIQUOT_RETURN_IF_ERROR(session.read(
       [&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
@@ -346,14 +347,15 @@ void add_people_lab_commands(CLI::App& people, CommandSelection& selection) {
   CLI::App* list = people.add_subcommand("list", "the lab's people and their credentials");
   selection.bind(list, [](Session& session) { return run_list(session); });
 
-  auto show = std::make_shared<ShowOptions>();
+  auto show = std::make_shared<PersonShowOptions>();
   CLI::App* show_command =
       people.add_subcommand("show", "one person's qualifications, competency and CE");
-  show_command->footer(kShowFooter);
+  show_command->footer(kPersonShowFooter);
   show_command->add_option("PERSON", show->person, "the username")->required();
   show_command->add_option("--warn-days", show->warn_days, "due soon within N days (30)")
       ->type_name("N");
-  selection.bind(show_command, [show](Session& session) { return run_show(session, *show); });
+  selection.bind(show_command,
+                 [show](Session& session) { return run_person_show(session, *show); });
 
   auto event = std::make_shared<EventOptions>();
   CLI::App* event_command = people.add_subcommand(

@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "cli/output_file.h"
 #include "cli/qc_command.h"
 #include "cli/qc_history.h"
 #include "qc/control_rule.h"
@@ -114,15 +115,6 @@ Result<report::LeveyJenningsChart> chart_of(const std::vector<qc::ControlRun>& r
   return chart;
 }
 
-Result<void> write_output(const std::string& output, const std::string& bytes) {
-  std::ofstream out(output, std::ios::binary | std::ios::trunc);
-  if (!out) return unavailable("cannot write the chart to '" + output + "'");
-  out << bytes;
-  out.close();
-  if (!out) return unavailable("cannot write the chart to '" + output + "'");
-  return ok();
-}
-
 // What was drawn and where, for the output.
 struct Drawn {
   std::string output;
@@ -153,7 +145,7 @@ Result<Drawn> draw(const report::LeveyJenningsChart& chart, const std::string& o
   if (output == "-") {
     std::cout << bytes;
   } else {
-    ALIQUOT_RETURN_IF_ERROR(write_output(output, bytes));
+    ALIQUOT_RETURN_IF_ERROR(write_output_file("chart", output, bytes));
   }
   return drawn;
 }

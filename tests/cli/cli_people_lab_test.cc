@@ -1,13 +1,16 @@
 // The lab's people in its database through `aliquot people save|competency-event|show|policy|
-// expiring|eligibility`, and the qualification check a release then meets, as a lab's
+// expiring|eligibility|export`, and the qualification check a release then meets, as a lab's
 // administrator and supervisor script them.
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "cli_fixture.h"
 #include "core/time.h"
+#include "support/xlsx_reader.h"
 
 namespace aliquot::cli_test {
 namespace {
@@ -162,6 +165,49 @@ TEST_F(PeopleInTheLab, RefusesAnIncompleteAssessmentNamingTheMissingElements) {
                                      "maintenance-observation, blind-samples, problem-solving"));
   const nlohmann::json shown = succeed_json({"people", "show", "mls1"}, kSupervisor);
   EXPECT_TRUE(shown["competency"].empty());
+}
+
+TEST_F(PeopleInTheLab, ExportsAWorkbookForAnInspectionAndOneSheetAsCsv) {
+  succeed({"people", "save", technologist_file(day_from_today(-1))}, kAdmin);
+  competent_on_potassium();
+  const std::string workbook = lab_.directory() + "/staff.xlsx";
+  const nlohmann::json written = succeed_json({"people", "export", workbook}, kSupervisor);
+  EXPECT_EQ(written["format"], "xlsx");
+  EXPECT_EQ(written["sheets"].size(), 6u);
+
+  std::ifstream in(workbook, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const test_support::XlsxWorkbook book = test_support::read_xlsx(bytes);
+  EXPECT_EQ(book.sheet_names,
+            (std::vector<std::string>{"Staff", "Credentials", "Competency", "Continuing education",
+                                      "Exceptions", "Expiring"}));
+  EXPECT_EQ(book.value("Staff", "B2"), "Maria Lopez");
+  EXPECT_EQ(book.value("Credentials", "C2"), "MLS(ASCP)");
+  EXPECT_EQ(book.value("Credentials", "G2"), "expired");
+  EXPECT_EQ(book.value("Credentials", "H2"), "-1");
+  EXPECT_EQ(book.value("Competency", "B2"), "K");
+  EXPECT_EQ(book.value("Competency", "C2"), "current");
+  EXPECT_EQ(book.value("Expiring", "F2"), "lapsed");
+
+  const CommandOutput csv =
+      succeed({"people", "export", "--sheet", "credentials", "-"}, kSupervisor);
+  EXPECT_EQ(csv.out.substr(0, csv.out.find('\n') + 1),
+            "Person,Kind,Credential,Number,Issued,Expires,Status,Days left\r\n");
+  EXPECT_THAT(csv.out, HasSubstr("mls1,certification,MLS(ASCP),MLS-4711,," + day_from_today(-1) +
+                                 ",expired,-1\r\n"));
+
+  const CommandOutput no_sheet = lab_.run({"people", "export", "staff.csv"}, kSupervisor);
+  EXPECT_NE(no_sheet.exit_code, 0);
+  EXPECT_THAT(no_sheet.err, HasSubstr("name it with --sheet"));
+  const CommandOutput unknown =
+      lab_.run({"people", "export", "--sheet", "payroll", "-"}, kSupervisor);
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_THAT(unknown.err, HasSubstr("the export's sheets are 'Staff', 'Credentials'"));
+  const CommandOutput refused =
+      lab_.run({"people", "export", lab_.directory() + "/mine.xlsx"}, kTechnician);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.err, HasSubstr("may not view personnel records"));
+  EXPECT_FALSE(std::ifstream(lab_.directory() + "/mine.xlsx").good()) << "nothing written";
 }
 
 }  // namespace
