@@ -5,6 +5,7 @@
 #include "lab/people_records.h"
 #include "server/api/api_test_fixture.h"
 #include "server/api/routes.h"
+#include "support/xlsx_reader.h"
 
 namespace aliquot::server::api {
 namespace {
@@ -61,6 +62,115 @@ TEST_F(PeopleRoutesTest, APersonReadsTheirOwnSummaryAndEligibilityButNotAnothers
   EXPECT_EQ(body_of(routes)["routes"][0]["credential"], "MLS(ASCP)");
   EXPECT_EQ(get("/api/people/mls", "tech").status, 403);
   EXPECT_EQ(get("/api/people/nobody", "super").status, 404);
+}
+
+TEST_F(PeopleRoutesTest, ExportsTheInspectionWorkbookAndOneSheetAsCsv) {
+  const http::Response workbook = get("/api/people/export", "super");
+  ASSERT_EQ(workbook.status, 200) << workbook.body;
+  EXPECT_EQ(workbook.content_type,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(http::find_header(workbook.headers, "Content-Disposition"),
+            "attachment; filename=\"staff-2026-03-10.xlsx\"");
+  const test_support::XlsxWorkbook book = test_support::read_xlsx(workbook.body);
+  EXPECT_EQ(book.value("Credentials", "C2"), "MLS(ASCP)");
+  EXPECT_EQ(book.value("Credentials", "H2"), "45");
+  EXPECT_EQ(book.value("Expiring", "F2"), "60 days");
+
+  const http::Response later =
+      get("/api/people/export?format=csv&sheet=expiring&on=2026-04-25", "super");
+  ASSERT_EQ(later.status, 200) << later.body;
+  EXPECT_EQ(later.content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(later.body,
+            "Person,Kind,What,Due,Days left,Window\r\n"
+            "mls,certification,MLS(ASCP) 4711,2026-04-24,-1,lapsed\r\n");
+
+  EXPECT_EQ(get("/api/people/export?format=pdf", "super").status, 400);
+  const http::Response no_sheet = get("/api/people/export?format=csv", "super");
+  EXPECT_EQ(no_sheet.status, 400);
+  EXPECT_NE(no_sheet.body.find("query parameter 'sheet'"), std::string::npos) << no_sheet.body;
+  EXPECT_EQ(get("/api/people/export?on=tomorrow", "super").status, 400);
+  EXPECT_EQ(get("/api/people/export", "tech").status, 403);
+}
+
+TEST_F(PeopleRoutesTest, SavesARecordSentAsItsTomlFile) {
+  const std::string toml =
+      "[person]\nid = \"tech\"\nname = \"Terry Tech\"\nrole = \"technician\"\n"
+      "[[certification]]\ncredential = \"MLT(ASCP)\"\nnumber = \"9\"\nexpires = \"2027-01-31\"\n";
+  const http::Response saved =
+      call(http::Method::kPut, "/api/people/tech", "admin", {{"toml", toml}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(body_of(saved)["certifications"][0]["credential"], "MLT(ASCP)");
+  EXPECT_EQ(body_of(get("/api/people/tech", "tech"))["person"]["name"], "Terry Tech");
+
+  const http::Response elsewhere =
+      call(http::Method::kPut, "/api/people/mls", "admin", {{"toml", toml}});
+  EXPECT_EQ(elsewhere.status, 400);
+  EXPECT_NE(elsewhere.body.find("the record's [person] id is 'tech', not 'mls'"), std::string::npos)
+      << elsewhere.body;
+  const http::Response broken = call(http::Method::kPut, "/api/people/tech", "admin",
+                                     {{"toml", "[person]\nid = \"tech\"\nrole = \"wizard\"\n"}});
+  EXPECT_EQ(broken.status, 400);
+  ASSERT_EQ(body_of(broken)["diagnostics"].size(), 1u) << broken.body;
+  EXPECT_EQ(body_of(broken)["diagnostics"][0]["line"], 3);
+  EXPECT_EQ(call(http::Method::kPut, "/api/people/tech", "mls", {{"toml", toml}}).status, 403);
+}
+
+TEST_F(PeopleRoutesTest, RecordsCompetencyContinuingEducationExceptionsAndThePolicy) {
+  const http::Response started =
+      post("/api/people/mls/competency-events", "super",
+           {{"test_system", "cobas-c311"}, {"event", "started"}, {"date", "2025-01-06"}});
+  ASSERT_EQ(started.status, 201) << started.body;
+  const http::Response partial =
+      post("/api/people/mls/competency-events", "super",
+           {{"test_system", "cobas-c311"},
+            {"event", "assessed"},
+            {"date", "2026-03-01"},
+            {"assessor", "super"},
+            {"elements", {{"direct-observation", "observed three runs"}}}});
+  EXPECT_EQ(partial.status, 400);
+  EXPECT_NE(partial.body.find("monitoring-reporting"), std::string::npos) << partial.body;
+  EXPECT_EQ(post("/api/people/mls/competency-events", "mls",
+                 {{"test_system", "K"}, {"event", "started"}, {"date", "2025-01-06"}})
+                .status,
+            403);
+
+  const http::Response own_ce = post(
+      "/api/people/mls/ce-activities", "mls",
+      {{"date", "2026-02-02"}, {"category", "chemistry"}, {"points", 1.5}, {"provider", "ASCLS"}});
+  ASSERT_EQ(own_ce.status, 201) << own_ce.body;
+  EXPECT_EQ(body_of(own_ce)["points"], 1.5);
+  EXPECT_EQ(post("/api/people/mls/ce-activities", "tech",
+                 {{"date", "2026-02-02"}, {"category", "chemistry"}, {"points", 1}})
+                .status,
+            403);
+
+  const http::Response granted = post("/api/people/mls/exceptions", "super",
+                                      {{"section", "chemistry"},
+                                       {"until", "2026-03-20"},
+                                       {"reason", "renewal confirmed, card in the mail"}});
+  ASSERT_EQ(granted.status, 201) << granted.body;
+  EXPECT_EQ(body_of(granted)["from"], "2026-03-10");
+  const http::Response too_long =
+      post("/api/people/mls/exceptions", "super",
+           {{"section", "chemistry"}, {"until", "2026-12-31"}, {"reason", "long leave"}});
+  EXPECT_EQ(too_long.status, 400) << too_long.body;
+
+  const http::Response summary = get("/api/people/mls", "super");
+  // Started in January 2025 and never assessed: the 6-month assessment is overdue.
+  EXPECT_EQ(body_of(summary)["competency"][0]["state"], "overdue") << summary.body;
+  EXPECT_EQ(body_of(summary)["competency"][0]["due"], "2025-07-06");
+  EXPECT_EQ(body_of(summary)["ce_activities"].size(), 1u);
+  EXPECT_EQ(body_of(summary)["exceptions"].size(), 1u);
+
+  EXPECT_EQ(body_of(get("/api/qualification-policy", "super"))["enforced"], false);
+  const http::Response enforced = call(http::Method::kPut, "/api/qualification-policy", "super",
+                                       {{"enforce", true}, {"state", "ca"}});
+  ASSERT_EQ(enforced.status, 200) << enforced.body;
+  EXPECT_EQ(body_of(enforced), (nlohmann::json{{"enforced", true}, {"state", "CA"}}));
+  EXPECT_EQ(
+      call(http::Method::kPut, "/api/qualification-policy", "mls", {{"enforce", false}}).status,
+      403);
+  EXPECT_EQ(body_of(get("/api/qualification-policy", "admin"))["enforced"], true);
 }
 
 }  // namespace
