@@ -7,7 +7,9 @@
 //   worklist is open when the analyzer's result arrives (an HL7 ORU^R01 with a critical
 //   potassium, sent with `aliquot hl7 send`) and shows it live, held as critical -> release is
 //   refused without a documented call -> document the call with read-back -> release -> the
-//   patient's history and released report show the released value -> log out.
+//   patient's history and released report show the released value -> the technician's own
+//   qualifications -> log out; a supervisor's staff dashboard (30/60/90 days), a person's
+//   qualifications and the inspection workbook.
 //
 // A screenshot of each step goes to $ALIQUOT_ARTIFACTS (default build/e2e-artifacts), with the
 // server's log and the browser's console. Exit status 0 when every step passed; 1 with the step
@@ -33,6 +35,7 @@ const webDist = path.join(repo, 'web', 'dist');
 
 const TECH = { username: 'tech1', password: 'journey bench password', display: 'Tess Tech' };
 const PATIENT = { mrn: `E2E-${Date.now().toString(36).slice(-6).toUpperCase()}`, family: 'Journey', given: 'Kim', birth: '1961-07-14', sex: 'F' };
+const SUPERVISOR = { username: 'sup1', password: 'journey supervisor password', display: 'Sam Super' };
 const CRITICAL_K = '7.1'; // catalog/core-menu.toml: K critical high at 6.5 mmol/L (inclusive)
 const SODIUM = '140';
 // Control values of K: the last one is 3.5 SD above the mean, which 1-3s rejects.
@@ -49,6 +52,11 @@ const STEP_TIMEOUT_MS = 15_000;
 const OVERALL_TIMEOUT_MS = 180_000;
 
 class JourneyError extends Error {}
+
+// "YYYY-MM-DD" `days` from today (UTC, as the lab's default time zone).
+function dayFromToday(days) {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
 
 function fail(message) {
   throw new JourneyError(message);
@@ -189,6 +197,34 @@ async function journey() {
     run(['--db', db, '--user', 'admin', 'user', 'add', 'mls1', '--role', 'technologist', '--display-name', 'Max MLS']);
     run(['--db', db, '--user', 'mls1', 'qc', 'material', 'add', '--product', 'Liquichek Chemistry', '--lot', QC.lot, '--level', QC.level, '--expires', '2099-12-31']);
     run(['--db', db, '--user', 'mls1', 'qc', 'target', 'set', '--lot', QC.lot, '--level', QC.level, '--instrument', QC.instrument, '--test', 'K', '--mean', String(QC.mean), '--sd', String(QC.sd), '--from', QC.from]);
+
+    // The lab's people: a supervisor who keeps the records, and the technician's record with a
+    // certification lapsing within 30 days, a licence within 90, and a 6-month competency
+    // assessment on the analyzer that is overdue.
+    run(['--db', db, '--user', 'admin', 'user', 'add', SUPERVISOR.username, '--role', 'supervisor', '--display-name', SUPERVISOR.display]);
+    run(['--db', db, '--user', SUPERVISOR.username, 'user', 'password', SUPERVISOR.username], { input: `${SUPERVISOR.password}\n` });
+    const techRecord = path.join(work, 'tech1.toml');
+    writeFileSync(
+      techRecord,
+      [
+        '[person]',
+        `id = "${TECH.username}"`,
+        `name = "${TECH.display}"`,
+        'role = "technician"',
+        '[[certification]]',
+        'credential = "MLT(ASCP)"',
+        'number = "MLT-2201"',
+        `expires = "${dayFromToday(20)}"`,
+        '[[licence]]',
+        'state = "CA"',
+        'type = "MLT"',
+        'number = "CA-MLT-88"',
+        `expires = "${dayFromToday(75)}"`,
+        '',
+      ].join('\n'),
+    );
+    run(['--db', db, '--user', 'admin', 'people', 'save', techRecord]);
+    run(['--db', db, '--user', SUPERVISOR.username, 'people', 'competency-event', TECH.username, '--test-system', QC.instrument, '--event', 'started', '--date', dayFromToday(-200)]);
 
     const ports = await startServer(db);
     const base = `http://${ports.http.host}:${ports.http.port}/`;
@@ -452,11 +488,67 @@ async function journey() {
       await dialog.waitFor({ state: 'detached' });
     });
 
+    await step('my-qualifications', async () => {
+      if (await page.locator('a[data-nav="staff"]').count()) fail('a technician is offered the staff dashboard');
+      await page.locator('#who').click();
+      await page.getByRole('heading', { name: `${TECH.display} — qualifications` }).waitFor();
+      await expectText(page.locator('#person-credentials'), 'MLT(ASCP)', 'the certification on the own qualifications page');
+      await expectText(page.locator('#person-credentials'), '20 days left', 'the days left of the certification');
+      const state = await page.locator(`#person-competency tr[data-test-system="${QC.instrument}"]`).getAttribute('data-state');
+      if (state !== 'overdue') fail(`competency on ${QC.instrument} shows ${state}, not overdue`);
+    });
+
     await step('logout', async () => {
       await page.getByRole('button', { name: 'Log out' }).click();
       await page.getByLabel('User name').waitFor().catch(() => fail('log out did not return to the log-in page'));
       const session = await page.evaluate(async () => (await fetch('/api/session')).status);
       if (session !== 401) fail(`after log out GET /api/session answers ${session}, not 401`);
+    });
+
+    await step('staff-dashboard', async () => {
+      await page.getByLabel('User name').fill(SUPERVISOR.username);
+      await page.getByLabel('Password').fill(SUPERVISOR.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await expectText(page.locator('#who-role'), 'supervisor', 'the role in the header');
+      await page.keyboard.press('u'); // shortcut: Staff
+      await page.getByRole('heading', { name: 'Staff qualifications' }).waitFor();
+      const certification = page.locator(`#expiring tr[data-person="${TECH.username}"][data-kind="certification"]`);
+      await expectText(certification, '20 days left', 'the certification lapsing within 30 days');
+      const competency = page.locator(`#expiring tr[data-person="${TECH.username}"][data-kind="competency"]`);
+      await expectText(competency, 'lapsed', 'the overdue competency assessment');
+      await expectText(page.locator(`#expiring tr[data-kind="licence"]`), '75 days left', 'the licence within 90 days');
+      await page.keyboard.press('1'); // the 30-day window
+      await page.getByRole('heading', { name: /within 30 days/ }).waitFor();
+      if (await page.locator('#expiring tr[data-kind="licence"]').count()) fail('the 30-day window shows the licence lapsing in 75 days');
+      await expectText(page.locator('#expiring-counts'), '1 lapsed · 1 within 30 days · 1 within 60 days · 2 within 90 days', 'the counts of every window');
+    });
+
+    await step('staff-person', async () => {
+      await page.locator(`#people tr[data-person="${TECH.username}"] a`).click();
+      await page.getByRole('heading', { name: `${TECH.display} — qualifications` }).waitFor();
+      await expectText(page.locator('#person-credentials'), 'CA licence MLT', 'the licence on the person page');
+      await expectText(page.locator('#person-competency'), 'overdue', 'the competency state');
+    });
+
+    await step('inspection-workbook', async () => {
+      await page.goBack();
+      await page.getByRole('heading', { name: 'Staff qualifications' }).waitFor();
+      const href = await page.locator('#staff-export').getAttribute('href');
+      const workbook = await page.evaluate(async (url) => {
+        const response = await fetch(url);
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        return { status: response.status, type: response.headers.get('Content-Type'), zip: bytes[0] === 0x50 && bytes[1] === 0x4b, size: bytes.length };
+      }, href);
+      if (workbook.status !== 200) fail(`the inspection workbook answered ${workbook.status}`);
+      if (!workbook.type?.includes('spreadsheetml')) fail(`the inspection workbook came as ${workbook.type}`);
+      if (!workbook.zip || workbook.size < 2000) fail(`the inspection workbook is not an XLSX package (${workbook.size} bytes)`);
+    });
+
+    await step('logout-supervisor', async () => {
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.getByLabel('User name').waitFor();
+      const notices = await page.locator('#toasts .toast').allTextContents();
+      if (notices.some((text) => text.includes('released'))) fail(`the next user at the workstation sees the last one's notices: ${notices.join('; ')}`);
     });
 
     if (pageErrors.length) fail(`the page threw: ${pageErrors.join('; ')}`);

@@ -2,7 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 
 import {
   ageAt,
+  daysBetween,
+  daysLeftText,
   debounce,
+  expiryWindow,
   flagLabel,
   formatDelta,
   formatMinutes,
@@ -191,5 +194,30 @@ describe('debounce', () => {
     vi.advanceTimersByTime(500);
     expect(fn).not.toHaveBeenCalled();
     vi.useRealTimers();
+  });
+});
+
+describe('the staff dashboard windows', () => {
+  it('puts each day left in its window at every boundary', () => {
+    expect(expiryWindow(-1)).toBe('lapsed');
+    expect(expiryWindow(0)).toBe('30');
+    expect(expiryWindow(30)).toBe('30');
+    expect(expiryWindow(31)).toBe('60');
+    expect(expiryWindow(60)).toBe('60');
+    expect(expiryWindow(90)).toBe('90');
+    expect(expiryWindow(91)).toBe('later');
+  });
+  it('says the days left as the bench reads them', () => {
+    expect(daysLeftText(-1)).toBe('lapsed 1 day ago');
+    expect(daysLeftText(-3)).toBe('lapsed 3 days ago');
+    expect(daysLeftText(0)).toBe('last valid day today');
+    expect(daysLeftText(1)).toBe('1 day left');
+    expect(daysLeftText(45)).toBe('45 days left');
+  });
+  it('counts calendar days across a month and a year end', () => {
+    expect(daysBetween('2026-11-23', '2026-12-23')).toBe(30);
+    expect(daysBetween('2026-12-31', '2027-01-01')).toBe(1);
+    expect(daysBetween('2026-11-23', '2026-11-22')).toBe(-1);
+    expect(daysBetween('2026-11-23', 'soon')).toBeNull();
   });
 });

@@ -281,3 +281,34 @@ export function monthOf(t: Date): string {
 export function dateOf(t: Date): string {
   return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
 }
+
+// The staff dashboard's windows: what has lapsed, and what lapses within 30, 60 or 90 days.
+export type ExpiryWindow = 'lapsed' | '30' | '60' | '90' | 'later';
+export function expiryWindow(daysLeft: number): ExpiryWindow {
+  if (daysLeft < 0) return 'lapsed';
+  if (daysLeft <= 30) return '30';
+  if (daysLeft <= 60) return '60';
+  if (daysLeft <= 90) return '90';
+  return 'later';
+}
+
+// "lapsed 3 days ago", "last valid day today", "1 day left", "45 days left".
+export function daysLeftText(daysLeft: number): string {
+  if (daysLeft < 0) return `lapsed ${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago`;
+  if (daysLeft === 0) return 'last valid day today';
+  return `${daysLeft} day${daysLeft === 1 ? '' : 's'} left`;
+}
+
+// Days from `on` to `day` (both "YYYY-MM-DD", calendar days); null when either is unreadable.
+export function daysBetween(on: string, day: string): number | null {
+  const a = Date.parse(`${on}T00:00:00Z`);
+  const b = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(a) || Number.isNaN(b)) return null;
+  return Math.round((b - a) / 86_400_000);
+}
+
+// The roles that keep and read the lab's personnel records (src/lab/permissions.cc,
+// "view personnel records").
+export function keepsStaffRecords(role: string): boolean {
+  return role === 'supervisor' || role === 'pathologist' || role === 'admin';
+}

@@ -6,17 +6,19 @@ import './style.css';
 import { ApiError, del, get, messageOf, setCsrfToken, setUnauthenticatedHandler } from './api';
 import { app, hooks, navigate, type View, type ViewContext } from './app';
 import { h, replace } from './dom';
-import { normalizeScan, parseRoute, routeHash } from './format';
+import { keepsStaffRecords, normalizeScan, parseRoute, routeHash } from './format';
 import { addGlobal, clearViewShortcuts, installShortcuts, setViewShortcuts, showHelp } from './shortcuts';
 import type { LabEvent, SessionInfo } from './types';
-import { clearErrors, toast, toastError } from './ui';
+import { clearErrors, clearNotices, toast, toastError } from './ui';
 import { dashboardView } from './views/dashboard';
 import { loginView } from './views/login';
 import { orderView } from './views/order';
 import { patientView, reportView } from './views/patient';
+import { personView } from './views/person';
 import { qcView } from './views/qc';
 import { resultView } from './views/result';
 import { specimenView } from './views/specimen';
+import { staffView } from './views/staff';
 import { worklistView } from './views/worklist';
 
 const VIEWS: Record<string, View> = {
@@ -29,6 +31,8 @@ const VIEWS: Record<string, View> = {
   report: reportView,
   qc: qcView,
   tat: dashboardView,
+  staff: staffView,
+  person: personView,
 };
 
 const main = document.getElementById('main') as HTMLElement;
@@ -37,6 +41,7 @@ const header = document.getElementById('app-header') as HTMLElement;
 let current: { cleanups: (() => void)[]; alive: boolean } | null = null;
 
 function signIn(session: SessionInfo): void {
+  clearNotices();
   app.session = session;
   setCsrfToken(session.csrf_token);
   renderHeader();
@@ -44,6 +49,7 @@ function signIn(session: SessionInfo): void {
 }
 
 function signedOut(message?: string): void {
+  clearNotices();
   app.live.stop();
   app.forget();
   setCsrfToken('');
@@ -64,13 +70,19 @@ async function logOut(): Promise<void> {
   toast('Logged out.');
 }
 
-const NAV: { name: string; label: string; key: string; hash: () => string }[] = [
+// `staffOnly`: for the roles that keep the lab's personnel records.
+const NAV: { name: string; label: string; key: string; hash: () => string; staffOnly?: boolean }[] = [
   { name: 'worklist', label: 'Worklist', key: 'w', hash: () => lastWorklist },
   { name: 'order', label: 'Order entry', key: 'n', hash: () => '#/order' },
   { name: 'patient', label: 'Patient', key: 'p', hash: () => '#/patient' },
   { name: 'qc', label: 'QC', key: 'q', hash: () => '#/qc' },
   { name: 'tat', label: 'Turnaround', key: 't', hash: () => '#/tat' },
+  { name: 'staff', label: 'Staff', key: 'u', hash: () => '#/staff', staffOnly: true },
 ];
+
+function navVisible(item: (typeof NAV)[number]): boolean {
+  return !item.staffOnly || (app.session !== null && keepsStaffRecords(app.session.user.role));
+}
 let lastWorklist = '#/worklist';
 
 let scanInput: HTMLInputElement | null = null;
@@ -126,7 +138,7 @@ function renderHeader(): void {
       h(
         'ul',
         null,
-        NAV.map((item) =>
+        NAV.filter(navVisible).map((item) =>
           h(
             'li',
             null,
@@ -145,7 +157,11 @@ function renderHeader(): void {
     h(
       'div',
       { class: 'who' },
-      h('span', { class: 'who-name', id: 'who' }, session.user.display_name || session.user.username),
+      h(
+        'a',
+        { class: 'who-name', id: 'who', href: routeHash('person', [session.user.username]), title: 'My qualifications' },
+        session.user.display_name || session.user.username,
+      ),
       h('span', { class: 'role', id: 'who-role' }, session.user.role),
     ),
     h('button', { type: 'button', class: 'help-button', onclick: showHelp, 'aria-label': 'Keyboard shortcuts', 'aria-keyshortcuts': '?' }, '?'),
@@ -225,7 +241,13 @@ async function render(): Promise<void> {
 
 function installGlobals(): void {
   for (const item of NAV) {
-    addGlobal({ key: item.key, description: `Go to ${item.label}`, run: () => navigate(item.hash()) });
+    addGlobal({
+      key: item.key,
+      description: `Go to ${item.label}${item.staffOnly ? ' (supervisors, pathologists, admins)' : ''}`,
+      run: () => {
+        if (navVisible(item)) navigate(item.hash());
+      },
+    });
   }
   addGlobal({
     key: '/',

@@ -388,3 +388,104 @@ export interface LabEvent {
   status?: string;
   at?: string;
 }
+
+// The lab's people (src/lab/people_json.cc, src/server/api/people_routes.cc).
+
+export interface Certification {
+  credential: string;
+  number: string;
+  issued: string | null;
+  expires: string | null;
+}
+
+export interface StateLicence {
+  state: string;
+  type: string;
+  number: string;
+  expires: string | null;
+}
+
+export interface PersonRecord {
+  person: string;
+  name: string;
+  role: Role;
+  employment_start: string | null;
+  certifications: Certification[];
+  licences: StateLicence[];
+  education: { degree: string; semester_hours_total: number; experience_months: number };
+}
+
+export interface CompetencyEvent {
+  id: number;
+  test_system: string;
+  event: 'started' | 'assessed' | 'method-changed';
+  date: string;
+  assessor: string;
+  elements: Record<string, string>;
+  notes: string;
+}
+
+export type CompetencyState = 'current' | 'due-soon' | 'overdue' | 'needed-for-new-method' | 'no-start-recorded';
+
+export interface CompetencyOnSystem {
+  test_system: string;
+  state: CompetencyState;
+  due: string | null;
+  requirement: string;
+  events: CompetencyEvent[];
+}
+
+export interface CeActivity {
+  id: number;
+  date: string;
+  category: string;
+  points: number;
+  provider: string;
+  title: string;
+}
+
+export interface QualificationException {
+  id: number;
+  section: string;
+  test_system: string;
+  from: string;
+  until: string;
+  reason: string;
+  granted_by: string;
+}
+
+export interface PersonSummary {
+  person: PersonRecord;
+  on: string;
+  competency: CompetencyOnSystem[];
+  ce_activities: CeActivity[];
+  exceptions: QualificationException[];
+}
+
+export interface ExpiringItem {
+  person: string;
+  kind: 'certification' | 'licence' | 'competency';
+  what: string;
+  due: string;
+  days_left: number;
+}
+
+export interface Expiring {
+  on: string;
+  within: number;
+  items: ExpiringItem[];
+}
+
+export interface EligibilityRoute {
+  credential: string;
+  route: string;
+  summary: string;
+  verify: boolean;
+  eligible: boolean;
+  missing: string[];
+}
+
+export interface QualificationPolicy {
+  enforced: boolean;
+  state: string;
+}

@@ -26,6 +26,12 @@ export function toastError(error: unknown): void {
 
 const MAX_TOASTS = 3;
 
+// What was said to the user who has left is not for the next one at this workstation.
+export function clearNotices(): void {
+  region('toasts').replaceChildren();
+  clearErrors();
+}
+
 // Errors of the screen left behind are no longer about what is on view.
 export function clearErrors(): void {
   region('alerts').replaceChildren();
