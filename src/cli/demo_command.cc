@@ -21,6 +21,7 @@
 #include "simulate/demo.h"
 #include "simulate/demo_feeder.h"
 #include "simulate/demo_logins.h"
+#include "simulate/demo_people.h"
 
 namespace aliquot::cli {
 namespace {
@@ -73,6 +74,7 @@ Result<void> serve_demo(Session& session, const DemoFlags& flags) {
   ALIQUOT_ASSIGN_OR_RETURN(store::Store * store, lab.store());
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* catalog, lab.catalog());
   ALIQUOT_RETURN_IF_ERROR(simulate::enable_demo_logins(*store, *catalog, session.clock()));
+  ALIQUOT_RETURN_IF_ERROR(simulate::enable_demo_people(*store, *catalog, session.clock()));
   ALIQUOT_ASSIGN_OR_RETURN(const ingest::InstrumentProfiles profiles,
                            profiles_from(flags.instruments, *catalog));
 
@@ -108,6 +110,9 @@ Result<void> serve_demo(Session& session, const DemoFlags& flags) {
     to << "the demo lab: " << browser_url(ports)
        << (config.web ? "" : " (JSON API only: docs/api.md; `make web` builds the web UI)") << "\n";
     print_logins(to);
+    to << "the staff dashboard (certifications, licences, competency lapsing within 30/60/90 "
+          "days): "
+       << browser_url(ports) << "#/staff as sup.kowalski\n";
     to << fmt::format("feeding results every {} s; stop with Ctrl-C",
                       core::number_text(flags.feed_every))
        << std::endl;

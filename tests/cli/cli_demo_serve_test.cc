@@ -142,6 +142,16 @@ TEST(DemoServe, ServesTheDemoLabWithLoginsAndLiveResultsUntilSigint) {
   const std::string session_cookie = cookie(session->headers, "aliquot_session");
   ASSERT_FALSE(session_cookie.empty()) << session->headers;
 
+  // The demo staff have records: the technician reads their own qualifications.
+  EXPECT_NE(output.find("#/staff as sup.kowalski"), std::string::npos) << output;
+  const std::optional<HttpAnswer> own =
+      http(*port, "GET", "/api/people/tech.nguyen", "", {"Cookie: " + session_cookie});
+  ASSERT_TRUE(own.has_value());
+  ASSERT_EQ(own->status, 200) << own->body;
+  const nlohmann::json qualifications = nlohmann::json::parse(own->body);
+  EXPECT_EQ(qualifications.at("person").at("certifications").at(0).at("credential"), "MLT(ASCP)");
+  EXPECT_EQ(qualifications.at("competency").at(0).at("state"), "current");
+
   // The first order is a STAT panel with a critical value: its results come over ASTM from the
   // simulated analyzer's interface account and wait on the worklist for the call.
   const std::string first = wait_for_line(demo, "STAT order ", std::chrono::seconds(10));
