@@ -11,6 +11,7 @@
 #include "lab/lab_setup.h"
 #include "lab/quality_control.h"
 #include "simulate/demo.h"
+#include "simulate/demo_lab_test_fixture.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/temp_directory.h"
 
@@ -21,20 +22,12 @@ constexpr int kPatients = 12;
 constexpr std::uint64_t kSeed = 11;
 
 // A demo lab after its simulated day, with the repository's instrument profiles.
-class DemoFeederTest : public ::testing::Test {
+class DemoFeederTest : public DemoLabTest {
  protected:
+  DemoFeederTest() : DemoLabTest("aliquot-demo-feeder") {}
+
   void SetUp() override {
-    std::ostringstream discarded;
-    ASSERT_TRUE(
-        run_demo(DemoOptions{.dir = temp_.path(), .patients = kPatients, .seed = kSeed}, discarded)
-            .has_value());
-    Result<std::unique_ptr<store::Store>> opened =
-        store::open_sqlite_store(demo_database_path(temp_.path()));
-    ASSERT_TRUE(opened.has_value()) << opened.error().message();
-    store_ = std::move(*opened);
-    Result<catalog::Catalog> menu = lab::current_catalog(*store_);
-    ASSERT_TRUE(menu.has_value());
-    catalog_.emplace(std::move(*menu));
+    ASSERT_NO_FATAL_FAILURE(open_demo_lab(kPatients, kSeed));
     const char* source = std::getenv("ALIQUOT_SOURCE_DIR");
     ASSERT_NE(source, nullptr) << "ALIQUOT_SOURCE_DIR names the repository";
     Result<ingest::InstrumentProfiles> loaded = ingest::load_instrument_profiles(
@@ -52,9 +45,6 @@ class DemoFeederTest : public ::testing::Test {
     return made.has_value() ? std::move(*made) : nullptr;
   }
 
-  test_support::TempDirectory temp_{"aliquot-demo-feeder"};
-  std::unique_ptr<store::Store> store_;
-  std::optional<catalog::Catalog> catalog_;
   ingest::InstrumentProfiles profiles_;
   // Two days after the simulated day (2026-11-18), at 10:00.
   core::ManualClock clock_{

@@ -10,30 +10,19 @@
 #include "lab/authentication.h"
 #include "lab/lab_setup.h"
 #include "simulate/demo.h"
+#include "simulate/demo_lab_test_fixture.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/temp_directory.h"
 
 namespace aliquot::simulate {
 namespace {
 
-class DemoLoginsTest : public ::testing::Test {
+class DemoLoginsTest : public DemoLabTest {
  protected:
-  void SetUp() override {
-    std::ostringstream discarded;
-    ASSERT_TRUE(run_demo(DemoOptions{.dir = temp_.path(), .patients = 5, .seed = 3}, discarded)
-                    .has_value());
-    Result<std::unique_ptr<store::Store>> opened =
-        store::open_sqlite_store(demo_database_path(temp_.path()));
-    ASSERT_TRUE(opened.has_value()) << opened.error().message();
-    store_ = std::move(*opened);
-    Result<catalog::Catalog> menu = lab::current_catalog(*store_);
-    ASSERT_TRUE(menu.has_value());
-    catalog_.emplace(std::move(*menu));
-  }
+  DemoLoginsTest() : DemoLabTest("aliquot-demo-logins") {}
 
-  test_support::TempDirectory temp_{"aliquot-demo-logins"};
-  std::unique_ptr<store::Store> store_;
-  std::optional<catalog::Catalog> catalog_;
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(open_demo_lab(5, 3)); }
+
   core::ManualClock clock_{
       core::Instant{std::chrono::sys_days{std::chrono::year{2026} / std::chrono::November / 20}}};
 };

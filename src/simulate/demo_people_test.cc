@@ -10,6 +10,7 @@
 #include "lab/lab_setup.h"
 #include "lab/people_records.h"
 #include "simulate/demo.h"
+#include "simulate/demo_lab_test_fixture.h"
 #include "simulate/demo_logins.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/temp_directory.h"
@@ -17,19 +18,12 @@
 namespace aliquot::simulate {
 namespace {
 
-class DemoPeopleTest : public ::testing::Test {
+class DemoPeopleTest : public DemoLabTest {
  protected:
+  DemoPeopleTest() : DemoLabTest("aliquot-demo-people") {}
+
   void SetUp() override {
-    std::ostringstream discarded;
-    ASSERT_TRUE(run_demo(DemoOptions{.dir = temp_.path(), .patients = 5, .seed = 3}, discarded)
-                    .has_value());
-    Result<std::unique_ptr<store::Store>> opened =
-        store::open_sqlite_store(demo_database_path(temp_.path()));
-    ASSERT_TRUE(opened.has_value()) << opened.error().message();
-    store_ = std::move(*opened);
-    Result<catalog::Catalog> menu = lab::current_catalog(*store_);
-    ASSERT_TRUE(menu.has_value());
-    catalog_.emplace(std::move(*menu));
+    ASSERT_NO_FATAL_FAILURE(open_demo_lab(5, 3));
     const Result<void> logins = enable_demo_logins(*store_, *catalog_, clock_);
     ASSERT_TRUE(logins.has_value()) << logins.error().message();
   }
@@ -44,9 +38,6 @@ class DemoPeopleTest : public ::testing::Test {
     return read.has_value() ? *read : lab::StaffInspection{};
   }
 
-  test_support::TempDirectory temp_{"aliquot-demo-people"};
-  std::unique_ptr<store::Store> store_;
-  std::optional<catalog::Catalog> catalog_;
   core::ManualClock clock_{
       core::Instant{std::chrono::sys_days{std::chrono::year{2026} / std::chrono::November / 20}}};
 };
