@@ -1,4 +1,4 @@
-// `aliquot people ce` and `aliquot people ce-rules check|show`: continuing education towards
+// `aliquot people ce` and `aliquot people ce-rules check|show|load`: continuing education towards
 // keeping a certification (people/ce_progress.h, people/continuing_education.h).
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/people_command.h"
+#include "lab/personnel_setup.h"
 #include "people/ce_log.h"
 #include "people/ce_progress.h"
 #include "people/continuing_education.h"
@@ -36,9 +37,10 @@ Exit status 0 whether or not the requirement is met; 1 when no program maintains
 
 constexpr const char* kCeRulesFooter =
     R"(check FILE prints every problem of a continuing-education rules file as
-file:line:column: message and exits with status 1; show prints the rules in force (--file, or the
-built-in catalog/continuing_education.toml) with the programs not yet verified against their
-source marked. With --json: {"name", "version", "categories":[{"code", "name"}],
+file:line:column: message and exits with status 1; show prints the rules of --file, of the lab
+(--lab: the version loaded with `ce-rules load`, or the built-in ones when it has loaded none), or
+the built-in catalog/continuing_education.toml, with the programs not yet verified against their
+source marked; load makes a checked file the lab's rules, audited. With --json: {"name", "version", "categories":[{"code", "name"}],
 "programs":[{"name", "source", "credentials", "cycle_years", "points", "verify",
 "minimums":[{"category", "points"}]}]}; check adds "file", "ok" and "diagnostics".)";
 
@@ -193,14 +195,53 @@ Result<void> run_ce_rules_check(Session& session, const std::string& file) {
   return ok();
 }
 
-Result<void> run_ce_rules_show(Session& session, const std::string& file) {
-  ALIQUOT_ASSIGN_OR_RETURN(const people::CeRules rules, ce_rules_from(file));
+struct CeRulesShowOptions {
+  std::string file;
+  bool lab = false;
+};
+
+Result<void> run_ce_rules_show(Session& session, const CeRulesShowOptions& options) {
+  if (options.lab && !options.file.empty()) return invalid_argument("--file or --lab, not both");
+  std::optional<people::CeRules> rules;
+  std::string from = options.file.empty() ? "default" : options.file;
+  if (options.lab) {
+    ALIQUOT_ASSIGN_OR_RETURN(const people::CeRules* in_force, session.ce_rules());
+    rules = *in_force;
+    from = in_force == &people::default_ce_rules() ? "default" : "lab";
+  } else {
+    ALIQUOT_ASSIGN_OR_RETURN(rules, ce_rules_from(options.file));
+  }
   if (session.json()) {
-    nlohmann::json body = ce_rules_json(rules);
-    body["source"] = file.empty() ? "default" : file;
+    nlohmann::json body = ce_rules_json(*rules);
+    body["source"] = from;
     session.set_json(body);
   } else {
-    session.out() << ce_rules_text(rules);
+    if (options.lab) {
+      session.out() << (from == "lab" ? "the lab's own rules\n"
+                                      : "the built-in rules (the lab has loaded none)\n");
+    }
+    session.out() << ce_rules_text(*rules);
+  }
+  return ok();
+}
+
+Result<void> run_ce_rules_load(Session& session, const std::string& file) {
+  ALIQUOT_ASSIGN_OR_RETURN(const std::string text,
+                           read_input_file("continuing education rules file", file));
+  ALIQUOT_ASSIGN_OR_RETURN(store::Store * lab_store, session.store());
+  ALIQUOT_RETURN_IF_ERROR(lab::load_ce_rules_version(*lab_store, session.clock(),
+                                                     session.options().username, text, file));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<people::CeRules> loaded,
+                           lab::current_ce_rules(*lab_store));
+  if (!loaded) return internal_error("the rules just loaded are not in force");
+  if (session.json()) {
+    nlohmann::json body = ce_rules_json(*loaded);
+    body["file"] = file;
+    session.set_json(body);
+  } else {
+    session.out() << "loaded " << loaded->name() << " " << loaded->version() << " from " << file
+                  << "; CE activities are recorded and counted under them from now on\n"
+                  << ce_rules_text(*loaded);
   }
   return ok();
 }
@@ -248,12 +289,20 @@ void add_people_ce_commands(CLI::App& people, CommandSelection& selection) {
   check->add_option("FILE", *checked, "the file to check")->required()->type_name("");
   selection.bind(check,
                  [checked](Session& session) { return run_ce_rules_check(session, *checked); });
-  auto shown_file = std::make_shared<std::string>();
+  auto shown = std::make_shared<CeRulesShowOptions>();
   CLI::App* show = group->add_subcommand("show", "show the continuing education rules in force");
-  show->add_option("--file", *shown_file, "a rules file instead of the built-in one")
+  show->add_option("--file", shown->file, "a rules file instead of the built-in one")
       ->type_name("FILE");
+  show->add_flag("--lab", shown->lab, "the rules in force in the lab database");
+  selection.bind(show, [shown](Session& session) { return run_ce_rules_show(session, *shown); });
+  auto loaded_file = std::make_shared<std::string>();
+  CLI::App* load = group->add_subcommand(
+      "load", "load the lab's own continuing education rules (supervisors, pathologists, admins)");
+  load->add_option("FILE", *loaded_file, "continuing education rules TOML file")
+      ->required()
+      ->type_name("");
   selection.bind(
-      show, [shown_file](Session& session) { return run_ce_rules_show(session, *shown_file); });
+      load, [loaded_file](Session& session) { return run_ce_rules_load(session, *loaded_file); });
 }
 
 }  // namespace aliquot::cli

@@ -20,7 +20,7 @@ constexpr const char* kExportFooter =
     R"(Writes what an inspector asks about the lab's people on --on (default the lab's today):
 sheets Staff, Credentials (valid or expired, days left), Competency (state per test system, who
 may not report), Continuing education (progress in the current cycle against --ce-rules, default
-the built-in rules), Exceptions (in force or not) and Expiring (lapsed, or lapsing within 30, 60
+the lab's rules in force), Exceptions (in force or not) and Expiring (lapsed, or lapsing within 30, 60
 or 90 days). FILE ending in .xlsx gets every sheet as an Excel workbook; FILE ending in .csv, or
 - for standard output, gets the one sheet named by --sheet. The file is replaced whole or not at
 all. Supervisors, pathologists and admins.
@@ -65,15 +65,19 @@ Result<void> run_export(Session& session, const ExportOptions& options) {
   if (!options.on.empty()) {
     ALIQUOT_ASSIGN_OR_RETURN(on, day_or_today(session, options.on));
   }
-  ALIQUOT_ASSIGN_OR_RETURN(const people::CeRules rules, ce_rules_from(options.ce_rules));
+  std::optional<people::CeRules> rules;
+  if (!options.ce_rules.empty()) {
+    ALIQUOT_ASSIGN_OR_RETURN(rules, ce_rules_from(options.ce_rules));
+  }
   lab::StaffInspection inspection;
   ALIQUOT_RETURN_IF_ERROR(session.read(
       [&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
         ALIQUOT_ASSIGN_OR_RETURN(inspection, lab::staff_inspection(tx, ctx, on));
+        if (!rules) rules = lab::ce_rules_in_force(ctx);
         return ok();
       },
       std::nullopt));
-  std::vector<report::Sheet> sheets = report::staff_workbook(inspection, rules);
+  std::vector<report::Sheet> sheets = report::staff_workbook(inspection, *rules);
 
   if (format == ExportFormat::kCsv) {
     const report::Sheet* sheet = report::find_sheet(sheets, options.sheet);

@@ -244,7 +244,7 @@ Result<void> run_ce_add(Session& session, const CeAddOptions& options) {
   ALIQUOT_RETURN_IF_ERROR(
       session.write([&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
         ALIQUOT_ASSIGN_OR_RETURN(
-            activity, lab::record_ce_activity(tx, ctx, people::default_ce_rules(), activity));
+            activity, lab::record_ce_activity(tx, ctx, lab::ce_rules_in_force(ctx), activity));
         return ok();
       }));
   if (session.json()) {

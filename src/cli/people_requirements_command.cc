@@ -1,5 +1,6 @@
-// `aliquot people requirements check|show` and `aliquot people qualify`: the personnel requirements
-// as data (people/requirements.h) and whether a person meets them (people/qualification.h).
+// `aliquot people requirements check|show|load` and `aliquot people qualify`: the personnel
+// requirements as data (people/requirements.h) and whether a person meets them
+// (people/qualification.h).
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "cli/people_command.h"
+#include "lab/personnel_setup.h"
 #include "people/person_file.h"
 #include "people/qualification.h"
 #include "people/requirements.h"
@@ -25,9 +27,10 @@ when the file is good.
 With --json: {"file", "ok", "diagnostics":[{file, line, column, message}], "requirements"}.)";
 
 constexpr const char* kRequirementsShowFooter =
-    R"(Shows the personnel requirements of --file, or the built-in ones (catalog/personnel.toml): the
-states that license laboratory personnel and from when, what each role needs, the roles each
-section is open to and whose results another role reviews.
+    R"(Shows the personnel requirements of --file, of the lab (--lab: the version loaded with
+`requirements load`, or the built-in ones when the lab has loaded none), or the built-in ones
+(catalog/personnel.toml): the states that license laboratory personnel and from when, what each
+role needs, the roles each section is open to and whose results another role reviews.
 With --json: {"name", "version", "licensure":[{"state", "effective"}], "roles":[{"role",
 "credentials", "licence"}], "sections":[{"section", "roles"}], "reviews":[{"performed_by",
 "sections", "reviewed_by"}]}.)";
@@ -121,30 +124,6 @@ Result<people::Requirements> requirements_from(const std::string& file) {
   return std::move(*load.requirements);
 }
 
-// Each section the file names that the catalog does not have, at the line that names it.
-std::vector<Error> unknown_sections(const people::Requirements& requirements,
-                                    const catalog::Catalog& menu, const std::string& file) {
-  std::vector<std::pair<std::string, int>> named;
-  for (const people::SectionRoles& section : requirements.sections()) {
-    named.emplace_back(section.section, section.line);
-  }
-  for (const people::ReviewPolicy& review : requirements.reviews()) {
-    for (const std::string& section : review.sections) named.emplace_back(section, review.line);
-  }
-  std::vector<std::string> known;
-  for (const catalog::Section& section : menu.sections()) known.push_back(section.code);
-  std::vector<Error> problems;
-  for (const auto& [section, line] : named) {
-    if (menu.find_section(section) != nullptr) continue;
-    std::string message =
-        "section " + core::in_quotes(section) + " is not a section of the catalog";
-    const std::string nearest = core::nearest_spelling(section, known, core::LetterCase::kIgnored);
-    if (!nearest.empty()) message += " (did you mean " + core::in_quotes(nearest) + "?)";
-    problems.push_back(Error(ErrorCode::kInvalidArgument, message, SourcePosition{file, line, 0}));
-  }
-  return problems;
-}
-
 struct RequirementsCheckOptions {
   std::string file;
   std::string catalog;
@@ -157,7 +136,7 @@ Result<void> run_requirements_check(Session& session, const RequirementsCheckOpt
   std::vector<Error> problems = std::move(load.diagnostics);
   if (load.requirements) {
     ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, catalog_or_default(options.catalog));
-    problems = unknown_sections(*load.requirements, menu, options.file);
+    problems = lab::unknown_requirement_sections(*load.requirements, menu, options.file);
   }
   const bool good = problems.empty();
   if (session.json()) {
@@ -177,14 +156,55 @@ Result<void> run_requirements_check(Session& session, const RequirementsCheckOpt
   return ok();
 }
 
-Result<void> run_requirements_show(Session& session, const std::string& file) {
-  ALIQUOT_ASSIGN_OR_RETURN(const people::Requirements requirements, requirements_from(file));
+struct ShowSource {
+  std::string file;
+  bool lab = false;
+};
+
+Result<void> run_requirements_show(Session& session, const ShowSource& source) {
+  if (source.lab && !source.file.empty()) return invalid_argument("--file or --lab, not both");
+  std::optional<people::Requirements> requirements;
+  std::string from = source.file.empty() ? "default" : source.file;
+  if (source.lab) {
+    ALIQUOT_ASSIGN_OR_RETURN(const people::Requirements* in_force, session.personnel());
+    requirements = *in_force;
+    from = in_force == &people::default_requirements() ? "default" : "lab";
+  } else {
+    ALIQUOT_ASSIGN_OR_RETURN(requirements, requirements_from(source.file));
+  }
   if (session.json()) {
-    nlohmann::json body = requirements_json(requirements);
-    body["source"] = file.empty() ? "default" : file;
+    nlohmann::json body = requirements_json(*requirements);
+    body["source"] = from;
     session.set_json(body);
   } else {
-    session.out() << requirements_text(requirements);
+    if (source.lab) {
+      session.out() << (from == "lab" ? "the lab's own requirements\n"
+                                      : "the built-in requirements (the lab has loaded none)\n");
+    }
+    session.out() << requirements_text(*requirements);
+  }
+  return ok();
+}
+
+// `requirements load FILE`: a new version of the requirements in force in the lab database,
+// checked against the lab's catalog; releases are checked against it from the next command on.
+Result<void> run_requirements_load(Session& session, const std::string& file) {
+  ALIQUOT_ASSIGN_OR_RETURN(const std::string text,
+                           read_input_file("personnel requirements file", file));
+  ALIQUOT_ASSIGN_OR_RETURN(store::Store * lab_store, session.store());
+  ALIQUOT_RETURN_IF_ERROR(lab::load_personnel_requirements_version(
+      *lab_store, session.clock(), session.options().username, text, file));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<people::Requirements> loaded,
+                           lab::current_personnel_requirements(*lab_store));
+  if (!loaded) return internal_error("the requirements just loaded are not in force");
+  if (session.json()) {
+    nlohmann::json body = requirements_json(*loaded);
+    body["file"] = file;
+    session.set_json(body);
+  } else {
+    session.out() << "loaded " << loaded->name() << " " << loaded->version() << " from " << file
+                  << "; qualifications are checked against them from now on\n"
+                  << requirements_text(*loaded);
   }
   return ok();
 }
@@ -265,14 +285,24 @@ void add_people_requirements_commands(CLI::App& people, CommandSelection& select
   selection.bind(check_command,
                  [check](Session& session) { return run_requirements_check(session, *check); });
 
-  auto shown_file = std::make_shared<std::string>();
+  auto shown = std::make_shared<ShowSource>();
   CLI::App* show_command =
       group->add_subcommand("show", "show the personnel requirements in force");
   show_command->footer(kRequirementsShowFooter);
-  show_command->add_option("--file", *shown_file, "a requirements file instead of the built-in one")
+  show_command->add_option("--file", shown->file, "a requirements file instead of the built-in one")
       ->type_name("FILE");
-  selection.bind(show_command, [shown_file](Session& session) {
-    return run_requirements_show(session, *shown_file);
+  show_command->add_flag("--lab", shown->lab, "the requirements in force in the lab database");
+  selection.bind(show_command,
+                 [shown](Session& session) { return run_requirements_show(session, *shown); });
+
+  auto loaded_file = std::make_shared<std::string>();
+  CLI::App* load_command = group->add_subcommand(
+      "load", "load the lab's own requirements (supervisors, pathologists); checked first");
+  load_command->add_option("FILE", *loaded_file, "personnel requirements TOML file")
+      ->required()
+      ->type_name("");
+  selection.bind(load_command, [loaded_file](Session& session) {
+    return run_requirements_load(session, *loaded_file);
   });
 
   auto qualify = std::make_shared<QualifyOptions>();

@@ -131,6 +131,8 @@ Result<void> run_server(Session& session, const server::ServeConfig& config,
 
   ALIQUOT_ASSIGN_OR_RETURN(host_options.rules, session.rules());
   ALIQUOT_ASSIGN_OR_RETURN(host_options.qc_policy, session.qc_policy());
+  ALIQUOT_ASSIGN_OR_RETURN(host_options.personnel, session.personnel());
+  ALIQUOT_ASSIGN_OR_RETURN(const people::CeRules* ce_rules, session.ce_rules());
   host_options.http_access_log =
       access_log(config.log_format.value_or(server::LogFormat::kText), session.clock());
 
@@ -157,6 +159,8 @@ Result<void> run_server(Session& session, const server::ServeConfig& config,
                               .rules = host_options.rules,
                               .qc_policy = host_options.qc_policy,
                               .calculations = &calc::default_calculation_set(),
+                              .personnel = host_options.personnel,
+                              .ce_rules = ce_rules,
                               .instruments = &host_profiles,
                               .read_log = &read_log,
                               .events = &events,

@@ -7,6 +7,7 @@
 
 #include "calc/default_calculation_set.h"
 #include "lab/lab_setup.h"
+#include "lab/personnel_setup.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace aliquot::cli {
@@ -52,6 +53,22 @@ Result<const qc::QcPolicy*> Session::qc_policy() {
   return *qc_policy_ ? &**qc_policy_ : &qc::default_qc_policy();
 }
 
+Result<const people::Requirements*> Session::personnel() {
+  if (!personnel_) {
+    ALIQUOT_ASSIGN_OR_RETURN(store::Store * lab_store, store());
+    ALIQUOT_ASSIGN_OR_RETURN(personnel_, lab::current_personnel_requirements(*lab_store));
+  }
+  return *personnel_ ? &**personnel_ : &people::default_requirements();
+}
+
+Result<const people::CeRules*> Session::ce_rules() {
+  if (!ce_rules_) {
+    ALIQUOT_ASSIGN_OR_RETURN(store::Store * lab_store, store());
+    ALIQUOT_ASSIGN_OR_RETURN(ce_rules_, lab::current_ce_rules(*lab_store));
+  }
+  return *ce_rules_ ? &**ce_rules_ : &people::default_ce_rules();
+}
+
 Result<core::User> Session::actor(store::Transaction& tx) const {
   ALIQUOT_ASSIGN_OR_RETURN(std::optional<core::User> user, tx.find_user(options_.username));
   if (!user) {
@@ -67,6 +84,8 @@ Result<void> Session::write(const Step& step) {
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* lab_catalog, catalog());
   ALIQUOT_ASSIGN_OR_RETURN(const rules::RuleSet* lab_rules, rules());
   ALIQUOT_ASSIGN_OR_RETURN(const qc::QcPolicy* lab_qc_policy, qc_policy());
+  ALIQUOT_ASSIGN_OR_RETURN(const people::Requirements* lab_personnel, personnel());
+  ALIQUOT_ASSIGN_OR_RETURN(const people::CeRules* lab_ce_rules, ce_rules());
   ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
                            store_->begin(store::TransactionMode::kWrite));
   ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx));
@@ -75,7 +94,9 @@ Result<void> Session::write(const Step& step) {
                              .actor = std::move(user),
                              .rules = lab_rules,
                              .qc_policy = lab_qc_policy,
-                             .calculations = &calc::default_calculation_set()};
+                             .calculations = &calc::default_calculation_set(),
+                             .personnel = lab_personnel,
+                             .ce_rules = lab_ce_rules};
   ALIQUOT_RETURN_IF_ERROR(step(*tx, context));
   return tx->commit();
 }
@@ -83,6 +104,8 @@ Result<void> Session::write(const Step& step) {
 Result<void> Session::read(const Step& step, std::optional<lab::Action> permission) {
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* lab_catalog, catalog());
   ALIQUOT_ASSIGN_OR_RETURN(const qc::QcPolicy* lab_qc_policy, qc_policy());
+  ALIQUOT_ASSIGN_OR_RETURN(const people::Requirements* lab_personnel, personnel());
+  ALIQUOT_ASSIGN_OR_RETURN(const people::CeRules* lab_ce_rules, ce_rules());
   ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
                            store_->begin(store::TransactionMode::kRead));
   ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx));
@@ -91,7 +114,9 @@ Result<void> Session::read(const Step& step, std::optional<lab::Action> permissi
                              .clock = clock_,
                              .actor = std::move(user),
                              .qc_policy = lab_qc_policy,
-                             .calculations = &calc::default_calculation_set()};
+                             .calculations = &calc::default_calculation_set(),
+                             .personnel = lab_personnel,
+                             .ce_rules = lab_ce_rules};
   return step(*tx, context);
 }
 

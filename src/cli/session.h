@@ -20,6 +20,8 @@
 #include "core/time.h"
 #include "lab/context.h"
 #include "lab/permissions.h"
+#include "people/continuing_education.h"
+#include "people/requirements.h"
 #include "qc/qc_policy.h"
 #include "rules/rule_set.h"
 #include "store/store.h"
@@ -63,6 +65,10 @@ class Session {
   Result<const rules::RuleSet*> rules();
   // The QC policy in force: the lab's own, or the default (qc::default_qc_policy()).
   Result<const qc::QcPolicy*> qc_policy();
+  // The personnel requirements and continuing-education rules in force: the lab's own, or the
+  // built-in ones.
+  Result<const people::Requirements*> personnel();
+  Result<const people::CeRules*> ce_rules();
 
   using Step = std::function<Result<void>(store::Transaction&, const lab::Context&)>;
 
@@ -93,6 +99,8 @@ class Session {
   std::optional<catalog::Catalog> catalog_;
   std::optional<std::optional<rules::RuleSet>> rules_;    // outer: read yet; inner: loaded any
   std::optional<std::optional<qc::QcPolicy>> qc_policy_;  // as rules_
+  std::optional<std::optional<people::Requirements>> personnel_;  // as rules_
+  std::optional<std::optional<people::CeRules>> ce_rules_;        // as rules_
 };
 
 }  // namespace aliquot::cli

@@ -43,8 +43,13 @@ std::string value_of(const astm::Record& record, std::size_t field, std::size_t 
 
 AstmIngest::AstmIngest(const catalog::Catalog& catalog, const InstrumentProfiles& profiles,
                        const core::Clock& clock, const rules::RuleSet* rules,
-                       const qc::QcPolicy* qc_policy)
-    : catalog_(catalog), rules_(rules), qc_policy_(qc_policy), profiles_(profiles), clock_(clock) {}
+                       const qc::QcPolicy* qc_policy, const people::Requirements* personnel)
+    : catalog_(catalog),
+      rules_(rules),
+      qc_policy_(qc_policy),
+      personnel_(personnel),
+      profiles_(profiles),
+      clock_(clock) {}
 
 std::unique_ptr<AstmReceived> AstmIngest::receive(std::vector<std::string> records,
                                                   std::string peer) const {
@@ -235,7 +240,8 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
                          .actor = actor,
                          .rules = rules_,
                          .qc_policy = qc_policy_,
-                         .calculations = &calc::default_calculation_set()};
+                         .calculations = &calc::default_calculation_set(),
+                         .personnel = personnel_};
   int recorded = 0, unchanged = 0, specimens = 0;
   std::vector<std::string> refusals;
   // QC first: the runs the message reports are in the store when its patient values are judged.

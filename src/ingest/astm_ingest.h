@@ -37,6 +37,7 @@
 #include "core/time.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/pipeline.h"
+#include "people/requirements.h"
 #include "qc/qc_policy.h"
 #include "rules/rule_set.h"
 #include "store/store.h"
@@ -59,11 +60,13 @@ struct AstmReceived {
 class AstmIngest {
  public:
   // `rules`: the lab's autoverification rules (results wait for a person without them);
-  // `qc_policy`: the lab's QC policy (qc::default_qc_policy() without one). Both must outlive
-  // the ingest.
+  // `qc_policy`: the lab's QC policy (qc::default_qc_policy() without one); `personnel`: the
+  // lab's personnel requirements, for point-of-care operators (the built-in ones without). All
+  // must outlive the ingest.
   AstmIngest(const catalog::Catalog& catalog, const InstrumentProfiles& profiles,
              const core::Clock& clock, const rules::RuleSet* rules = nullptr,
-             const qc::QcPolicy* qc_policy = nullptr);
+             const qc::QcPolicy* qc_policy = nullptr,
+             const people::Requirements* personnel = nullptr);
 
   std::unique_ptr<AstmReceived> receive(std::vector<std::string> records, std::string peer) const;
 
@@ -85,6 +88,7 @@ class AstmIngest {
   const catalog::Catalog& catalog_;
   const rules::RuleSet* rules_ = nullptr;
   const qc::QcPolicy* qc_policy_ = nullptr;
+  const people::Requirements* personnel_ = nullptr;
   const InstrumentProfiles& profiles_;
   const core::Clock& clock_;
 };

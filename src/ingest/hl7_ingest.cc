@@ -545,7 +545,8 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
                          .actor = actor,
                          .rules = options_.rules,
                          .qc_policy = options_.qc_policy,
-                         .calculations = &calc::default_calculation_set()};
+                         .calculations = &calc::default_calculation_set(),
+                         .personnel = options_.personnel};
   int recorded = 0, unchanged = 0;
   std::vector<std::string> refusals;
   // QC first: the runs the message reports are in the store when its patient values are judged.

@@ -69,6 +69,7 @@
 #include "hl7/order_response.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/pipeline.h"
+#include "people/requirements.h"
 #include "qc/qc_policy.h"
 #include "rules/rule_set.h"
 #include "store/store.h"
@@ -106,6 +107,8 @@ struct Hl7IngestOptions {
   const rules::RuleSet* rules = nullptr;
   // The lab's QC policy; qc::default_qc_policy() without one.
   const qc::QcPolicy* qc_policy = nullptr;
+  // The lab's personnel requirements, for point-of-care operators; the built-in ones without.
+  const people::Requirements* personnel = nullptr;
 };
 
 class Hl7Ingest {

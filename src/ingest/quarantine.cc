@@ -98,9 +98,11 @@ Result<ReplayOutcome> replay_quarantined(store::Transaction& tx, const lab::Cont
 
 Result<ReplayOutcome> replay_quarantined(store::Transaction& tx, const lab::Context& person,
                                          std::int64_t id, const InstrumentProfiles& profiles) {
-  const Hl7Ingest hl7(person.catalog, profiles, person.clock,
-                      {.rules = person.rules, .qc_policy = person.qc_policy});
-  const AstmIngest astm(person.catalog, profiles, person.clock, person.rules, person.qc_policy);
+  const Hl7Ingest hl7(
+      person.catalog, profiles, person.clock,
+      {.rules = person.rules, .qc_policy = person.qc_policy, .personnel = person.personnel});
+  const AstmIngest astm(person.catalog, profiles, person.clock, person.rules, person.qc_policy,
+                        person.personnel);
   return replay_quarantined(tx, person, id, hl7, astm);
 }
 

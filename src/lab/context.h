@@ -15,6 +15,7 @@ class QcPolicy;
 }  // namespace aliquot::qc
 namespace aliquot::people {
 class Requirements;
+class CeRules;
 }  // namespace aliquot::people
 
 namespace aliquot::lab {
@@ -39,6 +40,9 @@ struct Context {
   // The personnel requirements (people/requirements.h) qualifications are checked against when
   // the lab enforces them (lab/qualification_check.h); the built-in ones when not set.
   const people::Requirements* personnel = nullptr;
+  // The continuing-education rules CE activities are recorded under and progress is measured
+  // against (people/continuing_education.h); the built-in ones when not set.
+  const people::CeRules* ce_rules = nullptr;
 };
 
 }  // namespace aliquot::lab

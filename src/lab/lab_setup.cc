@@ -7,6 +7,7 @@
 #include "audit/chain.h"
 #include "calc/catalog_links.h"
 #include "calc/default_calculation_set.h"
+#include "lab/document_versions.h"
 #include "lab/json.h"
 #include "lab/permissions.h"
 #include "lab/use_case_support.h"
@@ -14,19 +15,6 @@
 
 namespace aliquot::lab {
 namespace {
-
-std::string sha256_hex(std::string_view text) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * sizeof digest);
-  for (unsigned char byte : digest) {
-    hex.push_back(kHex[byte >> 4]);
-    hex.push_back(kHex[byte & 0x0f]);
-  }
-  return hex;
-}
 
 // Loads `text`, or refuses it with every diagnostic, one per line. A catalog whose calculated
 // tests do not fit the calculations in force (the default set) is refused with every broken link.
@@ -60,27 +48,6 @@ nlohmann::json catalog_image(const store::CatalogVersion& version,
       {"loaded_at", core::format_instant(version.loaded_at)},
       {"loaded_by", version.loaded_by},
   };
-}
-
-// The version that follows `latest` for `text`; AlreadyExists when the text is the one in force
-// ("<what><name><identical> to version N already in force").
-Result<store::CatalogVersion> next_version(const std::optional<store::CatalogVersion>& latest,
-                                           std::string_view text, std::string_view file_name,
-                                           const std::string& actor, core::Instant now,
-                                           std::string_view what, std::string_view identical) {
-  store::CatalogVersion version;
-  version.version = latest ? latest->version + 1 : 1;
-  version.name = std::string(file_name);
-  version.content = std::string(text);
-  version.sha256 = sha256_hex(text);
-  version.loaded_at = now;
-  version.loaded_by = actor;
-  if (latest && latest->sha256 == version.sha256) {
-    return already_exists(std::string(what) + version.name + std::string(identical) +
-                          " to version " + std::to_string(latest->version) +
-                          " already in force (sha256 " + version.sha256 + ")");
-  }
-  return version;
 }
 
 Result<store::CatalogVersion> record_catalog(store::Transaction& tx, const catalog::Catalog& loaded,
@@ -141,19 +108,6 @@ Result<void> record_rules(store::Transaction& tx, const rules::RuleSet& loaded,
       {"loaded_by", version.loaded_by},
   });
   return record_change(tx, actor, now, change);
-}
-
-// `latest` when its content still hashes to its recorded fingerprint; `what` names it ("rules").
-Result<std::optional<store::CatalogVersion>> fingerprint_checked(
-    std::optional<store::CatalogVersion> latest, std::string_view what) {
-  if (!latest) return latest;
-  const std::string sha256 = sha256_hex(latest->content);
-  if (sha256 != latest->sha256) {
-    return data_loss(std::string(what) + " version " + std::to_string(latest->version) + " ('" +
-                     latest->name + "') does not match its recorded sha256 " + latest->sha256 +
-                     " (content hashes to " + sha256 + ")");
-  }
-  return latest;
 }
 
 // The rules version in force, checked against its recorded fingerprint.

@@ -280,6 +280,10 @@ Result<PersonSummary> summarize(store::Transaction& tx, core::PersonRecord recor
 
 }  // namespace
 
+const people::CeRules& ce_rules_in_force(const Context& ctx) {
+  return ctx.ce_rules != nullptr ? *ctx.ce_rules : people::default_ce_rules();
+}
+
 Result<PersonSummary> person_summary(store::Transaction& tx, const Context& ctx,
                                      const std::string& person, int warning_days) {
   ALIQUOT_RETURN_IF_ERROR(authorize_reading(tx, ctx, person));

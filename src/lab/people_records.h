@@ -37,6 +37,9 @@ Result<core::PersonRecord> save_person(store::Transaction& tx, const Context& ct
 Result<core::CompetencyEvent> record_competency_event(store::Transaction& tx, const Context& ctx,
                                                       core::CompetencyEvent event);
 
+// The continuing-education rules in force: ctx.ce_rules, or the built-in ones.
+const people::CeRules& ce_rules_in_force(const Context& ctx);
+
 // Records a CE activity under a category of `rules`, with positive points, not dated in the
 // future. Testing personnel record their own; supervisors, pathologists and admins anyone's.
 Result<core::CeActivity> record_ce_activity(store::Transaction& tx, const Context& ctx,

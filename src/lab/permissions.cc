@@ -25,7 +25,8 @@ std::string_view describe(Action action) {
     case Action::kLogInstrumentTask: return "log calibration and maintenance";
     case Action::kManagePeople: return "keep personnel records";
     case Action::kJudgeQualification:
-      return "assess competency, grant qualification exceptions or set the qualification policy";
+      return "assess competency, grant qualification exceptions, or set the qualification policy "
+             "and personnel requirements";
     case Action::kRecordCeActivity: return "record continuing education";
     case Action::kViewStaffRecords: return "view personnel records";
   }

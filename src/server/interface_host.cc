@@ -28,8 +28,10 @@ class InterfaceHost::Impl {
         clock_(clock),
         options_(std::move(options)),
         hl7_(catalog_, profiles_, clock_,
-             {options_.default_hl7_account, "ALQ", options_.rules, options_.qc_policy}),
-        astm_(catalog_, profiles_, clock_, options_.rules, options_.qc_policy) {}
+             {options_.default_hl7_account, "ALQ", options_.rules, options_.qc_policy,
+              options_.personnel}),
+        astm_(catalog_, profiles_, clock_, options_.rules, options_.qc_policy, options_.personnel) {
+  }
 
   Result<void> start() {
     {

@@ -25,6 +25,7 @@
 #include "core/time.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/pipeline.h"
+#include "people/requirements.h"
 #include "qc/qc_policy.h"
 #include "rules/rule_set.h"
 #include "server/http/access_log.h"
@@ -58,6 +59,9 @@ struct InterfaceHostOptions {
   const rules::RuleSet* rules = nullptr;
   // The lab's QC policy, read once like the rules; qc::default_qc_policy() when not set.
   const qc::QcPolicy* qc_policy = nullptr;
+  // The lab's personnel requirements, read once like the rules, for the qualification of
+  // point-of-care operators; the built-in ones when not set.
+  const people::Requirements* personnel = nullptr;
   // The HTTP API (server/http/) on the same io_context: GET /healthz and GET /metrics, then the
   // routes `http_routes` adds. Routes that need a user ask `authenticate`; until authentication
   // is configured nobody is recognised and they answer 401.

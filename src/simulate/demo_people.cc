@@ -194,7 +194,7 @@ Result<void> enable_demo_people(store::Store& store, const catalog::Catalog& cat
         activity.provider = "ASCLS";
         activity.title = title;
         ALIQUOT_RETURN_IF_ERROR(
-            lab::record_ce_activity(*tx, ctx, people::default_ce_rules(), activity));
+            lab::record_ce_activity(*tx, ctx, lab::ce_rules_in_force(ctx), activity));
       }
     }
     if (username == "tech.okafor") {

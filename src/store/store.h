@@ -145,6 +145,13 @@ class Transaction {
   virtual Result<CatalogVersion> insert_qc_policy_version(CatalogVersion version) = 0;
   virtual Result<std::optional<CatalogVersion>> latest_qc_policy_version() = 0;
 
+  // The lab's own personnel requirements (people/requirements.h) and continuing-education rules
+  // (people/continuing_education.h) as loaded, versioned like the catalog.
+  virtual Result<CatalogVersion> insert_personnel_requirements_version(CatalogVersion version) = 0;
+  virtual Result<std::optional<CatalogVersion>> latest_personnel_requirements_version() = 0;
+  virtual Result<CatalogVersion> insert_ce_rules_version(CatalogVersion version) = 0;
+  virtual Result<std::optional<CatalogVersion>> latest_ce_rules_version() = 0;
+
   virtual Result<core::Patient> insert_patient(core::Patient patient) = 0;  // AlreadyExists: MRN
   virtual Result<std::optional<core::Patient>> find_patient(std::int64_t id) = 0;
   virtual Result<std::optional<core::Patient>> find_patient_by_mrn(std::string_view mrn) = 0;

@@ -167,6 +167,42 @@ TEST_F(PeopleInTheLab, RefusesAnIncompleteAssessmentNamingTheMissingElements) {
   EXPECT_TRUE(shown["competency"].empty());
 }
 
+TEST_F(PeopleInTheLab, TheLabsOwnRequirementsDecideWhoReleasesOnceLoaded) {
+  succeed({"people", "policy", "--enforce", "on"}, kSupervisor);
+  succeed({"people", "save", technologist_file(day_from_today(400))}, kAdmin);
+  competent_on_potassium();
+  const std::string serum = entered_potassium("MRN-1");
+  EXPECT_EQ(succeed_json({"people", "requirements", "show", "--lab"}, kSupervisor)["source"],
+            "default");
+
+  // The lab's direction keeps chemistry for supervisors.
+  const std::string own = lab_.write_file("our-personnel.toml",
+                                          "[personnel]\n"
+                                          "name = \"our requirements\"\n"
+                                          "version = \"2\"\n"
+                                          "[[role]]\n"
+                                          "role = \"technologist\"\n"
+                                          "credentials = [\"MLS(ASCP)\"]\n"
+                                          "[[role]]\n"
+                                          "role = \"supervisor\"\n"
+                                          "credentials = [\"MLS(ASCP)\"]\n"
+                                          "[[section]]\n"
+                                          "section = \"chemistry\"\n"
+                                          "roles = [\"supervisor\"]\n");
+  const CommandOutput not_theirs = lab_.run({"people", "requirements", "load", own}, kTechnologist);
+  EXPECT_NE(not_theirs.exit_code, 0);
+  EXPECT_THAT(not_theirs.err, HasSubstr("may not"));
+  succeed({"people", "requirements", "load", own}, kSupervisor);
+  const nlohmann::json shown =
+      succeed_json({"people", "requirements", "show", "--lab"}, kTechnologist);
+  EXPECT_EQ(shown["source"], "lab");
+  EXPECT_EQ(shown["name"], "our requirements");
+
+  const CommandOutput refused = lab_.run({"result", "release", serum, "K"}, kTechnologist);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.err, HasSubstr("role technologist may not perform or release chemistry"));
+}
+
 TEST_F(PeopleInTheLab, ExportsAWorkbookForAnInspectionAndOneSheetAsCsv) {
   succeed({"people", "save", technologist_file(day_from_today(-1))}, kAdmin);
   competent_on_potassium();

@@ -20,6 +20,10 @@ class QcPolicy;
 namespace aliquot::rules {
 class RuleSet;
 }  // namespace aliquot::rules
+namespace aliquot::people {
+class Requirements;
+class CeRules;
+}  // namespace aliquot::people
 
 namespace aliquot::server::api {
 
@@ -34,6 +38,10 @@ struct ApiContext {
   const rules::RuleSet* rules = nullptr;  // nothing autoverifies without them
   const qc::QcPolicy* qc_policy = nullptr;
   const calc::CalculationSet* calculations = nullptr;
+  // The lab's personnel requirements and continuing-education rules, read once at start; the
+  // built-in ones when null.
+  const people::Requirements* personnel = nullptr;
+  const people::CeRules* ce_rules = nullptr;
   // The instrument profiles the interfaces use (ingest/instrument_profile.h): a quarantined
   // message is replayed as its sender's interface would apply it. Null: none (messages from an
   // EHR still replay; an instrument's are refused again as from an unknown sender).

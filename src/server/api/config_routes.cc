@@ -15,6 +15,7 @@
 #include "catalog/catalog.h"
 #include "lab/catalog_json.h"
 #include "lab/lab_setup.h"
+#include "lab/personnel_setup.h"
 #include "lab/qc_policy_json.h"
 #include "qc/qc_policy.h"
 #include "rules/rule_set.h"
@@ -163,6 +164,41 @@ Result<json> load_qc_policy(const ApiContext& api, const http::Request& request)
   return with_restart_note(body, "QC policy version " + version.dump());
 }
 
+// --- the lab's personnel requirements and continuing-education rules ---
+
+Result<json> load_personnel_requirements(const ApiContext& api, const http::Request& request) {
+  ALIQUOT_ASSIGN_OR_RETURN(const LabFileBody file, lab_file_body(request, "personnel.toml"));
+  ALIQUOT_RETURN_IF_ERROR(lab::load_personnel_requirements_version(
+      api.store, api.clock, actor_name(request), file.text, file.name));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<people::Requirements> loaded,
+                           lab::current_personnel_requirements(api.store));
+  if (!loaded) return internal_error("the personnel requirements just loaded are not in force");
+  return with_restart_note({{"file", file.name},
+                            {"name", loaded->name()},
+                            {"version", loaded->version()},
+                            {"licensure_states", loaded->licensure().size()},
+                            {"sections", loaded->sections().size()},
+                            {"reviews", loaded->reviews().size()}},
+                           "personnel requirements " + loaded->name() + " " + loaded->version());
+}
+
+Result<json> load_ce_rules(const ApiContext& api, const http::Request& request) {
+  ALIQUOT_ASSIGN_OR_RETURN(const LabFileBody file,
+                           lab_file_body(request, "continuing_education.toml"));
+  ALIQUOT_RETURN_IF_ERROR(
+      lab::load_ce_rules_version(api.store, api.clock, actor_name(request), file.text, file.name));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<people::CeRules> loaded,
+                           lab::current_ce_rules(api.store));
+  if (!loaded) return internal_error("the continuing-education rules just loaded are not in force");
+  return with_restart_note(
+      {{"file", file.name},
+       {"name", loaded->name()},
+       {"version", loaded->version()},
+       {"categories", loaded->categories().size()},
+       {"programs", loaded->programs().size()}},
+      "continuing-education rules " + loaded->name() + " " + loaded->version());
+}
+
 }  // namespace
 
 ApiRoutes config_routes(const ApiContext& api) {
@@ -186,6 +222,14 @@ ApiRoutes config_routes(const ApiContext& api) {
       {http::Method::kPost, "/api/qc/policy", lab::Action::kManageQc,
        [api](const http::Request& request) { return answer(load_qc_policy(api, request), 201); },
        "load a new version of the QC policy"},
+      {http::Method::kPost, "/api/personnel-requirements", lab::Action::kJudgeQualification,
+       [api](const http::Request& request) {
+         return answer(load_personnel_requirements(api, request), 201);
+       },
+       "load the lab's own personnel requirements"},
+      {http::Method::kPost, "/api/ce-rules", lab::Action::kManagePeople,
+       [api](const http::Request& request) { return answer(load_ce_rules(api, request), 201); },
+       "load the lab's own continuing-education rules"},
   };
 }
 

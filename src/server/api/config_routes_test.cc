@@ -5,6 +5,7 @@
 
 #include "lab/lab_setup.h"
 #include "lab/lab_test_fixture.h"
+#include "lab/personnel_setup.h"
 #include "server/api/api_test_fixture.h"
 #include "server/api/routes.h"
 
@@ -162,6 +163,35 @@ TEST_F(ConfigRoutesTest, ChecksAndLoadsAQcPolicy) {
   EXPECT_EQ(body_of(loaded)["restart_needed"], true);
   ASSERT_TRUE(must(lab::current_qc_policy(*store_)).has_value());
   EXPECT_EQ(must(lab::current_qc_policy(*store_))->name(), "api QC");
+}
+
+TEST_F(ConfigRoutesTest, LoadsTheLabsPersonnelRequirementsAndCeRules) {
+  const std::string requirements =
+      "[personnel]\nname = \"api personnel\"\nversion = \"1\"\n"
+      "[[section]]\nsection = \"hematology\"\nroles = [\"technologist\"]\n";
+  EXPECT_EQ(post("/api/personnel-requirements", "admin", {{"toml", requirements}}).status, 403);
+  std::string misspelt = requirements;
+  misspelt.replace(misspelt.find("hematology"), 10, "hematolgy");
+  const http::Response refused = post("/api/personnel-requirements", "super", {{"toml", misspelt}});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("did you mean 'hematology'?"), std::string::npos) << refused.body;
+  const http::Response loaded =
+      post("/api/personnel-requirements", "super", {{"toml", requirements}});
+  ASSERT_EQ(loaded.status, 201) << loaded.body;
+  EXPECT_EQ(body_of(loaded)["name"], "api personnel");
+  EXPECT_EQ(body_of(loaded)["restart_needed"], true);
+  EXPECT_EQ(must(lab::current_personnel_requirements(*store_))->name(), "api personnel");
+
+  const std::string ce =
+      "[continuing_education]\nname = \"api CE\"\nversion = \"1\"\n"
+      "[[category]]\ncode = \"chemistry\"\nname = \"chemistry\"\n"
+      "[[program]]\nname = \"in-house\"\nsource = \"lab policy\"\n"
+      "credentials = [\"MLS(ASCP)\"]\ncycle_years = 2\npoints = 12\n";
+  EXPECT_EQ(post("/api/ce-rules", "tech", {{"toml", ce}}).status, 403);
+  const http::Response ce_loaded = post("/api/ce-rules", "admin", {{"toml", ce}});
+  ASSERT_EQ(ce_loaded.status, 201) << ce_loaded.body;
+  EXPECT_EQ(body_of(ce_loaded)["categories"], 1);
+  EXPECT_EQ(must(lab::current_ce_rules(*store_))->name(), "api CE");
 }
 
 }  // namespace

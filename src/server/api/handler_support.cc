@@ -31,7 +31,9 @@ lab::Context context_for(const ApiContext& api, core::User user) {
       .actor = std::move(user),
       .rules = api.rules,
       .qc_policy = api.qc_policy,
-      .calculations = api.calculations ? api.calculations : &calc::default_calculation_set()};
+      .calculations = api.calculations ? api.calculations : &calc::default_calculation_set(),
+      .personnel = api.personnel,
+      .ce_rules = api.ce_rules};
 }
 
 template <typename Document, typename Run>

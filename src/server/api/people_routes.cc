@@ -117,19 +117,20 @@ http::Response export_staff(const ApiContext& api, const http::Request& request)
     on = *day;
   }
   lab::StaffInspection inspection;
+  const people::CeRules* ce_rules = nullptr;
   core::Instant now{};
   const Result<json> done = read(
       api, request,
       [&](store::Transaction& tx, const lab::Context& ctx) -> Result<json> {
         ALIQUOT_ASSIGN_OR_RETURN(inspection, lab::staff_inspection(tx, ctx, on));
+        ce_rules = &lab::ce_rules_in_force(ctx);
         now = ctx.clock.now();
         return json::object();
       },
       std::nullopt);
   if (!done) return http::error_response(done.error());
 
-  const std::vector<report::Sheet> sheets =
-      report::staff_workbook(inspection, people::default_ce_rules());
+  const std::vector<report::Sheet> sheets = report::staff_workbook(inspection, *ce_rules);
   const std::string day = core::format_date(inspection.on);
   http::Response response;
   if (format == "csv") {
@@ -247,7 +248,8 @@ http::Response record_ce_activity(const ApiContext& api, const http::Request& re
                                        optional_string(body, "title"));
               activity.title = title.value_or("");
               ALIQUOT_ASSIGN_OR_RETURN(
-                  activity, lab::record_ce_activity(tx, ctx, people::default_ce_rules(), activity));
+                  activity,
+                  lab::record_ce_activity(tx, ctx, lab::ce_rules_in_force(ctx), activity));
               return lab::to_json(activity);
             }),
       201);

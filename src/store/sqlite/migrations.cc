@@ -539,7 +539,28 @@ CREATE TABLE qualification_exceptions (
 CREATE INDEX qualification_exceptions_by_person ON qualification_exceptions (person, from_date);
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations{{
+// The lab's own personnel requirements (people/requirements.h) and continuing-education rules
+// (people/continuing_education.h) as loaded, versioned like the rules.
+constexpr const char* kSchemaVersion8 = R"sql(
+CREATE TABLE personnel_requirements_versions (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  content    TEXT NOT NULL,
+  sha256     TEXT NOT NULL,
+  loaded_at  INTEGER NOT NULL,
+  loaded_by  TEXT NOT NULL
+);
+CREATE TABLE ce_rules_versions (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  content    TEXT NOT NULL,
+  sha256     TEXT NOT NULL,
+  loaded_at  INTEGER NOT NULL,
+  loaded_by  TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations{{
     {1, "initial schema", kSchemaVersion1},
     {2, "interfaces: placer order numbers, applied messages, quarantine, outbox", kSchemaVersion2},
     {3, "autoverification: rules versions, result holds", kSchemaVersion3},
@@ -547,6 +568,7 @@ constexpr std::array<Migration, 7> kMigrations{{
     {5, "authentication: passwords and sessions", kSchemaVersion5},
     {6, "the log of patient data reads; results by release time", kSchemaVersion6},
     {7, "the lab's people: records, competency, continuing education, exceptions", kSchemaVersion7},
+    {8, "the lab's personnel requirements and continuing-education rules", kSchemaVersion8},
 }};
 
 }  // namespace

@@ -105,7 +105,9 @@ TEST_F(MigrationsTest, NewDatabaseGetsEveryMigrationRecorded) {
                             "competency_events",
                             "competency_elements",
                             "ce_activities",
-                            "qualification_exceptions"}) {
+                            "qualification_exceptions",
+                            "personnel_requirements_versions",
+                            "ce_rules_versions"}) {
     EXPECT_TRUE(has_table(*connection, table)) << table;
   }
 }

@@ -427,6 +427,29 @@ Result<std::optional<CatalogVersion>> SqliteTransaction::latest_qc_policy_versio
   return latest_document_version("qc_policy_versions", "QC policy");
 }
 
+Result<CatalogVersion> SqliteTransaction::insert_personnel_requirements_version(
+    CatalogVersion version) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_personnel_requirements_version"));
+  return insert_document_version("personnel_requirements_versions", "personnel requirements",
+                                 std::move(version));
+}
+
+Result<std::optional<CatalogVersion>> SqliteTransaction::latest_personnel_requirements_version() {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  return latest_document_version("personnel_requirements_versions", "personnel requirements");
+}
+
+Result<CatalogVersion> SqliteTransaction::insert_ce_rules_version(CatalogVersion version) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_ce_rules_version"));
+  return insert_document_version("ce_rules_versions", "continuing-education rules",
+                                 std::move(version));
+}
+
+Result<std::optional<CatalogVersion>> SqliteTransaction::latest_ce_rules_version() {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  return latest_document_version("ce_rules_versions", "continuing-education rules");
+}
+
 // --- patients ----------------------------------------------------------------------------
 
 Result<core::Patient> SqliteTransaction::insert_patient(core::Patient patient) {

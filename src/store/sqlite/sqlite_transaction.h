@@ -49,6 +49,10 @@ class SqliteTransaction final : public Transaction {
   Result<std::optional<CatalogVersion>> latest_rules_version() override;
   Result<CatalogVersion> insert_qc_policy_version(CatalogVersion version) override;
   Result<std::optional<CatalogVersion>> latest_qc_policy_version() override;
+  Result<CatalogVersion> insert_personnel_requirements_version(CatalogVersion version) override;
+  Result<std::optional<CatalogVersion>> latest_personnel_requirements_version() override;
+  Result<CatalogVersion> insert_ce_rules_version(CatalogVersion version) override;
+  Result<std::optional<CatalogVersion>> latest_ce_rules_version() override;
 
   Result<core::Patient> insert_patient(core::Patient patient) override;
   Result<std::optional<core::Patient>> find_patient(std::int64_t id) override;
@@ -234,8 +238,8 @@ class SqliteTransaction final : public Transaction {
   Result<Statement> prepare(std::string_view sql) { return connection_.prepare(sql); }
 
   Result<std::optional<core::Order>> find_one_order(Statement& statement, std::string_view doing);
-  // Catalog, rules and QC policy versions: `table` is catalog_versions, rules_versions or
-  // qc_policy_versions, `what` names it.
+  // Versions of the lab's documents: `table` is catalog_versions, rules_versions,
+  // qc_policy_versions, personnel_requirements_versions or ce_rules_versions; `what` names it.
   Result<CatalogVersion> insert_document_version(std::string_view table, std::string_view what,
                                                  CatalogVersion version);
   Result<std::optional<CatalogVersion>> latest_document_version(std::string_view table,
