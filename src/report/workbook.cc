@@ -22,6 +22,9 @@ namespace {
 
 constexpr std::size_t kMaxSheetName = 31;
 constexpr double kMaxColumnWidth = 60;
+// The most characters a cell holds (Excel's specifications and limits; libxlsxwriter refuses
+// more).
+constexpr std::size_t kMaxCellText = 32767;
 
 std::string cell_text(const Cell& cell) {
   if (const auto* text = std::get_if<std::string>(&cell)) return *text;
@@ -47,15 +50,29 @@ Result<void> check_sheets(const std::vector<Sheet>& sheets) {
                                 ": " + std::to_string(sheet.rows[row].size()) + " cells for " +
                                 std::to_string(sheet.columns.size()) + " columns");
       }
+      for (std::size_t column = 0; column < sheet.columns.size(); ++column) {
+        const auto* text = std::get_if<std::string>(&sheet.rows[row][column]);
+        if (text != nullptr && text->size() > kMaxCellText) {
+          return invalid_argument("sheet '" + sheet.name + "', row " + std::to_string(row + 1) +
+                                  ", " + sheet.columns[column] + ": " +
+                                  std::to_string(text->size()) +
+                                  " characters, more than a spreadsheet cell holds (32767)");
+        }
+      }
     }
   }
   return ok();
 }
 
-struct WorkbookCloser {
+// Closing is what writes the file; a workbook abandoned part-way is closed (libxlsxwriter frees
+// it only then) and what it wrote is removed, so that a failed write leaves no file.
+struct AbandonedWorkbook {
+  std::filesystem::path path;
   void operator()(lxw_workbook* workbook) const {
-    // Only reached when writing failed part-way: the file is abandoned.
-    if (workbook != nullptr) workbook_close(workbook);
+    if (workbook == nullptr) return;
+    workbook_close(workbook);
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
   }
 };
 
@@ -152,7 +169,8 @@ Result<void> write_xlsx(const std::vector<Sheet>& sheets, const WorkbookProperti
     return unavailable("cannot write the workbook " + path.string() + ": there is no directory " +
                        directory.string());
   }
-  std::unique_ptr<lxw_workbook, WorkbookCloser> workbook(workbook_new(path.c_str()));
+  std::unique_ptr<lxw_workbook, AbandonedWorkbook> workbook(workbook_new(path.c_str()),
+                                                            AbandonedWorkbook{path});
   if (!workbook) return unavailable("cannot create the workbook " + path.string());
 
   // libxlsxwriter keeps these pointers until the workbook is closed.
@@ -178,6 +196,7 @@ Result<void> write_xlsx(const std::vector<Sheet>& sheets, const WorkbookProperti
 
   const lxw_error closed = workbook_close(workbook.release());
   if (closed != LXW_NO_ERROR) {
+    std::filesystem::remove(path, ignored);
     return unavailable("cannot write the workbook " + path.string() + ": " + lxw_strerror(closed));
   }
   return ok();

@@ -88,6 +88,14 @@ TEST(Workbook, RefusesBadSheetsNamingTheSheetAndWritesNothing) {
   written = write_xlsx(sheets, properties(), path);
   ASSERT_FALSE(written);
   EXPECT_EQ(written.error().message(), "sheet 'Credentials', row 2: 3 cells for 4 columns");
+
+  sheets = two_sheets();
+  sheets[1].rows[0][1] = std::string(40000, 'x');
+  written = write_xlsx(sheets, properties(), path);
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().message(),
+            "sheet 'Notes', row 1, Note: 40000 characters, more than a spreadsheet cell holds "
+            "(32767)");
   EXPECT_FALSE(std::filesystem::exists(path));
 }
 
