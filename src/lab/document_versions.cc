@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include "lab/json.h"
+#include "lab/use_case_support.h"
+
 namespace aliquot::lab {
 
 std::string sha256_hex(std::string_view text) {
@@ -46,6 +49,28 @@ Result<std::optional<store::CatalogVersion>> fingerprint_checked(
                      " (content hashes to " + sha256 + ")");
   }
   return latest;
+}
+
+Result<store::CatalogVersion> record_document_version(
+    store::Transaction& tx, const DocumentKind& kind, std::string_view text,
+    std::string_view file_name, const std::string& actor, core::Instant now, nlohmann::json image) {
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest, (tx.*kind.latest)());
+  ALIQUOT_ASSIGN_OR_RETURN(
+      store::CatalogVersion version,
+      next_version(latest, text, file_name, actor, now, kind.refusal_what, kind.refusal_identical));
+  ALIQUOT_ASSIGN_OR_RETURN(version, (tx.*kind.insert)(version));
+  audit::Change change;
+  change.action = std::string(kind.action);
+  change.entity_type = std::string(kind.entity_type);
+  change.entity_key = std::to_string(version.version);
+  image["version"] = version.version;
+  image["name"] = version.name;
+  image["sha256"] = version.sha256;
+  image["loaded_at"] = core::format_instant(version.loaded_at);
+  image["loaded_by"] = version.loaded_by;
+  change.after = to_compact_text(image);
+  ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor, now, change));
+  return version;
 }
 
 }  // namespace aliquot::lab

@@ -84,30 +84,18 @@ Result<rules::RuleSet> load_rules_or_refuse(std::string_view text, std::string_v
 Result<void> record_rules(store::Transaction& tx, const rules::RuleSet& loaded,
                           std::string_view text, std::string_view file_name,
                           const std::string& actor, core::Instant now) {
-  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest,
-                           tx.latest_rules_version());
-  ALIQUOT_ASSIGN_OR_RETURN(
-      store::CatalogVersion version,
-      next_version(latest, text, file_name, actor, now, "rules '", "' are identical"));
-  ALIQUOT_ASSIGN_OR_RETURN(version, tx.insert_rules_version(version));
-
-  audit::Change change;
-  change.action = "rules.load";
-  change.entity_type = "rules";
-  change.entity_key = std::to_string(version.version);
-  // The content is in the rules_versions record; the trail keeps its fingerprint.
-  change.after = to_compact_text(nlohmann::json{
-      {"version", version.version},
-      {"name", version.name},
-      {"sha256", version.sha256},
-      {"rules_name", loaded.name()},
-      {"rules_version", loaded.version()},
-      {"analytes", loaded.analytes().size()},
-      {"disciplines", loaded.disciplines().size()},
-      {"loaded_at", core::format_instant(version.loaded_at)},
-      {"loaded_by", version.loaded_by},
-  });
-  return record_change(tx, actor, now, change);
+  constexpr DocumentKind kRules{"rules '",
+                                "' are identical",
+                                "rules.load",
+                                "rules",
+                                &store::Transaction::latest_rules_version,
+                                &store::Transaction::insert_rules_version};
+  ALIQUOT_RETURN_IF_ERROR(record_document_version(tx, kRules, text, file_name, actor, now,
+                                                  {{"rules_name", loaded.name()},
+                                                   {"rules_version", loaded.version()},
+                                                   {"analytes", loaded.analytes().size()},
+                                                   {"disciplines", loaded.disciplines().size()}}));
+  return ok();
 }
 
 // The rules version in force, checked against its recorded fingerprint.
@@ -276,31 +264,18 @@ Result<void> load_qc_policy_version(store::Store& store, const core::Clock& cloc
   ALIQUOT_ASSIGN_OR_RETURN(const qc::QcPolicy loaded,
                            load_qc_policy_or_refuse(policy_text, file_name, catalog,
                                                     "QC policy '" + file_name + "' is invalid"));
-  const core::Instant now = clock.now();
-  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest,
-                           tx->latest_qc_policy_version());
-  ALIQUOT_ASSIGN_OR_RETURN(store::CatalogVersion version,
-                           next_version(latest, policy_text, file_name, actor.username, now,
-                                        "QC policy '", "' is identical"));
-  ALIQUOT_ASSIGN_OR_RETURN(version, tx->insert_qc_policy_version(version));
-
-  audit::Change change;
-  change.action = "qc_policy.load";
-  change.entity_type = "qc_policy";
-  change.entity_key = std::to_string(version.version);
-  // The content is in the qc_policy_versions record; the trail keeps its fingerprint.
-  change.after = to_compact_text(nlohmann::json{
-      {"version", version.version},
-      {"name", version.name},
-      {"sha256", version.sha256},
-      {"policy_name", loaded.name()},
-      {"policy_version", loaded.version()},
-      {"rules", loaded.defaults().rules_text},
-      {"analytes", loaded.analytes().size()},
-      {"loaded_at", core::format_instant(version.loaded_at)},
-      {"loaded_by", version.loaded_by},
-  });
-  ALIQUOT_RETURN_IF_ERROR(record_change(*tx, actor.username, now, change));
+  constexpr DocumentKind kQcPolicy{"QC policy '",
+                                   "' is identical",
+                                   "qc_policy.load",
+                                   "qc_policy",
+                                   &store::Transaction::latest_qc_policy_version,
+                                   &store::Transaction::insert_qc_policy_version};
+  ALIQUOT_RETURN_IF_ERROR(record_document_version(*tx, kQcPolicy, policy_text, file_name,
+                                                  actor.username, clock.now(),
+                                                  {{"policy_name", loaded.name()},
+                                                   {"policy_version", loaded.version()},
+                                                   {"rules", loaded.defaults().rules_text},
+                                                   {"analytes", loaded.analytes().size()}}));
   return tx->commit();
 }
 

@@ -43,22 +43,20 @@ Result<people::CeRules> ce_rules_or_refuse(const std::string& text, const std::s
   return std::move(*load.rules);
 }
 
-Result<void> record_load(store::Transaction& tx, const core::User& actor, core::Instant now,
-                         const store::CatalogVersion& version, std::string action,
-                         std::string entity_type, nlohmann::json what) {
-  audit::Change change;
-  change.action = std::move(action);
-  change.entity_type = std::move(entity_type);
-  change.entity_key = std::to_string(version.version);
-  // The content is in the versions record; the trail keeps its fingerprint.
-  what["version"] = version.version;
-  what["name"] = version.name;
-  what["sha256"] = version.sha256;
-  what["loaded_at"] = core::format_instant(version.loaded_at);
-  what["loaded_by"] = version.loaded_by;
-  change.after = to_compact_text(what);
-  return record_change(tx, actor.username, now, change);
-}
+constexpr DocumentKind kPersonnelRequirements{
+    "personnel requirements '",
+    "' are identical",
+    "personnel.load",
+    "personnel_requirements",
+    &store::Transaction::latest_personnel_requirements_version,
+    &store::Transaction::insert_personnel_requirements_version};
+
+constexpr DocumentKind kCeRules{"continuing-education rules '",
+                                "' are identical",
+                                "ce_rules.load",
+                                "ce_rules",
+                                &store::Transaction::latest_ce_rules_version,
+                                &store::Transaction::insert_ce_rules_version};
 
 }  // namespace
 
@@ -100,20 +98,13 @@ Result<void> load_personnel_requirements_version(store::Store& store, const core
       const people::Requirements loaded,
       requirements_or_refuse(text, file_name, catalog,
                              "personnel requirements '" + file_name + "' are invalid"));
-  const core::Instant now = clock.now();
-  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest,
-                           tx->latest_personnel_requirements_version());
-  ALIQUOT_ASSIGN_OR_RETURN(store::CatalogVersion version,
-                           next_version(latest, text, file_name, actor.username, now,
-                                        "personnel requirements '", "' are identical"));
-  ALIQUOT_ASSIGN_OR_RETURN(version, tx->insert_personnel_requirements_version(version));
-  ALIQUOT_RETURN_IF_ERROR(record_load(*tx, actor, now, version, "personnel.load",
-                                      "personnel_requirements",
-                                      {{"requirements_name", loaded.name()},
-                                       {"requirements_version", loaded.version()},
-                                       {"licensure_states", loaded.licensure().size()},
-                                       {"sections", loaded.sections().size()},
-                                       {"reviews", loaded.reviews().size()}}));
+  ALIQUOT_RETURN_IF_ERROR(record_document_version(*tx, kPersonnelRequirements, text, file_name,
+                                                  actor.username, clock.now(),
+                                                  {{"requirements_name", loaded.name()},
+                                                   {"requirements_version", loaded.version()},
+                                                   {"licensure_states", loaded.licensure().size()},
+                                                   {"sections", loaded.sections().size()},
+                                                   {"reviews", loaded.reviews().size()}}));
   return tx->commit();
 }
 
@@ -147,18 +138,12 @@ Result<void> load_ce_rules_version(store::Store& store, const core::Clock& clock
       const people::CeRules loaded,
       ce_rules_or_refuse(text, file_name,
                          "continuing-education rules '" + file_name + "' are invalid"));
-  const core::Instant now = clock.now();
-  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> latest,
-                           tx->latest_ce_rules_version());
-  ALIQUOT_ASSIGN_OR_RETURN(store::CatalogVersion version,
-                           next_version(latest, text, file_name, actor.username, now,
-                                        "continuing-education rules '", "' are identical"));
-  ALIQUOT_ASSIGN_OR_RETURN(version, tx->insert_ce_rules_version(version));
-  ALIQUOT_RETURN_IF_ERROR(record_load(*tx, actor, now, version, "ce_rules.load", "ce_rules",
-                                      {{"rules_name", loaded.name()},
-                                       {"rules_version", loaded.version()},
-                                       {"categories", loaded.categories().size()},
-                                       {"programs", loaded.programs().size()}}));
+  ALIQUOT_RETURN_IF_ERROR(record_document_version(*tx, kCeRules, text, file_name, actor.username,
+                                                  clock.now(),
+                                                  {{"rules_name", loaded.name()},
+                                                   {"rules_version", loaded.version()},
+                                                   {"categories", loaded.categories().size()},
+                                                   {"programs", loaded.programs().size()}}));
   return tx->commit();
 }
 
