@@ -251,6 +251,14 @@ Result<void> run_show(Session& session, const ShowOptions& options) {
   if (!r.reference_range.empty()) facts.add_row({"Reference", r.reference_range});
   if (r.entered_at)
     facts.add_row({"Entered", report::display_time(*r.entered_at) + " by " + r.entered_by});
+  if (!r.instrument.empty()) {
+    facts.add_row({"Measured", "on " + r.instrument +
+                                   (r.measured_at ? " at " + report::display_time(*r.measured_at)
+                                                  : std::string())});
+  }
+  if (!r.performed_by.empty() && r.performed_by != r.entered_by) {
+    facts.add_row({"Performed by", r.performed_by});
+  }
   if (r.released_at) {
     facts.add_row({"Released", report::display_time(*r.released_at) + " by " + r.released_by});
   }

@@ -46,6 +46,11 @@ struct TestResult {
   // value a person entered. Quality control looks back over these when a QC run fails.
   std::optional<Instant> measured_at;
   std::string instrument;
+  // The person who performed the test (CLIA §493.1283: the test record identifies who performed
+  // it): the one who entered the value, or the operator a device named (HL7 OBX-16, ASTM R-11).
+  // "" when no person is known: an analyzer that names no operator, a calculated value, a value
+  // recorded before the lab kept this.
+  std::string performed_by;
   std::optional<Instant> released_at;  // verified and released to clinicians
   std::string released_by;
   std::optional<Instant> corrected_at;

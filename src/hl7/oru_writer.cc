@@ -179,6 +179,10 @@ void write_observation(MessageBuilder& builder, int set_id, const OruObservation
   put(builder, 8, {{core::to_code(result.flag)}});
   builder.field_at(11, result.status == core::ResultStatus::kCorrected ? "C" : "F");
   builder.field_at(14, format_dtm(observation.specimen.collected_at));
+  // Who performed the test (XCN ID number: the lab's username) and on which instrument (EI):
+  // the test record's "who performed it" (CLIA §493.1283) travels with the result.
+  put(builder, 16, {{result.performed_by}});
+  put(builder, 18, {{result.instrument}});
   put(builder, 19, {{optional_dtm(result.entered_at)}});
   put(builder, 23,
       {{lab.name}, {}, {}, {}, {}, {"CLIA", kCliaOid, "ISO"}, {"XX"}, {}, {}, {lab.clia_id}});

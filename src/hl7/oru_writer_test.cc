@@ -103,6 +103,7 @@ OruReport realistic_report() {
       numeric(11, serum, test("K", "Potassium", "2823-3", "mmol/L", core::ResultKind::kNumeric, 1),
               2.44, core::AbnormalFlag::kCriticalLow, "3.5-5.1");
   potassium.ordered_as = kBmp;
+  potassium.result.instrument = "cobas-c311";  // an analyzer that names no operator
 
   OruObservation glucose =
       numeric(12, serum, test("GLU", "Glucose", "2345-7", "mg/dL", core::ResultKind::kNumeric, 0),
@@ -130,6 +131,7 @@ OruReport realistic_report() {
   protein.result.value = answer;
   protein.result.flag = core::AbnormalFlag::kAbnormal;
   protein.result.reference_range = "negative";
+  protein.result.performed_by = "tech1";  // read by a person from the dipstick
   protein.result.entered_at = on_report_day(8h + 30min);
   protein.result.released_at = on_report_day(8h + 35min);
 
@@ -235,6 +237,13 @@ TEST_F(OruWriterTest, WritesACriticalNumericResult) {
   EXPECT_EQ(at("OBX(1)-11"), "F");
   EXPECT_EQ(at("OBX(1)-14"), "20261121070500+0000");
   EXPECT_EQ(at("OBX(1)-19"), "20261121081000+0000");
+}
+
+TEST_F(OruWriterTest, NamesThePerformerAndTheInstrument) {
+  EXPECT_EQ(at("OBX(1)-18"), "cobas-c311");
+  EXPECT_EQ(raw("OBX(1)-16"), "");  // no operator known: nothing is claimed
+  EXPECT_EQ(at("OBX(4)-16"), "tech1");
+  EXPECT_EQ(raw("OBX(4)-18"), "");
 }
 
 TEST_F(OruWriterTest, MarksACorrectedResult) {

@@ -205,7 +205,8 @@ Result<std::string> AstmIngest::apply(store::Transaction& tx, AstmReceived& rece
         } else {
           measured.back().add_unknown();
         }
-        // who performed the test, checked on a point-of-care device.
+        // who performed the test, recorded with the value and checked for their
+        // qualification on a point-of-care device.
         posts.back().values.push_back({mapped->test_code, value_of(record, 4, 1), mapped->unit,
                                        where, std::move(flags), value_of(record, 11, 1)});
         break;

@@ -396,7 +396,8 @@ Result<std::string> Hl7Ingest::apply_results(store::Transaction& tx, const Hl7Re
       value.label = where;
       value.value = observation_value(segment);
       value.unit = text_of(segment, 6);
-      // OBX-16 responsible observer: the operator, checked on a point-of-care device.
+      // OBX-16 responsible observer: the operator, recorded as who performed the test and
+      // checked for their qualification on a point-of-care device.
       value.operator_id = text_of(segment, 16);
       // OBX-8: the sender's abnormal flags, every repetition; the rules decide which of them
       // hold the result.

@@ -96,6 +96,9 @@ json to_json(const core::TestResult& result) {
       {"reference_range", result.reference_range},
       {"entered_at", instant_or_null(result.entered_at)},
       {"entered_by", result.entered_by},
+      {"measured_at", instant_or_null(result.measured_at)},
+      {"instrument", result.instrument},
+      {"performed_by", result.performed_by},
       {"released_at", instant_or_null(result.released_at)},
       {"released_by", result.released_by},
       {"corrected_at", instant_or_null(result.corrected_at)},
@@ -378,8 +381,14 @@ void write_json(JsonWriter& out, const core::TestResult& result) {
   out.string(core::to_code(result.flag));
   out.key("id");
   out.integer(result.id);
+  out.key("instrument");
+  out.string(result.instrument);
+  out.key("measured_at");
+  out.instant_or_null(result.measured_at);
   out.key("order_id");
   out.integer(result.order_id);
+  out.key("performed_by");
+  out.string(result.performed_by);
   out.key("reference_range");
   out.string(result.reference_range);
   out.key("released_at");

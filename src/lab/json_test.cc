@@ -455,7 +455,9 @@ TEST(ToCompactText, WritesDefaultEntitiesExactlyAsTheirJsonDocuments) {
 }
 
 // A fixed image, so that a change of both forms at once (a new nlohmann release, a reordered
-// key) is still caught: existing audit chains were hashed over these bytes.
+// key) is still caught. The chain hashes the stored texts, so entries already written keep
+// verifying when the image gains a field (instrument, measured_at and performed_by came with
+// schema version 9); the image of a result must only change on purpose.
 TEST(ToCompactText, KeepsTheImageOfAResultThatExistingChainsWereHashedOver) {
   core::TestResult result;
   result.id = 42;
@@ -473,12 +475,17 @@ TEST(ToCompactText, KeepsTheImageOfAResultThatExistingChainsWereHashedOver) {
   result.reference_range = "3.5-5.1";
   result.entered_at = instant("2026-11-21T20:26:41.5Z");
   result.entered_by = "tech1";
+  result.measured_at = instant("2026-11-21T20:26:40Z");
+  result.instrument = "istat-1";
+  result.performed_by = "tech2";
   EXPECT_EQ(
       to_compact_text(result),
       "{\"cancel_reason\":\"\",\"cancelled_at\":null,\"cancelled_by\":\"\","
       "\"corrected_at\":null,\"corrected_by\":\"\",\"correction_reason\":\"\","
       "\"entered_at\":\"2026-11-21T20:26:41.500Z\",\"entered_by\":\"tech1\",\"flag\":\"H\","
-      "\"id\":42,\"order_id\":7,\"reference_range\":\"3.5-5.1\",\"released_at\":null,"
+      "\"id\":42,\"instrument\":\"istat-1\",\"measured_at\":\"2026-11-21T20:26:40Z\","
+      "\"order_id\":7,\"performed_by\":\"tech2\",\"reference_range\":\"3.5-5.1\","
+      "\"released_at\":null,"
       "\"released_by\":\"\",\"revision\":0,\"section\":\"chemistry\",\"specimen_id\":9,"
       "\"status\":\"preliminary\",\"test_code\":\"K\",\"value\":{\"comparator\":\"\","
       "\"decimals\":1,\"kind\":\"numeric\",\"number\":4.25,\"reported\":\"4.3\",\"text\":\"\","

@@ -136,7 +136,20 @@ Result<std::optional<core::HoldReason>> operator_qualification_hold(
   ALIQUOT_ASSIGN_OR_RETURN(
       const QualificationVerdict verdict,
       check_person_qualification(tx, ctx, operator_id, section, test_system, at));
-  if (verdict.may_work()) return std::optional<core::HoldReason>();
+  if (verdict.may_work()) {
+    // A qualified operator whose results the lab reviews: the value waits for a reviewer, as it
+    // would had the operator entered it by hand (require_qualified_to_release).
+    if (verdict.answer.reviewed_by.empty()) return std::optional<core::HoldReason>();
+    const std::string policy_text =
+        review_policy_text(verdict.person->role, section, verdict.answer.reviewed_by);
+    hold.category = std::string(kOperatorReviewHold);
+    hold.rule = "review policy";
+    hold.observed = "operator " + std::string(operator_id) + ", " +
+                    std::string(core::to_code(verdict.person->role));
+    hold.threshold = policy_text;
+    hold.message = "performed by " + std::string(operator_id) + ": " + policy_text;
+    return std::optional<core::HoldReason>(std::move(hold));
+  }
   hold.observed = "operator " + std::string(operator_id);
   hold.message = "operator " + std::string(operator_id) + " may not perform " +
                  std::string(section) + " tests on " + std::string(test_system) + ": " +

@@ -80,13 +80,17 @@ Result<std::optional<core::QualificationException>> require_qualified_to_release
     const core::TestResult& result, const std::string& accession_number, core::Instant at);
 
 // The hold reason for a point-of-care value performed by `operator_id` on `test_system`, or
-// std::nullopt when the operator is qualified (or excepted) or the lab does not enforce. An
-// operator the device did not identify, or the lab does not know, holds the value too.
+// std::nullopt when the operator is qualified (or excepted) and the lab reviews none of their
+// results in `section`, or the lab does not enforce. An operator the device did not identify, or
+// the lab does not know, holds the value too (kOperatorQualificationHold); a qualified operator
+// whose role's results the lab's review policy sends to another role holds it for that review
+// (kOperatorReviewHold), as their own entry would wait for it.
 Result<std::optional<core::HoldReason>> operator_qualification_hold(
     store::Transaction& tx, const Context& ctx, std::string_view operator_id,
     std::string_view section, std::string_view test_system, core::Instant at);
 
-// The hold category of operator_qualification_hold.
+// The hold categories of operator_qualification_hold.
 inline constexpr std::string_view kOperatorQualificationHold = "operator-qualification";
+inline constexpr std::string_view kOperatorReviewHold = "operator-review";
 
 }  // namespace aliquot::lab

@@ -83,14 +83,17 @@ class QualificationTest : public LabTest {
   }
 
   Result<PostedResults> post_point_of_care(const std::string& accession_number,
-                                           const std::string& operator_id) {
+                                           const std::string& operator_id,
+                                           const people::Requirements* personnel = nullptr) {
     PostResults command;
     command.accession_number = accession_number;
     command.values = {{"K", "4.2", "mmol/L", "OBX(1)", {}, operator_id}};
     command.source = "i-STAT 1";
     command.instrument = "istat-1";
     command.point_of_care = true;
-    return write([&](store::Transaction& tx) { return post_results(tx, as("analyzer"), command); });
+    Context analyzer = as("analyzer");
+    analyzer.personnel = personnel;
+    return write([&](store::Transaction& tx) { return post_results(tx, analyzer, command); });
   }
 
   std::vector<core::HoldReason> holds_of(std::int64_t result_id) {
@@ -244,8 +247,10 @@ TEST_F(QualificationTest, ExceptionsAreLimitedDocumentedNotBackdatedAndNotSelfGr
   EXPECT_EQ(grant(exception, "mls").error().code(), ErrorCode::kPermissionDenied);
 }
 
-TEST_F(QualificationTest, TheReviewPolicyKeepsTheReleaseForTheReviewingRole) {
-  people::RequirementsLoad load = people::load_requirements(R"(
+// Requirements under which a technologist reviews and releases what a technician performs in
+// chemistry.
+people::RequirementsLoad technician_review_requirements() {
+  return people::load_requirements(R"(
 [personnel]
 name = "review test"
 version = "1"
@@ -263,7 +268,11 @@ performed_by = "technician"
 sections = ["chemistry"]
 reviewed_by = ["technologist", "supervisor"]
 )",
-                                                            "review.toml");
+                                   "review.toml");
+}
+
+TEST_F(QualificationTest, TheReviewPolicyKeepsTheReleaseForTheReviewingRole) {
+  people::RequirementsLoad load = technician_review_requirements();
   ASSERT_TRUE(load.requirements.has_value());
   enforce();
   core::PersonRecord technician;
@@ -318,6 +327,62 @@ TEST_F(QualificationTest, PointOfCareValuesOfAnOperatorNotQualifiedAreHeldAtInge
   const std::vector<core::HoldReason> unidentified = holds_of(anonymous.results[0].id);
   ASSERT_EQ(unidentified.size(), 1u);
   EXPECT_NE(unidentified[0].message.find("did not identify its operator"), std::string::npos);
+}
+
+TEST_F(QualificationTest, PointOfCareValuesTheLabReviewsWaitForTheReviewerAndNameThePerformer) {
+  people::RequirementsLoad load = technician_review_requirements();
+  ASSERT_TRUE(load.requirements.has_value());
+  enforce();
+  core::PersonRecord technician;
+  technician.person = "tech";
+  technician.role = core::Role::kTechnician;
+  save(technician);
+  save(technologist_record("mls"));
+  competent("tech", "istat-1");
+  competent("mls", "istat-1");
+
+  // The technologist's own value is not reviewed by anyone.
+  const core::Specimen first = received_order("MRN-1", {"K"})[0];
+  const PostedResults by_mls =
+      must(post_point_of_care(first.accession_number, "mls", &*load.requirements));
+  EXPECT_TRUE(holds_of(by_mls.results[0].id).empty());
+  EXPECT_EQ(result_of(first.accession_number, "K").performed_by, "mls");
+
+  // The technician is qualified on the device, and their chemistry results are reviewed.
+  const core::Specimen second = received_order("MRN-2", {"K"})[0];
+  const PostedResults by_tech =
+      must(post_point_of_care(second.accession_number, "tech", &*load.requirements));
+  EXPECT_EQ(by_tech.autoverified, 0);
+  const std::vector<core::HoldReason> holds = holds_of(by_tech.results[0].id);
+  ASSERT_EQ(holds.size(), 1u);
+  EXPECT_EQ(holds[0].category, kOperatorReviewHold);
+  EXPECT_EQ(holds[0].action, "review");
+  EXPECT_EQ(holds[0].observed, "operator tech, technician");
+  EXPECT_EQ(holds[0].message,
+            "performed by tech: technician results in chemistry are released by a technologist "
+            "or supervisor");
+  const core::TestResult stored = result_of(second.accession_number, "K");
+  EXPECT_EQ(stored.performed_by, "tech");
+  EXPECT_EQ(stored.instrument, "istat-1");
+  EXPECT_EQ(stored.entered_by, "analyzer");
+
+  Context tech = as("tech");
+  tech.personnel = &*load.requirements;
+  EXPECT_EQ(try_release(second.accession_number, "tech", &tech).error().code(),
+            ErrorCode::kPermissionDenied);
+  Context mls = as("mls");
+  mls.personnel = &*load.requirements;
+  const core::TestResult released = must(try_release(second.accession_number, "mls", &mls));
+  EXPECT_EQ(released.released_by, "mls");
+  EXPECT_EQ(released.performed_by, "tech");  // the reviewer releases; the performer stays
+}
+
+TEST_F(QualificationTest, AValueEnteredByHandIsPerformedByWhoeverEnteredIt) {
+  const std::string accession = entered_potassium();
+  const core::TestResult entered = result_of(accession, "K");
+  EXPECT_EQ(entered.performed_by, entered.entered_by);
+  EXPECT_FALSE(entered.performed_by.empty());
+  EXPECT_EQ(entered.instrument, "");
 }
 
 TEST_F(QualificationTest, ARecordBelongsToAUserAccountOfTheSameRole) {

@@ -81,9 +81,10 @@ std::string rules_named(const rules::RuleSet& rules) {
 struct Measurement {
   std::string_view instrument;
   core::Instant at{};
-  // Who performed it on a point-of-care device, and the hold their qualification puts on it
-  // (lab/qualification_check.h operator_qualification_hold).
-  std::string_view operator_id;
+  // Who performed it (core/test_result.h performed_by): the person entering the value, or the
+  // operator the device named; and on a point-of-care device, the hold their qualification or
+  // the lab's review policy puts on it (lab/qualification_check.h operator_qualification_hold).
+  std::string_view performed_by;
   std::optional<core::HoldReason> operator_hold;
 };
 
@@ -243,6 +244,7 @@ Result<core::TestResult> record_value(store::Transaction& tx, const Context& ctx
   result.entered_by = actor.username;
   result.measured_at = measured.at;
   result.instrument = std::string(measured.instrument);
+  result.performed_by = std::string(measured.performed_by);
   if (release) {
     result.status = core::ResultStatus::kFinal;
     result.released_at = now;
@@ -262,8 +264,8 @@ Result<core::TestResult> record_value(store::Transaction& tx, const Context& ctx
     change.reason += (change.reason.empty() ? "" : "; ") + part;
   };
   if (!source.empty()) add_reason("reported by " + source);
-  if (!measured.operator_id.empty()) {
-    add_reason("performed by operator " + std::string(measured.operator_id));
+  if (!measured.performed_by.empty() && measured.performed_by != actor.username) {
+    add_reason("performed by operator " + std::string(measured.performed_by));
   }
   if (call) add_reason("replaces the value telephoned to " + call->called_to);
   if (&stored != &value) {
@@ -316,15 +318,17 @@ Result<core::TestResult> enter_result(store::Transaction& tx, const Context& ctx
   if (ctx.rules == nullptr) {
     ALIQUOT_ASSIGN_OR_RETURN(
         result, record_value(tx, ctx, actor, now, *test, value, at, "",
-                             Measurement{"", now, "", std::nullopt}, nullptr, AutoRelease::kNo));
+                             Measurement{"", now, actor.username, std::nullopt}, nullptr,
+                             AutoRelease::kNo));
   } else {
     const ValueToJudge judged[] = {{test, &value, {}}};
     ALIQUOT_ASSIGN_OR_RETURN(
         const Judgement judgement,
         judge_values(tx, ctx, at.patient, at.specimen, SpecimenReading{"", {}, now}, judged));
-    ALIQUOT_ASSIGN_OR_RETURN(result, record_value(tx, ctx, actor, now, *test, value, at, "",
-                                                  Measurement{"", now, "", std::nullopt},
-                                                  &judgement.decisions[0], AutoRelease::kNo));
+    ALIQUOT_ASSIGN_OR_RETURN(result,
+                             record_value(tx, ctx, actor, now, *test, value, at, "",
+                                          Measurement{"", now, actor.username, std::nullopt},
+                                          &judgement.decisions[0], AutoRelease::kNo));
     std::vector<core::TestResult> added;
     ALIQUOT_RETURN_IF_ERROR(run_reflexes(tx, ctx, actor, now, *test, at, judgement.decisions[0],
                                          judgement.previous[0], added));
@@ -456,8 +460,9 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
         judgement.decisions.empty() ? nullptr : &judgement.decisions[decision_of[i]];
     Measurement measured{command.instrument, command.measured_at.value_or(now), step.operator_id,
                          std::nullopt};
-    // A point-of-care operator whose qualification has lapsed is caught as the value arrives,
-    // not at the device's next synchronisation: the value waits for review.
+    // A point-of-care operator whose qualification has lapsed, or whose results the lab has
+    // reviewed, is caught as the value arrives, not at the device's next synchronisation: the
+    // value waits for review.
     if (command.point_of_care) {
       ALIQUOT_ASSIGN_OR_RETURN(
           measured.operator_hold,

@@ -182,7 +182,7 @@ struct PostedValue {
   // rules do not list as informational holds the result.
   std::vector<std::string> flags;
   // Who performed the test, as the device identifies them (HL7 OBX-16, ASTM R-11): the lab's
-  // username.
+  // username, stored as the result's performed_by ("" when the device names nobody).
   std::string operator_id = {};
 };
 

@@ -175,8 +175,11 @@ TEST_F(CliQcLabTest, ARejectedRunHoldsTheNextResultUntilCorrectedAndMeasuredAgai
   EXPECT_EQ(held["holds"][0]["category"], "quality-control");
   EXPECT_THAT(held["holds"][0]["observed"].get<std::string>(),
               testing::StartsWith("QC rejected at "));
-  EXPECT_THAT(succeed({"result", "show", second, "GLU"}, kTechnician).out,
-              HasSubstr("QC rejected at "));
+  EXPECT_EQ(held["result"]["instrument"], "chem-a");
+  EXPECT_EQ(held["result"]["performed_by"], "");  // the message names no operator
+  const std::string shown = succeed({"result", "show", second, "GLU"}, kTechnician).out;
+  EXPECT_THAT(shown, HasSubstr("QC rejected at "));
+  EXPECT_THAT(shown, testing::ContainsRegex("Measured +on chem-a at "));
   const CommandOutput worklist = succeed({"worklist", "chemistry"}, kTechnician);
   EXPECT_THAT(worklist.out, testing::ContainsRegex(second + " .* GLU +preliminary +96"));
 

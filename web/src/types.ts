@@ -95,6 +95,9 @@ export interface TestResult {
   reference_range: string;
   entered_at: string | null;
   entered_by: string;
+  measured_at: string | null;
+  instrument: string;
+  performed_by: string;
   released_at: string | null;
   released_by: string;
   corrected_at: string | null;

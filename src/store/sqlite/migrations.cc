@@ -560,7 +560,13 @@ CREATE TABLE ce_rules_versions (
 );
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations{{
+// Who performed each test (core/test_result.h performed_by). Results recorded before are left
+// without one: the account that entered a value is not always the person who performed it.
+constexpr const char* kSchemaVersion9 = R"sql(
+ALTER TABLE results ADD COLUMN performed_by TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations{{
     {1, "initial schema", kSchemaVersion1},
     {2, "interfaces: placer order numbers, applied messages, quarantine, outbox", kSchemaVersion2},
     {3, "autoverification: rules versions, result holds", kSchemaVersion3},
@@ -569,6 +575,7 @@ constexpr std::array<Migration, 8> kMigrations{{
     {6, "the log of patient data reads; results by release time", kSchemaVersion6},
     {7, "the lab's people: records, competency, continuing education, exceptions", kSchemaVersion7},
     {8, "the lab's personnel requirements and continuing-education rules", kSchemaVersion8},
+    {9, "who performed each test", kSchemaVersion9},
 }};
 
 }  // namespace

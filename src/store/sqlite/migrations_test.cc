@@ -175,6 +175,8 @@ TEST_F(MigrationsTest, ResultsOfAVersion3DatabaseReadBackAsNotMeasuredOnAnInstru
   const core::TestResult& stored = **result;
   EXPECT_EQ(stored.measured_at, std::nullopt);
   EXPECT_EQ(stored.instrument, "");
+  // Who performed it was not kept then; the account that entered it is not claimed instead.
+  EXPECT_EQ(stored.performed_by, "");
   // The columns before and after the new ones are read where they were.
   EXPECT_EQ(stored.entered_by, "tech1");
   EXPECT_EQ(stored.released_by, "tech2");

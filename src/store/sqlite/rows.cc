@@ -38,6 +38,7 @@ core::TestResult read_result(RowReader& row) {
   result.entered_by = row.text();
   result.measured_at = row.optional_instant();
   result.instrument = row.text();
+  result.performed_by = row.text();
   result.released_at = row.optional_instant();
   result.released_by = row.text();
   result.corrected_at = row.optional_instant();
@@ -83,6 +84,7 @@ void bind_result_state(Statement& statement, const core::TestResult& result) {
       .bind_text_in_place(result.entered_by)
       .bind_optional_instant(result.measured_at)
       .bind_text_in_place(result.instrument)
+      .bind_text_in_place(result.performed_by)
       .bind_optional_instant(result.released_at)
       .bind_text_in_place(result.released_by)
       .bind_optional_instant(result.corrected_at)

@@ -28,14 +28,16 @@ namespace aliquot::store::sqlite {
   "r.id, r.order_id, r.specimen_id, r.test_code, r.section, r.status, r.value_kind, "          \
   "r.value_number, r.value_comparator, r.value_text, r.value_unit, r.value_decimals, r.flag, " \
   "r.reference_range, r.entered_at, r.entered_by, r.measured_at, r.instrument, "               \
-  "r.released_at, r.released_by, r.corrected_at, r.corrected_by, r.correction_reason, "        \
+  "r.performed_by, r.released_at, r.released_by, r.corrected_at, r.corrected_by, "             \
+  "r.correction_reason, "                                                                      \
   "r.cancelled_at, r.cancelled_by, r.cancel_reason, r.revision"
 
 // The result's columns after `id`, for INSERT and UPDATE; bind_result() binds them in order.
 #define ALIQUOT_RESULT_VALUES_NAMES                                                   \
   "order_id, specimen_id, test_code, section, status, value_kind, value_number, "     \
   "value_comparator, value_text, value_unit, value_decimals, flag, reference_range, " \
-  "entered_at, entered_by, measured_at, instrument, released_at, released_by, "       \
+  "entered_at, entered_by, measured_at, instrument, performed_by, released_at, "      \
+  "released_by, "                                                                     \
   "corrected_at, corrected_by, correction_reason, cancelled_at, cancelled_by, "       \
   "cancel_reason, revision"
 

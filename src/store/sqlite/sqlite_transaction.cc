@@ -673,7 +673,7 @@ Result<core::TestResult> SqliteTransaction::insert_result(core::TestResult resul
   ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
                            prepare("INSERT INTO results (" ALIQUOT_RESULT_VALUES_NAMES
                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                   " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+                                   " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
   bind_result(statement, result);
   ALIQUOT_ASSIGN_OR_RETURN(result.id, returned_id(statement, "inserting " + result_label(result)));
   return result;
@@ -693,15 +693,16 @@ Result<void> SqliteTransaction::update_result(const core::TestResult& result) {
   {
     ALIQUOT_ASSIGN_OR_RETURN(
         Statement statement,
-        prepare("UPDATE results SET status = ?, value_kind = ?, value_number = ?,"
-                " value_comparator = ?, value_text = ?, value_unit = ?, value_decimals = ?,"
-                " flag = ?, reference_range = ?, entered_at = ?, entered_by = ?,"
-                " measured_at = ?, instrument = ?, released_at = ?, released_by = ?,"
-                " corrected_at = ?, corrected_by = ?,"
-                " correction_reason = ?, cancelled_at = ?, cancelled_by = ?, cancel_reason = ?,"
-                " revision = ?"
-                " WHERE id = ? AND order_id = ? AND specimen_id IS ? AND test_code = ?"
-                " AND section = ?"));
+        prepare(
+            "UPDATE results SET status = ?, value_kind = ?, value_number = ?,"
+            " value_comparator = ?, value_text = ?, value_unit = ?, value_decimals = ?,"
+            " flag = ?, reference_range = ?, entered_at = ?, entered_by = ?,"
+            " measured_at = ?, instrument = ?, performed_by = ?, released_at = ?, released_by = ?,"
+            " corrected_at = ?, corrected_by = ?,"
+            " correction_reason = ?, cancelled_at = ?, cancelled_by = ?, cancel_reason = ?,"
+            " revision = ?"
+            " WHERE id = ? AND order_id = ? AND specimen_id IS ? AND test_code = ?"
+            " AND section = ?"));
     bind_result_state(statement, result);
     statement.bind_int64(result.id);
     bind_result_place(statement, result);
@@ -710,14 +711,15 @@ Result<void> SqliteTransaction::update_result(const core::TestResult& result) {
   }
   ALIQUOT_ASSIGN_OR_RETURN(
       Statement statement,
-      prepare("UPDATE results SET order_id = ?, specimen_id = ?, test_code = ?, section = ?,"
-              " status = ?, value_kind = ?, value_number = ?, value_comparator = ?,"
-              " value_text = ?, value_unit = ?, value_decimals = ?, flag = ?,"
-              " reference_range = ?, entered_at = ?, entered_by = ?, measured_at = ?,"
-              " instrument = ?, released_at = ?, released_by = ?, corrected_at = ?,"
-              " corrected_by = ?, correction_reason = ?,"
-              " cancelled_at = ?, cancelled_by = ?, cancel_reason = ?, revision = ?"
-              " WHERE id = ?"));
+      prepare(
+          "UPDATE results SET order_id = ?, specimen_id = ?, test_code = ?, section = ?,"
+          " status = ?, value_kind = ?, value_number = ?, value_comparator = ?,"
+          " value_text = ?, value_unit = ?, value_decimals = ?, flag = ?,"
+          " reference_range = ?, entered_at = ?, entered_by = ?, measured_at = ?,"
+          " instrument = ?, performed_by = ?, released_at = ?, released_by = ?, corrected_at = ?,"
+          " corrected_by = ?, correction_reason = ?,"
+          " cancelled_at = ?, cancelled_by = ?, cancel_reason = ?, revision = ?"
+          " WHERE id = ?"));
   bind_result(statement, result);
   statement.bind_int64(result.id);
   return updated_one(statement, doing, "result", result.id);

@@ -408,6 +408,8 @@ export async function resultView(ctx: ViewContext): Promise<void> {
                   : 'none',
               ],
               ['Entered', result.entered_at ? [time(result.entered_at), ` by ${result.entered_by}`] : ''],
+              ['Measured', result.instrument ? [`on ${result.instrument}`, ...(result.measured_at ? [' at ', time(result.measured_at)] : [])] : ''],
+              ['Performed by', result.performed_by && result.performed_by !== result.entered_by ? result.performed_by : ''],
               ['Released', result.released_at ? [time(result.released_at), ` by ${result.released_by}`] : ''],
               ['Corrected', result.corrected_at ? [time(result.corrected_at), ` by ${result.corrected_by}: ${result.correction_reason}`] : ''],
               ['Cancelled', result.cancelled_at ? [time(result.cancelled_at), ` by ${result.cancelled_by}: ${result.cancel_reason}`] : ''],
