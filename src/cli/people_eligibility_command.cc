@@ -26,9 +26,10 @@ built-in catalog/certification_routes.toml, or --routes FILE), prints on --on (d
 UTC) whether the person is eligible, or what is still missing:
   MLS(ASCP) route 2: needs 8 more semester hours of chemistry and 11 more months of full-time
   clinical experience
-Routes marked (verify) have not yet been checked against the certifying body's current pages.
+Routes marked (verify) have not yet been checked against the certifying body's current pages;
+the conditions after "to confirm:" are what a record cannot show, for someone to check.
 With --json: {"person", "on", "routes":[{"credential", "route", "summary", "verify", "eligible",
-"missing"}]}. Exit status 0 whatever the answer; 2 when a file or an option cannot be read.)";
+"missing", "confirm"}]}. Exit status 0 whatever the answer; 2 when a file or an option cannot be read.)";
 
 struct EligibilityOptions {
   std::string file;

@@ -129,7 +129,8 @@ nlohmann::json to_json(const people::ExpiringItem& item) {
 nlohmann::json to_json(const people::RouteAnswer& answer) {
   return {{"credential", answer.route->credential}, {"route", answer.route->number},
           {"summary", answer.route->summary},       {"verify", answer.route->verify},
-          {"eligible", answer.eligible()},          {"missing", answer.missing}};
+          {"eligible", answer.eligible()},          {"missing", answer.missing},
+          {"confirm", answer.route->confirm}};
 }
 
 }  // namespace aliquot::lab

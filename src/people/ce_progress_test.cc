@@ -91,7 +91,7 @@ TEST(CeLog, ReadsActivitiesAndNamesEveryProblemWithItsLine) {
   EXPECT_EQ(test_support::error_texts(bad.diagnostics),
             (std::vector<std::string>{
                 "ce.csv:2: category 'chem' is not one of safety, blood-banking, chemistry, "
-                "hematology, microbiology, immunology, molecular, urinalysis, management",
+                "hematology, microbiology, immunology, molecular, urinalysis, ethics, management",
                 "ce.csv:3: person is empty",
                 "ce.csv:3: date '2025-13-10' is not a date (YYYY-MM-DD)",
                 "ce.csv:3: points '0' is not a number greater than 0",

@@ -97,7 +97,10 @@ void check_experience(const CertificationRoute& route, const core::Education& ed
 
 std::string RouteAnswer::to_string() const {
   const std::string name = route->credential + " route " + std::to_string(route->number) + ": ";
-  return name + (eligible() ? "eligible" : "needs " + core::join_as_sentence(missing, "and"));
+  const std::string to_confirm =
+      route->confirm.empty() ? "" : " (to confirm: " + core::join(route->confirm, "; ") + ")";
+  return name + (eligible() ? "eligible" : "needs " + core::join_as_sentence(missing, "and")) +
+         to_confirm;
 }
 
 std::vector<RouteAnswer> check_eligibility(const CertificationRoutes& routes,
@@ -143,7 +146,7 @@ class RoutesLoader {
         TableReader reader(*routes->get(i)->as_table(), "route " + std::to_string(i + 1),
                            {"credential", "route", "summary", "verify", "degree",
                             "or_semester_hours", "programs", "program_years", "credentials",
-                            "semester_hours", "military_course", "experience_months"},
+                            "semester_hours", "military_course", "experience_months", "confirm"},
                            out_);
         read_route(reader);
       }
@@ -222,6 +225,10 @@ class RoutesLoader {
     }
     route.military_course = reader.text("military_course", Required::kNo).value_or("");
     route.experience_months = positive(reader, "experience_months");
+    if (const std::optional<std::vector<TextAt>> conditions =
+            reader.texts("confirm", Required::kNo)) {
+      for (const TextAt& condition : *conditions) route.confirm.push_back(condition.text);
+    }
     parsed_.routes_.push_back(std::move(route));
   }
 

@@ -32,6 +32,10 @@ struct CertificationRoute {
   std::vector<std::pair<std::string, double>> semester_hours;  // by subject
   std::string military_course;
   std::optional<double> experience_months;
+  // Conditions a person's record cannot show, which someone confirms from the papers before the
+  // application ("the clinical experience is within the last 10 years"): shown with the answer,
+  // never taken as met or missing.
+  std::vector<std::string> confirm;
 };
 
 class CertificationRoutes {
@@ -64,7 +68,8 @@ struct RouteAnswer {
   std::vector<std::string> missing;
 
   bool eligible() const { return missing.empty(); }
-  // "MLS(ASCP) route 2: eligible" or "MLS(ASCP) route 2: needs A, B and C".
+  // "MLS(ASCP) route 2: eligible" or "MLS(ASCP) route 2: needs A, B and C"; a route with
+  // conditions to confirm adds them: "MLT(ASCP) route 4: eligible (to confirm: X; Y)".
   std::string to_string() const;
 };
 

@@ -88,9 +88,44 @@ TEST(Eligibility, TheMilitaryRouteNeedsTheCourse) {
   person.education.degree = core::DegreeLevel::kAssociate;
   person.education.semester_hours = {{"biology", 6}, {"chemistry", 6}};
   EXPECT_EQ(answers(person, "MLT(ASCP)")[1],
-            "MLT(ASCP) route 3: needs the 50-week-medical-laboratory military course");
+            "MLT(ASCP) route 3: needs the 50-week-medical-laboratory military course (to confirm: "
+            "the military course was completed within the last 10 years)");
   person.education.military_courses = {"50-week-medical-laboratory"};
-  EXPECT_EQ(answers(person, "MLT(ASCP)")[1], "MLT(ASCP) route 3: eligible");
+  // The record keeps no date of the course: the ten-year limit is left for a person to confirm.
+  EXPECT_EQ(answers(person, "MLT(ASCP)")[1],
+            "MLT(ASCP) route 3: eligible (to confirm: the military course was completed within the "
+            "last 10 years)");
+}
+
+TEST(Eligibility, ConditionsTheRecordCannotShowAreListedNeverJudged) {
+  core::PersonRecord person;
+  person.education.degree = core::DegreeLevel::kAssociate;
+  person.education.semester_hours = {{"biology", 6}, {"chemistry", 6}};
+  person.education.experience_months = 30;
+  const std::vector<RouteAnswer> routes =
+      check_eligibility(default_certification_routes(), person, date("2026-11-23"), "MLT(ASCP)");
+  ASSERT_EQ(routes.size(), 3u);
+  const RouteAnswer& experience = routes[2];
+  EXPECT_EQ(experience.route->number, 4);
+  EXPECT_EQ(experience.missing,
+            (std::vector<std::string>{"6 more months of full-time clinical experience"}));
+  EXPECT_EQ(experience.route->confirm.size(), 2u);
+  EXPECT_EQ(experience.to_string(),
+            "MLT(ASCP) route 4: needs 6 more months of full-time clinical experience (to confirm: "
+            "the clinical experience is within the last 10 years; it covers blood banking, "
+            "chemistry, hematology, microbiology, immunology and urinalysis or body fluids)");
+  // Route 1 has nothing to confirm.
+  EXPECT_TRUE(routes[0].route->confirm.empty());
+
+  const RoutesLoad load = load_certification_routes(
+      "[certification_routes]\nname = \"r\"\nversion = \"1\"\n"
+      "[[route]]\ncredential = \"MLT(ASCP)\"\nroute = 4\nsummary = \"s\"\n"
+      "confirm = [\"\"]\n",
+      "routes.toml");
+  EXPECT_EQ(test_support::error_texts(load.diagnostics),
+            (std::vector<std::string>{
+                "routes.toml:8:12: element 1 of key 'confirm' of MLT(ASCP) route 4 must be a "
+                "non-empty string, not an empty string"}));
 }
 
 TEST(CertificationRoutes, NameEveryProblemAtItsPlace) {

@@ -486,6 +486,7 @@ export interface EligibilityRoute {
   verify: boolean;
   eligible: boolean;
   missing: string[];
+  confirm: string[];
 }
 
 export interface QualificationPolicy {

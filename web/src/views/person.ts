@@ -175,6 +175,7 @@ export async function personView(ctx: ViewContext): Promise<void> {
                 { 'data-credential': route.credential, 'data-eligible': String(route.eligible) },
                 h('strong', null, `${route.credential} route ${route.route}`),
                 route.eligible ? ': eligible' : `: needs ${route.missing.join('; ')}`,
+                route.confirm.length > 0 ? h('span', { class: 'route-confirm' }, ` (to confirm: ${route.confirm.join('; ')})`) : null,
                 route.verify ? h('span', { class: 'sub' }, ' (route not yet verified against its source)') : null,
               ),
             ),
