@@ -1,5 +1,5 @@
-// `aliquot result enter|release|correct|show` and `aliquot critical call`: from the bench to
-// the clinician.
+// `aliquot result enter|release|rerun|correct|show` and `aliquot critical call`: from the bench
+// to the clinician.
 
 #include <algorithm>
 #include <cctype>
@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "lab/json.h"
 #include "lab/queries.h"
+#include "lab/reruns.h"
 #include "lab/use_cases.h"
 #include "report/display.h"
 #include "report/text_table.h"
@@ -114,6 +115,31 @@ Result<void> run_release(Session& session, const ReleaseOptions& options) {
   for (const core::TestResult& result : released) {
     session.out() << "released " << describe_result(options.accession_number, result) << "\n";
   }
+  return ok();
+}
+
+struct RerunOptions {
+  std::string accession_number;
+  std::string test_code;
+  std::string reason;
+  int dilution = 0;
+};
+
+Result<void> run_rerun(Session& session, const RerunOptions& options) {
+  const lab::RequestRerun command{options.accession_number, options.test_code, options.reason,
+                                  options.dilution};
+  core::HoldReason request;
+  ALIQUOT_RETURN_IF_ERROR(
+      session.write([&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
+        ALIQUOT_ASSIGN_OR_RETURN(request, lab::request_rerun(tx, ctx, command));
+        return ok();
+      }));
+  if (session.json()) {
+    session.set_json(lab::to_json(request));
+    return ok();
+  }
+  session.out() << options.accession_number << "  " << options.test_code << "  " << request.message
+                << "\n";
   return ok();
 }
 
@@ -342,7 +368,8 @@ Result<void> run_call(Session& session, const CallOptions& options) {
 }  // namespace
 
 void add_result_commands(CLI::App& app, CommandSelection& selection) {
-  CLI::App* group = app.add_subcommand("result", "enter, release, correct and look up results");
+  CLI::App* group =
+      app.add_subcommand("result", "enter, release, rerun, correct and look up results");
   group->require_subcommand(1);
 
   auto enter = std::make_shared<EnterOptions>();
@@ -364,6 +391,18 @@ void add_result_commands(CLI::App& app, CommandSelection& selection) {
   release_command->add_flag("--all", release->all, "every preliminary result on the specimen");
   selection.bind(release_command,
                  [release](Session& session) { return run_release(session, *release); });
+
+  auto rerun = std::make_shared<RerunOptions>();
+  CLI::App* rerun_command = group->add_subcommand(
+      "rerun",
+      "ask for a value to be measured again, neat or diluted; it is not released until the "
+      "repeat is recorded");
+  rerun_command->add_option("ACCESSION", rerun->accession_number, "accession number")->required();
+  rerun_command->add_option("TEST", rerun->test_code, "test code")->required();
+  rerun_command->add_option("--reason", rerun->reason, "why the value is doubted")->required();
+  rerun_command->add_option("--dilution", rerun->dilution, "measure on a 1:N dilution")
+      ->type_name("N");
+  selection.bind(rerun_command, [rerun](Session& session) { return run_rerun(session, *rerun); });
 
   auto correct = std::make_shared<CorrectOptions>();
   CLI::App* correct_command = group->add_subcommand(

@@ -10,6 +10,7 @@
 #include "ingest/qc_readings.h"
 #include "ingest/text.h"
 #include "ingest/time_reader.h"
+#include "lab/reruns.h"
 #include "lab/use_cases.h"
 
 namespace aliquot::ingest {
@@ -321,7 +322,14 @@ Result<void> AstmIngest::answer_query(store::Transaction& tx, const InstrumentPr
     ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::TestResult> results,
                              tx.results_for_specimen(specimen->id));
     for (const core::TestResult& result : results) {
-      if (result.status != core::ResultStatus::kPending) continue;
+      // A test still to measure, or one measured whose rerun was asked for (lab/reruns.h).
+      if (result.status == core::ResultStatus::kPreliminary) {
+        ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::HoldReason> holds,
+                                 tx.holds_for_result(result.id));
+        if (lab::rerun_request(holds) == nullptr) continue;
+      } else if (result.status != core::ResultStatus::kPending) {
+        continue;
+      }
       if (std::string code = instrument_code(result.test_code); !code.empty()) {
         codes.push_back(std::move(code));
       }

@@ -9,6 +9,7 @@
 #include "ingest/quarantine.h"
 #include "lab/lab_test_fixture.h"
 #include "lab/quality_control.h"
+#include "lab/reruns.h"
 
 namespace aliquot::ingest {
 namespace {
@@ -194,6 +195,27 @@ TEST_F(AstmIngestTest, AHostQueryIsAnsweredWithThePendingTestsInInstrumentCodes)
   const JobOutcome unknown = send({"H|\\^&|||CHEM-1", "Q|1|^26X||^^^ALL", "L|1|N"});
   ASSERT_TRUE(unknown.applied.has_value());
   EXPECT_EQ(last_->reply.back(), "L|1|I");  // no information for that specimen
+}
+
+TEST_F(AstmIngestTest, AHostQueryAsksAgainForATestWhoseRerunWasRequested) {
+  const core::Specimen serum = received_order("MRN-1", {"K", "NA"})[0];
+  ASSERT_TRUE(send({"H|\\^&|||CHEM-1", "P|1||MRN-1", "O|1|" + serum.accession_number + "||^^^K",
+                    "R|1|^^^K|5.9|mmol/l||N||F", "R|2|^^^NA|140|mmol/L||N||F", "L|1|N"})
+                  .applied.has_value());
+  const auto query = [&] {
+    return send(
+        {"H|\\^&|||CHEM-1", "Q|1|^" + serum.accession_number + "||^^^ALL||||||||O", "L|1|N"});
+  };
+  ASSERT_TRUE(query().applied.has_value());
+  EXPECT_EQ(last_->reply.back(), "L|1|I");  // both measured: nothing to do
+
+  lab::must(write([&](store::Transaction& tx) {
+    return lab::request_rerun(tx, as("mls"), {serum.accession_number, "K", "clot suspected", 0});
+  }));
+  ASSERT_TRUE(query().applied.has_value());
+  ASSERT_EQ(last_->reply.size(), 4u);
+  const std::string order = "O|1|" + serum.accession_number + "||^^^K|R|";
+  EXPECT_EQ(last_->reply[2].substr(0, order.size()), order);
 }
 
 TEST_F(AstmIngestTest, ASenderWithoutAProfileIsRefused) {

@@ -7,6 +7,7 @@
 #include "lab/qualification_check.h"
 #include "lab/quality_control.h"
 #include "lab/reflex_tests.h"
+#include "lab/reruns.h"
 #include "lab/use_case_support.h"
 #include "lab/use_cases.h"
 #include "lab/verification.h"
@@ -213,8 +214,13 @@ Result<core::TestResult> record_value(store::Transaction& tx, const Context& ctx
   // A value already telephoned to a caregiver was communicated: keep it, and move the result to
   // a new revision so that the earlier call does not count for the new value.
   std::optional<core::CriticalCall> call;
+  // The rerun this value answers, if one was asked for: the audit names the first run.
+  std::optional<core::HoldReason> answered_rerun;
   if (at.result.value) {
     ALIQUOT_ASSIGN_OR_RETURN(call, call_for_current_value(tx, at.result));
+    ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::HoldReason> earlier,
+                             tx.holds_for_result(at.result.id));
+    if (const core::HoldReason* rerun = rerun_request(earlier)) answered_rerun = *rerun;
   }
 
   core::TestResult& result = at.result;
@@ -268,6 +274,9 @@ Result<core::TestResult> record_value(store::Transaction& tx, const Context& ctx
     add_reason("performed by operator " + std::string(measured.performed_by));
   }
   if (call) add_reason("replaces the value telephoned to " + call->called_to);
+  if (answered_rerun) {
+    add_reason("repeat of the " + answered_rerun->observed + " (" + answered_rerun->rule + ")");
+  }
   if (&stored != &value) {
     add_reason("measured " + core::format_reported(value) + ", reported as " +
                core::format_reported(stored) + " (below the measuring range)");
@@ -403,7 +412,10 @@ Result<PostedResults> post_results(store::Transaction& tx, const Context& ctx,
         found->status != core::ResultStatus::kCancelled && stored_as(*found->value, *value)) {
       ALIQUOT_ASSIGN_OR_RETURN(const bool remeasured,
                                measured_again_under_qc_hold(tx, *found, command.measured_at));
-      if (!remeasured) {
+      // A repeat that was asked for is recorded even when it agrees with the first run.
+      ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::HoldReason> found_holds,
+                               tx.holds_for_result(found->id));
+      if (!remeasured && rerun_request(found_holds) == nullptr) {
         step.value = *value;
         step.unchanged = true;
         plan.push_back(std::move(step));
@@ -529,6 +541,12 @@ Result<core::TestResult> release_result(store::Transaction& tx, const Context& c
   for (const core::HoldReason& hold : holds) {
     if (!hold.suppresses) continue;
     return failed_precondition(named(result, at.specimen) + " cannot be released: " + hold.message);
+  }
+  // Someone doubted the value and asked for it again: the repeat decides (lab/reruns.h).
+  if (const core::HoldReason* rerun = rerun_request(holds)) {
+    return failed_precondition(named(result, at.specimen) + " waits for its " + rerun->message +
+                               ": record the repeat value (entering a value again withdraws the "
+                               "request)");
   }
   // Held because QC was not current or a calibration was overdue when it was measured: a person
   // may release it once the instrument's QC is acceptable again (QC run and accepted after the

@@ -354,24 +354,29 @@ async function journey() {
       await page.locator('#live-indicator.live-live').waitFor();
     });
 
-    await step('result-arrives-live-held-critical', async () => {
-      const url = page.url();
-      const requestsBefore = worklistRequests.length;
-      // The analyzer (here an HL7 v2 ORU^R01 over MLLP) reports a critical potassium.
+    // The analyzer (here an HL7 v2 ORU^R01 over MLLP) reports the specimen's potassium, with
+    // the sodium on the first run.
+    const sendPotassium = (fileName, withSodium) => {
       const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
       const oru = [
         `MSH|^~\\&|JOURNEY|CHEM|ALIQUOT|LAB|${stamp}||ORU^R01|J-${Date.now()}|P|2.5.1`,
         `PID|1||${PATIENT.mrn}||${PATIENT.family}^${PATIENT.given}||${PATIENT.birth.replace(/-/g, '')}|${PATIENT.sex}`,
         `OBR|1||${accession}|2823-3^Potassium^LN`,
         `OBX|1|NM|2823-3^Potassium^LN||${CRITICAL_K}|mmol/L||||||F`,
-        `OBX|2|NM|2951-2^Sodium^LN||${SODIUM}|mmol/L||||||F`,
+        ...(withSodium ? [`OBX|2|NM|2951-2^Sodium^LN||${SODIUM}|mmol/L||||||F`] : []),
       ].join('\r') + '\r';
-      const file = path.join(artifacts, 'oru-critical-k.hl7');
+      const file = path.join(artifacts, fileName);
       writeFileSync(file, oru);
       const sent = run(['--db', db, 'hl7', 'send', file, '--to', `127.0.0.1:${ports.mllp.port}`], { expectStatus: null });
       if (sent.status !== 0 || !/ (AA|CA)\b/.test(sent.stdout)) {
         fail(`the ORU was not accepted (exit ${sent.status}):\n${sent.stdout}${sent.stderr}`);
       }
+    };
+
+    await step('result-arrives-live-held-critical', async () => {
+      const url = page.url();
+      const requestsBefore = worklistRequests.length;
+      sendPotassium('oru-critical-k.hl7', true);
       const row = page.locator(`tr[data-accession="${accession}"][data-test="K"][data-flag="HH"]`);
       await row.waitFor({ timeout: 15_000 }).catch(() => fail('the worklist did not show the critical K arrive (no live update within 15 s)'));
       if (page.url() !== url) fail(`the page navigated (${url} -> ${page.url()}) instead of updating live`);
@@ -400,6 +405,29 @@ async function journey() {
       console.log(`   refused: ${text.replace(/\s*×$/, '')}`);
       const status = ((await page.locator('#result-card .status').textContent()) ?? '').trim();
       if (status !== 'preliminary') fail(`after the refusal the result should still be preliminary, is ${status}`);
+    });
+
+    await step('rerun-requested-and-repeated', async () => {
+      // The technologist doubts the value and asks for it again: it may not be released until
+      // the analyzer's repeat is in, and the repeat replaces the request.
+      await page.keyboard.press('a'); // shortcut: rerun
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      await dialog.getByLabel('Reason').fill('hemolysis not measured, confirm');
+      await dialog.getByRole('button', { name: 'Request rerun' }).click();
+      await dialog.waitFor({ state: 'detached' }).catch(async () => {
+        const error = await dialog.locator('[role=alert]').innerText().catch(() => '');
+        fail(`the rerun was not requested${error ? `: ${error}` : ''}`);
+      });
+      await expectText(page.locator('section.holds'), `rerun requested by ${TECH.username}`, 'the rerun request among the holds');
+      await page.screenshot({ path: path.join(artifacts, `${String(stepNumber).padStart(2, '0')}-rerun-requested.png`) });
+      sendPotassium('oru-repeat-k.hl7', false);
+      const deadline = Date.now() + 15_000;
+      while (((await page.locator('section.holds').textContent().catch(() => '')) ?? '').includes('rerun requested')) {
+        if (Date.now() > deadline) fail('the repeat value did not replace the rerun request on screen within 15 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await expectText(page.locator('#result-reported'), CRITICAL_K, 'the repeated value on the review');
     });
 
     await step('critical-call-dialog', async () => {

@@ -1,8 +1,10 @@
 // Results: one result with the patient's earlier values and limits, entering a value, releasing,
-// correcting, and documenting the call of a critical value (docs/api.md, "Results"). The same
-// use cases as `aliquot result enter|release|correct|show` and `aliquot critical call`.
+// asking for a rerun, correcting, and documenting the call of a critical value (docs/api.md,
+// "Results"). The same use cases as `aliquot result enter|release|rerun|correct|show` and
+// `aliquot critical call`.
 
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -12,6 +14,7 @@
 #include "core/text.h"
 #include "lab/json.h"
 #include "lab/queries.h"
+#include "lab/reruns.h"
 #include "lab/result_history.h"
 #include "lab/use_cases.h"
 #include "server/api/handler_support.h"
@@ -157,6 +160,33 @@ http::Response release_result(const ApiContext& api, const http::Request& reques
       }));
 }
 
+Result<lab::RequestRerun> rerun_command(const http::Request& request) {
+  ALIQUOT_ASSIGN_OR_RETURN(const json body, json_body(request));
+  lab::RequestRerun command;
+  command.accession_number = accession_of(request);
+  command.test_code = test_of(request);
+  ALIQUOT_ASSIGN_OR_RETURN(command.reason, required_string(body, "reason"));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<std::int64_t> dilution,
+                           optional_integer(body, "dilution"));
+  if (dilution && (*dilution < 0 || *dilution > std::numeric_limits<int>::max())) {
+    return invalid_argument("field 'dilution': " + std::to_string(*dilution) +
+                            " is not a dilution: give N from 2 to 10000 for 1:N");
+  }
+  command.dilution = static_cast<int>(dilution.value_or(0));
+  return command;
+}
+
+http::Response rerun_result(const ApiContext& api, const http::Request& request) {
+  const Result<lab::RequestRerun> command = rerun_command(request);
+  if (!command) return http::error_response(command.error());
+  return answer(
+      write(api, request, [&](store::Transaction& tx, const lab::Context& ctx) -> Result<json> {
+        ALIQUOT_ASSIGN_OR_RETURN(const core::HoldReason requested,
+                                 lab::request_rerun(tx, ctx, *command));
+        return lab::to_json(requested);
+      }));
+}
+
 // The call documented with a correction, or a critical call on its own: called_to, called_by?,
 // called_at?, read_back_confirmed, notes?.
 Result<lab::CallDocumentation> call_of(const json& call) {
@@ -255,6 +285,10 @@ ApiRoutes result_routes(const ApiContext& api) {
        lab::Action::kReleaseResult,
        [api](const http::Request& request) { return release_result(api, request); },
        "verify and release a result to clinicians"},
+      {http::Method::kPost, "/api/specimens/{accession}/results/{test}/rerun",
+       lab::Action::kEnterResult,
+       [api](const http::Request& request) { return rerun_result(api, request); },
+       "ask for a value to be measured again, neat or diluted, before it is released"},
       {http::Method::kPost, "/api/specimens/{accession}/results/{test}/correct",
        lab::Action::kCorrectResult,
        [api](const http::Request& request) { return correct_result(api, request); },

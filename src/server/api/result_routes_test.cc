@@ -165,6 +165,40 @@ TEST_F(ResultRoutesTest, ReleaseAnswersNotFoundAndForbidsAClerk) {
   EXPECT_EQ(result_of(serum.accession_number, "K").status, core::ResultStatus::kPreliminary);
 }
 
+// --- POST .../rerun ---
+
+TEST_F(ResultRoutesTest, ARerunKeepsTheValueFromReleaseAndShowsWithTheResult) {
+  const core::Specimen serum = received_order("MRN-1", {"K"})[0];
+  enter(serum.accession_number, "K", "5.9");
+  const http::Response response =
+      post(path(serum, "K", "rerun"), "tech", {{"reason", "above the range"}, {"dilution", 10}});
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(body_of(response)["category"], "rerun-requested");
+  EXPECT_EQ(body_of(response)["action"], "rerun-diluted");
+  const json shown = body_of(get(path(serum, "K"), "tech"));
+  ASSERT_EQ(shown["holds"].size(), 1u) << shown.dump(2);
+  EXPECT_EQ(shown["holds"][0]["threshold"], "a repeat measurement on a 1:10 dilution");
+  const http::Response release = post(path(serum, "K", "release"), "mls");
+  EXPECT_EQ(release.status, 409);
+  EXPECT_NE(body_of(release)["error"].get<std::string>().find("waits for its rerun on a 1:10"),
+            std::string::npos);
+}
+
+TEST_F(ResultRoutesTest, RerunRefusesAMissingReasonABadDilutionAndAClerk) {
+  const core::Specimen serum = received_order("MRN-1", {"K"})[0];
+  enter(serum.accession_number, "K", "5.9");
+  const http::Response no_reason = post(path(serum, "K", "rerun"), "tech", json::object());
+  EXPECT_EQ(no_reason.status, 400);
+  EXPECT_EQ(body_of(no_reason)["error"], "field 'reason': required, a string");
+  const http::Response bad_dilution =
+      post(path(serum, "K", "rerun"), "tech", {{"reason", "x"}, {"dilution", -3}});
+  EXPECT_EQ(bad_dilution.status, 400);
+  EXPECT_NE(body_of(bad_dilution)["error"].get<std::string>().find("is not a dilution"),
+            std::string::npos);
+  EXPECT_EQ(post(path(serum, "K", "rerun"), "clerk", {{"reason", "x"}}).status, 403);
+  EXPECT_EQ(post(path(serum, "GLU", "rerun"), "tech", {{"reason", "x"}}).status, 404);
+}
+
 // --- POST .../correct ---
 
 TEST_F(ResultRoutesTest, CorrectsAReleasedValueKeepingThePreviousOne) {

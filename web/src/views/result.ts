@@ -1,7 +1,8 @@
 // Result review (#/result/ACCESSION/TEST): the value with its flag, reference interval and
 // critical limits, why it is held, the patient's previous values (delta), and the bench's
-// actions: enter or edit the value, release, document a critical call, correct a released
-// value, cancel the order. Each action is the API's; a refusal shows the server's text.
+// actions: enter or edit the value, release, ask for a rerun (neat or diluted), document a
+// critical call, correct a released value, cancel the order. Each action is the API's; a refusal
+// shows the server's text.
 
 import { get, messageOf, post, seg } from '../api';
 import { app, navigate, type ViewContext } from '../app';
@@ -18,7 +19,7 @@ import {
   routeHash,
   toApiInstant,
 } from '../format';
-import type { CriticalCall, ResultReview, SpecimenDetail, TestResult } from '../types';
+import type { CriticalCall, HoldReason, ResultReview, SpecimenDetail, TestResult } from '../types';
 import { formDialog, toast, toastError } from '../ui';
 import { definitionList, emptyRow, flagBadge, holdsPanel, patientBanner, priorityBadge, statusBadge, time } from './parts';
 
@@ -179,6 +180,34 @@ export async function resultView(ctx: ViewContext): Promise<void> {
     );
   };
 
+  // Measure again before release: neat, or on a dilution (a value above the measuring range).
+  const rerun = (diluted: boolean) => {
+    const current = review.result;
+    if (!current.value || isReleased(current.status) || current.status === 'cancelled') {
+      toast(isReleased(current.status) ? 'Released: measure again and correct it instead.' : 'There is no value to measure again yet.');
+      return;
+    }
+    const reason = h('input', { type: 'text', id: 'rerun-reason', required: true, autocomplete: 'off' });
+    const dilution = h('input', { type: 'number', id: 'rerun-dilution', min: '2', max: '10000', step: '1', required: diluted, value: diluted ? '10' : '' });
+    formDialog(
+      `${diluted ? 'Dilute and rerun' : 'Rerun'} ${test} on ${accession}`,
+      [
+        h('p', null, 'The first run ', h('strong', null, `${current.value.reported} ${current.value.unit || review.unit || ''}`), ' stays on screen; the result is not released until the repeat is recorded.'),
+        field('Reason', reason, diluted ? 'e.g. "above the measuring range"' : 'e.g. "delta failure, clot suspected"'),
+        diluted ? field('Dilution 1:', dilution, 'N for a 1:N dilution') : null,
+      ],
+      diluted ? 'Request diluted rerun' : 'Request rerun',
+      async () => {
+        const body: Record<string, unknown> = { reason: reason.value.trim() };
+        if (diluted) body.dilution = Number(dilution.value);
+        await post<HoldReason>(`${resultPath}/rerun`, body);
+        toast(`${test} on ${accession}: ${diluted ? `rerun on a 1:${dilution.value} dilution` : 'rerun'} requested.`);
+        await reload('action-rerun');
+      },
+      { initialFocus: reason },
+    );
+  };
+
   const cancelOrder = () => {
     const reason = h('input', { type: 'text', id: 'cancel-reason', required: true, autocomplete: 'off' });
     const orderNumber = specimen.order.order_number;
@@ -216,6 +245,8 @@ export async function resultView(ctx: ViewContext): Promise<void> {
     { key: 'e', description: 'Enter or edit the value', run: () => valueInput.focus() },
     { key: 'r', description: 'Release (verify) the result', run: () => void release() },
     { key: 'c', description: 'Document a critical call', run: criticalCall },
+    { key: 'a', description: 'Ask for a rerun (measure again)', run: () => rerun(false) },
+    { key: 'd', description: 'Ask for a rerun on a dilution', run: () => rerun(true) },
     { key: 'x', description: 'Correct a released result', run: correct },
     { key: 'z', description: 'Cancel the order (with a reason)', run: cancelOrder },
     { key: ']', description: 'Next test on this specimen', run: () => goSibling(1) },
@@ -279,6 +310,8 @@ export async function resultView(ctx: ViewContext): Promise<void> {
         }),
         { id: 'action-call' },
       ),
+      Object.assign(button('Rerun…', () => rerun(false), { key: 'a', disabled: released || cancelled || !result.value }), { id: 'action-rerun' }),
+      Object.assign(button('Dilute…', () => rerun(true), { key: 'd', disabled: released || cancelled || !result.value }), { id: 'action-dilute' }),
       Object.assign(button('Correct…', correct, { key: 'x', disabled: !released }), { id: 'action-correct' }),
       Object.assign(button('Cancel order…', cancelOrder, { key: 'z', kind: 'danger-outline' }), { id: 'action-cancel' }),
     );
