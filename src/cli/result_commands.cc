@@ -1,5 +1,5 @@
-// `aliquot result enter|release|rerun|correct|show` and `aliquot critical call`: from the bench
-// to the clinician.
+// `aliquot result enter|release|rerun|comment|correct|show` and `aliquot critical call`: from the
+// bench to the clinician.
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +11,7 @@
 #include "lab/json.h"
 #include "lab/queries.h"
 #include "lab/reruns.h"
+#include "lab/result_comments.h"
 #include "lab/use_cases.h"
 #include "report/display.h"
 #include "report/text_table.h"
@@ -140,6 +141,31 @@ Result<void> run_rerun(Session& session, const RerunOptions& options) {
   }
   session.out() << options.accession_number << "  " << options.test_code << "  " << request.message
                 << "\n";
+  return ok();
+}
+
+struct CommentOptions {
+  std::string accession_number;
+  std::string test_code;
+  std::string text;
+  bool on_report = false;
+};
+
+Result<void> run_comment(Session& session, const CommentOptions& options) {
+  const lab::CommentResult command{options.accession_number, options.test_code, options.text,
+                                   options.on_report};
+  core::ResultComment comment;
+  ALIQUOT_RETURN_IF_ERROR(
+      session.write([&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
+        ALIQUOT_ASSIGN_OR_RETURN(comment, lab::comment_result(tx, ctx, command));
+        return ok();
+      }));
+  if (session.json()) {
+    session.set_json(lab::to_json(comment));
+    return ok();
+  }
+  session.out() << options.accession_number << "  " << options.test_code << "  comment "
+                << (comment.on_report ? "for the report" : "kept in the lab") << " recorded\n";
   return ok();
 }
 
@@ -327,6 +353,14 @@ Result<void> run_show(Session& session, const ShowOptions& options) {
     }
     session.out() << "\nCritical calls\n" << calls.render();
   }
+  if (!detail.comments.empty()) {
+    session.out() << "\nComments\n";
+    for (const core::ResultComment& comment : detail.comments) {
+      session.out() << "- " << report::display_time(comment.written_at) << " " << comment.written_by
+                    << (comment.on_report ? " (on the report)" : " (lab only)") << ": "
+                    << comment.text << "\n";
+    }
+  }
   return ok();
 }
 
@@ -369,7 +403,7 @@ Result<void> run_call(Session& session, const CallOptions& options) {
 
 void add_result_commands(CLI::App& app, CommandSelection& selection) {
   CLI::App* group =
-      app.add_subcommand("result", "enter, release, rerun, correct and look up results");
+      app.add_subcommand("result", "enter, release, rerun, comment, correct and look up results");
   group->require_subcommand(1);
 
   auto enter = std::make_shared<EnterOptions>();
@@ -403,6 +437,18 @@ void add_result_commands(CLI::App& app, CommandSelection& selection) {
   rerun_command->add_option("--dilution", rerun->dilution, "measure on a 1:N dilution")
       ->type_name("N");
   selection.bind(rerun_command, [rerun](Session& session) { return run_rerun(session, *rerun); });
+
+  auto comment = std::make_shared<CommentOptions>();
+  CLI::App* comment_command = group->add_subcommand(
+      "comment", "add a comment to a result: kept in the lab, or with --on-report for the report");
+  comment_command->add_option("ACCESSION", comment->accession_number, "accession number")
+      ->required();
+  comment_command->add_option("TEST", comment->test_code, "test code")->required();
+  comment_command->add_option("TEXT", comment->text, "the comment")->required();
+  comment_command->add_flag("--on-report", comment->on_report,
+                            "print it on the report and send it with the result (before release)");
+  selection.bind(comment_command,
+                 [comment](Session& session) { return run_comment(session, *comment); });
 
   auto correct = std::make_shared<CorrectOptions>();
   CLI::App* correct_command = group->add_subcommand(

@@ -114,4 +114,16 @@ struct CriticalCall {
   std::string documented_by;
 };
 
+// A person's comment on a result: for the report the clinician reads (sent with the result, HL7
+// NTE), or kept inside the lab (what was checked, who was asked). Comments are never edited or
+// removed; a later one says what changed.
+struct ResultComment {
+  std::int64_t id = 0;
+  std::int64_t result_id = 0;
+  std::string text;
+  bool on_report = false;
+  Instant written_at{};
+  std::string written_by;
+};
+
 }  // namespace aliquot::core

@@ -189,6 +189,21 @@ void write_observation(MessageBuilder& builder, int set_id, const OruObservation
   put(builder, 24,
       {{lab.street}, {}, {lab.city}, {lab.state}, {lab.postal_code}, {lab.country}, {"B"}});
   put(builder, 25, {{lab.director_id}, {lab.director_family_name}, {lab.director_given_name}});
+  int comment_id = 0;
+  for (const std::string& comment : observation.comments) {
+    builder.segment("NTE");
+    builder.field_at(1, std::to_string(++comment_id));
+    builder.field_at(2, "L");
+    // A line break is a new repetition of the formatted text, never a CR inside the segment.
+    std::string_view rest = comment;
+    std::size_t end = rest.find('\n');
+    builder.field_at(3, rest.substr(0, end));
+    while (end != std::string_view::npos) {
+      rest.remove_prefix(end + 1);
+      end = rest.find('\n');
+      builder.repetition(rest.substr(0, end));
+    }
+  }
 }
 
 void write_specimen(MessageBuilder& builder, const core::Specimen& specimen) {

@@ -75,6 +75,9 @@ struct OruObservation {
   core::TestResult result;
   core::TestDefinition test;
   std::optional<OrderedService> ordered_as;  // empty: the test was ordered on its own
+  // The result's comments for the report, each sent as an NTE after the OBX (NTE-2 "L": from
+  // the lab; NTE-3 one repetition per line).
+  std::vector<std::string> comments;
 };
 
 struct OruReport {

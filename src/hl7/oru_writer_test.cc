@@ -132,6 +132,7 @@ OruReport realistic_report() {
   protein.result.flag = core::AbnormalFlag::kAbnormal;
   protein.result.reference_range = "negative";
   protein.result.performed_by = "tech1";  // read by a person from the dipstick
+  protein.comments = {"Specimen received warm", "Repeat requested:\ntrace & 1+ on two strips"};
   protein.result.entered_at = on_report_day(8h + 30min);
   protein.result.released_at = on_report_day(8h + 35min);
 
@@ -244,6 +245,23 @@ TEST_F(OruWriterTest, NamesThePerformerAndTheInstrument) {
   EXPECT_EQ(raw("OBX(1)-16"), "");  // no operator known: nothing is claimed
   EXPECT_EQ(at("OBX(4)-16"), "tech1");
   EXPECT_EQ(raw("OBX(4)-18"), "");
+}
+
+TEST_F(OruWriterTest, SendsTheCommentsForTheReportAfterTheirObservation) {
+  ASSERT_EQ(message_.count("NTE"), 2u);
+  EXPECT_EQ(at("NTE(1)-1"), "1");
+  EXPECT_EQ(at("NTE(1)-2"), "L");
+  EXPECT_EQ(at("NTE(1)-3"), "Specimen received warm");
+  // Each line its own repetition; the & of the text escaped, no CR inside the segment.
+  EXPECT_EQ(at("NTE(2)-3(1)"), "Repeat requested:");
+  EXPECT_EQ(at("NTE(2)-3(2)"), "trace & 1+ on two strips");
+  EXPECT_EQ(raw("NTE(2)-3(2)"), "trace \\T\\ 1+ on two strips");
+  // They follow the urinalysis OBX, before its SPM.
+  const std::size_t obx = bytes_.find("OBX|1|CWE|");
+  const std::size_t nte = bytes_.find("\rNTE|1|");
+  const std::size_t spm = bytes_.find("\rSPM|1|", obx);
+  EXPECT_LT(obx, nte);
+  EXPECT_LT(nte, spm);
 }
 
 TEST_F(OruWriterTest, MarksACorrectedResult) {

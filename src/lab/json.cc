@@ -142,6 +142,17 @@ json to_json(const core::CriticalCall& call) {
   };
 }
 
+json to_json(const core::ResultComment& comment) {
+  return json{
+      {"id", comment.id},
+      {"result_id", comment.result_id},
+      {"text", comment.text},
+      {"on_report", comment.on_report},
+      {"written_at", core::format_instant(comment.written_at)},
+      {"written_by", comment.written_by},
+  };
+}
+
 json to_json(const core::HoldReason& hold) {
   return json{
       {"category", hold.category},     {"action", hold.action},       {"rule", hold.rule},
@@ -181,6 +192,7 @@ json to_json(const ResultDetail& detail) {
       {"revisions", list_of(detail.revisions)},
       {"critical_calls", list_of(detail.critical_calls)},
       {"holds", list_of(detail.holds)},
+      {"comments", list_of(detail.comments)},
   };
 }
 
@@ -418,6 +430,23 @@ void write_json(JsonWriter& out, const core::TestResult& result) {
   out.close_object();
 }
 
+void write_json(JsonWriter& out, const core::ResultComment& comment) {
+  out.open_object();
+  out.key("id");
+  out.integer(comment.id);
+  out.key("on_report");
+  out.boolean(comment.on_report);
+  out.key("result_id");
+  out.integer(comment.result_id);
+  out.key("text");
+  out.string(comment.text);
+  out.key("written_at");
+  out.instant(comment.written_at);
+  out.key("written_by");
+  out.string(comment.written_by);
+  out.close_object();
+}
+
 void write_json(JsonWriter& out, const core::CriticalCall& call) {
   out.open_object();
   out.key("called_at");
@@ -529,6 +558,8 @@ const std::string* of_test(const core::TestDefinition* test,
 void write_json(JsonWriter& out, const ResultDetail& detail) {
   const core::TestDefinition* test = detail.test;
   out.open_object();
+  out.key("comments");
+  write_list(out, detail.comments);
   out.key("critical_calls");
   write_list(out, detail.critical_calls);
   out.key("holds");

@@ -27,6 +27,7 @@ nlohmann::json to_json(const core::ResultValue& value);  // includes "reported":
 nlohmann::json to_json(const core::TestResult& result);
 nlohmann::json to_json(const core::ResultRevision& revision);
 nlohmann::json to_json(const core::CriticalCall& call);
+nlohmann::json to_json(const core::ResultComment& comment);
 nlohmann::json to_json(const core::HoldReason& hold);
 nlohmann::json to_json(const core::User& user);
 nlohmann::json to_json(const store::WorklistRow& row);
@@ -54,6 +55,7 @@ void write_json(JsonWriter& out, const core::ResultValue& value);
 void write_json(JsonWriter& out, const core::TestResult& result);
 void write_json(JsonWriter& out, const core::ResultRevision& revision);
 void write_json(JsonWriter& out, const core::CriticalCall& call);
+void write_json(JsonWriter& out, const core::ResultComment& comment);
 void write_json(JsonWriter& out, const core::HoldReason& hold);
 void write_json(JsonWriter& out, const core::User& user);
 void write_json(JsonWriter& out, const ResultDetail& detail);

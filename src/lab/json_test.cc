@@ -293,6 +293,9 @@ class EntityGenerator {
     result.reference_range = text();
     result.entered_at = maybe_instant();
     result.entered_by = text();
+    result.measured_at = maybe_instant();
+    result.instrument = text();
+    result.performed_by = text();
     result.released_at = maybe_instant();
     result.released_by = text();
     result.corrected_at = maybe_instant();
@@ -346,6 +349,15 @@ class EntityGenerator {
                             .suppresses = pick(0, 1) == 1};
   }
 
+  core::ResultComment comment() {
+    return core::ResultComment{.id = id(),
+                               .result_id = id(),
+                               .text = text(),
+                               .on_report = pick(0, 1) == 1,
+                               .written_at = instant(),
+                               .written_by = text()};
+  }
+
   // With the test from `catalog` or, now and then, none (a test the catalog no longer has).
   ResultDetail result_detail(const std::vector<core::TestDefinition>& catalog) {
     ResultDetail detail;
@@ -357,6 +369,7 @@ class EntityGenerator {
     for (int i = pick(0, 2); i > 0; --i) detail.revisions.push_back(revision());
     for (int i = pick(0, 2); i > 0; --i) detail.critical_calls.push_back(call());
     for (int i = pick(0, 3); i > 0; --i) detail.holds.push_back(hold());
+    for (int i = pick(0, 2); i > 0; --i) detail.comments.push_back(comment());
     return detail;
   }
 
@@ -451,6 +464,8 @@ TEST(ToCompactText, WritesDefaultEntitiesExactlyAsTheirJsonDocuments) {
   EXPECT_EQ(to_compact_text(core::Specimen{}), to_compact_text(to_json(core::Specimen{})));
   EXPECT_EQ(to_compact_text(core::TestResult{}), to_compact_text(to_json(core::TestResult{})));
   EXPECT_EQ(to_compact_text(core::CriticalCall{}), to_compact_text(to_json(core::CriticalCall{})));
+  EXPECT_EQ(to_compact_text(core::ResultComment{}),
+            to_compact_text(to_json(core::ResultComment{})));
   EXPECT_EQ(to_compact_text(core::User{}), to_compact_text(to_json(core::User{})));
 }
 

@@ -227,6 +227,11 @@ Result<std::optional<store::OutboxMessage>> queue_result_report(store::Transacti
   observation.result = reported.result;
   observation.test = reported_test(ctx, reported.result);
   observation.ordered_as = ordered_service(ctx.catalog, reported.order, reported.result.test_code);
+  ALIQUOT_ASSIGN_OR_RETURN(const std::vector<core::ResultComment> comments,
+                           tx.comments_for_result(reported.result.id));
+  for (const core::ResultComment& comment : comments) {
+    if (comment.on_report) observation.comments.push_back(comment.text);
+  }
   report.observations.push_back(std::move(observation));
 
   Result<std::string> payload = hl7::write_oru_r01(report);

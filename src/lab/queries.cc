@@ -16,6 +16,7 @@ Result<ResultDetail> result_detail(store::Transaction& tx, const Context& ctx,
   ALIQUOT_ASSIGN_OR_RETURN(detail.revisions, tx.revisions_for_result(result.id));
   ALIQUOT_ASSIGN_OR_RETURN(detail.critical_calls, tx.critical_calls_for_result(result.id));
   ALIQUOT_ASSIGN_OR_RETURN(detail.holds, tx.holds_for_result(result.id));
+  ALIQUOT_ASSIGN_OR_RETURN(detail.comments, tx.comments_for_result(result.id));
   return detail;
 }
 
@@ -46,6 +47,8 @@ Result<OrderDetail> detail_of(store::Transaction& tx, const Context& ctx, core::
 // is the bench's work in progress and is shown as pending, without value, flag or history.
 void withhold_unreleased(ResultDetail& detail) {
   detail.holds.clear();  // the bench's reasoning, not part of the report
+  std::erase_if(detail.comments,
+                [](const core::ResultComment& comment) { return !comment.on_report; });
   core::TestResult& result = detail.result;
   if (core::is_released(result.status) || result.status == core::ResultStatus::kCancelled) return;
   result.status = core::ResultStatus::kPending;
@@ -56,6 +59,7 @@ void withhold_unreleased(ResultDetail& detail) {
   result.entered_by.clear();
   detail.revisions.clear();
   detail.critical_calls.clear();
+  detail.comments.clear();
 }
 
 }  // namespace

@@ -25,6 +25,8 @@ struct ResultDetail {
   // Why autoverification held the current value, in the rules' order; empty when it passed
   // (or no rules judged it). Not part of a patient report.
   std::vector<core::HoldReason> holds;
+  // Comments on the result, in the order written; a clinician sees only those on the report.
+  std::vector<core::ResultComment> comments;
 };
 
 struct SpecimenDetail {

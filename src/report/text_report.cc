@@ -132,6 +132,10 @@ std::vector<std::string> notes_for(const lab::ResultDetail& detail) {
     if (!call.notes.empty()) note += "; " + call.notes;
     notes.push_back(note + ".");
   }
+  // The lab's comments for the report, as written; its own notes never reach a clinician.
+  for (const core::ResultComment& comment : detail.comments) {
+    if (comment.on_report) notes.push_back(name + ": " + comment.text);
+  }
   return notes;
 }
 

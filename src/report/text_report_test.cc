@@ -88,6 +88,8 @@ class TextReportTest : public ::testing::Test {
     call.read_back_confirmed = true;
     call.notes = "ward 4B";
     k.critical_calls.push_back(call);
+    k.comments.push_back({1, 0, "Repeat measurement agrees.", true, {}, "tech1"});
+    k.comments.push_back({2, 0, "tube checked for clots", false, {}, "tech1"});
     order.results.push_back(k);
 
     lab::ResultDetail na;
@@ -249,6 +251,13 @@ TEST_F(TextReportTest, DocumentsTheCriticalCall) {
                                  "at 2026-03-02T09:10Z, read-back confirmed; ward 4B."),
             std::string::npos)
       << text;
+}
+
+TEST_F(TextReportTest, PrintsTheCommentsForTheReportAndNotTheLabsOwn) {
+  const std::string text = render();
+  EXPECT_NE(unwrapped(text).find("* Potassium: Repeat measurement agrees."), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("tube checked"), std::string::npos) << text;
 }
 
 TEST_F(TextReportTest, ExplainsACancelledTest) {

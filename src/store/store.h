@@ -200,6 +200,10 @@ class Transaction {
   virtual Result<std::vector<core::CriticalCall>> critical_calls_for_result(
       std::int64_t result_id) = 0;  // by id
 
+  // Comments on a result, in the order written (by id); the store assigns the id.
+  virtual Result<core::ResultComment> insert_result_comment(core::ResultComment comment) = 0;
+  virtual Result<std::vector<core::ResultComment>> comments_for_result(std::int64_t result_id) = 0;
+
   // The audit trail. Entries are appended with the sequence and hashes already set (audit/chain.h
   // computes them); the store refuses a sequence that is not last + 1.
   virtual Result<void> append_audit_entry(const core::AuditEntry& entry) = 0;

@@ -56,6 +56,18 @@ TEST_F(CliTest, JsonOutputsCarryTheDomainFields) {
   EXPECT_EQ(potassium["value"]["reported"], "2.1");
   EXPECT_EQ(potassium["value"]["unit"], "mmol/L");
 
+  // Doubted, measured again by hand, and commented on for the report.
+  const nlohmann::json rerun = succeed_json(
+      {"result", "rerun", serum, "K", "--reason", "hemolysis?", "--dilution", "2"}, kTechnician);
+  EXPECT_EQ(rerun["category"], "rerun-requested");
+  EXPECT_EQ(rerun["threshold"], "a repeat measurement on a 1:2 dilution");
+  EXPECT_EQ(lab_.run({"result", "release", serum, "K"}, kTechnician).exit_code, 1);
+  succeed_json({"result", "enter", serum, "K", "2.1"}, kTechnician);
+  const nlohmann::json comment = succeed_json(
+      {"result", "comment", serum, "K", "No hemolysis seen", "--on-report"}, kTechnician);
+  EXPECT_EQ(comment["on_report"], true);
+  EXPECT_EQ(comment["written_by"], kTechnician);
+
   const nlohmann::json worklist = succeed_json({"worklist"}, kTechnician);
   ASSERT_TRUE(worklist.is_array());
   // The 8 measured tests of the BMP on the received serum; its 3 calculated tests wait for them.
@@ -91,6 +103,9 @@ TEST_F(CliTest, JsonOutputsCarryTheDomainFields) {
   EXPECT_EQ(shown["result"]["test_code"], "K");
   EXPECT_EQ(shown["test_name"], "Potassium");
   ASSERT_EQ(shown["critical_calls"].size(), 1u);
+  ASSERT_EQ(shown["comments"].size(), 1u);
+  EXPECT_EQ(shown["comments"][0]["text"], "No hemolysis seen");
+  EXPECT_EQ(shown["result"]["performed_by"], kTechnician);
 
   const nlohmann::json trail = succeed_json({"audit", "show", "--patient", "MRN-77"}, kAdmin);
   ASSERT_TRUE(trail.is_array());

@@ -143,6 +143,7 @@ inline void expect_same(const core::TestResult& a, const core::TestResult& b) {
   EXPECT_EQ(a.entered_by, b.entered_by);
   EXPECT_EQ(ms(a.measured_at), ms(b.measured_at));
   EXPECT_EQ(a.instrument, b.instrument);
+  EXPECT_EQ(a.performed_by, b.performed_by);
   EXPECT_EQ(ms(a.released_at), ms(b.released_at));
   EXPECT_EQ(a.released_by, b.released_by);
   EXPECT_EQ(ms(a.corrected_at), ms(b.corrected_at));
@@ -261,6 +262,7 @@ inline core::TestResult fully_set_result(std::int64_t order_id, std::int64_t spe
   result.entered_by = "tech1";
   result.measured_at = at_minute(29);
   result.instrument = "cobas-c311";
+  result.performed_by = "tech4";
   result.released_at = at_minute(31);
   result.released_by = "tech2";
   result.corrected_at = at_minute(40);

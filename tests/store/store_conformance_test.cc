@@ -66,6 +66,8 @@ TEST_P(StoreConformanceTest, ReadTransactionRefusesEveryWrite) {
        [&] { return tx->insert_result_revision(core::ResultRevision{}); }},
       {"insert_critical_call",
        [&] { return status_of(tx->insert_critical_call(core::CriticalCall{})); }},
+      {"insert_result_comment",
+       [&] { return status_of(tx->insert_result_comment(core::ResultComment{})); }},
       {"append_audit_entry", [&] { return tx->append_audit_entry(sample_entry(1)); }},
   };
   for (const auto& [name, attempt] : writes) {
@@ -600,6 +602,7 @@ TEST_P(StoreConformanceTest, UpdateResultReplacesEveryFieldIncludingClearingTheV
   cleared.entered_at.reset();
   cleared.measured_at.reset();
   cleared.instrument = "";
+  cleared.performed_by = "";
   cleared.released_at.reset();
   cleared.corrected_at.reset();
   cleared.cancelled_at.reset();
@@ -807,6 +810,34 @@ TEST_P(StoreConformanceTest, CriticalCallsRoundTripById) {
   EXPECT_LT(calls[0].id, calls[1].id);
   expect_same(read_back[0], calls[0]);
   expect_same(read_back[1], calls[1]);
+}
+
+TEST_P(StoreConformanceTest, ResultCommentsRoundTripInTheOrderWritten) {
+  std::int64_t result_id = 0;
+  std::vector<core::ResultComment> comments;
+  in_write([&](Transaction& tx) {
+    Chain chain = store_chain(tx, "1");
+    result_id = tx.insert_result(fully_set_result(chain.order_id, chain.specimen_id))->id;
+    const std::int64_t other = tx.insert_result(fully_set_result(chain.order_id, 0))->id;
+    comments.push_back(*tx.insert_result_comment(
+        {0, result_id, "Specimen slightly hemolysed; Ørsted's ward informed", true, at_minute(41),
+         "tech1"}));
+    comments.push_back(*tx.insert_result_comment(
+        {0, result_id, "checked the tube: no clot", false, at_minute(42), "mls1"}));
+    ASSERT_TRUE(tx.insert_result_comment({0, other, "other", false, at_minute(43), "x"}));
+  });
+  const std::vector<core::ResultComment> read_back = *read()->comments_for_result(result_id);
+  ASSERT_EQ(read_back.size(), 2u);
+  EXPECT_LT(comments[0].id, comments[1].id);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(read_back[i].id, comments[i].id);
+    EXPECT_EQ(read_back[i].result_id, result_id);
+    EXPECT_EQ(read_back[i].text, comments[i].text);
+    EXPECT_EQ(read_back[i].on_report, comments[i].on_report);
+    EXPECT_EQ(ms(read_back[i].written_at), ms(comments[i].written_at));
+    EXPECT_EQ(read_back[i].written_by, comments[i].written_by);
+  }
+  EXPECT_TRUE(read()->comments_for_result(9999)->empty());
 }
 
 // --- audit -------------------------------------------------------------------------------

@@ -428,6 +428,15 @@ async function journey() {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       await expectText(page.locator('#result-reported'), CRITICAL_K, 'the repeated value on the review');
+      // A comment for the report, before release.
+      await page.keyboard.press('m'); // shortcut: comment
+      const commentDialog = page.getByRole('dialog');
+      await commentDialog.waitFor();
+      await commentDialog.getByLabel('Comment', { exact: true }).fill('Repeat measurement agrees.');
+      await commentDialog.getByLabel(/Print on the report/).check();
+      await commentDialog.getByRole('button', { name: 'Add comment' }).click();
+      await commentDialog.waitFor({ state: 'detached' }).catch(() => fail('the comment was not added'));
+      await expectText(page.locator('#result-comments'), 'Repeat measurement agrees.', 'the comment on the review');
     });
 
     await step('critical-call-dialog', async () => {
@@ -476,6 +485,7 @@ async function journey() {
       await expectText(row, `${CRITICAL_K} mmol/L`, 'the released K on the report');
       await expectText(row, 'HH', 'the flag on the report');
       await expectText(page.locator('.report-order').first(), 'RN Lee, Emergency Department', 'the critical call on the report');
+      await expectText(row.locator('.report-comment'), 'Repeat measurement agrees.', 'the comment for the report');
     });
 
     await step('qc-levey-jennings', async () => {

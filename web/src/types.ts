@@ -155,6 +155,16 @@ export interface ResultDetail {
   revisions: ResultRevision[];
   critical_calls: CriticalCall[];
   holds: HoldReason[];
+  comments: ResultComment[];
+}
+
+export interface ResultComment {
+  id: number;
+  result_id: number;
+  text: string;
+  on_report: boolean;
+  written_at: string;
+  written_by: string;
 }
 
 export interface PreviousValue {

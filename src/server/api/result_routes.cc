@@ -1,7 +1,7 @@
 // Results: one result with the patient's earlier values and limits, entering a value, releasing,
-// asking for a rerun, correcting, and documenting the call of a critical value (docs/api.md,
-// "Results"). The same use cases as `aliquot result enter|release|rerun|correct|show` and
-// `aliquot critical call`.
+// asking for a rerun, commenting, correcting, and documenting the call of a critical value
+// (docs/api.md, "Results"). The same use cases as `aliquot result
+// enter|release|rerun|comment|correct|show` and `aliquot critical call`.
 
 #include <algorithm>
 #include <limits>
@@ -15,6 +15,7 @@
 #include "lab/json.h"
 #include "lab/queries.h"
 #include "lab/reruns.h"
+#include "lab/result_comments.h"
 #include "lab/result_history.h"
 #include "lab/use_cases.h"
 #include "server/api/handler_support.h"
@@ -187,6 +188,29 @@ http::Response rerun_result(const ApiContext& api, const http::Request& request)
       }));
 }
 
+Result<lab::CommentResult> comment_command(const http::Request& request) {
+  ALIQUOT_ASSIGN_OR_RETURN(const json body, json_body(request));
+  lab::CommentResult command;
+  command.accession_number = accession_of(request);
+  command.test_code = test_of(request);
+  ALIQUOT_ASSIGN_OR_RETURN(command.text, required_string(body, "text"));
+  ALIQUOT_ASSIGN_OR_RETURN(const std::optional<bool> on_report, optional_bool(body, "on_report"));
+  command.on_report = on_report.value_or(false);
+  return command;
+}
+
+http::Response comment_on_result(const ApiContext& api, const http::Request& request) {
+  const Result<lab::CommentResult> command = comment_command(request);
+  if (!command) return http::error_response(command.error());
+  return answer(write(api, request,
+                      [&](store::Transaction& tx, const lab::Context& ctx) -> Result<json> {
+                        ALIQUOT_ASSIGN_OR_RETURN(const core::ResultComment comment,
+                                                 lab::comment_result(tx, ctx, *command));
+                        return lab::to_json(comment);
+                      }),
+                201);
+}
+
 // The call documented with a correction, or a critical call on its own: called_to, called_by?,
 // called_at?, read_back_confirmed, notes?.
 Result<lab::CallDocumentation> call_of(const json& call) {
@@ -289,6 +313,10 @@ ApiRoutes result_routes(const ApiContext& api) {
        lab::Action::kEnterResult,
        [api](const http::Request& request) { return rerun_result(api, request); },
        "ask for a value to be measured again, neat or diluted, before it is released"},
+      {http::Method::kPost, "/api/specimens/{accession}/results/{test}/comments",
+       lab::Action::kEnterResult,
+       [api](const http::Request& request) { return comment_on_result(api, request); },
+       "comment on a result: kept in the lab, or for the report before release"},
       {http::Method::kPost, "/api/specimens/{accession}/results/{test}/correct",
        lab::Action::kCorrectResult,
        [api](const http::Request& request) { return correct_result(api, request); },

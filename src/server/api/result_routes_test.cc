@@ -199,6 +199,30 @@ TEST_F(ResultRoutesTest, RerunRefusesAMissingReasonABadDilutionAndAClerk) {
   EXPECT_EQ(post(path(serum, "GLU", "rerun"), "tech", {{"reason", "x"}}).status, 404);
 }
 
+// --- POST .../comments ---
+
+TEST_F(ResultRoutesTest, CommentsAreAddedAndShownWithTheResult) {
+  const core::Specimen serum = received_order("MRN-1", {"K"})[0];
+  enter(serum.accession_number, "K", "5.4");
+  const http::Response added = post(path(serum, "K", "comments"), "tech",
+                                    {{"text", "Specimen slightly hemolysed"}, {"on_report", true}});
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(body_of(added)["written_by"], "tech");
+  EXPECT_EQ(body_of(added)["on_report"], true);
+  ASSERT_EQ(post(path(serum, "K", "comments"), "tech", {{"text", "tube checked"}}).status, 201);
+  const json shown = body_of(get(path(serum, "K"), "tech"));
+  ASSERT_EQ(shown["comments"].size(), 2u) << shown.dump(2);
+  EXPECT_EQ(shown["comments"][0]["text"], "Specimen slightly hemolysed");
+  EXPECT_EQ(shown["comments"][1]["on_report"], false);
+
+  EXPECT_EQ(post(path(serum, "K", "comments"), "tech", json::object()).status, 400);
+  EXPECT_EQ(post(path(serum, "K", "comments"), "clerk", {{"text", "x"}}).status, 403);
+  release(serum.accession_number, "K", "mls");
+  const http::Response late =
+      post(path(serum, "K", "comments"), "tech", {{"text", "late"}, {"on_report", true}});
+  EXPECT_EQ(late.status, 409);
+}
+
 // --- POST .../correct ---
 
 TEST_F(ResultRoutesTest, CorrectsAReleasedValueKeepingThePreviousOne) {

@@ -566,7 +566,20 @@ constexpr const char* kSchemaVersion9 = R"sql(
 ALTER TABLE results ADD COLUMN performed_by TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<Migration, 9> kMigrations{{
+// Comments on results (core/test_result.h ResultComment).
+constexpr const char* kSchemaVersion10 = R"sql(
+CREATE TABLE result_comments (
+  id          INTEGER PRIMARY KEY,
+  result_id   INTEGER NOT NULL REFERENCES results (id),
+  text        TEXT NOT NULL,
+  on_report   INTEGER NOT NULL,
+  written_at  INTEGER NOT NULL,
+  written_by  TEXT NOT NULL
+);
+CREATE INDEX result_comments_by_result ON result_comments (result_id);
+)sql";
+
+constexpr std::array<Migration, 10> kMigrations{{
     {1, "initial schema", kSchemaVersion1},
     {2, "interfaces: placer order numbers, applied messages, quarantine, outbox", kSchemaVersion2},
     {3, "autoverification: rules versions, result holds", kSchemaVersion3},
@@ -576,6 +589,7 @@ constexpr std::array<Migration, 9> kMigrations{{
     {7, "the lab's people: records, competency, continuing education, exceptions", kSchemaVersion7},
     {8, "the lab's personnel requirements and continuing-education rules", kSchemaVersion8},
     {9, "who performed each test", kSchemaVersion9},
+    {10, "comments on results", kSchemaVersion10},
 }};
 
 }  // namespace

@@ -962,6 +962,43 @@ Result<std::vector<core::CriticalCall>> SqliteTransaction::critical_calls_for_re
       read_critical_call);
 }
 
+Result<core::ResultComment> SqliteTransaction::insert_result_comment(core::ResultComment comment) {
+  ALIQUOT_RETURN_IF_ERROR(check_writable("insert_result_comment"));
+  ALIQUOT_ASSIGN_OR_RETURN(
+      Statement statement,
+      prepare("INSERT INTO result_comments (result_id, text, on_report, written_at, written_by)"
+              " VALUES (?, ?, ?, ?, ?) RETURNING id"));
+  statement.bind_int64(comment.result_id)
+      .bind_text(comment.text)
+      .bind_bool(comment.on_report)
+      .bind_instant(comment.written_at)
+      .bind_text(comment.written_by);
+  ALIQUOT_ASSIGN_OR_RETURN(
+      comment.id,
+      returned_id(statement, "inserting a comment on result " + std::to_string(comment.result_id)));
+  return comment;
+}
+
+Result<std::vector<core::ResultComment>> SqliteTransaction::comments_for_result(
+    std::int64_t result_id) {
+  ALIQUOT_RETURN_IF_ERROR(check_open());
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
+                           prepare("SELECT id, result_id, text, on_report, written_at, written_by"
+                                   " FROM result_comments WHERE result_id = ? ORDER BY id"));
+  statement.bind_int64(result_id);
+  return read_all<core::ResultComment>(
+      statement, "listing the comments on result " + std::to_string(result_id), [](RowReader& row) {
+        core::ResultComment comment;
+        comment.id = row.int64();
+        comment.result_id = row.int64();
+        comment.text = row.text();
+        comment.on_report = row.boolean();
+        comment.written_at = row.instant();
+        comment.written_by = row.text();
+        return comment;
+      });
+}
+
 // --- audit -------------------------------------------------------------------------------
 
 void SqliteTransaction::forget_audit_end() {

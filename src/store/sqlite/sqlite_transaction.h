@@ -87,6 +87,8 @@ class SqliteTransaction final : public Transaction {
   Result<std::vector<core::HoldReason>> holds_for_result(std::int64_t result_id) override;
   Result<std::optional<core::PreviousValue>> previous_released_value(
       std::int64_t patient_id, std::string_view test_code, core::Instant collected_before) override;
+  Result<core::ResultComment> insert_result_comment(core::ResultComment comment) override;
+  Result<std::vector<core::ResultComment>> comments_for_result(std::int64_t result_id) override;
   Result<std::vector<core::CriticalCall>> critical_calls_for_result(
       std::int64_t result_id) override;
 

@@ -251,6 +251,7 @@ export async function reportView(ctx: ViewContext): Promise<void> {
                     { class: 'value' },
                     r.result.value ? `${r.result.value.reported} ${r.result.value.unit}` : '',
                     r.revisions.map((rev) => h('div', { class: 'sub' }, `corrected from ${rev.value.reported} ${rev.value.unit}${rev.reason ? `: ${rev.reason}` : ''}`)),
+                    (r.comments ?? []).filter((c) => c.on_report).map((c) => h('div', { class: 'report-comment' }, c.text)),
                   ),
                   h('td', null, flagBadge(r.result.flag)),
                   h('td', null, r.result.reference_range),

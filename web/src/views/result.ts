@@ -1,7 +1,7 @@
 // Result review (#/result/ACCESSION/TEST): the value with its flag, reference interval and
 // critical limits, why it is held, the patient's previous values (delta), and the bench's
-// actions: enter or edit the value, release, ask for a rerun (neat or diluted), document a
-// critical call, correct a released value, cancel the order. Each action is the API's; a refusal
+// actions: enter or edit the value, release, ask for a rerun (neat or diluted), comment, document
+// a critical call, correct a released value, cancel the order. Each action is the API's; a refusal
 // shows the server's text.
 
 import { get, messageOf, post, seg } from '../api';
@@ -19,7 +19,7 @@ import {
   routeHash,
   toApiInstant,
 } from '../format';
-import type { CriticalCall, HoldReason, ResultReview, SpecimenDetail, TestResult } from '../types';
+import type { CriticalCall, HoldReason, ResultComment, ResultReview, SpecimenDetail, TestResult } from '../types';
 import { formDialog, toast, toastError } from '../ui';
 import { definitionList, emptyRow, flagBadge, holdsPanel, patientBanner, priorityBadge, statusBadge, time } from './parts';
 
@@ -208,6 +208,29 @@ export async function resultView(ctx: ViewContext): Promise<void> {
     );
   };
 
+  // A note for the report (before release) or for the lab (any time).
+  const addComment = () => {
+    const current = review.result;
+    const text = h('textarea', { id: 'comment-text', required: true, rows: '3', maxlength: '2000' });
+    const onReport = h('input', { type: 'checkbox', id: 'comment-on-report' });
+    const released = isReleased(current.status);
+    onReport.disabled = released;
+    formDialog(
+      `Comment on ${test}, ${accession}`,
+      [
+        field('Comment', text, released ? 'Released: kept in the lab; the report is already sent.' : 'Kept in the lab unless it goes on the report.'),
+        h('div', { class: 'field field-check' }, onReport, h('label', { for: 'comment-on-report' }, 'Print on the report and send it with the result')),
+      ],
+      'Add comment',
+      async () => {
+        await post<ResultComment>(`${resultPath}/comments`, { text: text.value.trim(), on_report: onReport.checked });
+        toast(`Comment on ${test} added${onReport.checked ? ' for the report' : ''}.`);
+        await reload('action-comment');
+      },
+      { initialFocus: text },
+    );
+  };
+
   const cancelOrder = () => {
     const reason = h('input', { type: 'text', id: 'cancel-reason', required: true, autocomplete: 'off' });
     const orderNumber = specimen.order.order_number;
@@ -247,6 +270,7 @@ export async function resultView(ctx: ViewContext): Promise<void> {
     { key: 'c', description: 'Document a critical call', run: criticalCall },
     { key: 'a', description: 'Ask for a rerun (measure again)', run: () => rerun(false) },
     { key: 'd', description: 'Ask for a rerun on a dilution', run: () => rerun(true) },
+    { key: 'm', description: 'Add a comment', run: addComment },
     { key: 'x', description: 'Correct a released result', run: correct },
     { key: 'z', description: 'Cancel the order (with a reason)', run: cancelOrder },
     { key: ']', description: 'Next test on this specimen', run: () => goSibling(1) },
@@ -312,6 +336,7 @@ export async function resultView(ctx: ViewContext): Promise<void> {
       ),
       Object.assign(button('Rerun…', () => rerun(false), { key: 'a', disabled: released || cancelled || !result.value }), { id: 'action-rerun' }),
       Object.assign(button('Dilute…', () => rerun(true), { key: 'd', disabled: released || cancelled || !result.value }), { id: 'action-dilute' }),
+      Object.assign(button('Comment…', addComment, { key: 'm', disabled: cancelled }), { id: 'action-comment' }),
       Object.assign(button('Correct…', correct, { key: 'x', disabled: !released }), { id: 'action-correct' }),
       Object.assign(button('Cancel order…', cancelOrder, { key: 'z', kind: 'danger-outline' }), { id: 'action-cancel' }),
     );
@@ -376,6 +401,26 @@ export async function resultView(ctx: ViewContext): Promise<void> {
                 c.read_back_confirmed ? ' — read-back confirmed' : ' — read-back NOT confirmed',
                 c.result_revision !== result.revision ? ` (for revision ${c.result_revision}, an earlier value)` : '',
                 c.notes ? h('div', { class: 'sub' }, c.notes) : null,
+              ),
+            ),
+          ),
+        )
+      : null;
+
+    const comments = review.comments.length
+      ? h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'comments-title' },
+          h('h2', { id: 'comments-title' }, 'Comments'),
+          h(
+            'ul',
+            { class: 'plain', id: 'result-comments' },
+            review.comments.map((c) =>
+              h(
+                'li',
+                { class: 'comment', 'data-on-report': String(c.on_report) },
+                h('span', { class: 'comment-text' }, c.text),
+                h('div', { class: 'sub' }, `${c.written_by}, ${formatTime(c.written_at)} — ${c.on_report ? 'on the report' : 'lab only'}`),
               ),
             ),
           ),
@@ -453,6 +498,7 @@ export async function resultView(ctx: ViewContext): Promise<void> {
           valueForm,
           actions,
           calls,
+          comments,
           h('section', { class: 'card', 'aria-labelledby': 'previous-title' }, h('h2', { id: 'previous-title' }, 'Previous results (delta)'), previousTable),
           revisions,
         ),
