@@ -1,5 +1,5 @@
-// `aliquot result enter|release|rerun|comment|correct|show` and `aliquot critical call`: from the
-// bench to the clinician.
+// `aliquot result enter|release|rerun|comment|cancel|correct|show` and `aliquot critical call`:
+// from the bench to the clinician.
 
 #include <algorithm>
 #include <cctype>
@@ -141,6 +141,28 @@ Result<void> run_rerun(Session& session, const RerunOptions& options) {
   }
   session.out() << options.accession_number << "  " << options.test_code << "  " << request.message
                 << "\n";
+  return ok();
+}
+
+struct CancelTestOptions {
+  std::string accession_number;
+  std::string test_code;
+  std::string reason;
+};
+
+Result<void> run_cancel_test(Session& session, const CancelTestOptions& options) {
+  const lab::CancelTest command{options.accession_number, options.test_code, options.reason};
+  core::TestResult result;
+  ALIQUOT_RETURN_IF_ERROR(
+      session.write([&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
+        ALIQUOT_ASSIGN_OR_RETURN(result, lab::cancel_test(tx, ctx, command));
+        return ok();
+      }));
+  if (session.json()) {
+    session.set_json(lab::to_json(result));
+    return ok();
+  }
+  session.out() << "cancelled " << describe_result(options.accession_number, result) << "\n";
   return ok();
 }
 
@@ -402,8 +424,8 @@ Result<void> run_call(Session& session, const CallOptions& options) {
 }  // namespace
 
 void add_result_commands(CLI::App& app, CommandSelection& selection) {
-  CLI::App* group =
-      app.add_subcommand("result", "enter, release, rerun, comment, correct and look up results");
+  CLI::App* group = app.add_subcommand(
+      "result", "enter, release, rerun, comment, cancel, correct and look up results");
   group->require_subcommand(1);
 
   auto enter = std::make_shared<EnterOptions>();
@@ -437,6 +459,16 @@ void add_result_commands(CLI::App& app, CommandSelection& selection) {
   rerun_command->add_option("--dilution", rerun->dilution, "measure on a 1:N dilution")
       ->type_name("N");
   selection.bind(rerun_command, [rerun](Session& session) { return run_rerun(session, *rerun); });
+
+  auto cancel = std::make_shared<CancelTestOptions>();
+  CLI::App* cancel_command = group->add_subcommand(
+      "cancel", "cancel one test on a specimen that is not released; the order's others go on");
+  cancel_command->add_option("ACCESSION", cancel->accession_number, "accession number")->required();
+  cancel_command->add_option("TEST", cancel->test_code, "test code")->required();
+  cancel_command->add_option("--reason", cancel->reason, "why, e.g. quantity not sufficient")
+      ->required();
+  selection.bind(cancel_command,
+                 [cancel](Session& session) { return run_cancel_test(session, *cancel); });
 
   auto comment = std::make_shared<CommentOptions>();
   CLI::App* comment_command = group->add_subcommand(

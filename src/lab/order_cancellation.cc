@@ -1,4 +1,4 @@
-// cancel_order (lab/use_cases.h).
+// cancel_order and cancel_test (lab/use_cases.h).
 
 #include <map>
 
@@ -83,6 +83,41 @@ Result<CancelledOrder> cancel_order(store::Transaction& tx, const Context& ctx,
     outcome.cancelled.push_back(*result);
   }
   return outcome;
+}
+
+Result<core::TestResult> cancel_test(store::Transaction& tx, const Context& ctx,
+                                     const CancelTest& command) {
+  ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
+                           authorize(tx, ctx.actor.username, Action::kCancelOrder));
+  const core::Instant now = ctx.clock.now();
+  const std::string reason = trimmed(command.reason);
+  ALIQUOT_ASSIGN_OR_RETURN(
+      LocatedResult at,
+      locate_result(tx, command.accession_number, canonical_test_code(ctx, command.test_code)));
+  core::TestResult& result = at.result;
+  const std::string named = "test " + result.test_code + " on " + at.specimen.accession_number;
+  if (reason.empty()) return invalid_argument("cancelling " + named + " needs a reason");
+  if (result.status == core::ResultStatus::kCancelled) {
+    return failed_precondition(named + " is already cancelled (" + result.cancel_reason + ")");
+  }
+  if (core::is_released(result.status)) {
+    return failed_precondition(named +
+                               " is released: a released result is retracted by correcting it, "
+                               "not by cancelling it");
+  }
+  const std::string before = audit_image(result);
+  result.status = core::ResultStatus::kCancelled;
+  result.cancelled_at = now;
+  result.cancelled_by = actor.username;
+  result.cancel_reason = reason;
+  ALIQUOT_RETURN_IF_ERROR(tx.update_result(result));
+
+  audit::Change change = result_change("result.cancel", at);
+  change.before = before;
+  change.after = audit_image(result);
+  change.reason = reason;
+  ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
+  return result;
 }
 
 }  // namespace aliquot::lab

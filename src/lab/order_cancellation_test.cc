@@ -156,3 +156,62 @@ TEST_F(CancelOrderTest, IsForTestingPersonnelAndTheOrderingSystemsInterface) {
 
 }  // namespace
 }  // namespace aliquot::lab
+
+namespace aliquot::lab {
+namespace {
+
+class CancelTestTest : public LabTest {
+ protected:
+  Result<core::TestResult> cancel(const std::string& accession_number, const std::string& code,
+                                  const std::string& reason, const std::string& user = "tech") {
+    return write([&](store::Transaction& tx) {
+      return cancel_test(tx, as(user), CancelTest{accession_number, code, reason});
+    });
+  }
+};
+
+TEST_F(CancelTestTest, CancelsOneTestKeepingItsValueAndTheOthersGoOn) {
+  const core::Specimen serum = received_order("MRN-1", {"K", "NA"})[0];
+  enter(serum.accession_number, "K", "4.2");
+  const std::size_t before = audit_size();
+  const core::TestResult cancelled =
+      must(cancel(serum.accession_number, "k", "  quantity not sufficient "));
+  EXPECT_EQ(cancelled.status, core::ResultStatus::kCancelled);
+  EXPECT_EQ(cancelled.cancel_reason, "quantity not sufficient");
+  EXPECT_EQ(cancelled.cancelled_by, "tech");
+  ASSERT_TRUE(cancelled.value.has_value());  // the measured value stays as history
+  EXPECT_EQ(result_of(serum.accession_number, "NA").status, core::ResultStatus::kPending);
+  const std::vector<core::AuditEntry> entries = audit_since(before);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].action, "result.cancel");
+  EXPECT_EQ(entries[0].entity_key, serum.accession_number + "/K");
+  EXPECT_EQ(entries[0].reason, "quantity not sufficient");
+
+  // No value may be entered on it any more.
+  const Result<core::TestResult> entered = write([&](store::Transaction& tx) {
+    return enter_result(tx, as("tech"), EnterResult{serum.accession_number, "K", "4.3", ""});
+  });
+  EXPECT_EQ(entered.error().code(), ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(CancelTestTest, RefusesWithoutAReasonAReleasedOrCancelledTestAndAClerk) {
+  const core::Specimen serum = received_order("MRN-1", {"K", "NA"})[0];
+  EXPECT_EQ(cancel(serum.accession_number, "K", " ").error().message(),
+            "cancelling test K on " + serum.accession_number + " needs a reason");
+  EXPECT_EQ(cancel(serum.accession_number, "K", "x", "clerk").error().code(),
+            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(cancel(serum.accession_number, "GLU", "x").error().code(), ErrorCode::kNotFound);
+  enter(serum.accession_number, "NA", "140");
+  release(serum.accession_number, "NA", "mls");
+  EXPECT_NE(cancel(serum.accession_number, "NA", "x")
+                .error()
+                .message()
+                .find("is released: a released result is retracted by correcting it"),
+            std::string::npos);
+  must(cancel(serum.accession_number, "K", "ordered in error"));
+  EXPECT_EQ(cancel(serum.accession_number, "K", "again").error().message(),
+            "test K on " + serum.accession_number + " is already cancelled (ordered in error)");
+}
+
+}  // namespace
+}  // namespace aliquot::lab

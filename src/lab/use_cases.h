@@ -119,6 +119,21 @@ struct CancelledOrder {
 Result<CancelledOrder> cancel_order(store::Transaction& tx, const Context& ctx,
                                     const CancelOrder& command);
 
+struct CancelTest {
+  std::string accession_number;
+  std::string test_code;
+  std::string reason;  // required: "quantity not sufficient", "ordered in error"
+};
+// Cancels one test on a specimen that is not released (pending or preliminary), with the reason,
+// as cancel_order does for each of an order's tests; the order's other tests go on. A value
+// already measured is kept on the cancelled result as history. Audited as result.cancel.
+// InvalidArgument without a reason; FailedPrecondition when the result is released (correct it
+// instead) or already cancelled; NotFound for an unknown specimen or a test not on it;
+// PermissionDenied for roles that may not cancel orders. A calculated test waiting for the
+// cancelled one is left as it is: cancel it too when it can no longer be computed.
+Result<core::TestResult> cancel_test(store::Transaction& tx, const Context& ctx,
+                                     const CancelTest& command);
+
 // --- specimens ---------------------------------------------------------------------------
 struct ReceiveSpecimen {
   std::string accession_number;

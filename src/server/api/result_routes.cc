@@ -1,7 +1,7 @@
 // Results: one result with the patient's earlier values and limits, entering a value, releasing,
-// asking for a rerun, commenting, correcting, and documenting the call of a critical value
-// (docs/api.md, "Results"). The same use cases as `aliquot result
-// enter|release|rerun|comment|correct|show` and `aliquot critical call`.
+// asking for a rerun, commenting, cancelling one test, correcting, and documenting the call of a
+// critical value (docs/api.md, "Results"). The same use cases as
+// `aliquot result enter|release|rerun|comment|cancel|correct|show` and `aliquot critical call`.
 
 #include <algorithm>
 #include <limits>
@@ -188,6 +188,19 @@ http::Response rerun_result(const ApiContext& api, const http::Request& request)
       }));
 }
 
+http::Response cancel_one_test(const ApiContext& api, const http::Request& request) {
+  const Result<json> body = json_body(request);
+  if (!body) return http::error_response(body.error());
+  const Result<std::string> reason = required_string(*body, "reason");
+  if (!reason) return http::error_response(reason.error());
+  const lab::CancelTest command{accession_of(request), test_of(request), *reason};
+  return answer(
+      write(api, request, [&](store::Transaction& tx, const lab::Context& ctx) -> Result<json> {
+        ALIQUOT_ASSIGN_OR_RETURN(const core::TestResult result, lab::cancel_test(tx, ctx, command));
+        return lab::to_json(result);
+      }));
+}
+
 Result<lab::CommentResult> comment_command(const http::Request& request) {
   ALIQUOT_ASSIGN_OR_RETURN(const json body, json_body(request));
   lab::CommentResult command;
@@ -313,6 +326,10 @@ ApiRoutes result_routes(const ApiContext& api) {
        lab::Action::kEnterResult,
        [api](const http::Request& request) { return rerun_result(api, request); },
        "ask for a value to be measured again, neat or diluted, before it is released"},
+      {http::Method::kPost, "/api/specimens/{accession}/results/{test}/cancel",
+       lab::Action::kCancelOrder,
+       [api](const http::Request& request) { return cancel_one_test(api, request); },
+       "cancel one test on a specimen that is not released"},
       {http::Method::kPost, "/api/specimens/{accession}/results/{test}/comments",
        lab::Action::kEnterResult,
        [api](const http::Request& request) { return comment_on_result(api, request); },

@@ -199,6 +199,23 @@ TEST_F(ResultRoutesTest, RerunRefusesAMissingReasonABadDilutionAndAClerk) {
   EXPECT_EQ(post(path(serum, "GLU", "rerun"), "tech", {{"reason", "x"}}).status, 404);
 }
 
+// --- POST .../cancel ---
+
+TEST_F(ResultRoutesTest, CancelsOneTestAndRefusesAReleasedOne) {
+  const core::Specimen serum = received_order("MRN-1", {"K", "NA"})[0];
+  const http::Response cancelled =
+      post(path(serum, "K", "cancel"), "tech", {{"reason", "quantity not sufficient"}});
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(body_of(cancelled)["status"], "cancelled");
+  EXPECT_EQ(body_of(cancelled)["cancel_reason"], "quantity not sufficient");
+  EXPECT_EQ(result_of(serum.accession_number, "NA").status, core::ResultStatus::kPending);
+  EXPECT_EQ(post(path(serum, "NA", "cancel"), "tech", json::object()).status, 400);
+  EXPECT_EQ(post(path(serum, "NA", "cancel"), "clerk", {{"reason", "x"}}).status, 403);
+  enter(serum.accession_number, "NA", "140");
+  release(serum.accession_number, "NA", "mls");
+  EXPECT_EQ(post(path(serum, "NA", "cancel"), "tech", {{"reason", "x"}}).status, 409);
+}
+
 // --- POST .../comments ---
 
 TEST_F(ResultRoutesTest, CommentsAreAddedAndShownWithTheResult) {

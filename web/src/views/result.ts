@@ -1,7 +1,7 @@
 // Result review (#/result/ACCESSION/TEST): the value with its flag, reference interval and
 // critical limits, why it is held, the patient's previous values (delta), and the bench's
 // actions: enter or edit the value, release, ask for a rerun (neat or diluted), comment, document
-// a critical call, correct a released value, cancel the order. Each action is the API's; a refusal
+// a critical call, correct a released value, cancel the test or the whole order. Each action is the API's; a refusal
 // shows the server's text.
 
 import { get, messageOf, post, seg } from '../api';
@@ -231,6 +231,22 @@ export async function resultView(ctx: ViewContext): Promise<void> {
     );
   };
 
+  // One test off the order (quantity not sufficient, ordered in error); the others go on.
+  const cancelTest = () => {
+    const reason = h('input', { type: 'text', id: 'cancel-test-reason', required: true, autocomplete: 'off' });
+    formDialog(
+      `Cancel ${test} on ${accession}`,
+      [h('p', null, 'Only this test is cancelled; the order\'s other tests go on. A measured value stays in its history.'), field('Reason', reason, 'e.g. "quantity not sufficient"')],
+      'Cancel test',
+      async () => {
+        await post<TestResult>(`${resultPath}/cancel`, { reason: reason.value.trim() });
+        toast(`${test} on ${accession} cancelled.`);
+        await reload();
+      },
+      { danger: true, initialFocus: reason },
+    );
+  };
+
   const cancelOrder = () => {
     const reason = h('input', { type: 'text', id: 'cancel-reason', required: true, autocomplete: 'off' });
     const orderNumber = specimen.order.order_number;
@@ -272,6 +288,7 @@ export async function resultView(ctx: ViewContext): Promise<void> {
     { key: 'd', description: 'Ask for a rerun on a dilution', run: () => rerun(true) },
     { key: 'm', description: 'Add a comment', run: addComment },
     { key: 'x', description: 'Correct a released result', run: correct },
+    { key: 'k', description: 'Cancel this test (with a reason)', run: cancelTest },
     { key: 'z', description: 'Cancel the order (with a reason)', run: cancelOrder },
     { key: ']', description: 'Next test on this specimen', run: () => goSibling(1) },
     { key: '[', description: 'Previous test on this specimen', run: () => goSibling(-1) },
@@ -338,6 +355,7 @@ export async function resultView(ctx: ViewContext): Promise<void> {
       Object.assign(button('Dilute…', () => rerun(true), { key: 'd', disabled: released || cancelled || !result.value }), { id: 'action-dilute' }),
       Object.assign(button('Comment…', addComment, { key: 'm', disabled: cancelled }), { id: 'action-comment' }),
       Object.assign(button('Correct…', correct, { key: 'x', disabled: !released }), { id: 'action-correct' }),
+      Object.assign(button('Cancel test…', cancelTest, { key: 'k', kind: 'danger-outline', disabled: released || cancelled }), { id: 'action-cancel-test' }),
       Object.assign(button('Cancel order…', cancelOrder, { key: 'z', kind: 'danger-outline' }), { id: 'action-cancel' }),
     );
 
