@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/people_command.h"
+#include "lab/people_json.h"
 #include "lab/personnel_setup.h"
 #include "people/ce_log.h"
 #include "people/ce_progress.h"
@@ -43,31 +44,6 @@ the built-in catalog/continuing_education.toml, with the programs not yet verifi
 source marked; load makes a checked file the lab's rules, audited. With --json: {"name", "version", "categories":[{"code", "name"}],
 "programs":[{"name", "source", "credentials", "cycle_years", "points", "verify",
 "minimums":[{"category", "points"}]}]}; check adds "file", "ok" and "diagnostics".)";
-
-nlohmann::json ce_rules_json(const people::CeRules& rules) {
-  nlohmann::json categories = nlohmann::json::array();
-  for (const people::CeCategory& category : rules.categories()) {
-    categories.push_back({{"code", category.code}, {"name", category.name}});
-  }
-  nlohmann::json programs = nlohmann::json::array();
-  for (const people::CeProgram& program : rules.programs()) {
-    nlohmann::json minimums = nlohmann::json::array();
-    for (const people::CeMinimum& minimum : program.minimums) {
-      minimums.push_back({{"category", minimum.category}, {"points", minimum.points}});
-    }
-    programs.push_back({{"name", program.name},
-                        {"source", program.source},
-                        {"credentials", program.credentials},
-                        {"cycle_years", program.cycle_years},
-                        {"points", program.points},
-                        {"verify", program.verify},
-                        {"minimums", minimums}});
-  }
-  return {{"name", rules.name()},
-          {"version", rules.version()},
-          {"categories", categories},
-          {"programs", programs}};
-}
 
 std::string ce_rules_text(const people::CeRules& rules) {
   std::string out = rules.name() + " version " + rules.version() + "\n";
@@ -181,11 +157,10 @@ Result<void> run_ce_rules_check(Session& session, const std::string& file) {
                            read_input_file("continuing education rules file", file));
   people::CeRulesLoad load = people::load_ce_rules(text, file);
   if (session.json()) {
-    session.set_json(
-        {{"file", file},
-         {"ok", load.diagnostics.empty()},
-         {"diagnostics", diagnostics_json(load.diagnostics)},
-         {"rules", load.rules ? ce_rules_json(*load.rules) : nlohmann::json(nullptr)}});
+    session.set_json({{"file", file},
+                      {"ok", load.diagnostics.empty()},
+                      {"diagnostics", diagnostics_json(load.diagnostics)},
+                      {"rules", load.rules ? lab::to_json(*load.rules) : nlohmann::json(nullptr)}});
   }
   if (!load.rules) {
     report_problems(session, file, load.diagnostics);
@@ -212,7 +187,7 @@ Result<void> run_ce_rules_show(Session& session, const CeRulesShowOptions& optio
     ALIQUOT_ASSIGN_OR_RETURN(rules, ce_rules_from(options.file));
   }
   if (session.json()) {
-    nlohmann::json body = ce_rules_json(*rules);
+    nlohmann::json body = lab::to_json(*rules);
     body["source"] = from;
     session.set_json(body);
   } else {
@@ -235,7 +210,7 @@ Result<void> run_ce_rules_load(Session& session, const std::string& file) {
                            lab::current_ce_rules(*lab_store));
   if (!loaded) return internal_error("the rules just loaded are not in force");
   if (session.json()) {
-    nlohmann::json body = ce_rules_json(*loaded);
+    nlohmann::json body = lab::to_json(*loaded);
     body["file"] = file;
     session.set_json(body);
   } else {

@@ -133,4 +133,29 @@ nlohmann::json to_json(const people::RouteAnswer& answer) {
           {"confirm", answer.route->confirm}};
 }
 
+nlohmann::json to_json(const people::CeRules& rules) {
+  nlohmann::json categories = nlohmann::json::array();
+  for (const people::CeCategory& category : rules.categories()) {
+    categories.push_back({{"code", category.code}, {"name", category.name}});
+  }
+  nlohmann::json programs = nlohmann::json::array();
+  for (const people::CeProgram& program : rules.programs()) {
+    nlohmann::json minimums = nlohmann::json::array();
+    for (const people::CeMinimum& minimum : program.minimums) {
+      minimums.push_back({{"category", minimum.category}, {"points", minimum.points}});
+    }
+    programs.push_back({{"name", program.name},
+                        {"source", program.source},
+                        {"credentials", program.credentials},
+                        {"cycle_years", program.cycle_years},
+                        {"points", program.points},
+                        {"verify", program.verify},
+                        {"minimums", minimums}});
+  }
+  return {{"name", rules.name()},
+          {"version", rules.version()},
+          {"categories", categories},
+          {"programs", programs}};
+}
+
 }  // namespace aliquot::lab

@@ -10,6 +10,7 @@
 #include "core/person_record.h"
 #include "core/qualification_exception.h"
 #include "lab/people_records.h"
+#include "people/continuing_education.h"
 #include "people/eligibility.h"
 #include "people/expiring.h"
 
@@ -26,5 +27,8 @@ nlohmann::json to_json(const PersonSummary& summary);
 nlohmann::json to_json(const people::ExpiringItem& item);
 // {"credential", "route", "summary", "verify", "eligible", "missing"}.
 nlohmann::json to_json(const people::RouteAnswer& answer);
+// {name, version, categories: [{code, name}], programs: [{name, source, credentials,
+// cycle_years, points, verify, minimums: [{category, points}]}]}.
+nlohmann::json to_json(const people::CeRules& rules);
 
 }  // namespace aliquot::lab

@@ -534,6 +534,21 @@ async function journey() {
       await expectText(page.locator('#person-credentials'), '20 days left', 'the days left of the certification');
       const state = await page.locator(`#person-competency tr[data-test-system="${QC.instrument}"]`).getAttribute('data-state');
       if (state !== 'overdue') fail(`competency on ${QC.instrument} shows ${state}, not overdue`);
+      // A technician records their own continuing education, and may not judge their competency.
+      if (await page.locator('#record-competency').count()) fail('a technician is offered to record competency');
+      await page.keyboard.press('a'); // shortcut: CE activity
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      await dialog.getByLabel('Category').selectOption('chemistry');
+      await dialog.getByLabel(/^Points/).fill('1.5');
+      await dialog.getByLabel('Provider').fill('ASCLS');
+      await dialog.getByRole('button', { name: 'Record activity' }).click();
+      await dialog.waitFor({ state: 'detached' }).catch(async () => {
+        const error = await dialog.locator('[role=alert]').innerText().catch(() => '');
+        fail(`the CE activity was not recorded${error ? `: ${error}` : ''}`);
+      });
+      await expectText(page.locator('#person-ce'), 'ASCLS', 'the recorded CE activity');
+      await expectText(page.locator('#ce-title'), '1.5 points recorded', 'the CE points');
     });
 
     await step('logout', async () => {
@@ -566,6 +581,28 @@ async function journey() {
       await page.getByRole('heading', { name: `${TECH.display} — qualifications` }).waitFor();
       await expectText(page.locator('#person-credentials'), 'CA licence MLT', 'the licence on the person page');
       await expectText(page.locator('#person-competency'), 'overdue', 'the competency state');
+    });
+
+    await step('record-competency-assessment', async () => {
+      // The supervisor assesses the overdue competency on the page: the six elements, and the
+      // state turns current.
+      await page.keyboard.press('c'); // shortcut: competency
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      await dialog.getByLabel('Test system').fill(QC.instrument);
+      await dialog.getByLabel('Problem-solving skills').fill('quiz: 5 of 5 correct');
+      await dialog.getByRole('button', { name: 'Record' }).click();
+      await dialog.waitFor({ state: 'detached' }).catch(async () => {
+        const error = await dialog.locator('[role=alert]').innerText().catch(() => '');
+        fail(`the assessment was not recorded${error ? `: ${error}` : ''}`);
+      });
+      const row = page.locator(`#person-competency tr[data-test-system="${QC.instrument}"]`);
+      const deadline = Date.now() + 10_000;
+      while ((await row.getAttribute('data-state').catch(() => null)) !== 'current') {
+        if (Date.now() > deadline) fail(`after the assessment competency on ${QC.instrument} shows ${await row.getAttribute('data-state')}, not current`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await expectText(row, SUPERVISOR.username, 'the assessor in the last event');
     });
 
     await step('inspection-workbook', async () => {

@@ -17,6 +17,9 @@ import {
   parseRoute,
   routeHash,
   toApiInstant,
+  judgesQualification,
+  keepsStaffRecords,
+  recordsCeFor,
 } from './format';
 import type { HoldReason } from './types';
 
@@ -194,6 +197,21 @@ describe('debounce', () => {
     vi.advanceTimersByTime(500);
     expect(fn).not.toHaveBeenCalled();
     vi.useRealTimers();
+  });
+});
+
+describe('who edits a person\'s record', () => {
+  it('lets supervisors and pathologists judge, and admins only keep the records', () => {
+    expect(judgesQualification('supervisor')).toBe(true);
+    expect(judgesQualification('pathologist')).toBe(true);
+    expect(judgesQualification('admin')).toBe(false);
+    expect(judgesQualification('technologist')).toBe(false);
+    expect(keepsStaffRecords('admin')).toBe(true);
+  });
+  it('lets each person record their own continuing education', () => {
+    expect(recordsCeFor('tech1', 'technician', 'tech1')).toBe(true);
+    expect(recordsCeFor('tech1', 'technician', 'mls1')).toBe(false);
+    expect(recordsCeFor('sup1', 'supervisor', 'mls1')).toBe(true);
   });
 });
 

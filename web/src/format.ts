@@ -312,3 +312,15 @@ export function daysBetween(on: string, day: string): number | null {
 export function keepsStaffRecords(role: string): boolean {
   return role === 'supervisor' || role === 'pathologist' || role === 'admin';
 }
+
+// Who assesses competency and grants exceptions (42 CFR 493.1451(b)(8)): supervisors and
+// pathologists; an admin keeps the records but does not judge them.
+export function judgesQualification(role: string): boolean {
+  return role === 'supervisor' || role === 'pathologist';
+}
+
+// Whether `user` (with `role`) may record continuing education for `person`: their own, or as
+// one who keeps the records.
+export function recordsCeFor(user: string, role: string, person: string): boolean {
+  return user === person || keepsStaffRecords(role);
+}

@@ -312,9 +312,22 @@ http::Response set_policy(const ApiContext& api, const http::Request& request) {
 
 }  // namespace
 
+// The CE rules in force: the categories an activity is recorded under, and the programs.
+http::Response ce_rules(const ApiContext& api, const http::Request& request) {
+  return answer(read(
+      api, request,
+      [&](store::Transaction&, const lab::Context& ctx) -> Result<json> {
+        return lab::to_json(lab::ce_rules_in_force(ctx));
+      },
+      std::nullopt));
+}
+
 ApiRoutes people_routes(const ApiContext& api) {
   // Each handler keeps its own copy of the context (see patient_routes).
   return {
+      {http::Method::kGet, "/api/ce-rules", std::nullopt,
+       [api](const http::Request& request) { return ce_rules(api, request); },
+       "the continuing-education rules in force: categories and programs"},
       {http::Method::kGet, "/api/people", lab::Action::kViewStaffRecords,
        [api](const http::Request& request) { return list_people(api, request); },
        "the lab's people with their certifications and licences"},

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "lab/people_records.h"
+#include "people/continuing_education.h"
 #include "server/api/api_test_fixture.h"
 #include "server/api/routes.h"
 #include "support/xlsx_reader.h"
@@ -62,6 +63,18 @@ TEST_F(PeopleRoutesTest, APersonReadsTheirOwnSummaryAndEligibilityButNotAnothers
   EXPECT_EQ(body_of(routes)["routes"][0]["credential"], "MLS(ASCP)");
   EXPECT_EQ(get("/api/people/mls", "tech").status, 403);
   EXPECT_EQ(get("/api/people/nobody", "super").status, 404);
+}
+
+TEST_F(PeopleRoutesTest, AnyoneSignedInReadsTheCeRulesInForce) {
+  const http::Response response = get("/api/ce-rules", "tech");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const json rules = body_of(response);
+  const people::CeRules& built_in = people::default_ce_rules();
+  EXPECT_EQ(rules["name"], built_in.name());
+  ASSERT_EQ(rules["categories"].size(), built_in.categories().size());
+  EXPECT_EQ(rules["categories"][0]["code"], built_in.categories()[0].code);
+  ASSERT_FALSE(rules["programs"].empty());
+  EXPECT_EQ(rules["programs"][0]["cycle_years"], built_in.programs()[0].cycle_years);
 }
 
 TEST_F(PeopleRoutesTest, ExportsTheInspectionWorkbookAndOneSheetAsCsv) {

@@ -2,13 +2,137 @@
 // their status on the lab's day, competency on each test system, continuing education,
 // exceptions, and the certifications they may sit for next (GET /api/people/{person} and
 // /eligibility). A person sees their own; supervisors, pathologists and admins anyone's.
+// Recording on the page: a CE activity (the person, or those who keep the records), a competency
+// event and an exception (supervisors and pathologists), each through the API's own door.
 
-import { get, seg } from '../api';
+import { get, post, seg } from '../api';
 import { app, type ViewContext } from '../app';
-import { h, replace } from '../dom';
-import { daysBetween, daysLeftText, keepsStaffRecords, routeHash } from '../format';
+import { button, field, h, replace } from '../dom';
+import { dateOf, daysBetween, daysLeftText, judgesQualification, keepsStaffRecords, recordsCeFor, routeHash } from '../format';
 import type { CompetencyOnSystem, EligibilityRoute, PersonSummary } from '../types';
+import { formDialog, toast } from '../ui';
 import { definitionList, emptyRow } from './parts';
+
+// The six CLIA elements of a competency assessment (42 CFR 493.1451(b)(8)), as the API names them.
+const COMPETENCY_ELEMENTS: [string, string][] = [
+  ['direct-observation', 'Direct observation of routine testing'],
+  ['monitoring-reporting', 'Monitoring the recording and reporting of results'],
+  ['record-review', 'Review of worksheets, QC, PT and maintenance records'],
+  ['maintenance-observation', 'Direct observation of maintenance and function checks'],
+  ['blind-samples', 'Testing previously analysed or blind samples'],
+  ['problem-solving', 'Problem-solving skills'],
+];
+
+interface CeRulesInForce {
+  categories: { code: string; name: string }[];
+}
+
+function dateInput(id: string, value = dateOf(new Date())): HTMLInputElement {
+  return h('input', { type: 'date', id, required: true, value });
+}
+
+function textInput(id: string, required = false): HTMLInputElement {
+  return h('input', { type: 'text', id, required, autocomplete: 'off' });
+}
+
+// The dialogs that record on `person`'s page; `redraw` shows the page again after a change.
+function recordingActions(person: string, systems: string[], redraw: () => Promise<void>) {
+  const base = `/api/people/${seg(person)}`;
+
+  const ceActivity = async () => {
+    const rules = await get<CeRulesInForce>('/api/ce-rules');
+    const date = dateInput('ce-date');
+    const category = h('select', { id: 'ce-category', required: true }, h('option', { value: '' }, 'Choose…'), rules.categories.map((c) => h('option', { value: c.code }, c.name)));
+    const points = h('input', { type: 'number', id: 'ce-points', required: true, min: '0.25', step: '0.25' });
+    const provider = textInput('ce-provider');
+    const title = textInput('ce-title');
+    formDialog(
+      `Continuing education of ${person}`,
+      [field('Date', date), field('Category', category), field('Points', points, 'contact hours or CMP points'), field('Provider', provider), field('Title', title)],
+      'Record activity',
+      async () => {
+        const body: Record<string, unknown> = { date: date.value, category: category.value, points: Number(points.value) };
+        if (provider.value.trim()) body.provider = provider.value.trim();
+        if (title.value.trim()) body.title = title.value.trim();
+        await post(`${base}/ce-activities`, body);
+        toast(`${points.value} points of ${category.value} recorded for ${person}.`);
+        await redraw();
+      },
+      { initialFocus: date },
+    );
+  };
+
+  const competency = () => {
+    const system = h('input', { type: 'text', id: 'competency-system', required: true, autocomplete: 'off', list: 'competency-systems' });
+    const systemList = h('datalist', { id: 'competency-systems' }, systems.map((s) => h('option', { value: s })));
+    const event = h(
+      'select',
+      { id: 'competency-event', required: true },
+      h('option', { value: 'assessed' }, 'assessed'),
+      h('option', { value: 'started' }, 'started testing patient specimens'),
+      h('option', { value: 'method-changed' }, 'new method or instrument'),
+    );
+    const date = dateInput('competency-date');
+    const assessor = h('input', { type: 'text', id: 'competency-assessor', autocomplete: 'off', value: app.username });
+    const elements = COMPETENCY_ELEMENTS.map(([code, label]) => ({ code, input: h('input', { type: 'text', id: `element-${code}`, autocomplete: 'off', value: 'observed' }), label }));
+    const assessment = h('fieldset', { class: 'assessment' }, h('legend', null, 'The six elements: how each was assessed'), field('Assessor', assessor), elements.map((e) => field(e.label, e.input)));
+    const notes = textInput('competency-notes');
+    const showAssessment = () => {
+      const assessed = event.value === 'assessed';
+      assessment.hidden = !assessed;
+      assessor.required = assessed;
+      for (const e of elements) e.input.required = assessed;
+    };
+    event.addEventListener('change', showAssessment);
+    showAssessment();
+    formDialog(
+      `Competency of ${person}`,
+      [field('Test system', system, 'the instrument profile, or the test code of a manual method'), systemList, field('Event', event), field('Date', date), assessment, field('Notes', notes)],
+      'Record',
+      async () => {
+        const body: Record<string, unknown> = { test_system: system.value.trim(), event: event.value, date: date.value };
+        if (event.value === 'assessed') {
+          body.assessor = assessor.value.trim();
+          body.elements = Object.fromEntries(elements.map((e) => [e.code, e.input.value.trim()]));
+        }
+        if (notes.value.trim()) body.notes = notes.value.trim();
+        await post(`${base}/competency-events`, body);
+        toast(`Competency of ${person} on ${system.value.trim()}: ${event.value} recorded.`);
+        await redraw();
+      },
+      { wide: true, initialFocus: system },
+    );
+  };
+
+  const exception = async () => {
+    const sections = await app.sections();
+    const section = h('select', { id: 'exception-section', required: true }, h('option', { value: '' }, 'Choose…'), sections.map((s) => h('option', { value: s.code }, s.name)));
+    const system = textInput('exception-system');
+    const until = dateInput('exception-until', '');
+    const reason = textInput('exception-reason', true);
+    formDialog(
+      `Exception for ${person}`,
+      [
+        h('p', null, 'A documented, time-limited exception lets them work although a qualification is missing. It never waives the review policy.'),
+        field('Section', section),
+        field('Test system', system, 'empty: every test system of the section'),
+        field('Last day', until),
+        field('Reason', reason, 'e.g. "renewal confirmed, card in the mail"'),
+      ],
+      'Grant exception',
+      async () => {
+        const body: Record<string, unknown> = { section: section.value, until: until.value, reason: reason.value.trim() };
+        if (system.value.trim()) body.test_system = system.value.trim();
+        await post(`${base}/exceptions`, body);
+        toast(`Exception for ${person} in ${section.value} granted through ${until.value}.`);
+        await redraw();
+      },
+      { danger: true, initialFocus: section },
+    );
+  };
+
+  return { ceActivity, competency, exception };
+}
 
 const STATE_TEXT: Record<string, string> = {
   current: 'current',
@@ -47,10 +171,38 @@ export async function personView(ctx: ViewContext): Promise<void> {
   const on = summary.on;
   const points = summary.ce_activities.reduce((sum, activity) => sum + activity.points, 0);
   const inForce = (from: string, until: string) => (daysBetween(from, on) ?? -1) >= 0 && (daysBetween(on, until) ?? -1) >= 0;
+  const role = app.session?.user.role ?? '';
+  const mayRecordCe = recordsCeFor(app.username, role, person.person);
+  const mayJudge = judgesQualification(role) && app.username !== person.person;
+  const actions = recordingActions(
+    person.person,
+    summary.competency.map((s) => s.test_system),
+    async () => {
+      if (ctx.alive()) await personView(ctx);
+    },
+  );
+  const shortcuts = [];
+  if (mayRecordCe) shortcuts.push({ key: 'a', description: 'Record a continuing-education activity', run: () => void actions.ceActivity() });
+  if (mayJudge) {
+    shortcuts.push({ key: 'c', description: 'Record a competency event or assessment', run: actions.competency });
+    shortcuts.push({ key: 'g', description: 'Grant a time-limited exception', run: () => void actions.exception() });
+  }
+  if (shortcuts.length) ctx.shortcuts(`Qualifications of ${person.person}`, shortcuts);
+  const recordBar =
+    mayRecordCe || mayJudge
+      ? h(
+          'div',
+          { class: 'actions', role: 'group', 'aria-label': 'Record' },
+          mayRecordCe ? Object.assign(button('CE activity…', () => void actions.ceActivity(), { key: 'a' }), { id: 'record-ce' }) : null,
+          mayJudge ? Object.assign(button('Competency…', actions.competency, { key: 'c' }), { id: 'record-competency' }) : null,
+          mayJudge ? Object.assign(button('Exception…', () => void actions.exception(), { key: 'g' }), { id: 'record-exception' }) : null,
+        )
+      : null;
 
   replace(
     ctx.main,
     h('h1', { tabindex: '-1' }, `${person.name || person.person} — qualifications`),
+    recordBar,
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'person-facts-title' },
