@@ -137,6 +137,15 @@ TEST_F(QualificationTest, AQualifiedTechnologistReleasesAndCompetencyIsPerTestSy
   EXPECT_EQ(released.released_by, "mls");
 }
 
+TEST_F(QualificationTest, AnAmtScientistQualifiesUnderTheCredentialsNewName) {
+  enforce();
+  core::PersonRecord person = technologist_record("mls");
+  person.certifications[0].credential = "MLS(AMT)";
+  save(person);
+  competent("mls", "K");
+  EXPECT_TRUE(try_release(entered_potassium(), "mls").has_value());
+}
+
 TEST_F(QualificationTest, ACertificationIsValidThroughItsExpiryDayAndNotTheDayAfter) {
   enforce();
   core::PersonRecord person = technologist_record("mls");
@@ -150,8 +159,8 @@ TEST_F(QualificationTest, ACertificationIsValidThroughItsExpiryDayAndNotTheDayAf
   const Result<core::TestResult> refused = try_release(entered_potassium("MRN-2"), "mls");
   ASSERT_FALSE(refused.has_value());
   EXPECT_NE(message_of(refused.error())
-                .find("needs a current MLS(ASCP) or MT(AMT) certification (MLS(ASCP) MLS-1 "
-                      "expired on 2026-03-09)"),
+                .find("needs a current MLS(ASCP), MT(AMT) or MLS(AMT) certification (MLS(ASCP) "
+                      "MLS-1 expired on 2026-03-09)"),
             std::string::npos)
       << refused.error().message();
 }

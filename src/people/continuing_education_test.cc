@@ -31,6 +31,8 @@ TEST(DefaultCeRules, MaintainAscpAndAmtCertificationsAndAreMarkedForVerification
   const CeProgram* amt = rules.program_for("MT(AMT)");
   ASSERT_NE(amt, nullptr);
   EXPECT_EQ(amt->points, 45);
+  // The credential's name since 2023 keeps the same program.
+  EXPECT_EQ(rules.program_for("MLS(AMT)"), amt);
   EXPECT_EQ(rules.program_for("PBT(ASCP)"), nullptr);
   ASSERT_NE(rules.find_category("blood-banking"), nullptr);
   EXPECT_EQ(rules.find_category("blood-banking")->name, "blood banking");

@@ -113,7 +113,8 @@ TEST_F(PeopleCommands, ShowsTheBuiltInRequirements) {
   EXPECT_EQ(result["licensure"].size(), 12u);
   EXPECT_EQ(result["licensure"][0]["state"], "CA");
   EXPECT_EQ(result["roles"][1]["role"], "technologist");
-  EXPECT_EQ(result["roles"][1]["credentials"], nlohmann::json({"MLS(ASCP)", "MT(AMT)"}));
+  EXPECT_EQ(result["roles"][1]["credentials"],
+            nlohmann::json({"MLS(ASCP)", "MT(AMT)", "MLS(AMT)"}));
   EXPECT_EQ(result["reviews"][0]["sections"], nlohmann::json({"microbiology"}));
 
   const CommandOutput text = runner_.run_raw({"people", "requirements", "show"});
@@ -200,7 +201,8 @@ TEST_F(PeopleCommands, ShowsAndChecksTheContinuingEducationRules) {
   ASSERT_EQ(shown_rules.exit_code, 0) << shown(shown_rules);
   const nlohmann::json rules = nlohmann::json::parse(shown_rules.out);
   EXPECT_EQ(rules["programs"][0]["points"], 36);
-  EXPECT_EQ(rules["programs"][1]["credentials"], nlohmann::json({"MT(AMT)", "MLT(AMT)"}));
+  EXPECT_EQ(rules["programs"][1]["credentials"],
+            nlohmann::json({"MT(AMT)", "MLS(AMT)", "MLT(AMT)"}));
 
   const std::string bad = runner_.write_file(
       "ce.toml",
