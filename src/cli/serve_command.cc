@@ -29,6 +29,7 @@ struct ServeFlags {
   std::string instruments;
   std::size_t max_message_size = 0;
   std::string log_format;
+  bool secure_cookie = false;
 };
 
 Result<server::ServeConfig> configuration(const ServeFlags& flags) {
@@ -50,6 +51,7 @@ Result<server::ServeConfig> configuration(const ServeFlags& flags) {
   if (flags.max_message_size > 0) given.max_message_size = flags.max_message_size;
   if (!flags.serial.empty()) given.serial = flags.serial;
   if (!flags.outbound.empty()) given.outbound = flags.outbound;
+  if (flags.secure_cookie) given.secure_cookie = true;
   if (flags.log_format == "json") {
     given.log_format = server::LogFormat::kJson;
   } else if (flags.log_format == "text") {
@@ -97,6 +99,8 @@ void add_serve_command(CLI::App& app, CommandSelection& selection) {
                       "largest HL7 message accepted, in bytes (default 1 MiB)");
   command->add_option("--log-format", flags->log_format,
                       "request log on standard error: text (default) or json");
+  command->add_flag("--secure-cookie", flags->secure_cookie,
+                    "mark the session cookie Secure: behind a TLS-terminating proxy");
   selection.bind(command, [flags](Session& session) { return run_serve(session, *flags); });
 }
 

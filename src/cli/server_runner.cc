@@ -164,7 +164,8 @@ Result<void> run_server(Session& session, const server::ServeConfig& config,
                               .instruments = &host_profiles,
                               .read_log = &read_log,
                               .events = &events,
-                              .view_cache = &views};
+                              .view_cache = &views,
+                              .secure_cookie = config.secure_cookie.value_or(false)};
   host_options.metrics_exposition = [store, &events, &read_log, &views] {
     return server::api::lab_exposition(*store, &events, &read_log, &views);
   };

@@ -20,7 +20,8 @@ std::optional<std::vector<std::string>> strings(TableReader& reader, std::string
 }
 
 void read_http(const toml::table& table, Diagnostics& out, ServeConfig& config) {
-  TableReader reader(table, "table [http]", {"listen", "web", "threads", "view_cache_mb"}, out);
+  TableReader reader(table, "table [http]",
+                     {"listen", "web", "threads", "view_cache_mb", "secure_cookie"}, out);
   config.http = reader.text("listen", Required::kNo);
   config.web = reader.text("web", Required::kNo);
   if (std::optional<std::int64_t> threads = reader.integer("threads", Required::kNo)) {
@@ -38,6 +39,7 @@ void read_http(const toml::table& table, Diagnostics& out, ServeConfig& config) 
       config.view_cache_mb = *megabytes;
     }
   }
+  config.secure_cookie = reader.boolean("secure_cookie", Required::kNo);
   reader.report_unknown_keys();
 }
 
@@ -126,6 +128,7 @@ ServeConfig merge(ServeConfig base, const ServeConfig& overrides) {
   put_over(base.web, overrides.web);
   put_over(base.threads, overrides.threads);
   put_over(base.view_cache_mb, overrides.view_cache_mb);
+  put_over(base.secure_cookie, overrides.secure_cookie);
   put_over(base.mllp, overrides.mllp);
   put_over(base.max_message_size, overrides.max_message_size);
   put_over(base.astm, overrides.astm);

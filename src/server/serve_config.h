@@ -10,6 +10,8 @@
 //   web = "web/dist"            # the built web UI; absent: API only
 //   threads = 4                 # threads answering HTTP requests (and MLLP/ASTM connections)
 //   view_cache_mb = 256         # answers of the busiest views kept while nothing changes; 0: none
+//   secure_cookie = false       # true behind a TLS-terminating proxy: the session cookie is
+//                               # Secure, sent by the browser over HTTPS only
 //   [mllp]
 //   listen = "0.0.0.0:2575"
 //   max_message_size = 1048576
@@ -40,6 +42,7 @@ struct ServeConfig {
   std::optional<std::string> web;
   std::optional<int> threads;
   std::optional<std::int64_t> view_cache_mb;
+  std::optional<bool> secure_cookie;
   std::optional<std::string> mllp;
   std::optional<std::size_t> max_message_size;
   std::optional<std::string> astm;

@@ -12,6 +12,7 @@ listen = "127.0.0.1:8080"
 web = "web/dist"
 threads = 4
 view_cache_mb = 64
+secure_cookie = true
 [mllp]
 listen = "0.0.0.0:2575"
 max_message_size = 2097152
@@ -30,6 +31,7 @@ format = "json"
   EXPECT_EQ(config->web, "web/dist");
   EXPECT_EQ(config->threads, 4);
   EXPECT_EQ(config->view_cache_mb, 64);
+  EXPECT_EQ(config->secure_cookie, true);
   EXPECT_EQ(config->mllp, "0.0.0.0:2575");
   EXPECT_EQ(config->max_message_size, 2097152u);
   EXPECT_EQ(config->astm, "0.0.0.0:5000");
@@ -67,6 +69,7 @@ TEST(ServeConfig, FlagsOverrideTheFileKeyByKey) {
   file.http = "0.0.0.0:80";
   file.web = "/srv/web";
   file.view_cache_mb = 512;
+  file.secure_cookie = true;
   ServeConfig flags;
   flags.http = "127.0.0.1:0";
   flags.view_cache_mb = 0;  // 0 is a value (no cache), not "not given"
@@ -74,6 +77,7 @@ TEST(ServeConfig, FlagsOverrideTheFileKeyByKey) {
   EXPECT_EQ(merged.http, "127.0.0.1:0");
   EXPECT_EQ(merged.web, "/srv/web");
   EXPECT_EQ(merged.view_cache_mb, 0);
+  EXPECT_EQ(merged.secure_cookie, true);
 }
 
 }  // namespace

@@ -54,6 +54,9 @@ struct ApiContext {
   // The answers of the busiest views, kept while the lab's records do not change
   // (api/view_cache.h); every view is read from the database when null.
   ViewCache* view_cache = nullptr;
+  // The session cookie is Secure (api/session_authentication.h): set behind a TLS-terminating
+  // proxy ([http] secure_cookie).
+  bool secure_cookie = false;
 };
 
 }  // namespace aliquot::server::api

@@ -78,14 +78,16 @@ std::optional<std::string> session_token(const http::Request& request) {
   return std::nullopt;
 }
 
-std::string session_cookie(std::string_view token) {
+std::string session_cookie(std::string_view token, bool secure) {
   const auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(lab::kSessionLifetime);
-  return std::string(kSessionCookie) + "=" + std::string(token) +
-         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(lifetime.count());
+  return std::string(kSessionCookie) + "=" + std::string(token) + "; Path=/; HttpOnly; " +
+         (secure ? "Secure; " : "") +
+         "SameSite=Strict; Max-Age=" + std::to_string(lifetime.count());
 }
 
-std::string cleared_session_cookie() {
-  return std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+std::string cleared_session_cookie(bool secure) {
+  return std::string(kSessionCookie) + "=; Path=/; HttpOnly; " + (secure ? "Secure; " : "") +
+         "SameSite=Strict; Max-Age=0";
 }
 
 bool needs_csrf_token(http::Method method) {

@@ -25,9 +25,10 @@ std::optional<std::string> session_token(const http::Request& request);
 
 // Set-Cookie values that open and clear the session cookie. HttpOnly keeps it from scripts;
 // SameSite=Strict keeps other sites' pages from sending it (RFC 6265bis section 8.8);
-// Max-Age is the session's absolute lifetime.
-std::string session_cookie(std::string_view token);
-std::string cleared_session_cookie();
+// Max-Age is the session's absolute lifetime. `secure` adds Secure (RFC 6265 section 4.1.2.5):
+// the browser sends the cookie over HTTPS only, for a server behind a TLS-terminating proxy.
+std::string session_cookie(std::string_view token, bool secure);
+std::string cleared_session_cookie(bool secure);
 
 // Whether the method changes something, so that it needs the CSRF token (RFC 9110 section
 // 9.2.1: GET, HEAD and OPTIONS are safe).

@@ -54,7 +54,7 @@ http::Response log_in(const ApiContext& api, LoginRateLimit& limit, const http::
                           {"idle_expires_at", core::format_instant(grant->idle_expires_at)},
                           {"ends_at", core::format_instant(grant->ends_at)}}
                .dump());
-  response.headers.emplace_back("Set-Cookie", session_cookie(grant->token));
+  response.headers.emplace_back("Set-Cookie", session_cookie(grant->token, api.secure_cookie));
   return response;
 }
 
@@ -92,7 +92,7 @@ http::Response log_out(const ApiContext& api, const http::Request& request) {
   }
   http::Response response;
   response.status = 204;
-  response.headers.emplace_back("Set-Cookie", cleared_session_cookie());
+  response.headers.emplace_back("Set-Cookie", cleared_session_cookie(api.secure_cookie));
   return response;
 }
 

@@ -74,9 +74,20 @@ TEST_F(SessionRoutesTest, LogInSetsAnHttpOnlyStrictCookieAndReturnsTheCsrfToken)
   EXPECT_NE(set_cookie.find("; HttpOnly"), std::string::npos);
   EXPECT_NE(set_cookie.find("; SameSite=Strict"), std::string::npos);
   EXPECT_NE(set_cookie.find("; Max-Age=43200"), std::string::npos);
+  EXPECT_EQ(set_cookie.find("Secure"), std::string::npos);  // plain HTTP unless configured
   // The token is only in the cookie, never in the body a script can read.
   const std::string token = cookie_of(response).substr(std::string("aliquot_session=").size());
   EXPECT_EQ(response.body.find(token), std::string::npos);
+}
+
+TEST(SessionCookie, IsSecureOnlyWhenTheServerIsBehindATlsProxy) {
+  EXPECT_EQ(session_cookie("t0k", false),
+            "aliquot_session=t0k; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200");
+  EXPECT_EQ(session_cookie("t0k", true),
+            "aliquot_session=t0k; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=43200");
+  EXPECT_EQ(cleared_session_cookie(true),
+            "aliquot_session=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0");
+  EXPECT_EQ(cleared_session_cookie(false).find("Secure"), std::string::npos);
 }
 
 TEST_F(SessionRoutesTest, TheCookieAuthenticatesAndTheSessionTellsWhoAndTheToken) {
