@@ -177,8 +177,9 @@ Result<void> Lane::on_answer(const std::vector<std::string>& records) {
     any = true;
     std::vector<Measurement> measurements = measure(catalog_, profile_, model_, specimen.patient,
                                                     specimen.sample, order.instrument_codes);
-    std::vector<std::string> message = result_message(profile_, specimen.accession_number,
-                                                      order.patient_id, measurements, wall_clock());
+    std::vector<std::string> message =
+        result_message(profile_, specimen.accession_number, order.patient_id, measurements,
+                       wall_clock(), serum_indices(profile_, specimen.sample));
     add(MessageKind::kResults, specimen.accession_number, std::move(message),
         std::move(measurements));
     ++result_messages_built_;

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "astm/record.h"
+#include "simulate/random.h"
 
 namespace aliquot::simulate {
 namespace {
@@ -190,7 +191,8 @@ Result<std::vector<HostOrders>> read_host_orders(const std::vector<std::string>&
 std::vector<std::string> result_message(const ingest::InstrumentProfile& profile,
                                         std::string_view specimen_id, std::string_view patient_id,
                                         const std::vector<Measurement>& measurements,
-                                        core::LocalTime at) {
+                                        core::LocalTime at,
+                                        const std::vector<Measurement>& indices) {
   std::vector<std::string> records = {header_record(profile, at)};
   std::vector<std::string> patient = fields_of('P', 4);
   patient[1] = "1";
@@ -198,11 +200,39 @@ std::vector<std::string> result_message(const ingest::InstrumentProfile& profile
   records.push_back(record_of(std::move(patient)));
   // O-26 F: final results (LIS02-A2 section 9.4.26).
   records.push_back(order_record(profile, specimen_id, measurements, "", "F"));
-  for (std::string& record : result_records(profile, measurements, at)) {
+  std::vector<Measurement> reported = measurements;
+  reported.insert(reported.end(), indices.begin(), indices.end());
+  for (std::string& record : result_records(profile, reported, at)) {
     records.push_back(std::move(record));
   }
   records.push_back("L|1|N");
   return records;
+}
+
+std::vector<Measurement> serum_indices(const ingest::InstrumentProfile& profile,
+                                       std::uint64_t sample) {
+  // A stream of its own, so that the indices do not move the sample's values.
+  constexpr std::uint64_t kIndicesStream = 0x494e444943455331;  // "INDICES1"
+  Random random = Random::derive(sample, {kIndicesStream});
+  const bool hemolysed = random.bernoulli(0.04);
+  const bool lipemic = random.bernoulli(0.01);
+  const bool icteric = random.bernoulli(0.01);
+  const std::int64_t hemolysis =
+      hemolysed ? random.uniform_int(60, 250) : random.uniform_int(0, 20);
+  const std::int64_t lipemia = lipemic ? random.uniform_int(150, 400) : random.uniform_int(0, 30);
+  const std::int64_t icterus = icteric ? random.uniform_int(5, 20) : random.uniform_int(0, 2);
+  std::vector<Measurement> indices;
+  for (const auto& [code, index] : profile.index_codes) {
+    Measurement measurement;
+    measurement.instrument_code = code;
+    switch (index) {
+      case ingest::SerumIndex::kHemolysis: measurement.value = std::to_string(hemolysis); break;
+      case ingest::SerumIndex::kIcterus: measurement.value = std::to_string(icterus); break;
+      case ingest::SerumIndex::kLipemia: measurement.value = std::to_string(lipemia); break;
+    }
+    indices.push_back(std::move(measurement));
+  }
+  return indices;
 }
 
 std::vector<std::string> quality_control_message(const ingest::InstrumentProfile& profile,

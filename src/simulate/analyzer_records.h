@@ -64,10 +64,13 @@ Result<std::vector<HostOrders>> read_host_orders(const std::vector<std::string>&
 // gave it); O-3 (or O-4) the specimen id where the profile reads it, O-5 the tests, O-26 F
 // (final results); each R record R-3 the test code in the profile's component, R-4 the value,
 // R-5 the unit, R-9 the status, R-13 the completion time, R-14 the sender.
+// `indices` (serum_indices) follow the results as R records of their own: they are the
+// specimen's, not results.
 std::vector<std::string> result_message(const ingest::InstrumentProfile& profile,
                                         std::string_view specimen_id, std::string_view patient_id,
                                         const std::vector<Measurement>& measurements,
-                                        core::LocalTime at);
+                                        core::LocalTime at,
+                                        const std::vector<Measurement>& indices = {});
 
 // H, P, O, R..., L for a control material run: the O record's action code (O-12) is Q, so the
 // host counts it as quality control and files nothing (ingest/astm_ingest.h).
@@ -84,6 +87,14 @@ std::vector<Measurement> measure(const catalog::Catalog& catalog,
                                  const ingest::InstrumentProfile& profile, const ValueModel& model,
                                  const PatientProfile& patient, std::uint64_t sample,
                                  const std::vector<std::string>& instrument_codes);
+
+// The serum indices a chemistry analyzer measures on `sample`, one per index the profile maps
+// ([indices]), in its codes; none when it maps none. Most specimens are clear; about one in 25
+// is hemolysed (H index 60 to 250), one in 100 lipemic (L index 150 to 400), one in 100 icteric
+// (I index 5 to 20): enough for the rules' index holds to show in a demo and under load.
+// Deterministic in `sample`.
+std::vector<Measurement> serum_indices(const ingest::InstrumentProfile& profile,
+                                       std::uint64_t sample);
 
 // "YYYYMMDDHHMMSS" as the analyzer's clock reads, the LIS02-A2 date and time format (section
 // 6.6.2).

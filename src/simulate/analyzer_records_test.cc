@@ -129,6 +129,43 @@ TEST(ResultMessage, CarriesEachValueWithUnitStatusAndTime) {
             }));
 }
 
+TEST(ResultMessage, SendsTheSpecimensIndicesAfterItsResultsAndNotAsOrderedTests) {
+  ingest::InstrumentProfile profile = records_analyzer();
+  profile.index_codes["HI"] = ingest::SerumIndex::kHemolysis;
+  profile.index_codes["LI"] = ingest::SerumIndex::kLipemia;
+  const std::vector<Measurement> indices = serum_indices(profile, 7);
+  ASSERT_EQ(indices.size(), 2u);
+  const std::vector<Measurement> measurements = {
+      {"NA", "NA", "139", "mmol/L", MeasurementStatus::kFinal}};
+  const std::vector<std::string> records =
+      result_message(profile, "2600012", "MRN-7", measurements, ten_past_eight(), indices);
+  ASSERT_EQ(records.size(), 7u);
+  EXPECT_EQ(records[2], "O|1|2600012||^^^NA|R||||||||||||||||||||F");
+  EXPECT_EQ(records[4], "R|2|^^^HI|" + indices[0].value + "|||||F||||20260310081000|CHEM-1");
+  EXPECT_EQ(records[5], "R|3|^^^LI|" + indices[1].value + "|||||F||||20260310081000|CHEM-1");
+}
+
+TEST(SerumIndices, AreTheSamplesOwnAndMostlyClearWithSomeHemolysed) {
+  ingest::InstrumentProfile profile = records_analyzer();
+  EXPECT_TRUE(serum_indices(profile, 1).empty());  // the profile maps no index
+  profile.index_codes["HI"] = ingest::SerumIndex::kHemolysis;
+  int hemolysed = 0;
+  constexpr int kSamples = 5000;
+  for (std::uint64_t sample = 1; sample <= kSamples; ++sample) {
+    const std::vector<Measurement> indices = serum_indices(profile, sample);
+    ASSERT_EQ(indices.size(), 1u);
+    EXPECT_EQ(indices[0].instrument_code, "HI");
+    EXPECT_EQ(indices[0].value, serum_indices(profile, sample)[0].value);
+    const int value = std::stoi(indices[0].value);
+    ASSERT_GE(value, 0);
+    ASSERT_LE(value, 250);
+    if (value >= 60) ++hemolysed;
+  }
+  // About one in 25.
+  EXPECT_GT(hemolysed, kSamples / 50);
+  EXPECT_LT(hemolysed, kSamples * 3 / 50);
+}
+
 TEST(ResultMessage, EscapesDelimitersInValues) {
   const std::vector<Measurement> measurements = {
       {"K", "K", "a|b^c\\d&e", "", MeasurementStatus::kFinal}};
