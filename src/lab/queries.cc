@@ -57,6 +57,9 @@ void withhold_unreleased(ResultDetail& detail) {
   result.reference_range.clear();
   result.entered_at.reset();
   result.entered_by.clear();
+  result.measured_at.reset();
+  result.instrument.clear();
+  result.performed_by.clear();
   detail.revisions.clear();
   detail.critical_calls.clear();
   detail.comments.clear();

@@ -94,6 +94,8 @@ TEST_F(QueriesTest, ReportWithholdsValuesNotYetReleased) {
   EXPECT_FALSE(k.result.value.has_value());
   EXPECT_EQ(k.result.flag, core::AbnormalFlag::kNone);
   EXPECT_TRUE(k.critical_calls.empty());
+  EXPECT_EQ(k.result.entered_by, "");
+  EXPECT_EQ(k.result.performed_by, "");  // who is working on it is the bench's business
   // The bench still sees it.
   EXPECT_EQ(result_of(serum.accession_number, "K").status, core::ResultStatus::kPreliminary);
 }
