@@ -14,10 +14,8 @@ Result<core::CriticalCall> document_critical_call(store::Transaction& tx, const 
       const LocatedResult at,
       locate_result(tx, command.accession_number, canonical_test_code(ctx, command.test_code)));
   const core::TestResult& result = at.result;
-  const std::string named = "result " + result.test_code + " on " + at.specimen.accession_number;
-  if (result.status == core::ResultStatus::kCancelled) {
-    return failed_precondition(named + " is cancelled (" + result.cancel_reason + ")");
-  }
+  const std::string named = result_name(at);
+  ALIQUOT_RETURN_IF_ERROR(refuse_cancelled(at));
   if (!result.value) {
     return failed_precondition(named + " has no value; there is no critical value to call");
   }

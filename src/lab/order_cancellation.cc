@@ -1,11 +1,31 @@
 // cancel_order and cancel_test (lab/use_cases.h).
 
 #include <map>
+#include <utility>
 
 #include "lab/use_case_support.h"
 #include "lab/use_cases.h"
 
 namespace aliquot::lab {
+namespace {
+
+// Marks `result` cancelled by `actor` at `now` for `reason`, stores it and records `change` (the
+// result.cancel entry, keyed by the caller) with the images before and after.
+Result<void> cancel_and_record(store::Transaction& tx, core::TestResult& result,
+                               const std::string& actor, core::Instant now,
+                               const std::string& reason, audit::Change change) {
+  change.before = audit_image(result);
+  result.status = core::ResultStatus::kCancelled;
+  result.cancelled_at = now;
+  result.cancelled_by = actor;
+  result.cancel_reason = reason;
+  ALIQUOT_RETURN_IF_ERROR(tx.update_result(result));
+  change.after = audit_image(result);
+  change.reason = reason;
+  return record_change(tx, actor, now, change);
+}
+
+}  // namespace
 
 Result<CancelledOrder> cancel_order(store::Transaction& tx, const Context& ctx,
                                     const CancelOrder& command) {
@@ -58,13 +78,6 @@ Result<CancelledOrder> cancel_order(store::Transaction& tx, const Context& ctx,
   ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, order_change));
 
   for (core::TestResult* result : to_cancel) {
-    const std::string before = audit_image(*result);
-    result->status = core::ResultStatus::kCancelled;
-    result->cancelled_at = now;
-    result->cancelled_by = actor.username;
-    result->cancel_reason = reason;
-    ALIQUOT_RETURN_IF_ERROR(tx.update_result(*result));
-
     // Named by its specimen once it has one, else by its order (lab/use_cases.h).
     const auto accession = accession_of.find(result->specimen_id);
     const bool on_specimen = result->specimen_id != 0 && accession != accession_of.end();
@@ -76,10 +89,8 @@ Result<CancelledOrder> cancel_order(store::Transaction& tx, const Context& ctx,
     change.patient_mrn = patient.mrn;
     if (on_specimen) change.accession_number = accession->second;
     change.test_code = result->test_code;
-    change.before = before;
-    change.after = audit_image(*result);
-    change.reason = reason;
-    ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
+    ALIQUOT_RETURN_IF_ERROR(
+        cancel_and_record(tx, *result, actor.username, now, reason, std::move(change)));
     outcome.cancelled.push_back(*result);
   }
   return outcome;
@@ -105,18 +116,8 @@ Result<core::TestResult> cancel_test(store::Transaction& tx, const Context& ctx,
                                " is released: a released result is retracted by correcting it, "
                                "not by cancelling it");
   }
-  const std::string before = audit_image(result);
-  result.status = core::ResultStatus::kCancelled;
-  result.cancelled_at = now;
-  result.cancelled_by = actor.username;
-  result.cancel_reason = reason;
-  ALIQUOT_RETURN_IF_ERROR(tx.update_result(result));
-
-  audit::Change change = result_change("result.cancel", at);
-  change.before = before;
-  change.after = audit_image(result);
-  change.reason = reason;
-  ALIQUOT_RETURN_IF_ERROR(record_change(tx, actor.username, now, change));
+  ALIQUOT_RETURN_IF_ERROR(cancel_and_record(tx, result, actor.username, now, reason,
+                                            result_change("result.cancel", at)));
   return result;
 }
 

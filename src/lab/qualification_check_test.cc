@@ -96,6 +96,17 @@ class QualificationTest : public LabTest {
     return write([&](store::Transaction& tx) { return post_results(tx, analyzer, command); });
   }
 
+  // A technician "tech" and a technologist "mls", both with records, in a lab that enforces
+  // qualifications.
+  void technician_and_technologist() {
+    enforce();
+    core::PersonRecord technician;
+    technician.person = "tech";
+    technician.role = core::Role::kTechnician;
+    save(technician);
+    save(technologist_record("mls"));
+  }
+
   std::vector<core::HoldReason> holds_of(std::int64_t result_id) {
     return must(read([&](store::Transaction& tx) { return tx.holds_for_result(result_id); }));
   }
@@ -283,12 +294,7 @@ reviewed_by = ["technologist", "supervisor"]
 TEST_F(QualificationTest, TheReviewPolicyKeepsTheReleaseForTheReviewingRole) {
   people::RequirementsLoad load = technician_review_requirements();
   ASSERT_TRUE(load.requirements.has_value());
-  enforce();
-  core::PersonRecord technician;
-  technician.person = "tech";
-  technician.role = core::Role::kTechnician;
-  save(technician);
-  save(technologist_record("mls"));
+  technician_and_technologist();
   competent("tech", "K");
   competent("mls", "K");
   const std::string accession = entered_potassium();
@@ -341,12 +347,7 @@ TEST_F(QualificationTest, PointOfCareValuesOfAnOperatorNotQualifiedAreHeldAtInge
 TEST_F(QualificationTest, PointOfCareValuesTheLabReviewsWaitForTheReviewerAndNameThePerformer) {
   people::RequirementsLoad load = technician_review_requirements();
   ASSERT_TRUE(load.requirements.has_value());
-  enforce();
-  core::PersonRecord technician;
-  technician.person = "tech";
-  technician.role = core::Role::kTechnician;
-  save(technician);
-  save(technologist_record("mls"));
+  technician_and_technologist();
   competent("tech", "istat-1");
   competent("mls", "istat-1");
 

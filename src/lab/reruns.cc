@@ -10,10 +10,6 @@ namespace {
 
 constexpr int kMaxDilution = 10000;
 
-std::string rerun_result_name(const LocatedResult& at) {
-  return "result " + at.result.test_code + " on " + at.specimen.accession_number;
-}
-
 // Why the located result cannot be measured again now; ok when it can.
 Result<void> check_rerunnable(const LocatedResult& at) {
   if (at.specimen.status != core::SpecimenStatus::kReceived) {
@@ -21,16 +17,13 @@ Result<void> check_rerunnable(const LocatedResult& at) {
                                std::string(core::to_code(at.specimen.status)) +
                                ", not received: it cannot be measured again");
   }
-  if (at.result.status == core::ResultStatus::kCancelled) {
-    return failed_precondition(rerun_result_name(at) + " is cancelled (" + at.result.cancel_reason +
-                               ")");
-  }
+  ALIQUOT_RETURN_IF_ERROR(refuse_cancelled(at));
   if (core::is_released(at.result.status)) {
-    return failed_precondition(rerun_result_name(at) +
+    return failed_precondition(result_name(at) +
                                " is already released; measure it again and correct it instead");
   }
   if (!at.result.value) {
-    return failed_precondition(rerun_result_name(at) +
+    return failed_precondition(result_name(at) +
                                " has no value yet: there is nothing to measure again");
   }
   return ok();

@@ -33,12 +33,10 @@ Result<core::ResultComment> comment_result(store::Transaction& tx, const Context
   ALIQUOT_ASSIGN_OR_RETURN(
       const LocatedResult at,
       locate_result(tx, command.accession_number, canonical_test_code(ctx, command.test_code)));
-  const std::string on = "result " + at.result.test_code + " on " + at.specimen.accession_number;
+  const std::string on = result_name(at);
   const std::string text = trimmed(command.text);
   ALIQUOT_RETURN_IF_ERROR(check_comment_text(text, on));
-  if (at.result.status == core::ResultStatus::kCancelled) {
-    return failed_precondition(on + " is cancelled (" + at.result.cancel_reason + ")");
-  }
+  ALIQUOT_RETURN_IF_ERROR(refuse_cancelled(at));
   if (command.on_report && core::is_released(at.result.status)) {
     return failed_precondition(on +
                                " is released and its report sent: a comment for the report is "

@@ -17,16 +17,6 @@
 namespace aliquot::lab {
 namespace {
 
-std::string named(const core::TestResult& result, const core::Specimen& specimen) {
-  return "result " + result.test_code + " on " + specimen.accession_number;
-}
-
-Result<void> refuse_cancelled(const LocatedResult& at) {
-  if (at.result.status != core::ResultStatus::kCancelled) return ok();
-  return failed_precondition(named(at.result, at.specimen) + " is cancelled (" +
-                             at.result.cancel_reason + ")");
-}
-
 // A read-back-confirmed call documented for the result's current revision (its current value).
 Result<std::optional<core::CriticalCall>> call_for_current_value(store::Transaction& tx,
                                                                  const core::TestResult& result) {
@@ -66,7 +56,7 @@ Result<void> check_enterable(const LocatedResult& at) {
   }
   ALIQUOT_RETURN_IF_ERROR(refuse_cancelled(at));
   if (core::is_released(at.result.status)) {
-    return failed_precondition(named(at.result, at.specimen) + " is already released; use correct");
+    return failed_precondition(result_name(at) + " is already released; use correct");
   }
   return ok();
 }
@@ -509,10 +499,10 @@ Result<core::TestResult> release_result(store::Transaction& tx, const Context& c
   ALIQUOT_RETURN_IF_ERROR(refuse_cancelled(at));
   core::TestResult& result = at.result;
   if (core::is_released(result.status)) {
-    return failed_precondition(named(result, at.specimen) + " is already released");
+    return failed_precondition(result_name(at) + " is already released");
   }
   if (!result.value) {
-    return failed_precondition(named(result, at.specimen) + " has no value to release");
+    return failed_precondition(result_name(at) + " has no value to release");
   }
   // Only someone qualified for the test releases it, when the lab enforces qualifications.
   ALIQUOT_ASSIGN_OR_RETURN(
@@ -529,7 +519,7 @@ Result<core::TestResult> release_result(store::Transaction& tx, const Context& c
     const std::string held_by =
         run ? describe_rejected_run(*run) : "QC run " + std::to_string(qc_holds.front().run_id);
     const std::string run_id = std::to_string(qc_holds.front().run_id);
-    return failed_precondition(named(result, at.specimen) + " is held by " + held_by +
+    return failed_precondition(result_name(at) + " is held by " + held_by +
                                ": document the corrective action, rerun QC, then release the "
                                "held results (aliquot qc release-held " +
                                run_id + ") or measure the result again");
@@ -540,11 +530,11 @@ Result<core::TestResult> release_result(store::Transaction& tx, const Context& c
                            tx.holds_for_result(result.id));
   for (const core::HoldReason& hold : holds) {
     if (!hold.suppresses) continue;
-    return failed_precondition(named(result, at.specimen) + " cannot be released: " + hold.message);
+    return failed_precondition(result_name(at) + " cannot be released: " + hold.message);
   }
   // Someone doubted the value and asked for it again: the repeat decides (lab/reruns.h).
   if (const core::HoldReason* rerun = rerun_request(holds)) {
-    return failed_precondition(named(result, at.specimen) + " waits for its " + rerun->message +
+    return failed_precondition(result_name(at) + " waits for its " + rerun->message +
                                ": record the repeat value (entering a value again withdraws the "
                                "request)");
   }
@@ -559,8 +549,7 @@ Result<core::TestResult> release_result(store::Transaction& tx, const Context& c
     ALIQUOT_ASSIGN_OR_RETURN(const QcFinding now_finding,
                              qc_finding(tx, ctx, result.instrument, result.test_code, now));
     if (now_finding.state == rules::QcState::kFailing) {
-      return failed_precondition(named(result, at.specimen) + " was measured on " +
-                                 result.instrument +
+      return failed_precondition(result_name(at) + " was measured on " + result.instrument +
                                  " while its quality control was not "
                                  "acceptable, and it still is not (" +
                                  now_finding.detail +
@@ -618,18 +607,18 @@ Result<core::TestResult> correct_result(store::Transaction& tx, const Context& c
   core::TestResult& result = at.result;
   const std::string reason = trimmed(command.reason);
   if (reason.empty()) {
-    return invalid_argument("a correction of " + named(result, at.specimen) + " needs a reason");
+    return invalid_argument("a correction of " + result_name(at) + " needs a reason");
   }
   ALIQUOT_RETURN_IF_ERROR(refuse_cancelled(at));
   if (!core::is_released(result.status) || !result.value) {
-    return failed_precondition(named(result, at.specimen) +
+    return failed_precondition(result_name(at) +
                                " is not released; enter the value again instead of correcting it");
   }
   ALIQUOT_ASSIGN_OR_RETURN(const core::ResultValue value,
                            rules::parse_result_value(*test, command.value, command.unit));
   if (core::same_value(value, *result.value)) {
     return invalid_argument("the corrected value " + core::format_reported(value) + " of " +
-                            named(result, at.specimen) + " equals the released value");
+                            result_name(at) + " equals the released value");
   }
   // A correction is typed by a person: the method is not known.
   const rules::Flagging flagging = flag_for_patient(*test, value, at, "");

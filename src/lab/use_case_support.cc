@@ -153,6 +153,15 @@ std::string describe_value(const core::ResultValue& value, core::AbnormalFlag fl
   return text;
 }
 
+std::string result_name(const LocatedResult& at) {
+  return "result " + at.result.test_code + " on " + at.specimen.accession_number;
+}
+
+Result<void> refuse_cancelled(const LocatedResult& at) {
+  if (at.result.status != core::ResultStatus::kCancelled) return ok();
+  return failed_precondition(result_name(at) + " is cancelled (" + at.result.cancel_reason + ")");
+}
+
 audit::Change result_change(std::string action, const LocatedResult& at) {
   audit::Change change;
   change.action = std::move(action);

@@ -79,6 +79,12 @@ struct LocatedResult {
 Result<LocatedResult> locate_result(store::Transaction& tx, std::string_view accession_number,
                                     const std::string& test_code);
 
+// "result K on 260000042H": how refusals name a located result.
+std::string result_name(const LocatedResult& at);
+// FailedPrecondition "result K on 260000042H is cancelled (REASON)" for a cancelled result; ok
+// otherwise.
+Result<void> refuse_cancelled(const LocatedResult& at);
+
 // The catalog's spelling of a test code, or the code upper-cased when the catalog in force no
 // longer has it (results of a test removed from the menu can still be released and called).
 std::string canonical_test_code(const Context& ctx, std::string_view code);
