@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/thread_name.h"
+
 namespace aliquot::ingest {
 
 namespace {
@@ -26,8 +28,14 @@ bool is_store_failure(const Error& error) {
 Pipeline::Pipeline(store::Store& store, PipelineOptions options)
     : store_(store),
       options_(options),
-      syncer_([this] { run_syncer(); }),
-      writer_([this] { run(); }) {}
+      syncer_([this] {
+        core::name_this_thread("ingest-syncer");
+        run_syncer();
+      }),
+      writer_([this] {
+        core::name_this_thread("ingest-writer");
+        run();
+      }) {}
 
 Pipeline::~Pipeline() { stop(); }
 

@@ -8,6 +8,7 @@
 #include "astm/io/link_connection.h"
 #include "astm/io/serial.h"
 #include "astm/io/tcp.h"
+#include "core/thread_name.h"
 #include "ingest/accounts.h"
 #include "ingest/astm_ingest.h"
 #include "ingest/hl7_ingest.h"
@@ -82,7 +83,10 @@ class InterfaceHost::Impl {
     }
     if (options_.http) ALIQUOT_RETURN_IF_ERROR(start_http());
     for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
-      threads_.emplace_back([this] { io_.run(); });
+      threads_.emplace_back([this] {
+        core::name_this_thread("host-io");
+        io_.run();
+      });
     }
     return ok();
   }

@@ -15,6 +15,7 @@
 
 #include "astm/io/link_connection.h"
 #include "astm/io/tcp.h"
+#include "core/thread_name.h"
 
 namespace aliquot::simulate {
 namespace {
@@ -332,7 +333,10 @@ Result<AnalyzerReport> run_analyzer(const catalog::Catalog& catalog,
   auto work = boost::asio::make_work_guard(io);
   std::vector<std::thread> io_threads;
   for (int i = 0; i < std::max(1, options.io_threads); ++i) {
-    io_threads.emplace_back([&io] { io.run(); });
+    io_threads.emplace_back([&io] {
+      core::name_this_thread("analyzer-io");
+      io.run();
+    });
   }
 
   Shared shared(catalog, profile, clock, options, io);
@@ -352,7 +356,10 @@ Result<AnalyzerReport> run_analyzer(const catalog::Catalog& catalog,
   }
   std::vector<std::thread> lane_threads;
   for (const auto& driver : drivers) {
-    lane_threads.emplace_back([&driver] { driver->run(); });
+    lane_threads.emplace_back([&driver] {
+      core::name_this_thread("analyzer-lane");
+      driver->run();
+    });
   }
   for (std::thread& thread : lane_threads) thread.join();
   report.elapsed_seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();

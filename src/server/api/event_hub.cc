@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/thread_name.h"
 #include "core/time.h"
 
 namespace aliquot::server::api {
@@ -102,7 +103,10 @@ Result<void> EventHub::start() {
     running_ = true;
     position_ = head->has_value() ? (*head)->sequence : 0;
   }
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("event-hub");
+    run();
+  });
   return ok();
 }
 

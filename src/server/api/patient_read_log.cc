@@ -6,6 +6,8 @@
 #include <string_view>
 #include <utility>
 
+#include "core/thread_name.h"
+
 namespace aliquot::server::api {
 
 namespace {
@@ -87,7 +89,10 @@ Result<void> PatientReadLog::flush() {
 
 void PatientReadLog::start() {
   if (thread_.joinable()) return;
-  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+  thread_ = std::jthread([this](std::stop_token stop) {
+    core::name_this_thread("read-log");
+    run(stop);
+  });
 }
 
 void PatientReadLog::stop() {

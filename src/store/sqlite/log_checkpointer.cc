@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/thread_name.h"
 #include "store/sqlite/connection.h"
 
 namespace aliquot::store::sqlite {
@@ -49,7 +50,12 @@ int LogCheckpointer::after_commit(sqlite3* writer, int log_pages) {
     std::lock_guard lock(mutex_);
     if (stopping_) return SQLITE_OK;
     due_ = true;
-    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+    if (!thread_.joinable()) {
+      thread_ = std::thread([this] {
+        core::name_this_thread("wal-checkpoint");
+        run();
+      });
+    }
   }
   wake_.notify_one();
   return SQLITE_OK;
