@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -56,7 +57,8 @@ double best_rate(const Pass& pass, std::size_t items, double seconds) {
   return best;
 }
 
-// A temporary directory removed with everything in it when the benchmark ends.
+// A temporary directory removed with everything in it when the benchmark ends, unless
+// ALIQUOT_BENCH_KEEP is set: then it is kept, and named, so its database can be examined.
 class TempDir {
  public:
   TempDir() {
@@ -66,6 +68,10 @@ class TempDir {
     path_ = pattern;
   }
   ~TempDir() {
+    if (std::getenv("ALIQUOT_BENCH_KEEP") != nullptr) {
+      std::cerr << "kept " << path_.string() << "\n";
+      return;
+    }
     std::error_code ignored;
     std::filesystem::remove_all(path_, ignored);
   }
