@@ -49,6 +49,7 @@
 #include "bench_lab.h"
 #include "bench_support.h"
 #include "catalog/catalog.h"
+#include "core/thread_name.h"
 #include "core/time.h"
 #include "ingest/instrument_profile.h"
 #include "lab/lab_setup.h"
@@ -201,6 +202,7 @@ Hl7Outcome send_hl7(std::uint16_t port, const std::vector<Pending>& specimens,
   std::vector<std::thread> threads;
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
+      aliquot::core::name_this_thread("hl7-sender");
       aliquot::mllp::Client client("127.0.0.1", port);
       Hl7Outcome mine;
       for (std::size_t i = static_cast<std::size_t>(c); i < specimens.size();
@@ -442,9 +444,17 @@ int main(int argc, char** argv) {
   const double writer_cpu_seconds = std::chrono::duration<double>(pipeline.writer_cpu).count();
   std::cout << fmt::format(
       "writer: busy {:.2f} s of {:.2f} s ({:.0f}%), of which {:.2f} s on a core: {:.1f} us of "
-      "processor time per result applied and committed\n\n",
+      "processor time per result applied and committed\n",
       writer_seconds, seconds, 100 * writer_seconds / seconds, writer_cpu_seconds,
       1e6 * writer_cpu_seconds / static_cast<double>(interface_results));
+  const double deferred_cpu_seconds = std::chrono::duration<double>(pipeline.deferred_cpu).count();
+  std::cout << fmt::format(
+      "        of that, between batches: {} audit entries indexed in bulk, {:.2f} s on a core "
+      "({:.1f} us per entry)\n\n",
+      pipeline.audit_entries_indexed, deferred_cpu_seconds,
+      pipeline.audit_entries_indexed
+          ? 1e6 * deferred_cpu_seconds / static_cast<double>(pipeline.audit_entries_indexed)
+          : 0.0);
   std::cout << fmt::format(
       "baseline: lab::post_results directly, ~{} results per transaction: {} results in {:.2f} "
       "s, {:.0f} results/s, {:.1f} us of processor time per result\n",

@@ -78,10 +78,26 @@ PipelineStats Pipeline::stats() const {
 
 void Pipeline::run() {
   std::deque<Job> batch;
+  // Whether the store may have deferred work (Store::index_audit_trail) since the last batch.
+  // Full chunks are done between batches whenever no job waits; a smaller remainder only once no
+  // job has come for deferred_idle, because a few entries cost nearly as much as a chunk.
+  bool deferred_work = false;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      const auto ready = [this] { return stopping_ || !queue_.empty(); };
+      if (deferred_work && !ready()) {
+        lock.unlock();
+        if (do_deferred_work(options_.deferred_chunk)) continue;
+        lock.lock();
+        if (!wake_.wait_for(lock, options_.deferred_idle, ready)) {
+          lock.unlock();
+          deferred_work = do_deferred_work(1);
+          continue;
+        }
+      } else {
+        wake_.wait(lock, ready);
+      }
       if (queue_.empty()) return;  // stopping, and everything queued was applied
       // Everything that queued up while the last batch was committing goes in this one.
       const std::size_t take = std::min(queue_.size(), options_.max_batch);
@@ -99,7 +115,29 @@ void Pipeline::run() {
     std::lock_guard lock(mutex_);
     stats_.writer_busy += busy;
     stats_.writer_cpu += cpu;
+    deferred_work = true;
   }
+}
+
+bool Pipeline::do_deferred_work(std::int64_t min_entries) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::chrono::nanoseconds cpu_before = thread_cpu_time();
+  // A failure is not any message's: the lookups stay behind, searches still find every entry, and
+  // a store that cannot write fails the next batch, which says so.
+  const Result<std::int64_t> indexed =
+      store_.index_audit_trail(min_entries, options_.deferred_chunk);
+  const std::chrono::nanoseconds cpu = thread_cpu_time() - cpu_before;
+  const auto busy = std::chrono::steady_clock::now() - started;
+  std::lock_guard lock(mutex_);
+  stats_.writer_busy += busy;
+  stats_.writer_cpu += cpu;
+  stats_.deferred_cpu += cpu;
+  if (!indexed.has_value()) {
+    ++stats_.deferred_work_failures;
+    return false;
+  }
+  stats_.audit_entries_indexed += static_cast<std::uint64_t>(*indexed);
+  return *indexed == options_.deferred_chunk;  // a full chunk: more may be waiting
 }
 
 void Pipeline::apply_batch(std::deque<Job>& batch) {

@@ -60,6 +60,11 @@ struct Job {
 struct PipelineOptions {
   std::size_t max_batch = 4096;   // jobs per transaction at most
   std::size_t max_queue = 65536;  // submit() refuses beyond this (back-pressure)
+  // Between batches, when no job waits, the writer does the store's deferred work
+  // (Store::index_audit_trail) this many entries at a time, so that a job arriving meanwhile
+  // waits for one short chunk at most; less than a chunk only after deferred_idle without jobs.
+  std::int64_t deferred_chunk = 512;
+  std::chrono::milliseconds deferred_idle{200};
 };
 
 struct PipelineStats {
@@ -77,6 +82,11 @@ struct PipelineStats {
   // the thread waited for the disk or for a core.
   std::chrono::nanoseconds writer_cpu{0};
   std::size_t queued = 0;
+  // Audit entries whose lookups the writer brought up to date between batches, and the times that
+  // failed (the lookups then wait for the next try; nothing is lost).
+  std::uint64_t audit_entries_indexed = 0;
+  std::uint64_t deferred_work_failures = 0;
+  std::chrono::nanoseconds deferred_cpu{0};  // the part of writer_cpu spent on it
 };
 
 class Pipeline {
@@ -105,6 +115,9 @@ class Pipeline {
 
   void run();
   void apply_batch(std::deque<Job>& batch);
+  // One chunk of the store's deferred work, if at least `min_entries` wait; true when a full
+  // chunk was done, so that more may be waiting.
+  bool do_deferred_work(std::int64_t min_entries);
   void hand_to_syncer(Committed committed);
   void run_syncer();
 

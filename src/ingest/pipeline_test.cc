@@ -51,6 +51,38 @@ class GatedSyncStore : public store::Store {
   std::optional<Error> failure_;
 };
 
+// The lab's store, recording the least number of entries each call of index_audit_trail asked
+// for, and what it indexed.
+class IndexRecordingStore : public store::Store {
+ public:
+  explicit IndexRecordingStore(store::Store& inner) : inner_(inner) {}
+  Result<std::unique_ptr<store::Transaction>> begin(store::TransactionMode mode) override {
+    return inner_.begin(mode);
+  }
+  int schema_version() const override { return inner_.schema_version(); }
+  Result<void> sync() override { return inner_.sync(); }
+  Result<std::int64_t> index_audit_trail(std::int64_t min_entries,
+                                         std::int64_t max_entries) override {
+    Result<std::int64_t> indexed = inner_.index_audit_trail(min_entries, max_entries);
+    std::lock_guard lock(mutex_);
+    calls_.push_back({min_entries, indexed.has_value() ? *indexed : -1});
+    return indexed;
+  }
+  struct Call {
+    std::int64_t min_entries;
+    std::int64_t indexed;
+  };
+  std::vector<Call> calls() const {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
+
+ private:
+  store::Store& inner_;
+  mutable std::mutex mutex_;
+  std::vector<Call> calls_;
+};
+
 class PipelineTest : public lab::LabTest {
  protected:
   // A job that stores setting `key` = "1", or is refused with `refusal` after writing it.
@@ -81,6 +113,30 @@ class PipelineTest : public lab::LabTest {
       started.set_value();
       gate.wait();
       return std::string("held");
+    };
+    job.on_done = [&done](const JobOutcome& outcome) { done.set_value(outcome); };
+    return job;
+  }
+  // A job that appends `count` audit entries after the trail's last.
+  static Job audit_job(int count, std::promise<JobOutcome>& done) {
+    Job job;
+    job.apply = [count](store::Transaction& tx) -> Result<std::string> {
+      ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::AuditHead> last, tx.last_audit_link());
+      std::int64_t sequence = last ? last->sequence : 0;
+      std::string previous = last ? last->hash : "";
+      for (int i = 0; i < count; ++i) {
+        core::AuditEntry entry;
+        entry.sequence = ++sequence;
+        entry.actor = "tech1";
+        entry.action = "result.enter";
+        entry.entity_type = "result";
+        entry.entity_key = "260000042H/K";
+        entry.test_code = "K";
+        entry.previous_hash = previous;
+        entry.hash = previous = "hash" + std::to_string(sequence);
+        ALIQUOT_RETURN_IF_ERROR(tx.append_audit_entry(entry));
+      }
+      return "appended";
     };
     job.on_done = [&done](const JobOutcome& outcome) { done.set_value(outcome); };
     return job;
@@ -260,6 +316,46 @@ TEST_F(PipelineTest, CountsTheWritersBusyAndProcessorTime) {
   EXPECT_GT(stats.writer_busy.count(), 0);
   EXPECT_GT(stats.writer_cpu.count(), 0);
   EXPECT_LE(stats.writer_cpu, stats.writer_busy + std::chrono::milliseconds(1));
+}
+
+// Between batches the writer indexes the audit trail in full chunks while no job waits, and what
+// is left (less than a chunk, which costs nearly as much) only after a while without jobs.
+TEST_F(PipelineTest, BetweenBatchesTheAuditTrailIsIndexedInFullChunksAndTheRestWhenIdle) {
+  IndexRecordingStore store(*store_);
+  PipelineOptions options;
+  options.deferred_chunk = 4;
+  options.deferred_idle = std::chrono::milliseconds(20);
+  Pipeline pipeline(store, options);
+  std::promise<JobOutcome> done;
+  ASSERT_TRUE(pipeline.submit(audit_job(10, done)));
+  EXPECT_TRUE(done.get_future().get().durable);
+
+  // Wait for the call that indexed the rest: less than a chunk.
+  const auto rest_done = [&store] {
+    for (const IndexRecordingStore::Call& call : store.calls()) {
+      if (call.min_entries == 1 && call.indexed >= 0 && call.indexed < 4) return true;
+    }
+    return false;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!rest_done() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  pipeline.stop();
+  std::int64_t by_pipeline = 0;
+  bool idle_seen = false;
+  for (const IndexRecordingStore::Call& call : store.calls()) {
+    if (call.min_entries == 1) idle_seen = true;
+    if (call.min_entries == 4) {
+      EXPECT_FALSE(idle_seen) << "a full chunk was asked for after the rest";
+    }
+    EXPECT_TRUE(call.indexed == 0 || call.indexed == 4 || call.min_entries == 1);
+    if (call.indexed > 0) by_pipeline += call.indexed;
+  }
+  EXPECT_TRUE(idle_seen);
+  EXPECT_GE(by_pipeline, 10);  // the job's entries, and the fixture's before them
+  EXPECT_EQ(pipeline.stats().audit_entries_indexed, static_cast<std::uint64_t>(by_pipeline));
+  EXPECT_EQ(*store_->index_audit_trail(1, 1000), 0);  // nothing was left
 }
 
 }  // namespace

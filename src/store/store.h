@@ -443,6 +443,16 @@ class Store {
   // Makes every commit that ended before the call durable, commit_before_sync() ones included.
   // Thread-safe, and may run while another thread writes.
   virtual Result<void> sync() = 0;
+  // Brings the audit trail's lookups up to date with at most `max_entries` entries, in a write
+  // transaction of its own (committed, not synced: the lookups are derived from the trail and
+  // rebuilt from it), if at least `min_entries` wait. Returns how many entries it indexed. A
+  // backend whose lookups are kept in every commit has none waiting. For a writer with nothing
+  // else to do: searches find every entry either way, but an indexed entry faster, and indexing
+  // many entries at once costs much less per entry than a few.
+  virtual Result<std::int64_t> index_audit_trail(std::int64_t /*min_entries*/,
+                                                 std::int64_t /*max_entries*/) {
+    return 0;
+  }
 };
 
 }  // namespace aliquot::store

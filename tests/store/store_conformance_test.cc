@@ -945,15 +945,26 @@ TEST_P(StoreConformanceTest, AuditEntriesAreFoundBySubject) {
     return out;
   };
   using Sequences = std::vector<std::int64_t>;
-  EXPECT_EQ(find({"M1", "", "", ""}), (Sequences{1, 2, 3, 4, 5, 10}));
-  EXPECT_EQ(find({"", "260000042H", "", ""}), (Sequences{3, 4, 5, 10}));
-  EXPECT_EQ(find({"", "", "K", ""}), (Sequences{4, 7, 10}));
-  EXPECT_EQ(find({"", "", "", "result"}), (Sequences{4, 5, 7, 10}));
-  EXPECT_EQ(find({"", "", "", "user"}), (Sequences{9}));
-  EXPECT_EQ(find({"M2", "", "K", "result"}), (Sequences{7}));
-  EXPECT_EQ(find({"", "260000042H", "NA", ""}), (Sequences{5}));
-  EXPECT_EQ(find({"", "", "", ""}), (Sequences{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
-  EXPECT_TRUE(find({"M9", "", "", ""}).empty());
+  // The same answers whether an entry was found through the lookups (Store::index_audit_trail)
+  // or in the trail's tail: none indexed yet, the first four, then all.
+  const auto expect_every_search = [&](const std::string& when) {
+    SCOPED_TRACE(when);
+    EXPECT_EQ(find({"M1", "", "", ""}), (Sequences{1, 2, 3, 4, 5, 10}));
+    EXPECT_EQ(find({"", "260000042H", "", ""}), (Sequences{3, 4, 5, 10}));
+    EXPECT_EQ(find({"", "", "K", ""}), (Sequences{4, 7, 10}));
+    EXPECT_EQ(find({"", "", "", "result"}), (Sequences{4, 5, 7, 10}));
+    EXPECT_EQ(find({"", "", "", "user"}), (Sequences{9}));
+    EXPECT_EQ(find({"M2", "", "K", "result"}), (Sequences{7}));
+    EXPECT_EQ(find({"", "260000042H", "NA", ""}), (Sequences{5}));
+    EXPECT_EQ(find({"", "", "", ""}), (Sequences{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+    EXPECT_TRUE(find({"M9", "", "", ""}).empty());
+  };
+  expect_every_search("nothing indexed");
+  ASSERT_TRUE(store_->index_audit_trail(1, 4).has_value());
+  expect_every_search("entries 1 to 4 indexed");
+  ASSERT_TRUE(store_->index_audit_trail(1, 100).has_value());
+  expect_every_search("every entry indexed");
+  EXPECT_EQ(*store_->index_audit_trail(1, 100), 0);  // nothing left
 }
 
 // --- savepoints and messages -----------------------------------------------------------

@@ -136,6 +136,9 @@ std::string interface_exposition(const InterfaceCounters& counters) {
           counters.pipeline.reapplied_batches);
   counter(out, "aliquot_pipeline_syncs_total", "Syncs that made pipeline transactions durable.",
           counters.pipeline.syncs);
+  counter(out, "aliquot_pipeline_audit_entries_indexed_total",
+          "Audit entries whose lookups the ingest writer brought up to date between batches.",
+          counters.pipeline.audit_entries_indexed);
   family(out, "aliquot_pipeline_writer_busy_seconds_total", "counter",
          "Time the ingest writer spent applying and committing batches; its rate near 1 means "
          "the writer is saturated.");

@@ -74,6 +74,7 @@ TEST(InterfaceExposition, ShowsTheHostCountersAsAliquotCounters) {
   counters.pipeline.queued = 3;
   counters.pipeline.reapplied_batches = 2;
   counters.pipeline.writer_busy = std::chrono::milliseconds(1500);
+  counters.pipeline.audit_entries_indexed = 512;
   const std::string text = interface_exposition(counters);
   EXPECT_TRUE(has_line(text, "# TYPE aliquot_hl7_messages_total counter")) << text;
   EXPECT_TRUE(has_line(text, "aliquot_hl7_messages_total 7")) << text;
@@ -86,6 +87,7 @@ TEST(InterfaceExposition, ShowsTheHostCountersAsAliquotCounters) {
   EXPECT_TRUE(has_line(text, "aliquot_pipeline_queued 3")) << text;
   EXPECT_TRUE(has_line(text, "aliquot_pipeline_reapplied_transactions_total 2")) << text;
   EXPECT_TRUE(has_line(text, "aliquot_pipeline_writer_busy_seconds_total 1.5")) << text;
+  EXPECT_TRUE(has_line(text, "aliquot_pipeline_audit_entries_indexed_total 512")) << text;
 }
 
 TEST(MetricsRoute, IsPublicAndServesBothFamilies) {

@@ -579,7 +579,46 @@ CREATE TABLE result_comments (
 CREATE INDEX result_comments_by_result ON result_comments (result_id);
 )sql";
 
-constexpr std::array<Migration, 10> kMigrations{{
+// Cheaper writes at ingest rates, with the same answers to every search:
+// - The audit trail's lookups (by patient, accession, test, entity) leave audit_log's own indexes
+//   for audit_lookup, which is brought up to date in bulk (SqliteTransaction::index_audit_trail)
+//   rather than in every commit: an index led by the test code otherwise takes a page per test in
+//   every commit. The entries after indexed_through are found by reading the trail's tail.
+// - results_by_instrument is led by the instrument and the time of measurement, so that a commit
+//   adds to the end of each instrument's range instead of to one place per test; the test code
+//   stays in the index, so counting one analyte's results needs no row.
+constexpr const char* kSchemaVersion11 = R"sql(
+CREATE TABLE audit_lookup (
+  kind      TEXT NOT NULL,  -- 'p' patient MRN, 'a' accession number, 't' test code,
+                            -- 'e' entity type, char(31), entity key
+  key       TEXT NOT NULL,
+  sequence  INTEGER NOT NULL,
+  PRIMARY KEY (kind, key, sequence)
+) WITHOUT ROWID;
+CREATE TABLE audit_lookup_state (
+  id               INTEGER PRIMARY KEY CHECK (id = 1),
+  indexed_through  INTEGER NOT NULL
+);
+INSERT INTO audit_lookup (kind, key, sequence)
+  SELECT 'p', patient_mrn, sequence FROM audit_log WHERE patient_mrn <> '';
+INSERT INTO audit_lookup (kind, key, sequence)
+  SELECT 'a', accession_number, sequence FROM audit_log WHERE accession_number <> '';
+INSERT INTO audit_lookup (kind, key, sequence)
+  SELECT 't', test_code, sequence FROM audit_log WHERE test_code <> '';
+INSERT INTO audit_lookup (kind, key, sequence)
+  SELECT 'e', entity_type || char(31) || entity_key, sequence FROM audit_log;
+INSERT INTO audit_lookup_state (id, indexed_through)
+  SELECT 1, COALESCE(MAX(sequence), 0) FROM audit_log;
+DROP INDEX audit_log_by_patient;
+DROP INDEX audit_log_by_accession;
+DROP INDEX audit_log_by_test;
+DROP INDEX audit_log_by_entity;
+
+DROP INDEX results_by_instrument;
+CREATE INDEX results_by_instrument ON results (instrument, measured_at, test_code);
+)sql";
+
+constexpr std::array<Migration, 11> kMigrations{{
     {1, "initial schema", kSchemaVersion1},
     {2, "interfaces: placer order numbers, applied messages, quarantine, outbox", kSchemaVersion2},
     {3, "autoverification: rules versions, result holds", kSchemaVersion3},
@@ -590,6 +629,7 @@ constexpr std::array<Migration, 10> kMigrations{{
     {8, "the lab's personnel requirements and continuing-education rules", kSchemaVersion8},
     {9, "who performed each test", kSchemaVersion9},
     {10, "comments on results", kSchemaVersion10},
+    {11, "audit lookups kept up to date in bulk; results by instrument and time", kSchemaVersion11},
 }};
 
 }  // namespace

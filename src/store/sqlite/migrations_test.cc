@@ -186,6 +186,47 @@ TEST_F(MigrationsTest, ResultsOfAVersion3DatabaseReadBackAsNotMeasuredOnAnInstru
   EXPECT_EQ(*(*tx)->count_results_measured_on("", "", core::from_unix_millis(0)), 0);
 }
 
+TEST_F(MigrationsTest, AuditTrailOfAVersion10DatabaseIsIndexedByTheMigration) {
+  const std::vector<Migration> version10(migrations().begin(), migrations().begin() + 10);
+  ASSERT_EQ(version10.back().version, 10);
+  {
+    auto connection = connect();
+    ASSERT_EQ(*apply_migrations(*connection, version10), 10);
+    ASSERT_TRUE(connection->execute_script(
+        "INSERT INTO audit_log (sequence, recorded_at, actor, action, entity_type, entity_key,"
+        " patient_mrn, accession_number, test_code, before_json, after_json, reason,"
+        " previous_hash, hash) VALUES"
+        " (1, 1772438400000, 'clerk1', 'patient.register', 'patient', 'M1', 'M1', '', '', '',"
+        " '{}', '', '', 'h1'),"
+        " (2, 1772438460000, 'tech1', 'result.enter', 'result', '260000042H/K', 'M1',"
+        " '260000042H', 'K', '{}', '{}', '', 'h1', 'h2'),"
+        " (3, 1772438520000, 'admin', 'user.add', 'user', 'tech2', '', '', '', '', '{}', '',"
+        " 'h2', 'h3');"
+        "INSERT INTO audit_head (id, last_sequence, last_hash) VALUES (1, 3, 'h3');",
+        "storing an audit trail at version 10"));
+  }
+  Result<std::unique_ptr<Store>> store = open_sqlite_store(path_);
+  ASSERT_TRUE(store.has_value()) << store.error().message();
+  // Everything already in the trail is indexed: nothing waits for the bulk.
+  EXPECT_EQ(*(*store)->index_audit_trail(1, 100), 0);
+  auto connection = connect();
+  Statement lookups =
+      std::move(connection->prepare("SELECT kind || ':' || replace(key, char(31), '|') || ':' ||"
+                                    " sequence FROM audit_lookup ORDER BY kind, key, sequence"))
+          .value();
+  std::vector<std::string> rows;
+  while (*lookups.step("reading")) rows.push_back(RowReader(lookups).text());
+  EXPECT_EQ(rows,
+            (std::vector<std::string>{"a:260000042H:2", "e:patient|M1:1", "e:result|260000042H/K:2",
+                                      "e:user|tech2:3", "p:M1:1", "p:M1:2", "t:K:2"}));
+  Result<std::unique_ptr<Transaction>> tx = (*store)->begin(TransactionMode::kRead);
+  ASSERT_TRUE(tx.has_value()) << tx.error().message();
+  Result<std::vector<core::AuditEntry>> by_test = (*tx)->find_audit_entries({"", "", "K", ""});
+  ASSERT_TRUE(by_test.has_value()) << by_test.error().message();
+  ASSERT_EQ(by_test->size(), 1U);
+  EXPECT_EQ(by_test->front().sequence, 2);
+}
+
 TEST_F(MigrationsTest, FailingMigrationLeavesTheDatabaseAsItWas) {
   std::vector<Migration> broken(migrations().begin(), migrations().end());
   const int next = latest_schema_version() + 1;

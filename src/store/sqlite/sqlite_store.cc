@@ -62,8 +62,26 @@ class SqliteStore final : public Store {
 
   Result<void> sync() override { return sqlite::sync_write_ahead_log(path_); }
 
+  Result<std::int64_t> index_audit_trail(std::int64_t min_entries,
+                                         std::int64_t max_entries) override {
+    ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<SqliteTransaction> transaction,
+                             begin_sqlite_on_writer(TransactionMode::kWrite));
+    ALIQUOT_ASSIGN_OR_RETURN(const std::int64_t waiting, transaction->unindexed_audit_entries());
+    if (waiting <= 0 || waiting < min_entries) return 0;
+    ALIQUOT_ASSIGN_OR_RETURN(const std::int64_t indexed,
+                             transaction->index_audit_trail(max_entries));
+    if (indexed > 0) ALIQUOT_RETURN_IF_ERROR(transaction->commit_before_sync());
+    return indexed;
+  }
+
  private:
   Result<std::unique_ptr<Transaction>> begin_on_writer(TransactionMode mode) {
+    ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<SqliteTransaction> transaction,
+                             begin_sqlite_on_writer(mode));
+    return std::unique_ptr<Transaction>(std::move(transaction));
+  }
+
+  Result<std::unique_ptr<SqliteTransaction>> begin_sqlite_on_writer(TransactionMode mode) {
     {
       std::unique_lock<std::mutex> lock(state_mutex_);
       if (writer_busy_ && writer_thread_ == std::this_thread::get_id()) {
@@ -85,7 +103,7 @@ class SqliteStore final : public Store {
                                }
                                writer_released_.notify_one();
                              }));
-    return std::unique_ptr<Transaction>(std::move(transaction));
+    return transaction;
   }
 
   Result<std::unique_ptr<Transaction>> begin_on_reader() {

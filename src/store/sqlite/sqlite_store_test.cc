@@ -22,6 +22,7 @@
 #include "core/qc_records.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/log_sync.h"
+#include "store/sqlite/sqlite_transaction.h"
 #include "support/temp_directory.h"
 
 namespace aliquot::store::sqlite {
@@ -414,6 +415,80 @@ TEST(Statement, BindsAnEmptyViewAsEmptyTextNeverAsNull) {
   EXPECT_TRUE(row.boolean());
   EXPECT_FALSE(row.boolean());
   EXPECT_TRUE(row.boolean());
+}
+
+// --- the audit trail's lookups, indexed in bulk -------------------------------------------------
+
+core::AuditEntry numbered_entry(std::int64_t sequence) {
+  core::AuditEntry entry;
+  entry.sequence = sequence;
+  entry.at = core::from_unix_millis(1772438400000 + sequence);
+  entry.actor = "tech1";
+  entry.action = "result.enter";
+  entry.entity_type = "result";
+  entry.entity_key = "260000042H/K";
+  entry.patient_mrn = "M1";
+  entry.accession_number = "260000042H";
+  entry.test_code = "K";
+  entry.previous_hash = sequence == 1 ? "" : "hash" + std::to_string(sequence - 1);
+  entry.hash = "hash" + std::to_string(sequence);
+  return entry;
+}
+
+void append_entries(Store& store, std::int64_t first, std::int64_t last) {
+  auto tx = std::move(store.begin(TransactionMode::kWrite)).value();
+  for (std::int64_t sequence = first; sequence <= last; ++sequence) {
+    ASSERT_TRUE(tx->append_audit_entry(numbered_entry(sequence)));
+  }
+  ASSERT_TRUE(tx->commit());
+}
+
+std::int64_t indexed_through(const std::string& path) {
+  auto connection = std::move(Connection::open(path, Access::kReadOnly, Create::kNever)).value();
+  Statement statement =
+      std::move(connection->prepare("SELECT indexed_through FROM audit_lookup_state")).value();
+  EXPECT_TRUE(*statement.step("reading"));
+  return sqlite3_column_int64(statement.handle(), 0);
+}
+
+TEST_F(SqliteStoreTest, AuditTrailIsIndexedInBulkOnlyWhenTheLeastAskedForWaits) {
+  std::unique_ptr<Store> store = std::move(open_sqlite_store(path_)).value();
+  append_entries(*store, 1, 5);
+  EXPECT_EQ(indexed_through(path_), 0);             // a small commit leaves its entries to the bulk
+  EXPECT_EQ(*store->index_audit_trail(6, 100), 0);  // five wait, fewer than asked for
+  EXPECT_EQ(*store->index_audit_trail(1, 2), 2);    // no more than the most asked for
+  EXPECT_EQ(indexed_through(path_), 2);
+  EXPECT_EQ(*store->index_audit_trail(4, 100), 0);
+  EXPECT_EQ(*store->index_audit_trail(3, 100), 3);
+  EXPECT_EQ(indexed_through(path_), 5);
+  EXPECT_EQ(*store->index_audit_trail(1, 100), 0);
+}
+
+TEST_F(SqliteStoreTest, ACommitIndexesTheWholeTailOnceItReachesTheLimit) {
+  std::unique_ptr<Store> store = std::move(open_sqlite_store(path_)).value();
+  constexpr std::int64_t kLimit = SqliteTransaction::kAuditTailLimit;
+  append_entries(*store, 1, kLimit - 1);
+  EXPECT_EQ(indexed_through(path_), 0);
+  append_entries(*store, kLimit, kLimit);
+  EXPECT_EQ(indexed_through(path_), kLimit);
+  // And the lookups answer: every entry is found by its patient, none of them in the tail.
+  auto tx = std::move(store->begin(TransactionMode::kRead)).value();
+  EXPECT_EQ(tx->find_audit_entries({"M1", "", "", ""})->size(), static_cast<std::size_t>(kLimit));
+}
+
+TEST_F(SqliteStoreTest, ALookupOfAnEntryTheTailAlsoHoldsIsNotCountedTwice) {
+  // Indexed entries and the tail cannot overlap; the accession's two lookups (its own key and
+  // its results' entity keys) can both find one entry.
+  std::unique_ptr<Store> store = std::move(open_sqlite_store(path_)).value();
+  append_entries(*store, 1, 3);
+  ASSERT_EQ(*store->index_audit_trail(1, 2), 2);
+  auto tx = std::move(store->begin(TransactionMode::kRead)).value();
+  const Result<std::vector<core::AuditEntry>> entries =
+      tx->find_audit_entries({"", "260000042H", "", ""});
+  ASSERT_TRUE(entries.has_value()) << entries.error().message();
+  std::vector<std::int64_t> found;
+  for (const core::AuditEntry& entry : *entries) found.push_back(entry.sequence);
+  EXPECT_EQ(found, (std::vector<std::int64_t>{1, 2, 3}));
 }
 
 }  // namespace

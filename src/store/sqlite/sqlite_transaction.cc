@@ -275,6 +275,12 @@ Result<void> SqliteTransaction::commit() {
 
 Result<void> SqliteTransaction::commit_before_sync() {
   ALIQUOT_RETURN_IF_ERROR(check_open());
+  if (appended_audit_entries_) {
+    ALIQUOT_ASSIGN_OR_RETURN(const std::int64_t unindexed, unindexed_audit_entries());
+    if (unindexed >= kAuditTailLimit) {
+      ALIQUOT_RETURN_IF_ERROR(index_audit_trail(unindexed));
+    }
+  }
   {
     ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare("COMMIT"));
     ALIQUOT_RETURN_IF_ERROR(statement.run("committing"));
@@ -1083,6 +1089,7 @@ Result<void> SqliteTransaction::append_audit_entry(const core::AuditEntry& entry
     ALIQUOT_RETURN_IF_ERROR(statement.run_described(doing));
   }
   known_head_ = AuditHead{entry.sequence, entry.hash};
+  appended_audit_entries_ = true;
   if (follows_known_last) known_last_link_ = AuditHead{entry.sequence, entry.hash};
   return ok();
 }
@@ -1138,31 +1145,72 @@ Result<std::vector<core::AuditEntry>> SqliteTransaction::audit_entries(std::int6
 Result<std::vector<core::AuditEntry>> SqliteTransaction::find_audit_entries(
     const AuditFilter& filter) {
   ALIQUOT_RETURN_IF_ERROR(check_open());
-  // The text is assembled from fixed fragments (at most 16 shapes, each cached); every value is
-  // bound. An accession number also selects the entries of its results, whose entity key is
+  // The text is assembled from fixed fragments (each shape cached); every value is bound. An
+  // accession number also selects the entries of its results, whose entity key is
   // "ACCESSION/TEST": the key range ["ACCESSION/", "ACCESSION0") holds exactly those keys,
   // because '0' is the character after '/'.
-  std::string sql = "SELECT " ALIQUOT_AUDIT_COLUMNS " FROM audit_log a WHERE 1 = 1";
-  if (!filter.patient_mrn.empty()) sql += " AND a.patient_mrn = ?";
+  std::string conditions;
+  if (!filter.patient_mrn.empty()) conditions += " AND a.patient_mrn = ?";
   if (!filter.accession_number.empty()) {
-    sql +=
+    conditions +=
         " AND (a.accession_number = ?"
         " OR (a.entity_type = ? AND a.entity_key >= ? AND a.entity_key < ?))";
   }
-  if (!filter.test_code.empty()) sql += " AND a.test_code = ?";
-  if (!filter.entity_type.empty()) sql += " AND a.entity_type = ?";
-  sql += " ORDER BY a.sequence";
+  if (!filter.test_code.empty()) conditions += " AND a.test_code = ?";
+  if (!filter.entity_type.empty()) conditions += " AND a.entity_type = ?";
+  const auto bind_conditions = [&filter](Statement& statement) {
+    if (!filter.patient_mrn.empty()) statement.bind_text(filter.patient_mrn);
+    if (!filter.accession_number.empty()) {
+      statement.bind_text(filter.accession_number)
+          .bind_text("result")
+          .bind_text(filter.accession_number + "/")
+          .bind_text(filter.accession_number + "0");
+    }
+    if (!filter.test_code.empty()) statement.bind_text(filter.test_code);
+    if (!filter.entity_type.empty()) statement.bind_text(filter.entity_type);
+  };
 
-  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare(sql));
-  if (!filter.patient_mrn.empty()) statement.bind_text(filter.patient_mrn);
-  if (!filter.accession_number.empty()) {
-    statement.bind_text(filter.accession_number)
-        .bind_text("result")
-        .bind_text(filter.accession_number + "/")
-        .bind_text(filter.accession_number + "0");
+  // The entries up to indexed_through are found through audit_lookup, by the most selective
+  // subject given; the ones after it (at most kAuditTailLimit once committed) are read. Both
+  // parts check every condition, and they cannot overlap.
+  constexpr char kEntitySeparator = '\x1f';
+  std::string lookup;
+  std::vector<std::string> lookup_keys;
+  if (!filter.patient_mrn.empty()) {
+    lookup = "l.kind = 'p' AND l.key = ?";
+    lookup_keys = {filter.patient_mrn};
+  } else if (!filter.accession_number.empty()) {
+    lookup = "(l.kind = 'a' AND l.key = ?) OR (l.kind = 'e' AND l.key >= ? AND l.key < ?)";
+    const std::string results_of = std::string("result") + kEntitySeparator;
+    lookup_keys = {filter.accession_number, results_of + filter.accession_number + "/",
+                   results_of + filter.accession_number + "0"};
+  } else if (!filter.test_code.empty()) {
+    lookup = "l.kind = 't' AND l.key = ?";
+    lookup_keys = {filter.test_code};
+  } else if (!filter.entity_type.empty()) {
+    // Every key of the type: from "TYPE\x1f" up to "TYPE\x20", the next character.
+    lookup = "l.kind = 'e' AND l.key >= ? AND l.key < ?";
+    lookup_keys = {filter.entity_type + kEntitySeparator,
+                   filter.entity_type + static_cast<char>(kEntitySeparator + 1)};
   }
-  if (!filter.test_code.empty()) statement.bind_text(filter.test_code);
-  if (!filter.entity_type.empty()) statement.bind_text(filter.entity_type);
+
+  std::string sql = "SELECT " ALIQUOT_AUDIT_COLUMNS " FROM audit_log a";
+  if (lookup.empty()) {
+    sql += " WHERE 1 = 1" + conditions + " ORDER BY a.sequence";
+  } else {
+    sql += " WHERE a.sequence IN (SELECT l.sequence FROM audit_lookup l WHERE " + lookup + ")" +
+           conditions +
+           " UNION ALL SELECT " ALIQUOT_AUDIT_COLUMNS
+           " FROM audit_log a WHERE a.sequence >"
+           " (SELECT s.indexed_through FROM audit_lookup_state s WHERE s.id = 1)" +
+           conditions + " ORDER BY 1";
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(Statement statement, prepare(sql));
+  if (!lookup.empty()) {
+    for (const std::string& key : lookup_keys) statement.bind_text(key);
+  }
+  bind_conditions(statement);
+  if (!lookup.empty()) bind_conditions(statement);
   return select_audit_entries(statement, "searching the audit trail");
 }
 

@@ -99,6 +99,13 @@ class SqliteTransaction final : public Transaction {
                                                       std::int64_t limit) override;
   Result<std::vector<core::AuditEntry>> find_audit_entries(const AuditFilter& filter) override;
   Result<std::optional<AuditHead>> audit_head() override;
+  // Adds the next `max_entries` entries after indexed_through to audit_lookup (migrations.cc,
+  // version 11); returns how many. Every commit that appends entries also indexes the whole tail
+  // once it reaches kAuditTailLimit entries, so a search never reads more than that unindexed.
+  Result<std::int64_t> index_audit_trail(std::int64_t max_entries);
+  // The entries appended after indexed_through.
+  Result<std::int64_t> unindexed_audit_entries();
+  static constexpr std::int64_t kAuditTailLimit = 4096;
 
   Result<void> savepoint(std::string_view name) override;
   Result<void> rollback_to_savepoint(std::string_view name) override;
@@ -282,6 +289,7 @@ class SqliteTransaction final : public Transaction {
   // The outer optional is empty when unknown.
   std::optional<std::optional<AuditHead>> known_head_;
   std::optional<std::optional<AuditHead>> known_last_link_;
+  bool appended_audit_entries_ = false;  // checked at commit against kAuditTailLimit
 };
 
 }  // namespace aliquot::store::sqlite
