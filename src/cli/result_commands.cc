@@ -152,17 +152,27 @@ struct CancelTestOptions {
 
 Result<void> run_cancel_test(Session& session, const CancelTestOptions& options) {
   const lab::CancelTest command{options.accession_number, options.test_code, options.reason};
-  core::TestResult result;
+  lab::CancelledTest cancelled;
   ALIQUOT_RETURN_IF_ERROR(
       session.write([&](store::Transaction& tx, const lab::Context& ctx) -> Result<void> {
-        ALIQUOT_ASSIGN_OR_RETURN(result, lab::cancel_test(tx, ctx, command));
+        ALIQUOT_ASSIGN_OR_RETURN(cancelled, lab::cancel_test(tx, ctx, command));
         return ok();
       }));
   if (session.json()) {
-    session.set_json(lab::to_json(result));
+    session.set_json(lab::to_json(cancelled));
     return ok();
   }
-  session.out() << "cancelled " << describe_result(options.accession_number, result) << "\n";
+  session.out() << "cancelled " << describe_result(options.accession_number, cancelled.result)
+                << "\n";
+  for (const core::TestResult& calculated : cancelled.calculated) {
+    session.out() << (calculated.status == core::ResultStatus::kCancelled ? "  also cancelled "
+                                                                          : "  calculated ")
+                  << describe_result(options.accession_number, calculated);
+    if (calculated.status == core::ResultStatus::kCancelled) {
+      session.out() << ": " << calculated.cancel_reason;
+    }
+    session.out() << "\n";
+  }
   return ok();
 }
 

@@ -326,4 +326,28 @@ Result<std::vector<core::TestResult>> update_calculated_results(
   return updated;
 }
 
+std::vector<const core::TestResult*> calculated_results_requiring(
+    const Context& ctx, const std::vector<core::TestResult>& on_order, std::string_view test_code) {
+  std::vector<const core::TestResult*> requiring;
+  if (ctx.calculations == nullptr) return requiring;
+  for (const core::TestResult& candidate : on_order) {
+    if (candidate.status == core::ResultStatus::kCancelled || core::is_released(candidate.status)) {
+      continue;
+    }
+    const core::TestDefinition* test = ctx.catalog.find_test(candidate.test_code);
+    if (test == nullptr || !test->calculated) continue;
+    const calc::Calculation* calculation = ctx.calculations->find(test->calculated->calculation);
+    if (calculation == nullptr) continue;
+    for (const core::CalculationInput& link : test->calculated->inputs) {
+      if (!equals_ignoring_case(link.test_code, test_code)) continue;
+      const std::optional<std::size_t> index = calculation->find_input(link.input);
+      if (index && calculation->inputs()[*index].requirement == calc::Requirement::kRequired) {
+        requiring.push_back(&candidate);
+        break;
+      }
+    }
+  }
+  return requiring;
+}
+
 }  // namespace aliquot::lab

@@ -55,4 +55,11 @@ Result<std::vector<core::TestResult>> update_calculated_results(
     store::Transaction& tx, const Context& ctx, const core::User& actor, core::Instant now,
     const core::Order& order, const core::Patient& patient, const InputChange& changed);
 
+// The calculated results of `on_order` (an order's results) that are neither cancelled nor
+// released and cannot be computed without `test_code`: a required input of their calculation.
+// An optional input's tests are not among them: they are computed without it. Without
+// ctx.calculations, none.
+std::vector<const core::TestResult*> calculated_results_requiring(
+    const Context& ctx, const std::vector<core::TestResult>& on_order, std::string_view test_code);
+
 }  // namespace aliquot::lab

@@ -106,6 +106,57 @@ decimals = 0
 reference = [{ high = 99 }]
 calculation = { name = "ldl-friedewald", inputs = { tc = "CHOL", hdl = "HDL", tg = "TRIG" } }
 
+[[test]]
+code = "NA"
+name = "Sodium"
+loinc = "2951-2"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mmol/L"
+decimals = 0
+
+[[test]]
+code = "K"
+name = "Potassium"
+loinc = "2823-3"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mmol/L"
+decimals = 1
+
+[[test]]
+code = "CL"
+name = "Chloride"
+loinc = "2075-0"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mmol/L"
+decimals = 0
+
+[[test]]
+code = "CO2"
+name = "Carbon dioxide, total"
+loinc = "2028-9"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mmol/L"
+decimals = 0
+
+[[test]]
+code = "AGAP-K"
+name = "Anion gap with potassium"
+loinc = "1863-0"
+section = "chemistry"
+specimen_type = "serum"
+container = "sst"
+unit = "mmol/L"
+decimals = 0
+calculation = { name = "anion-gap", inputs = { na = "NA", cl = "CL", hco3 = "CO2", k = "K" } }
+
 [[panel]]
 code = "LIPID"
 name = "Lipid panel"
@@ -476,6 +527,50 @@ TEST_F(CalculatedResultsTest, SendsANotCalculatedResultAsTextInTheOru) {
   EXPECT_EQ(field("OBX-7"), "");
   EXPECT_EQ(field("OBX-8"), "");
   EXPECT_EQ(field("OBX-11"), "F");
+}
+
+// A cancelled input leaves no calculated test waiting for it: one that needs it is cancelled with
+// the reason, one for which it is optional is computed without it.
+TEST_F(CalculatedResultsTest, CancellingARequiredInputCancelsTheCalculatedTestWithTheReason) {
+  const core::Specimen lipids = serum({"LIPID"});
+  must(post(lipids.accession_number, {{"CHOL", "200", "", "R1", {}}, {"HDL", "50", "", "R2", {}}}));
+  const std::size_t before = audit_size();
+  const CancelledTest cancelled = must(write([&](store::Transaction& tx) {
+    return cancel_test(tx, with_rules("tech"),
+                       CancelTest{lipids.accession_number, "TRIG", "quantity not sufficient"});
+  }));
+  EXPECT_EQ(cancelled.result.test_code, "TRIG");
+  ASSERT_EQ(cancelled.calculated.size(), 1u);
+  EXPECT_EQ(cancelled.calculated[0].test_code, "LDL-C");
+  const core::TestResult ldl = result_of(lipids.accession_number, "LDL-C");
+  EXPECT_EQ(ldl.status, core::ResultStatus::kCancelled);
+  EXPECT_EQ(ldl.cancel_reason,
+            "LDL-C cannot be calculated: its input TRIG was cancelled (quantity not sufficient)");
+  EXPECT_EQ(ldl.cancelled_by, "tech");
+  EXPECT_EQ(actions_since(before),
+            (std::vector<std::string>{"result.cancel TRIG", "result.cancel LDL-C"}));
+  // The measured ones go on.
+  EXPECT_EQ(result_of(lipids.accession_number, "CHOL").status, core::ResultStatus::kFinal);
+}
+
+TEST_F(CalculatedResultsTest, CancellingAnOptionalInputComputesTheCalculatedTestWithoutIt) {
+  const core::Specimen electrolytes = serum({"NA", "K", "CL", "CO2", "AGAP-K"});
+  must(post(
+      electrolytes.accession_number,
+      {{"NA", "140", "", "R1", {}}, {"CL", "104", "", "R2", {}}, {"CO2", "24", "", "R3", {}}}));
+  // Potassium is ordered: the gap waits for it.
+  EXPECT_FALSE(result_of(electrolytes.accession_number, "AGAP-K").value.has_value());
+
+  const CancelledTest cancelled = must(write([&](store::Transaction& tx) {
+    return cancel_test(tx, with_rules("tech"),
+                       CancelTest{electrolytes.accession_number, "K", "hemolysed"});
+  }));
+  ASSERT_EQ(cancelled.calculated.size(), 1u);
+  const core::TestResult gap = result_of(electrolytes.accession_number, "AGAP-K");
+  EXPECT_EQ(cancelled.calculated[0].id, gap.id);
+  ASSERT_TRUE(gap.value.has_value());
+  EXPECT_EQ(core::format_reported(*gap.value), "12");  // 140 - (104 + 24), without potassium
+  EXPECT_EQ(gap.status, core::ResultStatus::kFinal);   // its inputs were released
 }
 
 }  // namespace

@@ -214,6 +214,15 @@ json to_json(const OrderDetail& detail) {
   };
 }
 
+json to_json(const CancelledTest& cancelled) {
+  json body = to_json(cancelled.result);
+  body["calculated"] = json::array();
+  for (const core::TestResult& calculated : cancelled.calculated) {
+    body["calculated"].push_back(to_json(calculated));
+  }
+  return body;
+}
+
 json to_json(const PatientReport& report) {
   return json{
       {"patient", to_json(report.patient)},

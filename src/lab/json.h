@@ -16,6 +16,7 @@
 #include "core/user.h"
 #include "lab/json_writer.h"
 #include "lab/queries.h"
+#include "lab/use_cases.h"
 #include "store/store.h"
 
 namespace aliquot::lab {
@@ -35,6 +36,8 @@ nlohmann::json to_json(const ResultDetail& detail);  // adds test name, unit, se
 nlohmann::json to_json(const SpecimenDetail& detail);
 nlohmann::json to_json(const OrderDetail& detail);
 nlohmann::json to_json(const PatientReport& report);
+// The cancelled result, with `calculated`: the calculated results it changed.
+nlohmann::json to_json(const CancelledTest& cancelled);
 // An audit entry as `aliquot audit show --json` and GET /api/audit give it: the before and after
 // images as JSON when they are JSON texts, else as the text.
 nlohmann::json to_json(const core::AuditEntry& entry);

@@ -3,6 +3,7 @@
 #include <map>
 #include <utility>
 
+#include "lab/calculated_results.h"
 #include "lab/use_case_support.h"
 #include "lab/use_cases.h"
 
@@ -96,8 +97,8 @@ Result<CancelledOrder> cancel_order(store::Transaction& tx, const Context& ctx,
   return outcome;
 }
 
-Result<core::TestResult> cancel_test(store::Transaction& tx, const Context& ctx,
-                                     const CancelTest& command) {
+Result<CancelledTest> cancel_test(store::Transaction& tx, const Context& ctx,
+                                  const CancelTest& command) {
   ALIQUOT_ASSIGN_OR_RETURN(const core::User actor,
                            authorize(tx, ctx.actor.username, Action::kCancelOrder));
   const core::Instant now = ctx.clock.now();
@@ -118,7 +119,35 @@ Result<core::TestResult> cancel_test(store::Transaction& tx, const Context& ctx,
   }
   ALIQUOT_RETURN_IF_ERROR(cancel_and_record(tx, result, actor.username, now, reason,
                                             result_change("result.cancel", at)));
-  return result;
+  CancelledTest outcome{result, {}};
+
+  // The calculated tests that needed it can no longer be computed; those for which it was
+  // optional are computed without it.
+  ALIQUOT_ASSIGN_OR_RETURN(std::vector<core::TestResult> on_order,
+                           tx.results_for_order(at.order.id));
+  for (const core::TestResult* needing :
+       calculated_results_requiring(ctx, on_order, result.test_code)) {
+    LocatedResult dependent = at;
+    dependent.result = *needing;
+    if (needing->specimen_id != at.specimen.id) {
+      ALIQUOT_ASSIGN_OR_RETURN(const std::optional<core::Specimen> specimen,
+                               tx.find_specimen(needing->specimen_id));
+      if (!specimen) continue;  // not yet on a specimen: cancelled with its order, if ever
+      dependent.specimen = *specimen;
+    }
+    const std::string why = needing->test_code + " cannot be calculated: its input " +
+                            result.test_code + " was cancelled (" + reason + ")";
+    ALIQUOT_RETURN_IF_ERROR(cancel_and_record(tx, dependent.result, actor.username, now, why,
+                                              result_change("result.cancel", dependent)));
+    outcome.calculated.push_back(dependent.result);
+  }
+  ALIQUOT_ASSIGN_OR_RETURN(std::vector<core::TestResult> recalculated,
+                           update_calculated_results(tx, ctx, actor, now, at.order, at.patient,
+                                                     InputChange{{result.test_code}, ""}));
+  for (core::TestResult& calculated : recalculated) {
+    outcome.calculated.push_back(std::move(calculated));
+  }
+  return outcome;
 }
 
 }  // namespace aliquot::lab

@@ -124,15 +124,23 @@ struct CancelTest {
   std::string test_code;
   std::string reason;  // required: "quantity not sufficient", "ordered in error"
 };
+struct CancelledTest {
+  core::TestResult result;  // as stored now
+  // Calculated tests of the order that used it, as stored now: cancelled when it was a required
+  // input ("EGFR cannot be calculated: its input CREAT was cancelled (quantity not sufficient)"),
+  // computed without it when it was an optional one.
+  std::vector<core::TestResult> calculated;
+};
 // Cancels one test on a specimen that is not released (pending or preliminary), with the reason,
 // as cancel_order does for each of an order's tests; the order's other tests go on. A value
-// already measured is kept on the cancelled result as history. Audited as result.cancel.
-// InvalidArgument without a reason; FailedPrecondition when the result is released (correct it
-// instead) or already cancelled; NotFound for an unknown specimen or a test not on it;
-// PermissionDenied for roles that may not cancel orders. A calculated test waiting for the
-// cancelled one is left as it is: cancel it too when it can no longer be computed.
-Result<core::TestResult> cancel_test(store::Transaction& tx, const Context& ctx,
-                                     const CancelTest& command);
+// already measured is kept on the cancelled result as history. Audited as result.cancel, then
+// what happened to the calculated tests that used it (result.cancel or result.calculate), so
+// that none waits for an input that will never come. InvalidArgument without a reason;
+// FailedPrecondition when the result is released (correct it instead) or already cancelled;
+// NotFound for an unknown specimen or a test not on it; PermissionDenied for roles that may not
+// cancel orders.
+Result<CancelledTest> cancel_test(store::Transaction& tx, const Context& ctx,
+                                  const CancelTest& command);
 
 // --- specimens ---------------------------------------------------------------------------
 struct ReceiveSpecimen {

@@ -55,6 +55,25 @@ TEST_F(CliCalculatedTest, ComputesLdlFromTheLipidPanelAndReleasesItWithItsInputs
       << shown.out;
 }
 
+TEST_F(CliCalculatedTest, CancellingAnInputCancelsTheCalculatedTestsThatNeedIt) {
+  const nlohmann::json specimens = received_order("MRN-CT9", "LIPID");
+  const std::string serum = accession_with(specimens, "LDL-C");
+  succeed({"result", "enter", serum, "CHOL", "200"}, kTechnician);
+  const CommandOutput text =
+      succeed({"result", "cancel", serum, "TRIG", "--reason", "lipemic"}, kTechnician);
+  EXPECT_NE(text.out.find("also cancelled"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("LDL-C cannot be calculated: its input TRIG was cancelled (lipemic)"),
+            std::string::npos)
+      << text.out;
+  const nlohmann::json ldl = succeed_json({"result", "show", serum, "LDL-C"}, kTechnician);
+  EXPECT_EQ(ldl.at("result").at("status"), "cancelled");
+
+  const nlohmann::json hdl =
+      succeed_json({"result", "cancel", serum, "HDL", "--reason", "lipemic"}, kTechnician);
+  EXPECT_EQ(hdl.at("status"), "cancelled");
+  EXPECT_TRUE(hdl.at("calculated").empty());  // LDL-C is cancelled already
+}
+
 TEST_F(CliCalculatedTest, ShowsWhyLdlIsNotCalculatedAtHighTriglycerides) {
   const nlohmann::json specimens = received_order("MRN-CT2", "LIPID");
   const std::string serum = accession_with(specimens, "LDL-C");

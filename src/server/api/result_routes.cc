@@ -196,8 +196,9 @@ http::Response cancel_one_test(const ApiContext& api, const http::Request& reque
   const lab::CancelTest command{accession_of(request), test_of(request), *reason};
   return answer(
       write(api, request, [&](store::Transaction& tx, const lab::Context& ctx) -> Result<json> {
-        ALIQUOT_ASSIGN_OR_RETURN(const core::TestResult result, lab::cancel_test(tx, ctx, command));
-        return lab::to_json(result);
+        ALIQUOT_ASSIGN_OR_RETURN(const lab::CancelledTest cancelled,
+                                 lab::cancel_test(tx, ctx, command));
+        return lab::to_json(cancelled);
       }));
 }
 

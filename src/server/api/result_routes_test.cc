@@ -208,6 +208,7 @@ TEST_F(ResultRoutesTest, CancelsOneTestAndRefusesAReleasedOne) {
   ASSERT_EQ(cancelled.status, 200) << cancelled.body;
   EXPECT_EQ(body_of(cancelled)["status"], "cancelled");
   EXPECT_EQ(body_of(cancelled)["cancel_reason"], "quantity not sufficient");
+  EXPECT_EQ(body_of(cancelled)["calculated"], json::array());  // no calculated test used K
   EXPECT_EQ(result_of(serum.accession_number, "NA").status, core::ResultStatus::kPending);
   EXPECT_EQ(post(path(serum, "NA", "cancel"), "tech", json::object()).status, 400);
   EXPECT_EQ(post(path(serum, "NA", "cancel"), "clerk", {{"reason", "x"}}).status, 403);

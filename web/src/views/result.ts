@@ -236,11 +236,20 @@ export async function resultView(ctx: ViewContext): Promise<void> {
     const reason = h('input', { type: 'text', id: 'cancel-test-reason', required: true, autocomplete: 'off' });
     formDialog(
       `Cancel ${test} on ${accession}`,
-      [h('p', null, 'Only this test is cancelled; the order\'s other tests go on. A measured value stays in its history.'), field('Reason', reason, 'e.g. "quantity not sufficient"')],
+      [
+        h('p', null, 'Only this test is cancelled; the order\'s other tests go on, and a calculated test that needs it is cancelled with it. A measured value stays in its history.'),
+        field('Reason', reason, 'e.g. "quantity not sufficient"'),
+      ],
       'Cancel test',
       async () => {
-        await post<TestResult>(`${resultPath}/cancel`, { reason: reason.value.trim() });
-        toast(`${test} on ${accession} cancelled.`);
+        const answer = await post<TestResult & { calculated: TestResult[] }>(`${resultPath}/cancel`, { reason: reason.value.trim() });
+        const alsoCancelled = answer.calculated.filter((r) => r.status === 'cancelled').map((r) => r.test_code);
+        const recalculated = answer.calculated.filter((r) => r.status !== 'cancelled').map((r) => r.test_code);
+        toast(
+          `${test} on ${accession} cancelled.` +
+            (alsoCancelled.length ? ` Also cancelled, cannot be calculated: ${alsoCancelled.join(', ')}.` : '') +
+            (recalculated.length ? ` Calculated without it: ${recalculated.join(', ')}.` : ''),
+        );
         await reload();
       },
       { danger: true, initialFocus: reason },
