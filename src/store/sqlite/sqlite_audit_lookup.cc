@@ -2,9 +2,9 @@
 //
 // Why in bulk: one commit of the ingest pipeline appends some forty result entries of three or
 // four patients and as many tests. Indexes on audit_log kept in that commit wrote a page per
-// test and per patient for every one of them, which cost the writer more than a third of its time
-// per result. Indexed a few hundred entries at a time, the keys of one test or one patient land
-// together, and each page is written once for many entries.
+// test and per patient for every one of them: about a third of the writer's time per result.
+// Indexed a few hundred entries at a time, the keys of one test or one patient land together, and
+// each page is written once for many entries.
 
 #include <sqlite3.h>
 
@@ -16,6 +16,7 @@
 #include "store/sqlite/statement.h"
 
 namespace aliquot::store::sqlite {
+
 Result<std::int64_t> SqliteTransaction::unindexed_audit_entries() {
   ALIQUOT_ASSIGN_OR_RETURN(
       Statement statement,
