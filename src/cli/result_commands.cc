@@ -477,6 +477,9 @@ void add_result_commands(CLI::App& app, CommandSelection& selection) {
   cancel_command->add_option("TEST", cancel->test_code, "test code")->required();
   cancel_command->add_option("--reason", cancel->reason, "why, e.g. quantity not sufficient")
       ->required();
+  cancel_command->footer(
+      "A calculated test of the order that needs it is cancelled with it, with the reason; one\n"
+      "for which it is optional is computed without it. Both are named in the output.");
   selection.bind(cancel_command,
                  [cancel](Session& session) { return run_cancel_test(session, *cancel); });
 
