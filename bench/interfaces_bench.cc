@@ -52,6 +52,7 @@
 #include "core/thread_name.h"
 #include "core/time.h"
 #include "ingest/instrument_profile.h"
+#include "lab/lab_configuration.h"
 #include "lab/lab_setup.h"
 #include "lab/use_cases.h"
 #include "mllp/client.h"
@@ -331,7 +332,10 @@ int main(int argc, char** argv) {
   host_options.mllp = aliquot::server::Listen{};
   host_options.astm = aliquot::server::Listen{};
   host_options.io_threads = kHostIoThreads;
-  aliquot::server::InterfaceHost host(*lab.store, *lab.catalog,
+  // The configuration `aliquot serve` runs with: the default menu and its rules.
+  aliquot::lab::ConfigurationInForce configuration(
+      check(aliquot::lab::read_lab_configuration(*lab.store), "read the lab's configuration"));
+  aliquot::server::InterfaceHost host(*lab.store, configuration,
                                       aliquot::ingest::InstrumentProfiles({profile}), clock,
                                       host_options);
   check(host.start(), "start the interface host");

@@ -15,9 +15,9 @@
 #include <utility>
 #include <vector>
 
-#include "calc/default_calculation_set.h"
 #include "cli/interface_options.h"
 #include "core/text.h"
+#include "lab/lab_configuration.h"
 #include "outbox/sender.h"
 #include "server/api/api_context.h"
 #include "server/api/event_hub.h"
@@ -87,9 +87,12 @@ Result<void> run_server(Session& session, const server::ServeConfig& config,
     ALIQUOT_RETURN_IF_ERROR(transport.add_destination(destination));
   }
   ALIQUOT_ASSIGN_OR_RETURN(store::Store * store, session.store());
-  ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog* catalog, session.catalog());
+  // The lab's documents in force, put in force again whenever a new version is loaded, through
+  // the API or by another process (lab/lab_configuration.h).
+  ALIQUOT_ASSIGN_OR_RETURN(lab::LabConfiguration initial, lab::read_lab_configuration(*store));
+  lab::ConfigurationInForce configuration(std::move(initial));
   ALIQUOT_ASSIGN_OR_RETURN(ingest::InstrumentProfiles profiles,
-                           profiles_from(instruments, *catalog));
+                           profiles_from(instruments, configuration.current()->catalog));
   server::InterfaceHostOptions host_options;
   if (config.mllp) {
     ALIQUOT_ASSIGN_OR_RETURN(host_options.mllp, parse_listen("--mllp", *config.mllp));
@@ -129,10 +132,6 @@ Result<void> run_server(Session& session, const server::ServeConfig& config,
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  ALIQUOT_ASSIGN_OR_RETURN(host_options.rules, session.rules());
-  ALIQUOT_ASSIGN_OR_RETURN(host_options.qc_policy, session.qc_policy());
-  ALIQUOT_ASSIGN_OR_RETURN(host_options.personnel, session.personnel());
-  ALIQUOT_ASSIGN_OR_RETURN(const people::CeRules* ce_rules, session.ce_rules());
   host_options.http_access_log =
       access_log(config.log_format.value_or(server::LogFormat::kText), session.clock());
 
@@ -152,15 +151,22 @@ Result<void> run_server(Session& session, const server::ServeConfig& config,
     std::lock_guard lock(*report_mutex);
     std::cerr << "events: " << error.message() << '\n';
   };
-  server::api::EventHub events(*store, *catalog, event_options);
+  // A version loaded by another process (the command line) is seen in the trail by the hub.
+  event_options.configuration_loaded = [report_mutex, store, &configuration] {
+    const Result<bool> refreshed = configuration.refresh(*store);
+    std::lock_guard lock(*report_mutex);
+    if (!refreshed.has_value()) {
+      std::cerr << "configuration: a new version was recorded but is not in force: "
+                << refreshed.error().message() << '\n';
+    } else if (*refreshed) {
+      std::cerr << "configuration: " << lab::describe(configuration.current()->versions)
+                << " in force\n";
+    }
+  };
+  server::api::EventHub events(*store, configuration, event_options);
   server::api::ApiContext api{.store = *store,
-                              .catalog = *catalog,
+                              .configuration = configuration,
                               .clock = session.clock(),
-                              .rules = host_options.rules,
-                              .qc_policy = host_options.qc_policy,
-                              .calculations = &calc::default_calculation_set(),
-                              .personnel = host_options.personnel,
-                              .ce_rules = ce_rules,
                               .instruments = &host_profiles,
                               .read_log = &read_log,
                               .events = &events,
@@ -178,7 +184,8 @@ Result<void> run_server(Session& session, const server::ServeConfig& config,
       return ok();
     };
   }
-  server::InterfaceHost host(*store, *catalog, std::move(profiles), session.clock(), host_options);
+  server::InterfaceHost host(*store, configuration, std::move(profiles), session.clock(),
+                             host_options);
   ALIQUOT_RETURN_IF_ERROR(events.start());
   ALIQUOT_RETURN_IF_ERROR(host.start());
   read_log.start();

@@ -947,7 +947,7 @@ Result<void> Hl7Ingest::quarantine(store::Transaction& tx, const Hl7Received& re
 std::string Hl7Ingest::acknowledge(const Hl7Received& received, const JobOutcome& outcome) const {
   hl7::AckContent content;
   content.time = clock_.now();
-  content.control_id = options_.control_id_prefix + std::to_string(++ack_counter_);
+  content.control_id = options_.control_id_prefix + std::to_string(++*options_.ack_counter);
   if (!outcome.durable) {
     content.code = hl7::AckCode::kReject;
     const Error& error = outcome.applied.has_value()

@@ -109,6 +109,10 @@ struct Hl7IngestOptions {
   const qc::QcPolicy* qc_policy = nullptr;
   // The lab's personnel requirements, for point-of-care operators; the built-in ones without.
   const people::Requirements* personnel = nullptr;
+  // Numbers the ACKs' control IDs (MSH-10); shared by the ingests a server makes one after
+  // another as the lab's configuration changes, so that the IDs do not start again.
+  std::shared_ptr<std::atomic<std::uint64_t>> ack_counter =
+      std::make_shared<std::atomic<std::uint64_t>>(0);
 };
 
 class Hl7Ingest {
@@ -151,7 +155,6 @@ class Hl7Ingest {
   const InstrumentProfiles& profiles_;
   const core::Clock& clock_;
   Hl7IngestOptions options_;
-  mutable std::atomic<std::uint64_t> ack_counter_{0};
 };
 
 // ERR segments for a refusal: one per line of the error, located when the line starts with a

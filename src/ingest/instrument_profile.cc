@@ -275,6 +275,22 @@ Result<InstrumentProfiles> load_instrument_profiles(const std::string& directory
   return InstrumentProfiles(std::move(profiles));
 }
 
+Result<void> check_profiles_fit(const InstrumentProfiles& profiles,
+                                const catalog::Catalog& catalog) {
+  std::string problems;
+  for (const InstrumentProfile& profile : profiles.all()) {
+    for (const auto& [code, mapping] : profile.codes) {
+      if (catalog.find_test(mapping.test_code) != nullptr) continue;
+      if (!problems.empty()) problems += '\n';
+      problems += profile.file + ": instrument " + profile.id + " maps code '" + code + "' to '" +
+                  mapping.test_code + "', which catalog '" + catalog.name() + "' version " +
+                  catalog.version() + " does not have";
+    }
+  }
+  if (problems.empty()) return ok();
+  return failed_precondition(problems);
+}
+
 Result<MappedTest> map_test(const InstrumentProfile& profile, std::string_view instrument_code,
                             std::string_view unit, const catalog::Catalog& catalog) {
   const std::string code = trim(instrument_code);

@@ -94,6 +94,13 @@ Result<InstrumentProfile> parse_instrument_profile(std::string_view text, const 
 Result<InstrumentProfiles> load_instrument_profiles(const std::string& directory,
                                                     const catalog::Catalog& catalog);
 
+// Whether every profile still maps to `catalog`: FailedPrecondition naming, one per line, each
+// instrument code whose test `catalog` does not have. The server checks a new catalog version
+// with it before putting it in force, since the profiles were checked against the catalog of
+// its start.
+Result<void> check_profiles_fit(const InstrumentProfiles& profiles,
+                                const catalog::Catalog& catalog);
+
 // The catalog test and catalog unit for an instrument code and the unit it sent: NotFound
 // naming the instrument and code when the code is not mapped; std::nullopt-like empty test code
 // when the profile lists the code as ignored. The returned unit is "" when the

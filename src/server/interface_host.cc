@@ -21,17 +21,41 @@ namespace aliquot::server {
 
 class InterfaceHost::Impl {
  public:
-  Impl(store::Store& store, const catalog::Catalog& catalog, ingest::InstrumentProfiles profiles,
-       const core::Clock& clock, InterfaceHostOptions options)
+  // The ingests of one configuration: a message is received, applied and answered by the ones in
+  // force when it arrived, which its job keeps alive.
+  struct Ingests {
+    Ingests(std::shared_ptr<const lab::LabConfiguration> in_force,
+            const ingest::InstrumentProfiles& profiles, const core::Clock& clock,
+            const std::string& default_hl7_account,
+            std::shared_ptr<std::atomic<std::uint64_t>> ack_counter)
+        : configuration(std::move(in_force)),
+          hl7(configuration->catalog, profiles, clock,
+              {.default_account = default_hl7_account,
+               .control_id_prefix = "ALQ",
+               .rules = configuration->rules_in_force(),
+               .qc_policy = &configuration->qc_policy_in_force(),
+               .personnel = &configuration->personnel_in_force(),
+               .ack_counter = std::move(ack_counter)}),
+          astm(configuration->catalog, profiles, clock, configuration->rules_in_force(),
+               &configuration->qc_policy_in_force(), &configuration->personnel_in_force()) {}
+
+    const std::shared_ptr<const lab::LabConfiguration> configuration;
+    const ingest::Hl7Ingest hl7;
+    const ingest::AstmIngest astm;
+  };
+
+  Impl(store::Store& store, lab::ConfigurationInForce& configuration,
+       ingest::InstrumentProfiles profiles, const core::Clock& clock, InterfaceHostOptions options)
       : store_(store),
-        catalog_(catalog),
+        configuration_(configuration),
         profiles_(std::move(profiles)),
         clock_(clock),
-        options_(std::move(options)),
-        hl7_(catalog_, profiles_, clock_,
-             {options_.default_hl7_account, "ALQ", options_.rules, options_.qc_policy,
-              options_.personnel}),
-        astm_(catalog_, profiles_, clock_, options_.rules, options_.qc_policy, options_.personnel) {
+        options_(std::move(options)) {
+    // A catalog version without a test the instruments send is refused before it is in force:
+    // their results would otherwise be quarantined one by one.
+    configuration_.add_acceptance([profiles = profiles_](const lab::LabConfiguration& next) {
+      return ingest::check_profiles_fit(profiles, next.catalog);
+    });
   }
 
   Result<void> start() {
@@ -149,60 +173,80 @@ class InterfaceHost::Impl {
     }
   }
 
+  // The ingests of the configuration in force, made again when a new one was put in force.
+  std::shared_ptr<const Ingests> ingests() {
+    std::shared_ptr<const lab::LabConfiguration> in_force = configuration_.current();
+    std::lock_guard lock(ingests_mutex_);
+    if (!ingests_ || ingests_->configuration != in_force) {
+      ingests_ = std::make_shared<const Ingests>(std::move(in_force), profiles_, clock_,
+                                                 options_.default_hl7_account, ack_counter_);
+    }
+    return ingests_;
+  }
+
   void on_hl7(mllp::InboundMessage message, mllp::Reply reply) {
     ++hl7_messages_;
+    const std::shared_ptr<const Ingests> in_force = ingests();
     std::shared_ptr<ingest::Hl7Received> received =
-        hl7_.receive(std::move(message.bytes), std::move(message.peer));
-    ingest::Job job = hl7_.job(received, [reply](std::string ack) { reply(std::move(ack)); });
-    // Count before the ACK leaves (on the pipeline's syncer thread).
-    job.on_done = [this, received, reply,
+        in_force->hl7.receive(std::move(message.bytes), std::move(message.peer));
+    ingest::Job job =
+        in_force->hl7.job(received, [reply](std::string ack) { reply(std::move(ack)); });
+    // Count before the ACK leaves (on the pipeline's syncer thread). on_done runs last and
+    // keeps the ingests the job was made by alive until then.
+    job.on_done = [this, in_force, received, reply,
                    received_at = message.received_at](const ingest::JobOutcome& outcome) {
       count(outcome);
-      reply(hl7_.acknowledge(*received, outcome));
+      reply(in_force->hl7.acknowledge(*received, outcome));
       if (outcome.durable) hl7_latency_.record(std::chrono::steady_clock::now() - received_at);
     };
     if (Result<void> queued = pipeline_->submit(std::move(job)); !queued.has_value()) {
       ++not_stored_;
-      reply(hl7_.acknowledge(*received, ingest::JobOutcome{false, queued.error()}));
+      reply(in_force->hl7.acknowledge(*received, ingest::JobOutcome{false, queued.error()}));
     }
   }
 
   void on_astm(astm::io::ReceivedMessage message, astm::io::CompletionToken done) {
     ++astm_messages_;
+    const std::shared_ptr<const Ingests> in_force = ingests();
     std::shared_ptr<ingest::AstmReceived> received =
-        astm_.receive(std::move(message.records), std::move(message.peer));
-    ingest::Job job = astm_.job(received, [this, received, done, received_at = message.received_at](
-                                              const ingest::JobOutcome& outcome) {
-      count(outcome);
-      // Not stored: the final frame stays unanswered and the instrument sends again.
-      if (!outcome.durable) return;
-      done(received->reply);
-      astm_latency_.record(std::chrono::steady_clock::now() - received_at);
-    });
+        in_force->astm.receive(std::move(message.records), std::move(message.peer));
+    ingest::Job job = in_force->astm.job(
+        received, [this, in_force, received, done,
+                   received_at = message.received_at](const ingest::JobOutcome& outcome) {
+          count(outcome);
+          // Not stored: the final frame stays unanswered and the instrument sends again.
+          if (!outcome.durable) return;
+          done(received->reply);
+          astm_latency_.record(std::chrono::steady_clock::now() - received_at);
+        });
     if (!pipeline_->submit(std::move(job)).has_value()) ++not_stored_;
   }
 
   // An MLLP frame too large to take was answered AR by the listener; its first bytes are kept
   // in the quarantine so that the lab sees what was refused.
   void keep_rejected_frame(const mllp::RejectedMessage& rejected) {
+    const std::shared_ptr<const Ingests> in_force = ingests();
     auto received = std::shared_ptr<ingest::Hl7Received>(
-        hl7_.receive(rejected.first_bytes, rejected.peer).release());
+        in_force->hl7.receive(rejected.first_bytes, rejected.peer).release());
     ingest::Job job;
     const Error why = invalid_argument(rejected.text);
     job.apply = [why](store::Transaction&) -> Result<std::string> { return why; };
-    job.on_refused = [this, received](store::Transaction& tx, const Error& error) {
-      return hl7_.quarantine(tx, *received, error);
+    job.on_refused = [in_force, received](store::Transaction& tx, const Error& error) {
+      return in_force->hl7.quarantine(tx, *received, error);
     };
     (void)pipeline_->submit(std::move(job));
   }
 
   store::Store& store_;
-  const catalog::Catalog& catalog_;
+  lab::ConfigurationInForce& configuration_;
   const ingest::InstrumentProfiles profiles_;
   const core::Clock& clock_;
   const InterfaceHostOptions options_;
-  ingest::Hl7Ingest hl7_;
-  ingest::AstmIngest astm_;
+  std::mutex ingests_mutex_;
+  std::shared_ptr<const Ingests> ingests_;  // guarded by ingests_mutex_
+  // One sequence of ACK control IDs (MSH-10) across the configurations.
+  const std::shared_ptr<std::atomic<std::uint64_t>> ack_counter_ =
+      std::make_shared<std::atomic<std::uint64_t>>(0);
   // Before io_: the connections' handlers use them until the io_context is gone.
   http::Router router_;
   http::HttpMetrics http_metrics_;
@@ -222,11 +266,11 @@ class InterfaceHost::Impl {
   LatencyHistogram astm_latency_;
 };
 
-InterfaceHost::InterfaceHost(store::Store& store, const catalog::Catalog& catalog,
+InterfaceHost::InterfaceHost(store::Store& store, lab::ConfigurationInForce& configuration,
                              ingest::InstrumentProfiles profiles, const core::Clock& clock,
                              InterfaceHostOptions options)
-    : impl_(
-          std::make_unique<Impl>(store, catalog, std::move(profiles), clock, std::move(options))) {}
+    : impl_(std::make_unique<Impl>(store, configuration, std::move(profiles), clock,
+                                   std::move(options))) {}
 
 InterfaceHost::~InterfaceHost() { stop(); }
 

@@ -20,14 +20,11 @@
 #include <vector>
 
 #include "astm/link.h"
-#include "catalog/catalog.h"
 #include "core/error.h"
 #include "core/time.h"
 #include "ingest/instrument_profile.h"
 #include "ingest/pipeline.h"
-#include "people/requirements.h"
-#include "qc/qc_policy.h"
-#include "rules/rule_set.h"
+#include "lab/lab_configuration.h"
 #include "server/http/access_log.h"
 #include "server/http/router.h"
 #include "server/latency_histogram.h"
@@ -54,14 +51,6 @@ struct InterfaceHostOptions {
   int io_threads = 1;
   ingest::PipelineOptions pipeline;
   std::string default_hl7_account = "if.hl7";
-  // The lab's autoverification rules, read once when the host is made; nothing autoverifies
-  // without them. They must outlive the host.
-  const rules::RuleSet* rules = nullptr;
-  // The lab's QC policy, read once like the rules; qc::default_qc_policy() when not set.
-  const qc::QcPolicy* qc_policy = nullptr;
-  // The lab's personnel requirements, read once like the rules, for the qualification of
-  // point-of-care operators; the built-in ones when not set.
-  const people::Requirements* personnel = nullptr;
   // The HTTP API (server/http/) on the same io_context: GET /healthz and GET /metrics, then the
   // routes `http_routes` adds. Routes that need a user ask `authenticate`; until authentication
   // is configured nobody is recognised and they answer 401.
@@ -89,9 +78,14 @@ struct InterfaceCounters {
   ingest::PipelineStats pipeline;
 };
 
+// Each message is read and applied under the lab configuration in force when it arrived
+// (lab/lab_configuration.h): catalog, rules, QC policy and personnel requirements; one that
+// arrives after a new version is put in force is judged by the new one. The host asks the
+// configuration to accept only catalogs its instrument profiles still map to.
 class InterfaceHost {
  public:
-  InterfaceHost(store::Store& store, const catalog::Catalog& catalog,
+  // `configuration` must outlive the host.
+  InterfaceHost(store::Store& store, lab::ConfigurationInForce& configuration,
                 ingest::InstrumentProfiles profiles, const core::Clock& clock,
                 InterfaceHostOptions options);
   ~InterfaceHost();  // stop()

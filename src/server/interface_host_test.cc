@@ -31,10 +31,11 @@ class InterfaceHostTest : public lab::LabTest {
     options.mllp = Listen{};
     options.astm = Listen{};
     host_ = std::make_unique<InterfaceHost>(
-        *store_, *catalog_, ingest::InstrumentProfiles({analyzer}), clock_, options);
+        *store_, configuration_, ingest::InstrumentProfiles({analyzer}), clock_, options);
     lab::must(host_->start());
   }
 
+  lab::ConfigurationInForce configuration_{lab::must(lab::read_lab_configuration(*store_))};
   std::unique_ptr<InterfaceHost> host_;
 };
 

@@ -165,6 +165,45 @@ TEST_F(CliInterfacesTest, ARefusedMessageIsQuarantinedShownAndReplayedOnceTheCau
   succeed({"audit", "verify"}, kTechnician);
 }
 
+// Rules loaded from the command line while the server runs judge the messages that arrive
+// after the load, without a restart: the server sees the load in the audit trail.
+TEST_F(CliInterfacesTest, RulesLoadedWhileTheServerRunsJudgeTheMessagesAfterThem) {
+  const std::string first = accession_with(received_order("MRN-81", "K"), "K");
+  const std::string second = accession_with(received_order("MRN-82", "K"), "K");
+  const auto potassium = [](const std::string& id, const std::string& mrn,
+                            const std::string& specimen) {
+    return "MSH|^~\\&|REFLAB|REF|ALIQUOT|LAB|20261121080000||ORU^R01|" + id + "|P|2.5.1\rPID|1||" +
+           mrn + "\rOBR|1||" + specimen +
+           "|2823-3^Potassium^LN\rOBX|1|NM|2823-3^Potassium^LN||4.4|mmol/L||||||F\r";
+  };
+  ServeProcess serve(lab_, {"--mllp", "127.0.0.1:0"});
+  mllp::Client client("127.0.0.1", serve.port("mllp"));
+  const Result<std::string> before = client.send(potassium("R-81", "MRN-81", first), 5000ms);
+  ASSERT_TRUE(before.has_value()) << before.error().message() << "\n" << serve.output();
+  const nlohmann::json released = succeed_json({"result", "show", first, "K"}, kTechnician);
+  EXPECT_EQ(released.at("result").at("status"), "final") << released.dump(2);
+
+  const std::string rules =
+      lab_.write_file("no-chemistry.toml",
+                      "[rules]\nname = \"ward rules\"\nversion = \"w1\"\n\n[[discipline]]\n"
+                      "section = \"chemistry\"\nautoverify = false\n");
+  succeed({"rules", "load", rules}, kAdmin);
+  bool in_force = false;
+  for (int i = 0; i < 200 && !in_force; ++i) {
+    in_force = serve.output().find("configuration: catalog version 1, rules version 2,") !=
+               std::string::npos;
+    if (!in_force) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(in_force) << serve.output();
+
+  const Result<std::string> after = client.send(potassium("R-82", "MRN-82", second), 5000ms);
+  ASSERT_TRUE(after.has_value()) << after.error().message() << "\n" << serve.output();
+  EXPECT_EQ(hl7::Message::parse(*after)->get("MSA-1").value().text(), "AA");
+  const nlohmann::json held = succeed_json({"result", "show", second, "K"}, kTechnician);
+  EXPECT_EQ(held.at("result").at("status"), "preliminary") << held.dump(2);
+  EXPECT_EQ(serve.stop(), 0) << serve.output();
+}
+
 // An EHR's MLLP listener in this process: it accepts every message and keeps it.
 class Ehr {
  public:

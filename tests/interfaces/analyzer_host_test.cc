@@ -31,8 +31,9 @@ class AnalyzerHostTest : public ::testing::Test {
   void start_host(std::uint16_t port) {
     server::InterfaceHostOptions options;
     options.astm = server::Listen{"127.0.0.1", port};
-    host_ = std::make_unique<server::InterfaceHost>(
-        lab_.store(), lab_.catalog(), ingest::InstrumentProfiles({profile_}), clock_, options);
+    host_ = std::make_unique<server::InterfaceHost>(lab_.store(), lab_.configuration(),
+                                                    ingest::InstrumentProfiles({profile_}), clock_,
+                                                    options);
     must(host_->start());
   }
 

@@ -62,8 +62,8 @@ TEST_F(CliSimulateTest, SendsTheRackFromTheLabAndLogsWhatWasAcknowledged) {
       shipped_profile("aliquot-sim-chem.toml", lab_.catalog());
   server::InterfaceHostOptions options;
   options.astm = server::Listen{};
-  server::InterfaceHost host(lab_.store(), lab_.catalog(), ingest::InstrumentProfiles({profile}),
-                             clock_, options);
+  server::InterfaceHost host(lab_.store(), lab_.configuration(),
+                             ingest::InstrumentProfiles({profile}), clock_, options);
   must(host.start());
 
   const std::string log = directory_.file("delivered.jsonl");

@@ -60,6 +60,8 @@ TestLab::TestLab(const std::string& path, const core::Clock& clock) : path_(path
   const lab::Context as_admin{*catalog_, clock_, *admin};
   must(lab::add_user(*tx, as_admin, {kClerk, "Clerk One", core::Role::kClerk}));
   must(tx->commit());
+  configuration_ =
+      std::make_unique<lab::ConfigurationInForce>(must(lab::read_lab_configuration(*store_)));
 }
 
 void TestLab::reopen() {

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/time.h"
 #include "ingest/instrument_profile.h"
+#include "lab/lab_configuration.h"
 #include "simulate/analyzer.h"
 #include "store/store.h"
 
@@ -43,6 +44,8 @@ class TestLab {
 
   store::Store& store() { return *store_; }
   const catalog::Catalog& catalog() const { return *catalog_; }
+  // The lab's configuration as `aliquot serve` puts it in force: the default menu's rules.
+  lab::ConfigurationInForce& configuration() { return *configuration_; }
 
   // Registers `count` patients ("<prefix>0001"...), orders `tests` for each, accessions and
   // receives every specimen; the accession numbers of the specimens.
@@ -59,6 +62,7 @@ class TestLab {
   const core::Clock& clock_;
   std::unique_ptr<store::Store> store_;
   std::optional<catalog::Catalog> catalog_;
+  std::unique_ptr<lab::ConfigurationInForce> configuration_;
 };
 
 // Checks, on the lab's store, that

@@ -1,29 +1,16 @@
 #pragma once
 
 // What every handler of the JSON API needs: the lab's database, the configuration in force and
-// the clock, as `aliquot serve` loaded them when it started. Shared by all handlers on all
-// threads; everything it points to must outlive the server.
+// the clock. Shared by all handlers on all threads; everything it points to must outlive the
+// server.
 
-#include "catalog/catalog.h"
 #include "core/time.h"
+#include "lab/lab_configuration.h"
 #include "store/store.h"
 
-namespace aliquot::calc {
-class CalculationSet;
-}  // namespace aliquot::calc
 namespace aliquot::ingest {
 class InstrumentProfiles;
 }  // namespace aliquot::ingest
-namespace aliquot::qc {
-class QcPolicy;
-}  // namespace aliquot::qc
-namespace aliquot::rules {
-class RuleSet;
-}  // namespace aliquot::rules
-namespace aliquot::people {
-class Requirements;
-class CeRules;
-}  // namespace aliquot::people
 
 namespace aliquot::server::api {
 
@@ -33,15 +20,11 @@ class ViewCache;
 
 struct ApiContext {
   store::Store& store;
-  const catalog::Catalog& catalog;
+  // The catalog, rules, QC policy, personnel requirements and CE rules in force
+  // (lab/lab_configuration.h): each request takes the snapshot current when it starts, and a
+  // load through the API puts the new version in force before it answers.
+  lab::ConfigurationInForce& configuration;
   const core::Clock& clock;
-  const rules::RuleSet* rules = nullptr;  // nothing autoverifies without them
-  const qc::QcPolicy* qc_policy = nullptr;
-  const calc::CalculationSet* calculations = nullptr;
-  // The lab's personnel requirements and continuing-education rules, read once at start; the
-  // built-in ones when null.
-  const people::Requirements* personnel = nullptr;
-  const people::CeRules* ce_rules = nullptr;
   // The instrument profiles the interfaces use (ingest/instrument_profile.h): a quarantined
   // message is replayed as its sender's interface would apply it. Null: none (messages from an
   // EHR still replay; an instrument's are refused again as from an unknown sender).

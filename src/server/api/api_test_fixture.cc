@@ -8,7 +8,15 @@ namespace aliquot::server::api {
 
 using lab::must;
 
-ApiTest::ApiTest() : api_{.store = *store_, .catalog = *catalog_, .clock = clock_} {}
+ApiTest::ApiTest()
+    : configuration_(must(lab::read_lab_configuration(*store_))),
+      api_{.store = *store_, .configuration = configuration_, .clock = clock_} {}
+
+void ApiTest::configure(const std::function<void(lab::LabConfiguration&)>& edit) {
+  lab::LabConfiguration next = *configuration_.current();
+  edit(next);
+  configuration_.put_in_force(std::move(next));
+}
 
 void ApiTest::use(const ApiRoutes& routes) { must(register_routes(router_, routes)); }
 

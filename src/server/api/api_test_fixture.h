@@ -4,6 +4,7 @@
 // and requests dispatched as one of the lab's users without sockets or sessions (the session
 // routes and the authentication hook have tests of their own). Test-only.
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -41,7 +42,13 @@ class ApiTest : public lab::LabTest {
 
   ApiContext& api() { return api_; }
 
+  // Puts in force the configuration in force as `edit` changes it (rules, a QC policy, ...), as
+  // a load would.
+  void configure(const std::function<void(lab::LabConfiguration&)>& edit);
+
   http::Router router_;
+  // What the test lab recorded: its catalog, no rules, the built-in policies.
+  lab::ConfigurationInForce configuration_;
   ApiContext api_;
 };
 

@@ -1,9 +1,9 @@
 // The lab's configuration over HTTP (docs/api.md, "Lab configuration"): the catalog in force, and
 // the check and load of a catalog, of autoverification rules and of a QC policy, as `aliquot
 // catalog list|check|load`, `aliquot rules load` and `aliquot qc policy check|load` do them
-// (lab/lab_setup.h). A load records a new version in the lab database at once; the server read
-// its catalog, rules and QC policy when it started, so it judges by the new version from its next
-// start, and says so (`restart_needed`). The command line uses it at once.
+// (lab/lab_setup.h). A load records a new version in the lab database and puts it in force in
+// this server before it answers (lab/lab_configuration.h): requests and messages that start after
+// the answer are judged by it, those under way finish with the version they began with.
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -28,12 +28,16 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kRestartNote = "in force from the next start of the server";
-
-// What every load answers besides the version loaded.
-json with_restart_note(json body, const std::string& what) {
-  body["restart_needed"] = true;
-  body["message"] = what + " recorded; " + kRestartNote;
+// Puts what a load just recorded in force, and says so in its answer (`in_force`). Recorded but
+// not in force only when the lab database cannot be read again, or when another process recorded
+// a version meanwhile that this server refuses (the message says why); the server then keeps the
+// configuration it had, and the next load or refresh tries again.
+json put_in_force(const ApiContext& api, json body, const std::string& what) {
+  const Result<bool> refreshed = api.configuration.refresh(api.store);
+  body["in_force"] = refreshed.has_value();
+  body["message"] = refreshed.has_value()
+                        ? what + " recorded and in force"
+                        : what + " recorded but not in force: " + refreshed.error().message();
   return body;
 }
 
@@ -49,14 +53,23 @@ std::string actor_name(const http::Request& request) {
 http::Response list_catalog(const ApiContext& api, const http::Request& request) {
   return answer(read(
       api, request,
-      [&](store::Transaction&, const lab::Context&) -> Result<json> {
-        return lab::catalog_list_json(api.catalog, query(request, "section"));
+      [&](store::Transaction&, const lab::Context& ctx) -> Result<json> {
+        return lab::catalog_list_json(ctx.catalog, query(request, "section"));
       },
       std::nullopt));
 }
 
-// Every problem of a catalog: its own, then those of its calculated tests against the
-// calculations the server computes with (calc/catalog_links.h).
+// Whether the server can put `catalog` in force with the rest of its configuration: its
+// instruments' test codes must still map (server/interface_host.h).
+Result<void> fits_server(const ApiContext& api, const catalog::Catalog& catalog) {
+  lab::LabConfiguration next = *api.configuration.current();
+  next.catalog = catalog;
+  return api.configuration.acceptable(next);
+}
+
+// Every problem of a catalog: its own, those of its calculated tests against the calculations
+// the server computes with (calc/catalog_links.h), then what the server itself needs of it (its
+// instruments' test codes must still map: server/interface_host.h).
 std::vector<Error> catalog_problems(const ApiContext& api, const LabFileBody& file,
                                     std::optional<catalog::Catalog>& loaded) {
   catalog::LoadOutcome outcome = catalog::load_catalog(file.text, file.name);
@@ -66,10 +79,14 @@ std::vector<Error> catalog_problems(const ApiContext& api, const LabFileBody& fi
                           SourcePosition{d.file, d.line, d.column});
   }
   if (outcome.catalog) {
-    const calc::CalculationSet& calculations =
-        api.calculations != nullptr ? *api.calculations : calc::default_calculation_set();
-    for (Error& link : calc::check_catalog_links(*outcome.catalog, calculations, file.name)) {
+    for (Error& link :
+         calc::check_catalog_links(*outcome.catalog, calc::default_calculation_set(), file.name)) {
       problems.push_back(std::move(link));
+    }
+  }
+  if (problems.empty()) {
+    if (Result<void> fits = fits_server(api, *outcome.catalog); !fits.has_value()) {
+      problems.push_back(fits.error());
     }
   }
   if (problems.empty()) loaded = std::move(outcome.catalog);
@@ -91,15 +108,21 @@ http::Response check_catalog(const ApiContext& api, const http::Request& request
 
 Result<json> load_catalog(const ApiContext& api, const http::Request& request) {
   ALIQUOT_ASSIGN_OR_RETURN(const LabFileBody file, lab_file_body(request, "catalog.toml"));
+  // The server's own needs first; the load checks the catalog itself and against the rules.
+  if (const catalog::LoadOutcome parsed = catalog::load_catalog(file.text, file.name);
+      parsed.catalog) {
+    ALIQUOT_RETURN_IF_ERROR(fits_server(api, *parsed.catalog));
+  }
   ALIQUOT_RETURN_IF_ERROR(
       lab::load_catalog_version(api.store, api.clock, actor_name(request), file.text, file.name));
   ALIQUOT_ASSIGN_OR_RETURN(const catalog::Catalog menu, lab::current_catalog(api.store));
-  return with_restart_note({{"file", file.name},
-                            {"name", menu.name()},
-                            {"version", menu.version()},
-                            {"tests", menu.tests().size()},
-                            {"panels", menu.panels().size()}},
-                           "catalog " + menu.name() + " " + menu.version());
+  return put_in_force(api,
+                      {{"file", file.name},
+                       {"name", menu.name()},
+                       {"version", menu.version()},
+                       {"tests", menu.tests().size()},
+                       {"panels", menu.panels().size()}},
+                      "catalog " + menu.name() + " " + menu.version());
 }
 
 // --- autoverification rules ---
@@ -112,13 +135,14 @@ Result<json> load_rules(const ApiContext& api, const http::Request& request) {
   ALIQUOT_ASSIGN_OR_RETURN(const std::optional<rules::RuleSet> loaded,
                            lab::current_rules(api.store, menu));
   if (!loaded) return internal_error("the rules just loaded are not in force");
-  return with_restart_note({{"file", file.name},
-                            {"name", loaded->name()},
-                            {"version", loaded->version()},
-                            {"analytes", loaded->analytes().size()},
-                            {"disciplines", loaded->disciplines().size()},
-                            {"reflexes", loaded->reflexes().size()}},
-                           "rules " + loaded->name() + " " + loaded->version());
+  return put_in_force(api,
+                      {{"file", file.name},
+                       {"name", loaded->name()},
+                       {"version", loaded->version()},
+                       {"analytes", loaded->analytes().size()},
+                       {"disciplines", loaded->disciplines().size()},
+                       {"reflexes", loaded->reflexes().size()}},
+                      "rules " + loaded->name() + " " + loaded->version());
 }
 
 // --- QC policy ---
@@ -161,7 +185,7 @@ Result<json> load_qc_policy(const ApiContext& api, const http::Request& request)
   json body = lab::to_json(*loaded);
   body["file"] = file.name;
   body["lab_version"] = version;
-  return with_restart_note(body, "QC policy version " + version.dump());
+  return put_in_force(api, body, "QC policy version " + version.dump());
 }
 
 // --- the lab's personnel requirements and continuing-education rules ---
@@ -173,13 +197,14 @@ Result<json> load_personnel_requirements(const ApiContext& api, const http::Requ
   ALIQUOT_ASSIGN_OR_RETURN(const std::optional<people::Requirements> loaded,
                            lab::current_personnel_requirements(api.store));
   if (!loaded) return internal_error("the personnel requirements just loaded are not in force");
-  return with_restart_note({{"file", file.name},
-                            {"name", loaded->name()},
-                            {"version", loaded->version()},
-                            {"licensure_states", loaded->licensure().size()},
-                            {"sections", loaded->sections().size()},
-                            {"reviews", loaded->reviews().size()}},
-                           "personnel requirements " + loaded->name() + " " + loaded->version());
+  return put_in_force(api,
+                      {{"file", file.name},
+                       {"name", loaded->name()},
+                       {"version", loaded->version()},
+                       {"licensure_states", loaded->licensure().size()},
+                       {"sections", loaded->sections().size()},
+                       {"reviews", loaded->reviews().size()}},
+                      "personnel requirements " + loaded->name() + " " + loaded->version());
 }
 
 Result<json> load_ce_rules(const ApiContext& api, const http::Request& request) {
@@ -190,13 +215,13 @@ Result<json> load_ce_rules(const ApiContext& api, const http::Request& request) 
   ALIQUOT_ASSIGN_OR_RETURN(const std::optional<people::CeRules> loaded,
                            lab::current_ce_rules(api.store));
   if (!loaded) return internal_error("the continuing-education rules just loaded are not in force");
-  return with_restart_note(
-      {{"file", file.name},
-       {"name", loaded->name()},
-       {"version", loaded->version()},
-       {"categories", loaded->categories().size()},
-       {"programs", loaded->programs().size()}},
-      "continuing-education rules " + loaded->name() + " " + loaded->version());
+  return put_in_force(api,
+                      {{"file", file.name},
+                       {"name", loaded->name()},
+                       {"version", loaded->version()},
+                       {"categories", loaded->categories().size()},
+                       {"programs", loaded->programs().size()}},
+                      "continuing-education rules " + loaded->name() + " " + loaded->version());
 }
 
 }  // namespace

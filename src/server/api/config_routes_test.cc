@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "ingest/instrument_profile.h"
 #include "lab/lab_setup.h"
 #include "lab/lab_test_fixture.h"
 #include "lab/personnel_setup.h"
@@ -92,7 +93,7 @@ TEST_F(ConfigRoutesTest, ChecksACatalogWithEveryProblemAtItsLine) {
   EXPECT_NE(body["error"].get<std::string>().find("bad.toml:"), std::string::npos) << body;
 }
 
-TEST_F(ConfigRoutesTest, LoadsACatalogVersionForTheNextStartOfTheServer) {
+TEST_F(ConfigRoutesTest, LoadsACatalogVersionAndPutsItInForce) {
   const std::size_t trail = audit_size();
   const http::Response clerk = post("/api/catalog", "clerk", {{"toml", catalog_version("t2")}});
   EXPECT_EQ(clerk.status, 403) << clerk.body;
@@ -111,12 +112,47 @@ TEST_F(ConfigRoutesTest, LoadsACatalogVersionForTheNextStartOfTheServer) {
   const json body = body_of(loaded);
   EXPECT_EQ(body["version"], "t2");
   EXPECT_EQ(body["file"], "t2.toml");
-  EXPECT_EQ(body["restart_needed"], true);
-  EXPECT_EQ(body["message"],
-            "catalog test menu t2 recorded; in force from the next start of the server");
+  EXPECT_EQ(body["in_force"], true);
+  EXPECT_EQ(body["message"], "catalog test menu t2 recorded and in force");
   EXPECT_EQ(catalog_in_store(), "t2");
-  // The server keeps the catalog it started with.
-  EXPECT_EQ(body_of(get("/api/catalog", "admin"))["catalog"]["version"], "t1");
+  // The requests after the answer see it, without a restart.
+  EXPECT_EQ(body_of(get("/api/catalog", "admin"))["catalog"]["version"], "t2");
+  EXPECT_EQ(configuration_.current()->versions.catalog, 2);
+}
+
+// The server's instruments send troponin: a catalog without it would leave their results
+// without a test, so it is refused before anything is recorded, and the check says why.
+TEST_F(ConfigRoutesTest, RefusesACatalogThatTheServersInstrumentsNoLongerMapTo) {
+  ingest::InstrumentProfile analyzer;
+  analyzer.id = "immuno1";
+  analyzer.file = "immuno1.toml";
+  analyzer.codes["TNI"] = {"TROPI", ""};
+  const ingest::InstrumentProfiles profiles({analyzer});
+  configuration_.add_acceptance([&profiles](const lab::LabConfiguration& next) {
+    return ingest::check_profiles_fit(profiles, next.catalog);
+  });
+  std::string without_troponin = catalog_version("t2");
+  const std::size_t start = without_troponin.find("[[test]]\ncode = \"TROPI\"");
+  ASSERT_NE(start, std::string::npos);
+  without_troponin.erase(start, without_troponin.find("[[test]]", start + 1) - start);
+
+  const http::Response check =
+      post("/api/catalog/check", "clerk", {{"toml", without_troponin}, {"name", "t2.toml"}});
+  EXPECT_EQ(check.status, 400) << check.body;
+  EXPECT_EQ(body_of(check)["ok"], false);
+  EXPECT_NE(check.body.find("immuno1.toml: instrument immuno1 maps code 'TNI' to 'TROPI', which "
+                            "catalog 'test menu' version t2 does not have"),
+            std::string::npos)
+      << check.body;
+
+  const std::size_t trail = audit_size();
+  const http::Response load =
+      post("/api/catalog", "admin", {{"toml", without_troponin}, {"name", "t2.toml"}});
+  EXPECT_EQ(load.status, 409) << load.body;
+  EXPECT_NE(load.body.find("maps code 'TNI' to 'TROPI'"), std::string::npos) << load.body;
+  EXPECT_EQ(audit_size(), trail);
+  EXPECT_EQ(catalog_in_store(), "t1");
+  EXPECT_EQ(configuration_.current()->catalog.version(), "t1");
 }
 
 TEST_F(ConfigRoutesTest, LoadsRulesAsAdminOnlyAndRefusesRulesThatDoNotFit) {
@@ -133,10 +169,27 @@ TEST_F(ConfigRoutesTest, LoadsRulesAsAdminOnlyAndRefusesRulesThatDoNotFit) {
   ASSERT_EQ(loaded.status, 201) << loaded.body;
   EXPECT_EQ(body_of(loaded)["name"], "api rules");
   EXPECT_EQ(body_of(loaded)["analytes"], 1);
-  EXPECT_EQ(body_of(loaded)["restart_needed"], true);
+  EXPECT_EQ(body_of(loaded)["in_force"], true);
   EXPECT_TRUE(must(lab::current_rules(*store_, *catalog_)).has_value());
+  ASSERT_TRUE(configuration_.current()->rules.has_value());
+  EXPECT_EQ(configuration_.current()->rules->name(), "api rules");
 
   EXPECT_EQ(post("/api/rules", "admin", {{"toml", kConfigRulesText}}).status, 409);
+}
+
+// Recorded, but this server cannot put it in force: the answer says so rather than claim it.
+TEST_F(ConfigRoutesTest, SaysWhenALoadIsRecordedButNotInForce) {
+  configuration_.add_acceptance([](const lab::LabConfiguration& next) -> Result<void> {
+    if (!next.rules) return ok();
+    return failed_precondition("rules refused by this server for the test");
+  });
+  const http::Response loaded = post("/api/rules", "admin", {{"toml", kConfigRulesText}});
+  ASSERT_EQ(loaded.status, 201) << loaded.body;
+  EXPECT_EQ(body_of(loaded)["in_force"], false);
+  EXPECT_EQ(body_of(loaded)["message"],
+            "rules api rules r1 recorded but not in force: rules refused by this server for the "
+            "test");
+  EXPECT_FALSE(configuration_.current()->rules.has_value());
 }
 
 TEST_F(ConfigRoutesTest, ChecksAndLoadsAQcPolicy) {
@@ -160,9 +213,10 @@ TEST_F(ConfigRoutesTest, ChecksAndLoadsAQcPolicy) {
   const http::Response loaded = post("/api/qc/policy", "mls", {{"toml", kConfigPolicyText}});
   ASSERT_EQ(loaded.status, 201) << loaded.body;
   EXPECT_EQ(body_of(loaded)["lab_version"], 1);
-  EXPECT_EQ(body_of(loaded)["restart_needed"], true);
+  EXPECT_EQ(body_of(loaded)["in_force"], true);
   ASSERT_TRUE(must(lab::current_qc_policy(*store_)).has_value());
   EXPECT_EQ(must(lab::current_qc_policy(*store_))->name(), "api QC");
+  EXPECT_EQ(configuration_.current()->qc_policy_in_force().name(), "api QC");
 }
 
 TEST_F(ConfigRoutesTest, LoadsTheLabsPersonnelRequirementsAndCeRules) {
@@ -179,8 +233,9 @@ TEST_F(ConfigRoutesTest, LoadsTheLabsPersonnelRequirementsAndCeRules) {
       post("/api/personnel-requirements", "super", {{"toml", requirements}});
   ASSERT_EQ(loaded.status, 201) << loaded.body;
   EXPECT_EQ(body_of(loaded)["name"], "api personnel");
-  EXPECT_EQ(body_of(loaded)["restart_needed"], true);
+  EXPECT_EQ(body_of(loaded)["in_force"], true);
   EXPECT_EQ(must(lab::current_personnel_requirements(*store_))->name(), "api personnel");
+  EXPECT_EQ(configuration_.current()->personnel_in_force().name(), "api personnel");
 
   const std::string ce =
       "[continuing_education]\nname = \"api CE\"\nversion = \"1\"\n"
@@ -192,6 +247,7 @@ TEST_F(ConfigRoutesTest, LoadsTheLabsPersonnelRequirementsAndCeRules) {
   ASSERT_EQ(ce_loaded.status, 201) << ce_loaded.body;
   EXPECT_EQ(body_of(ce_loaded)["categories"], 1);
   EXPECT_EQ(must(lab::current_ce_rules(*store_))->name(), "api CE");
+  EXPECT_EQ(configuration_.current()->ce_rules_in_force().name(), "api CE");
 }
 
 }  // namespace

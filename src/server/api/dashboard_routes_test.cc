@@ -28,8 +28,16 @@ const catalog::Catalog& catalog_with_targets() {
 class DashboardRoutesTest : public ApiTest {
  protected:
   DashboardRoutesTest()
-      : with_targets_{.store = *store_, .catalog = catalog_with_targets(), .clock = clock_} {
+      : with_targets_configuration_(with_targets()),
+        with_targets_{
+            .store = *store_, .configuration = with_targets_configuration_, .clock = clock_} {
     use(dashboard_routes(with_targets_));
+  }
+
+  lab::LabConfiguration with_targets() {
+    lab::LabConfiguration configuration = *configuration_.current();
+    configuration.catalog = catalog_with_targets();
+    return configuration;
   }
 
   std::string target(core::Instant from, core::Instant to) {
@@ -37,6 +45,7 @@ class DashboardRoutesTest : public ApiTest {
            "&to=" + core::format_instant(to);
   }
 
+  lab::ConfigurationInForce with_targets_configuration_;
   ApiContext with_targets_;
 };
 

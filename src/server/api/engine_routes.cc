@@ -41,12 +41,7 @@ Result<std::string> value_text(const json& value, const std::string& field) {
 
 // --- calculations ---
 
-// The calculations the server computes with: those it loaded at its start, or the built-in ones.
-const calc::CalculationSet& calculations(const ApiContext& api) {
-  return api.calculations != nullptr ? *api.calculations : calc::default_calculation_set();
-}
-
-http::Response calculate(const ApiContext& api, const http::Request& request) {
+http::Response calculate(const http::Request& request) {
   const Result<json> body = json_body(request);
   if (!body) return answer(body.error());
   lab::CalculationInputs inputs;
@@ -62,7 +57,7 @@ http::Response calculate(const ApiContext& api, const http::Request& request) {
     }
   }
   const Result<lab::CalculationAnswer> computed =
-      lab::calculate(calculations(api), request.path_params.at("name"), inputs);
+      lab::calculate(calc::default_calculation_set(), request.path_params.at("name"), inputs);
   if (!computed) return answer(computed.error());
   // A result that must not be reported is not a value: 422, with the reason in the body.
   return answer(computed->json, computed->reason ? 422 : 200);
@@ -139,25 +134,28 @@ Result<json> evaluate_qc(const http::Request& request) {
 
 // --- autoverification rules ---
 
-// The rules the server judges results by: the lab's version loaded when it started.
+// The rules the server judges results by: the lab's version in force.
 Result<json> rules_in_force(const ApiContext& api) {
-  if (api.rules == nullptr) {
+  const std::shared_ptr<const lab::LabConfiguration> configuration = api.configuration.current();
+  if (!configuration->rules) {
     return not_found(
         "the lab has loaded no autoverification rules: nothing autoverifies (load them with "
         "POST /api/rules or `aliquot rules load`)");
   }
-  return lab::to_json(*api.rules, api.catalog);
+  return lab::to_json(*configuration->rules, configuration->catalog);
 }
 
-// Checked against the catalog the server runs with, as `rules load` will check them.
+// Checked against the catalog in force, as `rules load` will check them.
 http::Response check_rules(const ApiContext& api, const http::Request& request) {
   const Result<LabFileBody> file = lab_file_body(request, "autoverification.toml");
   if (!file) return answer(file.error());
-  const rules::LoadOutcome outcome = rules::load_rules(file->text, file->name, api.catalog);
+  const std::shared_ptr<const lab::LabConfiguration> configuration = api.configuration.current();
+  const catalog::Catalog& catalog = configuration->catalog;
+  const rules::LoadOutcome outcome = rules::load_rules(file->text, file->name, catalog);
   const json check = {
       {"file", file->name},
       {"ok", outcome.diagnostics.empty()},
-      {"catalog", {{"name", api.catalog.name()}, {"version", api.catalog.version()}}},
+      {"catalog", {{"name", catalog.name()}, {"version", catalog.version()}}},
       {"analytes", outcome.rules ? outcome.rules->analytes().size() : std::size_t{0}},
       {"disciplines", outcome.rules ? outcome.rules->disciplines().size() : std::size_t{0}},
       {"diagnostics", diagnostics_json(outcome.diagnostics)}};
@@ -170,7 +168,7 @@ ApiRoutes engine_routes(const ApiContext& api) {
   // Each handler keeps its own copy of the context (see patient_routes).
   return {
       {http::Method::kPost, "/api/calc/{name}", std::nullopt,
-       [api](const http::Request& request) { return calculate(api, request); },
+       [](const http::Request& request) { return calculate(request); },
        "compute a calculated test from its inputs"},
       {http::Method::kPost, "/api/qc/evaluate", std::nullopt,
        [](const http::Request& request) { return answer(evaluate_qc(request)); },

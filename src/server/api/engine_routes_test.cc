@@ -157,13 +157,12 @@ TEST_F(EngineRoutesTest, SaysThereAreNoRulesWhenTheLabHasLoadedNone) {
 // The server as started with the lab's rules in force.
 class EngineRoutesWithRulesTest : public ApiTest {
  protected:
-  EngineRoutesWithRulesTest()
-      : rules_(std::move(*rules::load_rules(kRulesText, "api.toml", *catalog_).rules)) {
-    api().rules = &rules_;
+  EngineRoutesWithRulesTest() {
+    configure([&](lab::LabConfiguration& next) {
+      next.rules = std::move(*rules::load_rules(kRulesText, "api.toml", *catalog_).rules);
+    });
     use(engine_routes(api()));
   }
-
-  rules::RuleSet rules_;
 };
 
 TEST_F(EngineRoutesWithRulesTest, ShowsTheRulesInForceAsTheCommandLineListsThem) {
@@ -176,7 +175,7 @@ TEST_F(EngineRoutesWithRulesTest, ShowsTheRulesInForceAsTheCommandLineListsThem)
   EXPECT_EQ(body["analytes"][0]["test"], "K");
   EXPECT_EQ(body["analytes"][0]["unit"], "mmol/L");
   EXPECT_EQ(body["analytes"][0]["absurd"]["high"], 15);
-  EXPECT_EQ(body, lab::to_json(rules_, *catalog_));
+  EXPECT_EQ(body, lab::to_json(*configuration_.current()->rules, *catalog_));
 }
 
 TEST_F(EngineRoutesTest, ChecksARulesFileAgainstTheCatalogInForce) {

@@ -81,8 +81,9 @@ std::string format_live_event(const LiveEvent& event) {
                             event.data.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-EventHub::EventHub(store::Store& store, const catalog::Catalog& catalog, EventHubOptions options)
-    : store_(store), catalog_(catalog), options_(std::move(options)) {}
+EventHub::EventHub(store::Store& store, const lab::ConfigurationInForce& configuration,
+                   EventHubOptions options)
+    : store_(store), configuration_(configuration), options_(std::move(options)) {}
 
 EventHub::~EventHub() { stop(); }
 
@@ -167,12 +168,17 @@ Result<void> EventHub::poll() {
   }
 
   const auto now = std::chrono::steady_clock::now();
+  const std::shared_ptr<const lab::LabConfiguration> configuration = configuration_.current();
   std::vector<std::shared_ptr<http::EventStream>> over;
-  std::lock_guard lock(mutex_);
+  bool configuration_loaded = false;
+  std::unique_lock lock(mutex_);
   for (const core::AuditEntry& entry : entries) {
     position_ = entry.sequence;
     ++actions_seen_[entry.action];
-    if (std::optional<LiveEvent> event = live_event(entry, catalog_)) fan_out(*event);
+    configuration_loaded = configuration_loaded || lab::is_configuration_load(entry.action);
+    if (std::optional<LiveEvent> event = live_event(entry, configuration->catalog)) {
+      fan_out(*event);
+    }
   }
   std::erase_if(subscribers_, [&](const Subscriber& subscriber) {
     std::shared_ptr<http::EventStream> stream = subscriber.stream.lock();
@@ -184,6 +190,8 @@ Result<void> EventHub::poll() {
   // The browser reconnects by itself, through authentication, and catches up by its
   // Last-Event-ID.
   for (const auto& stream : over) stream->close();
+  lock.unlock();
+  if (configuration_loaded && options_.configuration_loaded) options_.configuration_loaded();
   return ok();
 }
 
@@ -221,9 +229,10 @@ Result<std::shared_ptr<http::EventStream>> EventHub::subscribe(
                                store_.begin(store::TransactionMode::kRead));
       ALIQUOT_ASSIGN_OR_RETURN(std::vector<core::AuditEntry> missed,
                                tx->audit_entries(*last_event_id + 1, position_ - *last_event_id));
+      const std::shared_ptr<const lab::LabConfiguration> configuration = configuration_.current();
       for (const core::AuditEntry& entry : missed) {
         if (entry.sequence > position_) break;
-        std::optional<LiveEvent> event = live_event(entry, catalog_);
+        std::optional<LiveEvent> event = live_event(entry, configuration->catalog);
         if (event && wants(section, *event)) replay += format_live_event(*event);
       }
       replayable = replay.size() <= options_.max_queued_bytes / 2;

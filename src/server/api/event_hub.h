@@ -15,7 +15,7 @@
 // values: the browser fetches those through the routes that check and log the read.
 //
 // Threads: start() runs a thread of its own that polls; subscribe(), poll() and stop() may be
-// called from any thread. The store and the catalog must outlive the hub.
+// called from any thread. The store and the configuration must outlive the hub.
 
 #include <chrono>
 #include <condition_variable>
@@ -34,6 +34,7 @@
 #include "catalog/catalog.h"
 #include "core/audit_entry.h"
 #include "core/error.h"
+#include "lab/lab_configuration.h"
 #include "server/http/event_stream.h"
 #include "store/store.h"
 
@@ -59,6 +60,10 @@ struct EventHubOptions {
   // Told of a poll that failed (the database busy or gone); the hub tries again at the next
   // poll. Called on the hub's thread.
   std::function<void(const Error&)> report;
+  // Called after a poll that saw a new version of the lab's configuration recorded (a catalog,
+  // rules, QC policy, personnel requirements or CE rules loaded: lab::is_configuration_load),
+  // whichever process recorded it; the server puts it in force. Called on the hub's thread.
+  std::function<void()> configuration_loaded;
 };
 
 // One event for the browser, made from an audit entry.
@@ -83,7 +88,9 @@ std::string format_live_event(const LiveEvent& event);
 
 class EventHub {
  public:
-  EventHub(store::Store& store, const catalog::Catalog& catalog, EventHubOptions options = {});
+  // Result events name the section of their test in the catalog in force in `configuration`.
+  EventHub(store::Store& store, const lab::ConfigurationInForce& configuration,
+           EventHubOptions options = {});
   ~EventHub();  // stop()
   EventHub(const EventHub&) = delete;
   EventHub& operator=(const EventHub&) = delete;
@@ -130,7 +137,7 @@ class EventHub {
   void fan_out(const LiveEvent& event);
 
   store::Store& store_;
-  const catalog::Catalog& catalog_;
+  const lab::ConfigurationInForce& configuration_;
   const EventHubOptions options_;
 
   std::mutex poll_mutex_;  // one poll at a time

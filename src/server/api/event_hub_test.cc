@@ -146,6 +146,8 @@ EventHubOptions polled_by_hand() {
 class EventHubTest : public lab::LabTest {
  protected:
   std::int64_t head() { return audit_trail().back().sequence; }
+
+  lab::ConfigurationInForce configuration_{must(lab::read_lab_configuration(*store_))};
 };
 
 TEST_F(EventHubTest, MakesAResultEventWithTheSectionFromTheCatalogAndTheStatusAfter) {
@@ -215,7 +217,7 @@ TEST_F(EventHubTest, MakesSpecimenEventsAndLeavesOtherEntriesOut) {
 }
 
 TEST_F(EventHubTest, OnePollSendsAReleaseMadeThroughTheUseCases) {
-  EventHub hub(*store_, *catalog_, polled_by_hand());
+  EventHub hub(*store_, configuration_, polled_by_hand());
   must(hub.start());
   StreamReader reader(must(hub.subscribe("", std::nullopt)));
   const std::string accession = received_order("MRN-1", {"K"}).at(0).accession_number;
@@ -250,7 +252,7 @@ TEST_F(EventHubTest, OnePollSendsAReleaseMadeThroughTheUseCases) {
 TEST_F(EventHubTest, ReadsTheTrailInBatchesUntilItHasCaughtUp) {
   EventHubOptions options = polled_by_hand();
   options.batch = 1;
-  EventHub hub(*store_, *catalog_, options);
+  EventHub hub(*store_, configuration_, options);
   must(hub.start());
   StreamReader reader(must(hub.subscribe("", std::nullopt)));
   const std::string accession = received_order("MRN-1", {"K"}).at(0).accession_number;
@@ -263,7 +265,7 @@ TEST_F(EventHubTest, ReadsTheTrailInBatchesUntilItHasCaughtUp) {
 TEST_F(EventHubTest, ItsThreadSendsAReleaseWithinAPoll) {
   EventHubOptions options;
   options.poll_interval = 5ms;
-  EventHub hub(*store_, *catalog_, options);
+  EventHub hub(*store_, configuration_, options);
   must(hub.start());
   StreamReader reader(must(hub.subscribe("", std::nullopt)));
   const std::string accession = received_order("MRN-1", {"K"}).at(0).accession_number;
@@ -277,7 +279,7 @@ TEST_F(EventHubTest, ItsThreadSendsAReleaseWithinAPoll) {
 TEST_F(EventHubTest, StartsAtTheHeadOfTheTrail) {
   const std::string accession = received_order("MRN-1", {"K"}).at(0).accession_number;
   enter(accession, "K", "4.1");
-  EventHub hub(*store_, *catalog_, polled_by_hand());
+  EventHub hub(*store_, configuration_, polled_by_hand());
   must(hub.start());
   EXPECT_EQ(hub.position(), head());
   StreamReader reader(must(hub.subscribe("", std::nullopt)));
@@ -290,7 +292,7 @@ TEST_F(EventHubTest, StartsAtTheHeadOfTheTrail) {
 }
 
 TEST_F(EventHubTest, SendsASubscriberOfASectionOnlyItsResultsAndEverySpecimen) {
-  EventHub hub(*store_, *catalog_, polled_by_hand());
+  EventHub hub(*store_, configuration_, polled_by_hand());
   must(hub.start());
   StreamReader hematology(must(hub.subscribe("hematology", std::nullopt)));
   const std::vector<core::Specimen> specimens = received_order("MRN-1", {"K", "HGB"});
@@ -312,7 +314,7 @@ TEST_F(EventHubTest, SendsASubscriberOfASectionOnlyItsResultsAndEverySpecimen) {
 }
 
 TEST_F(EventHubTest, ReplaysWhatAReconnectingClientMissed) {
-  EventHub hub(*store_, *catalog_, polled_by_hand());
+  EventHub hub(*store_, configuration_, polled_by_hand());
   must(hub.start());
   const std::int64_t seen = hub.position();
   const std::string accession = received_order("MRN-1", {"K"}).at(0).accession_number;
@@ -338,7 +340,7 @@ TEST_F(EventHubTest, ReplaysWhatAReconnectingClientMissed) {
 TEST_F(EventHubTest, TellsAClientTooFarBehindToReload) {
   EventHubOptions options = polled_by_hand();
   options.replay_limit = 3;
-  EventHub hub(*store_, *catalog_, options);
+  EventHub hub(*store_, configuration_, options);
   const std::int64_t seen = head();
   received_order("MRN-1", {"K"});
   must(hub.start());
@@ -355,7 +357,7 @@ TEST_F(EventHubTest, TellsAClientTooFarBehindToReload) {
 }
 
 TEST_F(EventHubTest, StopEndsEveryStreamAndRefusesNewSubscribers) {
-  EventHub hub(*store_, *catalog_, polled_by_hand());
+  EventHub hub(*store_, configuration_, polled_by_hand());
   EXPECT_EQ(hub.subscribe("", std::nullopt).error().message(),
             "events: live updates are not running");
   must(hub.start());
@@ -374,7 +376,7 @@ TEST_F(EventHubTest, StopEndsEveryStreamAndRefusesNewSubscribers) {
 TEST_F(EventHubTest, EndsASubscriptionWhenItsTimeIsUp) {
   EventHubOptions options = polled_by_hand();
   options.max_subscription = 0ms;
-  EventHub hub(*store_, *catalog_, options);
+  EventHub hub(*store_, configuration_, options);
   must(hub.start());
   StreamReader reader(must(hub.subscribe("", std::nullopt)));
   must(hub.poll());
@@ -384,7 +386,7 @@ TEST_F(EventHubTest, EndsASubscriptionWhenItsTimeIsUp) {
 }
 
 TEST_F(EventHubTest, ForgetsASubscriberWhoseConnectionIsGone) {
-  EventHub hub(*store_, *catalog_, polled_by_hand());
+  EventHub hub(*store_, configuration_, polled_by_hand());
   must(hub.start());
   std::shared_ptr<http::EventStream> kept = must(hub.subscribe("", std::nullopt));
   std::shared_ptr<http::EventStream> gone = must(hub.subscribe("", std::nullopt));
@@ -418,6 +420,7 @@ class EventHubOnAFileTest : public lab::LabTest {
       command.role = role;
       must(write([&](store::Transaction& tx) { return lab::add_user(tx, as("admin"), command); }));
     }
+    configuration_.emplace(must(lab::read_lab_configuration(*store_)));
   }
   ~EventHubOnAFileTest() override {
     store_.reset();
@@ -427,11 +430,12 @@ class EventHubOnAFileTest : public lab::LabTest {
 
   std::string directory_;
   std::string path_;
+  std::optional<lab::ConfigurationInForce> configuration_;
 };
 
 TEST_F(EventHubOnAFileTest, SeesWhatAnotherConnectionCommits) {
   std::unique_ptr<store::Store> own = must(store::open_sqlite_store(path_));
-  EventHub hub(*own, *catalog_, polled_by_hand());
+  EventHub hub(*own, *configuration_, polled_by_hand());
   must(hub.start());
   StreamReader reader(must(hub.subscribe("", std::nullopt)));
   const std::string accession = received_order("MRN-1", {"K"}).at(0).accession_number;
@@ -442,6 +446,26 @@ TEST_F(EventHubOnAFileTest, SeesWhatAnotherConnectionCommits) {
   EXPECT_EQ(events.back().data["action"], "specimen.receive");
   EXPECT_EQ(events.back().data["accession"], accession);
   EXPECT_EQ(events.back().data["status"], "received");
+  hub.stop();
+}
+
+TEST_F(EventHubOnAFileTest, TellsWhenAnotherConnectionLoadsAVersionOfTheConfiguration) {
+  std::unique_ptr<store::Store> own = must(store::open_sqlite_store(path_));
+  EventHubOptions options = polled_by_hand();
+  int loads_seen = 0;
+  options.configuration_loaded = [&loads_seen] { ++loads_seen; };
+  EventHub hub(*own, *configuration_, options);
+  must(hub.start());
+  received_order("MRN-1", {"K"});
+  must(hub.poll());
+  EXPECT_EQ(loads_seen, 0);  // results and specimens are not configuration
+
+  must(lab::load_rules_version(*store_, clock_, "admin", "[rules]\nname = \"r\"\nversion = \"1\"\n",
+                               "r.toml"));
+  must(hub.poll());
+  EXPECT_EQ(loads_seen, 1);
+  must(hub.poll());
+  EXPECT_EQ(loads_seen, 1);
   hub.stop();
 }
 

@@ -22,7 +22,7 @@ class EventRoutesTest : public ApiTest {
   EventRoutesTest() {
     EventHubOptions options;
     options.poll_interval = std::chrono::hours(1);  // polled by the tests
-    hub_.emplace(*store_, *catalog_, options);
+    hub_.emplace(*store_, configuration_, options);
     must(hub_->start());
   }
 

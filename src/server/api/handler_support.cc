@@ -3,7 +3,6 @@
 #include <memory>
 #include <utility>
 
-#include "calc/default_calculation_set.h"
 #include "server/api/patient_read_log.h"
 #include "server/api/request_values.h"
 #include "server/http/content_encoding.h"
@@ -24,43 +23,46 @@ Result<core::User> actor(store::Transaction& tx, const http::Request& request) {
   return std::move(*user);
 }
 
-lab::Context context_for(const ApiContext& api, core::User user) {
-  return lab::Context{
-      .catalog = api.catalog,
-      .clock = api.clock,
-      .actor = std::move(user),
-      .rules = api.rules,
-      .qc_policy = api.qc_policy,
-      .calculations = api.calculations ? api.calculations : &calc::default_calculation_set(),
-      .personnel = api.personnel,
-      .ce_rules = api.ce_rules};
-}
-
+// The step sees `configuration` (the one in force when the request started) to its end.
 template <typename Document, typename Run>
-Result<Document> in_read_transaction(const ApiContext& api, const http::Request& request,
-                                     const Run& step, std::optional<lab::Action> permission) {
+Result<Document> in_read_transaction(const ApiContext& api,
+                                     const lab::LabConfiguration& configuration,
+                                     const http::Request& request, const Run& step,
+                                     std::optional<lab::Action> permission) {
   ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
                            api.store.begin(store::TransactionMode::kRead));
   ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx, request));
   if (permission) ALIQUOT_RETURN_IF_ERROR(lab::check_permission(user, *permission));
-  return step(*tx, context_for(api, std::move(user)));
+  return step(*tx, configuration.context(api.clock, std::move(user)));
+}
+
+// A view's key in the cache names the configuration it was read under: a view read just after
+// a load committed, by a request that began before the new version was put in force, is not
+// given to the requests that judge by the new one.
+std::string cache_key(const std::string& key, const lab::ConfigurationVersions& versions) {
+  return key + "@" + std::to_string(versions.catalog) + "." + std::to_string(versions.rules) + "." +
+         std::to_string(versions.qc_policy) + "." + std::to_string(versions.personnel) + "." +
+         std::to_string(versions.ce_rules);
 }
 
 }  // namespace
 
 Result<nlohmann::json> write(const ApiContext& api, const http::Request& request,
                              const Step& step) {
+  const std::shared_ptr<const lab::LabConfiguration> configuration = api.configuration.current();
   ALIQUOT_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> tx,
                            api.store.begin(store::TransactionMode::kWrite));
   ALIQUOT_ASSIGN_OR_RETURN(core::User user, actor(*tx, request));
-  ALIQUOT_ASSIGN_OR_RETURN(nlohmann::json document, step(*tx, context_for(api, std::move(user))));
+  ALIQUOT_ASSIGN_OR_RETURN(nlohmann::json document,
+                           step(*tx, configuration->context(api.clock, std::move(user))));
   ALIQUOT_RETURN_IF_ERROR(tx->commit());
   return document;
 }
 
 Result<nlohmann::json> read(const ApiContext& api, const http::Request& request, const Step& step,
                             std::optional<lab::Action> permission) {
-  return in_read_transaction<nlohmann::json>(api, request, step, permission);
+  return in_read_transaction<nlohmann::json>(api, *api.configuration.current(), request, step,
+                                             permission);
 }
 
 http::Response answer_view(const ApiContext& api, const http::Request& request,
@@ -68,21 +70,24 @@ http::Response answer_view(const ApiContext& api, const http::Request& request,
   using Shared = std::shared_ptr<const View>;
   ViewCache* cache =
       api.view_cache != nullptr && api.view_cache->capacity() > 0 ? api.view_cache : nullptr;
+  const std::shared_ptr<const lab::LabConfiguration> configuration = api.configuration.current();
   const Result<Shared> view = in_read_transaction<Shared>(
-      api, request,
+      api, *configuration, request,
       [&](store::Transaction& tx, const lab::Context& ctx) -> Result<Shared> {
         std::int64_t version = 0;
+        std::string keyed;
         if (cache != nullptr) {
           ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::AuditHead> head, tx.audit_head());
           version = head ? head->sequence : 0;
-          if (Shared kept = cache->find(key, version)) return kept;
+          keyed = cache_key(key, configuration->versions);
+          if (Shared kept = cache->find(keyed, version)) return kept;
         }
         ALIQUOT_ASSIGN_OR_RETURN(View read, step(tx, ctx));
         if (cache != nullptr && read.text.size() >= http::kGzipMinimumBody) {
           read.gzipped = http::gzip(read.text);
         }
         Shared fresh = std::make_shared<const View>(std::move(read));
-        if (cache != nullptr) cache->keep(key, version, fresh);
+        if (cache != nullptr) cache->keep(keyed, version, fresh);
         return fresh;
       },
       lab::Action::kViewRecords);

@@ -18,7 +18,7 @@ bool has_line(const std::string& text, const std::string& line) {
 TEST_F(LabMetricsTest, CountsWhatIsWaitingAndWhatWasReleased) {
   EventHubOptions options;
   options.poll_interval = std::chrono::hours(1);  // polled by hand below
-  EventHub hub(*store_, *catalog_, options);
+  EventHub hub(*store_, configuration_, options);
   must(hub.start());
   PatientReadLog reads(*store_);
   const std::string first = received_order("MRN-1", {"K", "NA"}).at(0).accession_number;

@@ -460,20 +460,23 @@ http::Response review(const ApiContext& api, const http::Request& request) {
 
 // --- policy ---
 
-// The policy the server judges runs by (the lab's version loaded when it started, or the
-// built-in default), as `aliquot --json qc policy show` gives it.
+// The policy the server judges runs by (the lab's version in force, or the built-in default),
+// as `aliquot --json qc policy show` gives it.
 http::Response policy(const ApiContext& api, const http::Request& request) {
+  const std::shared_ptr<const lab::LabConfiguration> configuration = api.configuration.current();
   return answer(read(
       api, request,
       [&](store::Transaction& tx, const lab::Context&) -> Result<json> {
         ALIQUOT_ASSIGN_OR_RETURN(const std::optional<store::CatalogVersion> loaded,
                                  tx.latest_qc_policy_version());
-        const qc::QcPolicy& in_force =
-            api.qc_policy != nullptr ? *api.qc_policy : qc::default_qc_policy();
-        json body = lab::to_json(in_force);
+        json body = lab::to_json(configuration->qc_policy_in_force());
+        // The file's name from the record of the version in force (a later load may be
+        // recorded and not yet in force).
+        const std::int64_t version = configuration->versions.qc_policy;
         body["source"] =
-            loaded && api.qc_policy != nullptr
-                ? "lab version " + std::to_string(loaded->version) + " (" + loaded->name + ")"
+            configuration->qc_policy
+                ? "lab version " + std::to_string(version) +
+                      (loaded && loaded->version == version ? " (" + loaded->name + ")" : "")
                 : std::string("default");
         return body;
       },

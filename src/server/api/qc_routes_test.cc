@@ -43,7 +43,7 @@ class QcRoutesTest : public ApiTest {
       return lab::set_outbound_setting(tx, as("admin"), {std::string(lab::kLabTimeZone), "UTC"});
     }));
     api().read_log = &read_log_;
-    api().qc_policy = &policy_;
+    configure([&](lab::LabConfiguration& next) { next.qc_policy = policy_; });
     use(qc_routes(api()));
   }
 
