@@ -22,8 +22,9 @@
 //
 // Baseline, same run, same machine, same database file: the same number of results recorded by
 // calling lab::post_results directly (one call per specimen, as one message brings them) in
-// transactions of about 1000 results — the ceiling without networking, parsing or protocol. The
-// ratio says what the interfaces cost over it.
+// transactions of about 1000 results — the ceiling without networking, parsing or protocol. Both
+// judge the results by the lab's configuration as `aliquot serve` runs it (the default menu's
+// autoverification rules). The ratio says what the interfaces cost over it.
 //
 // Setup (not timed): the lab with the default catalog, the received specimens with pending
 // tests for the analyzers, the HL7 senders and the baseline, in separate specimens.
@@ -251,10 +252,11 @@ struct Timed {
 };
 
 // Time to post every value of `specimens` through lab::post_results, one call per specimen,
-// about `per_transaction` results per commit.
-Timed time_post_results(Lab& lab, const aliquot::core::Clock& clock,
+// about `per_transaction` results per commit, judged by `configuration` as the host judges.
+Timed time_post_results(Lab& lab, const aliquot::lab::LabConfiguration& configuration,
+                        const aliquot::core::Clock& clock,
                         const std::vector<aliquot::lab::PostResults>& posts, int per_transaction) {
-  const aliquot::lab::Context as_technician{*lab.catalog, clock, lab.technician};
+  const aliquot::lab::Context as_technician = configuration.context(clock, lab.technician);
   const auto start = SteadyClock::now();
   const double cpu_start = thread_cpu_seconds();
   std::size_t next = 0;
@@ -385,7 +387,8 @@ int main(int argc, char** argv) {
   }
   std::uint64_t baseline_results = 0;
   for (const auto& post : posts) baseline_results += post.values.size();
-  const Timed baseline = time_post_results(lab, clock, posts, kBaselinePerTransaction);
+  const Timed baseline =
+      time_post_results(lab, *configuration.current(), clock, posts, kBaselinePerTransaction);
   const double baseline_seconds = baseline.seconds;
 
   // --- report --------------------------------------------------------------------------------
