@@ -1,7 +1,8 @@
 #pragma once
 
 // A lab in a SQLite file for the benchmarks that record results: the default catalog, and a
-// clerk and a technician to act as. Header-only, like bench_support.h.
+// clerk, a technician and an analyzer's interface account to act as. Header-only, like
+// bench_support.h.
 
 #include <memory>
 #include <string>
@@ -21,6 +22,7 @@ struct Lab {
   std::unique_ptr<catalog::Catalog> catalog;
   core::User clerk;
   core::User technician;
+  core::User analyzer;  // an interface account, as an instrument's messages are filed under
 };
 
 inline Lab set_up_lab(const std::string& path, const core::Clock& clock) {
@@ -39,6 +41,9 @@ inline Lab set_up_lab(const std::string& path, const core::Clock& clock) {
   lab.technician = check(
       lab::add_user(*tx, as_admin, {"tech.bench", "Bench Technician", core::Role::kTechnician}),
       "add technician");
+  lab.analyzer =
+      check(lab::add_user(*tx, as_admin, {"if.bench", "Bench analyzer", core::Role::kInterface}),
+            "add analyzer account");
   check(tx->commit(), "commit users");
   return lab;
 }

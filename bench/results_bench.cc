@@ -22,9 +22,10 @@
 // Setup (not timed): a lab initialized with the default catalog in a temporary directory, with
 // enough patients, orders and received specimens that every timed result is a fresh pending one.
 //
-// `results_bench --post-results-only [--results N] [--rounds R] [--savepoints]` times only
-// lab::post_results, ~1000 results per transaction, R rounds of N results each (defaults 10000
-// and 3), optionally each post inside a savepoint as the ingest pipeline applies it. It prints
+// `results_bench --post-results-only [--results N] [--rounds R] [--savepoints] [--rules]` times
+// only lab::post_results, ~1000 results per transaction, R rounds of N results each (defaults
+// 10000 and 3), optionally each post inside a savepoint as the ingest pipeline applies it, and
+// with --rules as an analyzer's results judged by the lab's autoverification rules. It prints
 // wall and CPU time per result, for profiling the write path (perf record) without the rest.
 
 #include <fmt/format.h>
@@ -38,6 +39,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,6 +49,7 @@
 #include "catalog/catalog.h"
 #include "core/test_result.h"
 #include "core/time.h"
+#include "lab/lab_configuration.h"
 #include "lab/lab_setup.h"
 #include "lab/use_cases.h"
 #include "store/sqlite/sqlite_store.h"
@@ -189,10 +192,15 @@ enum class Savepoints { kNo, kYes };
 
 // Seconds to post `results` through post_results, one call per specimen (as one instrument
 // message brings them), about `per_transaction` results per commit.
+// With `configuration`, the results arrive as an analyzer's and are judged by the lab's rules as
+// the server judges them (autoverified ones released); without, a technician enters them.
 double time_post_results(Lab& lab, aliquot::core::ManualClock& clock,
                          const std::vector<PendingResult>& results, int per_transaction,
-                         Savepoints savepoints = Savepoints::kNo) {
-  const aliquot::lab::Context as_technician{*lab.catalog, clock, lab.technician};
+                         Savepoints savepoints = Savepoints::kNo,
+                         const aliquot::lab::LabConfiguration* configuration = nullptr) {
+  const aliquot::lab::Context as_technician =
+      configuration != nullptr ? configuration->context(clock, lab.analyzer)
+                               : aliquot::lab::Context{*lab.catalog, clock, lab.technician};
   std::vector<aliquot::lab::PostResults> posts;
   for (const PendingResult& result : results) {
     if (posts.empty() || posts.back().accession_number != result.accession_number) {
@@ -350,23 +358,29 @@ struct Row {
 };
 
 // --post-results-only: rounds of post_results alone, wall and CPU time per result.
-int run_post_results_only(int results_per_round, int rounds, Savepoints savepoints) {
+int run_post_results_only(int results_per_round, int rounds, Savepoints savepoints, bool judged) {
   TempDir dir;
   aliquot::core::ManualClock clock(aliquot::core::from_unix_millis(1'795'000'000'000));
   Lab lab = set_up_lab((dir.path() / "lab.db").string(), clock);
+  std::optional<aliquot::lab::LabConfiguration> configuration;
+  if (judged) {
+    configuration = check(aliquot::lab::read_lab_configuration(*lab.store), "read configuration");
+  }
   const std::vector<BenchTest> tests = choose_tests(*lab.catalog);
   const std::vector<PendingResult> pending =
       make_pending_results(lab, clock, tests, results_per_round * rounds);
   std::cout << fmt::format(
-      "post_results only: {} rounds of {} results, ~1000 per transaction, savepoints {}\n", rounds,
-      results_per_round, savepoints == Savepoints::kYes ? "yes" : "no");
+      "post_results only: {} rounds of {} results, ~1000 per transaction, savepoints {}, {}\n",
+      rounds, results_per_round, savepoints == Savepoints::kYes ? "yes" : "no",
+      judged ? "an analyzer's, judged by the lab's rules" : "a technician's");
   std::vector<double> wall_per_result;
   std::vector<double> cpu_per_result;
   for (int round = 0; round < rounds; ++round) {
     const auto first = pending.begin() + static_cast<std::ptrdiff_t>(round) * results_per_round;
     const std::vector<PendingResult> slice(first, first + results_per_round);
     const double cpu_start = thread_cpu_seconds();
-    const double seconds = time_post_results(lab, clock, slice, 1000, savepoints);
+    const double seconds = time_post_results(lab, clock, slice, 1000, savepoints,
+                                             configuration ? &*configuration : nullptr);
     const double cpu_seconds = thread_cpu_seconds() - cpu_start;
     wall_per_result.push_back(1e6 * seconds / results_per_round);
     cpu_per_result.push_back(1e6 * cpu_seconds / results_per_round);
@@ -394,6 +408,7 @@ int main(int argc, char** argv) {
     int results_per_round = kPostResults;
     int rounds = 3;
     Savepoints savepoints = Savepoints::kNo;
+    bool judged = false;
     for (int i = 2; i < argc; ++i) {
       if (std::strcmp(argv[i], "--results") == 0 && i + 1 < argc) {
         results_per_round = std::atoi(argv[++i]);
@@ -401,12 +416,14 @@ int main(int argc, char** argv) {
         rounds = std::atoi(argv[++i]);
       } else if (std::strcmp(argv[i], "--savepoints") == 0) {
         savepoints = Savepoints::kYes;
+      } else if (std::strcmp(argv[i], "--rules") == 0) {
+        judged = true;
       } else {
         fail(std::string("unknown argument '") + argv[i] + "'");
       }
     }
     if (results_per_round <= 0 || rounds <= 0) fail("--results and --rounds must be positive");
-    return run_post_results_only(results_per_round, rounds, savepoints);
+    return run_post_results_only(results_per_round, rounds, savepoints, judged);
   }
   TempDir dir;
   aliquot::core::ManualClock clock(aliquot::core::from_unix_millis(1'795'000'000'000));
