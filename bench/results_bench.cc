@@ -39,8 +39,8 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -198,7 +198,7 @@ double time_post_results(Lab& lab, aliquot::core::ManualClock& clock,
                          const std::vector<PendingResult>& results, int per_transaction,
                          Savepoints savepoints = Savepoints::kNo,
                          const aliquot::lab::LabConfiguration* configuration = nullptr) {
-  const aliquot::lab::Context as_technician =
+  const aliquot::lab::Context acting =
       configuration != nullptr ? configuration->context(clock, lab.analyzer)
                                : aliquot::lab::Context{*lab.catalog, clock, lab.technician};
   std::vector<aliquot::lab::PostResults> posts;
@@ -217,7 +217,7 @@ double time_post_results(Lab& lab, aliquot::core::ManualClock& clock,
       clock.advance(std::chrono::milliseconds(100));
       in_tx += posts[next].values.size();
       if (savepoints == Savepoints::kYes) check(tx->savepoint("job"), "savepoint");
-      check(aliquot::lab::post_results(*tx, as_technician, posts[next]),
+      check(aliquot::lab::post_results(*tx, acting, posts[next]),
             "post " + posts[next].accession_number);
       if (savepoints == Savepoints::kYes) check(tx->release_savepoint("job"), "release");
     }

@@ -23,7 +23,8 @@ constexpr const char* kRulesFooter = R"(Usage:
   aliquot rules list [FILE]    the analytes and their rules, the disciplines and the instrument
                                flags that do not hold; --json gives the whole rule set
   aliquot rules load FILE      a new version of the rules in force in the lab (admin), checked
-                               against the lab's catalog
+                               against the lab's catalog; a running `aliquot serve` on the same
+                               database puts it in force within a second, without a restart
 The rules are checked against the built-in default menu, or against --catalog FILE. Every number
 of an analyte is in the unit of its test in the catalog.
 `rules check` exits with status 1 when the file has problems; a catalog file with problems exits
