@@ -17,19 +17,22 @@ constexpr const char* kEligibilityFooter =
     R"(PERSON is the username of a person whose record the lab keeps (`people save`), or a
 person's record as a TOML file: [person] id, name, role; [education] degree
 (none, associate, baccalaureate, master, doctorate), semester_hours_total, semester_hours
-(per subject: { biology = 20, chemistry = 8 }), military_courses, experience_months (full-time
-clinical laboratory experience), [[education.program]] kind ("NAACLS-MLT") and completed;
-[[certification]] credential, number, issued, expires; [[licence]] state, type, number, expires.
+(per subject: { biology = 20, chemistry = 8 }), [[education.program]] kind ("NAACLS-MLT") and
+completed, [[education.military_course]] kind and completed, [[education.experience]]
+laboratory, from, to (none: continuing), full_time_share (default 1) and areas ("chemistry",
+...), experience_months (experience known only as months, without dates); [[certification]]
+credential, number, issued, expires; [[licence]] state, type, number, expires.
 
 For every route of --credential (every credential when none is given) in the routes file (the
 built-in catalog/certification_routes.toml, or --routes FILE), prints on --on (default today,
 UTC) whether the person is eligible, or what is still missing:
   MLS(ASCP) route 2: needs 8 more semester hours of chemistry and 11 more months of full-time
-  clinical experience
-Routes marked (verify) have not yet been checked against the certifying body's current pages;
+  clinical experience (met on 2027-10-24 if the present work continues)
+Experience counts each period's days at its share of full time (a day at most once); a route may
+count only recent years and need named areas. Routes marked (verify) have not yet been checked against the certifying body's current pages;
 the conditions after "to confirm:" are what a record cannot show, for someone to check.
 With --json: {"person", "on", "routes":[{"credential", "route", "summary", "verify", "eligible",
-"missing", "confirm"}]}. Exit status 0 whatever the answer; 2 when a file or an option cannot be read.)";
+"missing", "confirm", "experience_months", "experience_met_on"}]}. Exit status 0 whatever the answer; 2 when a file or an option cannot be read.)";
 
 struct EligibilityOptions {
   std::string file;

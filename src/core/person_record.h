@@ -42,13 +42,35 @@ struct ProgramCompletion {
   Date completed{};
 };
 
+// A military laboratory training course ("50-week-medical-laboratory") and when it was completed
+// (none: not recorded).
+struct MilitaryCourse {
+  std::string kind;
+  std::optional<Date> completed;
+};
+
+// A time of clinical laboratory work, as certification bodies count experience: where, from the
+// first to the last day (none: continuing), at what share of full time (0.5: half time), and the
+// areas it covered ("blood-banking", "chemistry", "hematology", ...).
+struct ExperiencePeriod {
+  std::string laboratory;
+  Date from{};
+  std::optional<Date> to{};
+  double full_time_share = 1;
+  std::vector<std::string> areas{};
+};
+
 struct Education {
   DegreeLevel degree = DegreeLevel::kNone;
   double semester_hours_total = 0;               // college credit of every subject
   std::map<std::string, double> semester_hours;  // by subject: "biology", "chemistry"
   std::vector<ProgramCompletion> programs;
-  std::vector<std::string> military_courses;  // "50-week-medical-laboratory"
-  double experience_months = 0;               // full-time clinical laboratory experience
+  std::vector<MilitaryCourse> military_courses;
+  std::vector<ExperiencePeriod> experience;
+  // Full-time clinical laboratory experience known only as a number of months, without its dates
+  // or areas (as older records kept it): it counts towards a route's months when the route asks
+  // for them at any time, never within recent years, and it shows no area covered.
+  double undated_experience_months = 0;
 };
 
 // A person of the lab. `person` is their username: the record belongs to that user account, and

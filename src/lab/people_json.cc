@@ -1,5 +1,6 @@
 #include "lab/people_json.h"
 
+#include <cmath>
 #include <optional>
 
 #include "core/time.h"
@@ -33,6 +34,19 @@ nlohmann::json to_json(const core::PersonRecord& person) {
     programs.push_back(
         {{"kind", program.kind}, {"completed", core::format_date(program.completed)}});
   }
+  nlohmann::json military_courses = nlohmann::json::array();
+  for (const core::MilitaryCourse& course : person.education.military_courses) {
+    military_courses.push_back(
+        {{"kind", course.kind}, {"completed", date_or_null(course.completed)}});
+  }
+  nlohmann::json experience = nlohmann::json::array();
+  for (const core::ExperiencePeriod& period : person.education.experience) {
+    experience.push_back({{"laboratory", period.laboratory},
+                          {"from", core::format_date(period.from)},
+                          {"to", date_or_null(period.to)},
+                          {"full_time_share", period.full_time_share},
+                          {"areas", period.areas}});
+  }
   nlohmann::json hours = nlohmann::json::object();
   for (const auto& [subject, semester_hours] : person.education.semester_hours) {
     hours[subject] = semester_hours;
@@ -48,8 +62,9 @@ nlohmann::json to_json(const core::PersonRecord& person) {
             {"semester_hours_total", person.education.semester_hours_total},
             {"semester_hours", std::move(hours)},
             {"programs", std::move(programs)},
-            {"military_courses", person.education.military_courses},
-            {"experience_months", person.education.experience_months}}}};
+            {"military_courses", std::move(military_courses)},
+            {"experience", std::move(experience)},
+            {"undated_experience_months", person.education.undated_experience_months}}}};
 }
 
 nlohmann::json to_json(const core::CompetencyEvent& event) {
@@ -127,10 +142,18 @@ nlohmann::json to_json(const people::ExpiringItem& item) {
 }
 
 nlohmann::json to_json(const people::RouteAnswer& answer) {
-  return {{"credential", answer.route->credential}, {"route", answer.route->number},
-          {"summary", answer.route->summary},       {"verify", answer.route->verify},
-          {"eligible", answer.eligible()},          {"missing", answer.missing},
-          {"confirm", answer.route->confirm}};
+  return {
+      {"credential", answer.route->credential},
+      {"route", answer.route->number},
+      {"summary", answer.route->summary},
+      {"verify", answer.route->verify},
+      {"eligible", answer.eligible()},
+      {"missing", answer.missing},
+      {"confirm", answer.route->confirm},
+      {"experience_months", answer.experience_months
+                                ? nlohmann::json(std::round(*answer.experience_months * 10) / 10)
+                                : nlohmann::json(nullptr)},
+      {"experience_met_on", date_or_null(answer.experience_met_on)}};
 }
 
 nlohmann::json to_json(const people::CeRules& rules) {

@@ -47,8 +47,22 @@ Result<void> check_person_record(const core::PersonRecord& person) {
   for (const auto& [subject, hours] : person.education.semester_hours) {
     if (hours < 0) problems.push_back("semester hours of " + subject + " must not be negative");
   }
-  if (person.education.experience_months < 0 || person.education.semester_hours_total < 0) {
+  if (person.education.undated_experience_months < 0 || person.education.semester_hours_total < 0) {
     problems.push_back("semester hours and months of experience must not be negative");
+  }
+  for (std::size_t i = 0; i < person.education.experience.size(); ++i) {
+    const core::ExperiencePeriod& period = person.education.experience[i];
+    const bool unnamed = trimmed(period.laboratory).empty();
+    const std::string where =
+        "experience " + std::to_string(i + 1) + (unnamed ? "" : " (" + period.laboratory + ")");
+    if (unnamed) problems.push_back(where + ": the laboratory is missing");
+    if (period.to && after_day(period.from, *period.to)) {
+      problems.push_back(where + ": ends on " + core::format_date(*period.to) +
+                         ", before it began on " + core::format_date(period.from));
+    }
+    if (!(period.full_time_share > 0 && period.full_time_share <= 1)) {
+      problems.push_back(where + ": the share of full time must be more than 0 and at most 1");
+    }
   }
   if (problems.empty()) return ok();
   return invalid_argument("personnel record of '" + person.person +

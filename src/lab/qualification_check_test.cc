@@ -416,6 +416,31 @@ TEST_F(QualificationTest, ARecordBelongsToAUserAccountOfTheSameRole) {
             ErrorCode::kPermissionDenied);
 }
 
+TEST_F(QualificationTest, ARecordsPeriodsOfExperienceAreCheckedBeforeItIsStored) {
+  core::PersonRecord person = technologist_record("mls");
+  core::ExperiencePeriod backwards;
+  backwards.laboratory = "County lab";
+  backwards.from = date("2024-02-01");
+  backwards.to = date("2024-01-31");
+  core::ExperiencePeriod unnamed;
+  unnamed.from = date("2024-02-01");
+  unnamed.full_time_share = 1.5;
+  person.education.experience = {backwards, unnamed};
+  const Result<core::PersonRecord> refused =
+      write([&](store::Transaction& tx) { return save_person(tx, as("super"), person); });
+  ASSERT_FALSE(refused.has_value());
+  const std::string message = message_of(refused.error());
+  EXPECT_NE(message.find("experience 1 (County lab): ends on 2024-01-31, before it began on "
+                         "2024-02-01"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("experience 2: the laboratory is missing"), std::string::npos) << message;
+  EXPECT_NE(message.find("experience 2: the share of full time must be more than 0 and at "
+                         "most 1"),
+            std::string::npos)
+      << message;
+}
+
 TEST_F(QualificationTest, CompetencyEventsAreCheckedBeforeTheyAreRecorded) {
   save(technologist_record("mls"));
   EXPECT_EQ(record_event("mls", "K", core::CompetencyEventKind::kStarted, "2026-03-01", "tech")

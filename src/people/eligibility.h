@@ -31,7 +31,18 @@ struct CertificationRoute {
   std::vector<std::string> credentials;     // any one held and current
   std::vector<std::pair<std::string, double>> semester_hours;  // by subject
   std::string military_course;
+  int military_course_years = 0;  // 0: whenever
   std::optional<double> experience_months;
+  int experience_years = 0;  // 0: experience at any time counts; else only that within the years
+  std::vector<std::string> experience_areas;  // each covered by the counted experience
+  // A program completed recently that stands for part of the experience ("a NAACLS program
+  // within the last 5 years can be used in lieu of one year").
+  struct ProgramCredit {
+    std::vector<std::string> programs;  // any one
+    int within_years = 0;
+    double months = 0;
+  };
+  std::optional<ProgramCredit> program_credit;
   // Conditions a person's record cannot show, which someone confirms from the papers before the
   // application ("the clinical experience is within the last 10 years"): shown with the answer,
   // never taken as met or missing.
@@ -66,6 +77,11 @@ struct RouteAnswer {
   // What is missing, each as it reads after "needs": "a baccalaureate degree (has an associate
   // degree)", "8 more semester hours of chemistry", "a current MLT(ASCP) certification".
   std::vector<std::string> missing;
+  // For a route that asks for experience: the months that count towards it (with a program's
+  // credit), and, when they fall short and some work continues, the day they will suffice if it
+  // goes on as recorded.
+  std::optional<double> experience_months;
+  std::optional<core::Date> experience_met_on;
 
   bool eligible() const { return missing.empty(); }
   // "MLS(ASCP) route 2: eligible" or "MLS(ASCP) route 2: needs A, B and C"; a route with

@@ -32,10 +32,38 @@ double non_negative(TableReader& reader, std::string_view key) {
   return value.value_or(0);
 }
 
+void read_experience(TableReader& reader, core::Education& education) {
+  core::ExperiencePeriod period;
+  const std::optional<std::string> laboratory = reader.text("laboratory", Required::kYes);
+  const std::optional<core::Date> from = date_at(reader, "from", Required::kYes);
+  period.to = date_at(reader, "to", Required::kNo);
+  bool valid = laboratory && from;
+  if (from && period.to && *period.to < *from) {
+    reader.problem("to", "is before 'from' (" + core::format_date(*from) + ")");
+    valid = false;
+  }
+  if (const std::optional<double> share = reader.number("full_time_share", Required::kNo)) {
+    if (*share <= 0 || *share > 1) {
+      reader.problem("full_time_share", "must be more than 0 and at most 1 (full time), not " +
+                                            core::number_text(*share));
+      valid = false;
+    } else {
+      period.full_time_share = *share;
+    }
+  }
+  if (const std::optional<std::vector<TextAt>> areas = reader.texts("areas", Required::kNo)) {
+    for (const TextAt& area : *areas) period.areas.push_back(area.text);
+  }
+  if (!valid) return;
+  period.laboratory = *laboratory;
+  period.from = *from;
+  education.experience.push_back(std::move(period));
+}
+
 void read_education(const toml::table& table, core::Education& education, Diagnostics& out) {
   TableReader reader(table, "[education]",
                      {"degree", "semester_hours_total", "semester_hours", "military_courses",
-                      "experience_months", "program"},
+                      "military_course", "experience_months", "experience", "program"},
                      out);
   reader.report_unknown_keys();
   if (const std::optional<std::string> degree = reader.text("degree", Required::kNo)) {
@@ -47,7 +75,7 @@ void read_education(const toml::table& table, core::Education& education, Diagno
     }
   }
   education.semester_hours_total = non_negative(reader, "semester_hours_total");
-  education.experience_months = non_negative(reader, "experience_months");
+  education.undated_experience_months = non_negative(reader, "experience_months");
   if (const toml::table* hours = reader.table("semester_hours", Required::kNo)) {
     for (const auto& [subject, value] : *hours) {
       const std::optional<double> number = value.value<double>();
@@ -61,7 +89,29 @@ void read_education(const toml::table& table, core::Education& education, Diagno
   }
   if (const std::optional<std::vector<TextAt>> courses =
           reader.texts("military_courses", Required::kNo)) {
-    for (const TextAt& course : *courses) education.military_courses.push_back(course.text);
+    for (const TextAt& course : *courses) {
+      education.military_courses.push_back({course.text, std::nullopt});
+    }
+  }
+  if (const toml::array* courses = reader.tables("military_course", Required::kNo)) {
+    for (std::size_t i = 0; i < courses->size(); ++i) {
+      TableReader course(*courses->get(i)->as_table(),
+                         "military course " + std::to_string(i + 1) + " of [education]",
+                         {"kind", "completed"}, out);
+      course.report_unknown_keys();
+      const std::optional<std::string> kind = course.text("kind", Required::kYes);
+      const std::optional<core::Date> completed = date_at(course, "completed", Required::kNo);
+      if (kind) education.military_courses.push_back({*kind, completed});
+    }
+  }
+  if (const toml::array* periods = reader.tables("experience", Required::kNo)) {
+    for (std::size_t i = 0; i < periods->size(); ++i) {
+      TableReader period(*periods->get(i)->as_table(),
+                         "experience " + std::to_string(i + 1) + " of [education]",
+                         {"laboratory", "from", "to", "full_time_share", "areas"}, out);
+      period.report_unknown_keys();
+      read_experience(period, education);
+    }
   }
   if (const toml::array* programs = reader.tables("program", Required::kNo)) {
     for (std::size_t i = 0; i < programs->size(); ++i) {

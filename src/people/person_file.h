@@ -14,12 +14,23 @@
 //   degree = "baccalaureate"    # none, associate, baccalaureate, master, doctorate
 //   semester_hours_total = 124
 //   semester_hours = { biology = 20, chemistry = 8 }
-//   military_courses = []
-//   experience_months = 13      # full-time clinical laboratory experience
+//   military_courses = []       # courses whose completion date is not known
+//   experience_months = 0       # full-time experience known only as months, without dates
 //
 //   [[education.program]]
 //   kind = "NAACLS-MLT"
 //   completed = "2021-05-15"
+//
+//   [[education.military_course]]
+//   kind = "50-week-medical-laboratory"
+//   completed = "2015-06-12"
+//
+//   [[education.experience]]     # clinical laboratory work, one table per job or rotation
+//   laboratory = "County Hospital core laboratory"
+//   from = "2021-08-02"
+//   to = "2023-01-31"           # none: continuing
+//   full_time_share = 0.5       # default 1
+//   areas = ["chemistry", "hematology", "urinalysis"]
 //
 //   [[certification]]
 //   credential = "MLT(ASCP)"

@@ -1,11 +1,13 @@
 #include "report/staff_workbook.h"
 
 #include <chrono>
+#include <cmath>
 #include <string>
 #include <utility>
 
 #include "core/text.h"
 #include "people/ce_progress.h"
+#include "people/experience.h"
 
 namespace aliquot::report {
 namespace {
@@ -14,6 +16,9 @@ Cell day_cell(const std::optional<core::Date>& day) {
   if (!day) return std::monostate{};
   return *day;
 }
+
+// Months rounded to one decimal, as a person reads them.
+double months_cell(double months) { return std::round(months * 10) / 10; }
 
 double days_between(core::Date from, core::Date to) {
   return static_cast<double>((std::chrono::sys_days(to) - std::chrono::sys_days(from)).count());
@@ -37,11 +42,35 @@ Sheet staff_sheet(const lab::StaffInspection& inspection) {
     for (const core::ProgramCompletion& program : person.education.programs) {
       programs.push_back(program.kind + " " + core::format_date(program.completed));
     }
-    sheet.rows.push_back({person.person, person.name, std::string(core::to_code(person.role)),
-                          day_cell(person.employment_start),
-                          std::string(core::to_code(person.education.degree)),
-                          person.education.semester_hours_total, person.education.experience_months,
-                          core::join(programs, "; ")});
+    sheet.rows.push_back(
+        {person.person, person.name, std::string(core::to_code(person.role)),
+         day_cell(person.employment_start), std::string(core::to_code(person.education.degree)),
+         person.education.semester_hours_total,
+         months_cell(people::experience_months(person.education.experience, inspection.on) +
+                     person.education.undated_experience_months),
+         core::join(programs, "; ")});
+  }
+  return sheet;
+}
+
+// Each period of clinical experience, with the months it counts through the day.
+Sheet experience_sheet(const lab::StaffInspection& inspection) {
+  Sheet sheet{"Experience",
+              {"Person", "Laboratory", "From", "To", "Share of full time", "Areas",
+               "Months through the day"},
+              {}};
+  for (const lab::PersonSummary& summary : inspection.people) {
+    const core::PersonRecord& person = summary.person;
+    for (const core::ExperiencePeriod& period : person.education.experience) {
+      sheet.rows.push_back({person.person, period.laboratory, period.from, day_cell(period.to),
+                            period.full_time_share, core::join(period.areas, ", "),
+                            months_cell(people::experience_months({period}, inspection.on))});
+    }
+    if (person.education.undated_experience_months > 0) {
+      sheet.rows.push_back({person.person, std::string("(recorded without dates)"),
+                            std::monostate{}, std::monostate{}, std::monostate{}, std::string(),
+                            person.education.undated_experience_months});
+    }
   }
   return sheet;
 }
@@ -162,8 +191,9 @@ Sheet expiring_sheet(const lab::StaffInspection& inspection) {
 
 std::vector<Sheet> staff_workbook(const lab::StaffInspection& inspection,
                                   const people::CeRules& rules) {
-  return {staff_sheet(inspection),     credentials_sheet(inspection), competency_sheet(inspection),
-          ce_sheet(inspection, rules), exceptions_sheet(inspection),  expiring_sheet(inspection)};
+  return {staff_sheet(inspection),      experience_sheet(inspection), credentials_sheet(inspection),
+          competency_sheet(inspection), ce_sheet(inspection, rules),  exceptions_sheet(inspection),
+          expiring_sheet(inspection)};
 }
 
 WorkbookProperties staff_workbook_properties(const lab::StaffInspection& inspection,

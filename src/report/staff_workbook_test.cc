@@ -34,6 +34,11 @@ lab::StaffInspection inspection() {
   tech.person.education.degree = core::DegreeLevel::kAssociate;
   tech.person.education.semester_hours_total = 64;
   tech.person.education.programs = {{"NAACLS-MLT", 2024y / 12 / 15}};
+  // Half time for the first year, then full time: 6 + about 10.6 months through the day.
+  tech.person.education.experience = {
+      {"County lab", 2025y / 1 / 6, 2026y / 1 / 5, 0.5, {"chemistry", "urinalysis"}},
+      {"County lab", 2026y / 1 / 6, std::nullopt, 1, {"chemistry", "hematology"}}};
+  tech.person.education.undated_experience_months = 2;
   // Expired yesterday: valid through its expiry day only.
   tech.person.certifications = {{"MLT(ASCP)", "MLT-1", 2026y / 11 / 22, 2025y / 1 / 1}};
   tech.person.licences = {{"CA", "MLT", "CA-9", 2027y / 1 / 15}};
@@ -66,7 +71,7 @@ TEST(StaffWorkbook, HasTheSheetsAnInspectorAsksFor) {
   const std::vector<Sheet> sheets = staff_workbook(inspection(), people::default_ce_rules());
   std::vector<std::string> names;
   for (const Sheet& sheet : sheets) names.push_back(sheet.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"Staff", "Credentials", "Competency",
+  EXPECT_EQ(names, (std::vector<std::string>{"Staff", "Experience", "Credentials", "Competency",
                                              "Continuing education", "Exceptions", "Expiring"}));
   const Sheet& staff = sheet_named(sheets, "Staff");
   ASSERT_EQ(staff.rows.size(), 1u);
@@ -74,6 +79,23 @@ TEST(StaffWorkbook, HasTheSheetsAnInspectorAsksFor) {
   EXPECT_EQ(std::get<core::Date>(staff.rows[0][3]), core::Date{2025y / 1 / 6});
   EXPECT_EQ(text(staff.rows[0][4]), "associate");
   EXPECT_EQ(text(staff.rows[0][7]), "NAACLS-MLT 2024-12-15");
+  // 365 days at half time, 322 days full time (through 23 November), and 2 undated months.
+  EXPECT_DOUBLE_EQ(std::get<double>(staff.rows[0][6]), 18.6);
+}
+
+TEST(StaffWorkbook, ExperienceListsEachPeriodWithTheMonthsItCounts) {
+  const std::vector<Sheet> sheets = staff_workbook(inspection(), people::default_ce_rules());
+  const Sheet& sheet = sheet_named(sheets, "Experience");
+  ASSERT_EQ(sheet.rows.size(), 3u);
+  EXPECT_EQ(text(sheet.rows[0][1]), "County lab");
+  EXPECT_EQ(std::get<core::Date>(sheet.rows[0][3]), core::Date{2026y / 1 / 5});
+  EXPECT_EQ(std::get<double>(sheet.rows[0][4]), 0.5);
+  EXPECT_EQ(text(sheet.rows[0][5]), "chemistry, urinalysis");
+  EXPECT_DOUBLE_EQ(std::get<double>(sheet.rows[0][6]), 6.0);
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(sheet.rows[1][3]));  // continuing
+  EXPECT_DOUBLE_EQ(std::get<double>(sheet.rows[1][6]), 10.6);
+  EXPECT_EQ(text(sheet.rows[2][1]), "(recorded without dates)");
+  EXPECT_EQ(std::get<double>(sheet.rows[2][6]), 2.0);
 }
 
 TEST(StaffWorkbook, CredentialsSayWhetherEachIsValidOnTheDayAndHowManyDaysAreLeft) {

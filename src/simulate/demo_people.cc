@@ -19,6 +19,7 @@ namespace {
 
 constexpr std::string_view kChemistryAnalyzer = "sim-chem";  // interfaces/instruments/
 constexpr std::string_view kHematologyAnalyzer = "sim-heme";
+constexpr std::string_view kThisLaboratory = "aliquot demo laboratory";  // demo.cc
 
 // A day counted from the lab's today.
 class Days {
@@ -56,6 +57,12 @@ core::Certification certification(std::string credential, std::string number, co
   return {std::move(credential), std::move(number), expires, issued};
 }
 
+// Full-time work from `from`, continuing.
+core::ExperiencePeriod experience(std::string_view laboratory, core::Date from,
+                                  std::vector<std::string> areas) {
+  return {.laboratory = std::string(laboratory), .from = from, .areas = std::move(areas)};
+}
+
 // Every window of the dashboard has someone in it: Okafor's AMT certification lapsed three days
 // ago (with an exception while the renewal is verified) and his annual assessment is overdue;
 // Nguyen's certification lapses within 30 days, Silva's within 60 and her licence within 90;
@@ -70,7 +77,8 @@ std::vector<DemoPerson> demo_people(const Days& day) {
   nguyen.record.education.semester_hours_total = 64;
   nguyen.record.education.semester_hours = {{"biology", 20}, {"chemistry", 16}};
   nguyen.record.education.programs = {{"NAACLS-MLT", day(-1100)}};
-  nguyen.record.education.experience_months = 13;
+  nguyen.record.education.experience = {
+      experience(kThisLaboratory, day(-400), {"chemistry", "urinalysis"})};
   people.push_back(std::move(nguyen));
 
   DemoPerson okafor{person("tech.okafor", core::Role::kTechnician, core::DegreeLevel::kAssociate),
@@ -78,7 +86,8 @@ std::vector<DemoPerson> demo_people(const Days& day) {
   okafor.record.employment_start = day(-900);
   okafor.record.certifications = {certification("MLT(AMT)", "AMT-77120", day(-1098), day(-3))};
   okafor.record.education.semester_hours_total = 62;
-  okafor.record.education.experience_months = 30;
+  okafor.record.education.experience = {
+      experience(kThisLaboratory, day(-900), {"hematology", "urinalysis"})};
   people.push_back(std::move(okafor));
 
   DemoPerson silva{person("tech.silva", core::Role::kTechnician, core::DegreeLevel::kAssociate),
@@ -89,7 +98,8 @@ std::vector<DemoPerson> demo_people(const Days& day) {
   silva.record.licences = {{"CA", "MLT", "MLT-0091455", day(80)}};
   silva.record.education.semester_hours_total = 70;
   silva.record.education.semester_hours = {{"biology", 22}, {"chemistry", 18}};
-  silva.record.education.experience_months = 49;
+  silva.record.education.experience = {
+      experience(kThisLaboratory, day(-1500), {"chemistry", "hematology"})};
   people.push_back(std::move(silva));
 
   DemoPerson larsen{person("tech.larsen", core::Role::kTechnician, core::DegreeLevel::kAssociate),
@@ -108,7 +118,8 @@ std::vector<DemoPerson> demo_people(const Days& day) {
   patel.record.education.semester_hours_total = 128;
   patel.record.education.semester_hours = {{"biology", 32}, {"chemistry", 28}};
   patel.record.education.programs = {{"NAACLS-MLS", day(-2100)}};
-  patel.record.education.experience_months = 66;
+  patel.record.education.experience = {
+      experience(kThisLaboratory, day(-2000), {"chemistry", "hematology"})};
   people.push_back(std::move(patel));
 
   DemoPerson kowalski{person("sup.kowalski", core::Role::kSupervisor, core::DegreeLevel::kMaster),
@@ -116,7 +127,14 @@ std::vector<DemoPerson> demo_people(const Days& day) {
   kowalski.record.employment_start = day(-3650);
   kowalski.record.certifications = {certification("MLS(ASCP)", "MLS-08812", day(-800), day(295))};
   kowalski.record.education.semester_hours_total = 150;
-  kowalski.record.education.experience_months = 180;
+  // Before this lab, five years at a reference laboratory, on the blood bank and microbiology
+  // benches among others.
+  core::ExperiencePeriod reference = experience(
+      "Regional reference laboratory", day(-5475),
+      {"blood-banking", "chemistry", "hematology", "microbiology", "immunology", "urinalysis"});
+  reference.to = day(-3651);
+  kowalski.record.education.experience = {
+      reference, experience(kThisLaboratory, day(-3650), {"chemistry", "hematology"})};
   people.push_back(std::move(kowalski));
 
   DemoPerson haddad{person("dr.haddad", core::Role::kPathologist, core::DegreeLevel::kDoctorate),

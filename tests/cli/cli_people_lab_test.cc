@@ -209,14 +209,14 @@ TEST_F(PeopleInTheLab, ExportsAWorkbookForAnInspectionAndOneSheetAsCsv) {
   const std::string workbook = lab_.directory() + "/staff.xlsx";
   const nlohmann::json written = succeed_json({"people", "export", workbook}, kSupervisor);
   EXPECT_EQ(written["format"], "xlsx");
-  EXPECT_EQ(written["sheets"].size(), 6u);
+  EXPECT_EQ(written["sheets"].size(), 7u);
 
   std::ifstream in(workbook, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const test_support::XlsxWorkbook book = test_support::read_xlsx(bytes);
   EXPECT_EQ(book.sheet_names,
-            (std::vector<std::string>{"Staff", "Credentials", "Competency", "Continuing education",
-                                      "Exceptions", "Expiring"}));
+            (std::vector<std::string>{"Staff", "Experience", "Credentials", "Competency",
+                                      "Continuing education", "Exceptions", "Expiring"}));
   EXPECT_EQ(book.value("Staff", "B2"), "Maria Lopez");
   EXPECT_EQ(book.value("Credentials", "C2"), "MLS(ASCP)");
   EXPECT_EQ(book.value("Credentials", "G2"), "expired");
@@ -238,7 +238,8 @@ TEST_F(PeopleInTheLab, ExportsAWorkbookForAnInspectionAndOneSheetAsCsv) {
   const CommandOutput unknown =
       lab_.run({"people", "export", "--sheet", "payroll", "-"}, kSupervisor);
   EXPECT_NE(unknown.exit_code, 0);
-  EXPECT_THAT(unknown.err, HasSubstr("the export's sheets are 'Staff', 'Credentials'"));
+  EXPECT_THAT(unknown.err,
+              HasSubstr("the export's sheets are 'Staff', 'Experience', 'Credentials'"));
   const CommandOutput refused =
       lab_.run({"people", "export", lab_.directory() + "/mine.xlsx"}, kTechnician);
   EXPECT_NE(refused.exit_code, 0);

@@ -217,7 +217,8 @@ TEST_F(PeopleCommands, ShowsAndChecksTheContinuingEducationRules) {
       << shown(checked);
 }
 
-// An MLT on the way to MLS, licensed in California, competent on the chemistry analyzer.
+// An MLT on the way to MLS, licensed in California, competent on the chemistry analyzer: a year
+// at half time in a clinic, then full time since 24 October 2025 rotating through every area.
 constexpr const char* kPerson = R"toml(
 [person]
 id = "jdoe"
@@ -228,7 +229,18 @@ role = "technician"
 degree = "baccalaureate"
 semester_hours_total = 124
 semester_hours = { biology = 20, chemistry = 8 }
-experience_months = 13
+
+[[education.experience]]
+laboratory = "Valley clinic"
+from = "2024-10-24"
+to = "2025-10-23"
+full_time_share = 0.5
+areas = ["chemistry", "urinalysis"]
+
+[[education.experience]]
+laboratory = "County Hospital core laboratory"
+from = "2025-10-24"
+areas = ["blood-banking", "chemistry", "hematology", "microbiology", "immunology", "urinalysis"]
 
 [[certification]]
 credential = "MLT(ASCP)"
@@ -252,15 +264,21 @@ TEST_F(PeopleCommands, TellsWhichRoutesAPersonMayTakeAndWhatIsMissing) {
   ASSERT_EQ(result["routes"].size(), 3u) << result.dump(2);
   EXPECT_EQ(result["routes"][1]["route"], 2);
   EXPECT_EQ(result["routes"][1]["eligible"], false);
+  // 6 months at half time and 13 full time: 19 of the 24 months.
   EXPECT_EQ(result["routes"][1]["missing"],
             nlohmann::json({"8 more semester hours of chemistry",
-                            "11 more months of full-time clinical experience"}));
+                            "5 more months of full-time clinical experience (met on 2027-04-24 if "
+                            "the present work continues)"}));
+  EXPECT_EQ(result["routes"][1]["experience_months"], 19);
+  EXPECT_EQ(result["routes"][1]["experience_met_on"], "2027-04-24");
+  EXPECT_TRUE(result["routes"][0]["experience_met_on"].is_null());
 
   const CommandOutput text =
       runner_.run_raw({"people", "eligibility", person, "--on", "2026-11-23"});
   ASSERT_EQ(text.exit_code, 0) << shown(text);
-  EXPECT_NE(text.out.find("MLS(ASCP) route 2: needs 8 more semester hours of chemistry and 11 "
-                          "more months of full-time clinical experience"),
+  EXPECT_NE(text.out.find("MLS(ASCP) route 2: needs 8 more semester hours of chemistry and 5 "
+                          "more months of full-time clinical experience (met on 2027-04-24 if the "
+                          "present work continues)"),
             std::string::npos)
       << text.out;
 }

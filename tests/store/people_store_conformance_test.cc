@@ -72,8 +72,23 @@ void expect_same(const core::PersonRecord& a, const core::PersonRecord& b) {
         << core::format_date(x.programs[i].completed) << " vs "
         << core::format_date(y.programs[i].completed);
   }
-  EXPECT_EQ(x.military_courses, y.military_courses);
-  EXPECT_EQ(x.experience_months, y.experience_months);
+  ASSERT_EQ(x.military_courses.size(), y.military_courses.size());
+  for (std::size_t i = 0; i < x.military_courses.size(); ++i) {
+    SCOPED_TRACE("military course " + std::to_string(i));
+    EXPECT_EQ(x.military_courses[i].kind, y.military_courses[i].kind);
+    EXPECT_EQ(people_date_text(x.military_courses[i].completed),
+              people_date_text(y.military_courses[i].completed));
+  }
+  ASSERT_EQ(x.experience.size(), y.experience.size());
+  for (std::size_t i = 0; i < x.experience.size(); ++i) {
+    SCOPED_TRACE("experience " + std::to_string(i));
+    EXPECT_EQ(x.experience[i].laboratory, y.experience[i].laboratory);
+    EXPECT_TRUE(x.experience[i].from == y.experience[i].from);
+    EXPECT_EQ(people_date_text(x.experience[i].to), people_date_text(y.experience[i].to));
+    EXPECT_EQ(x.experience[i].full_time_share, y.experience[i].full_time_share);
+    EXPECT_EQ(x.experience[i].areas, y.experience[i].areas);
+  }
+  EXPECT_EQ(x.undated_experience_months, y.undated_experience_months);
 }
 
 void expect_same(const core::CompetencyEvent& a, const core::CompetencyEvent& b) {
@@ -151,8 +166,18 @@ core::PersonRecord full_person_record(const std::string& username) {
   person.education.semester_hours = {{"chemistry", 24.5}, {"biology", 30}, {"physics", 8.25}};
   person.education.programs = {{"NAACLS-MLS", people_day("2012-05-20")},
                                {"ABHES-MLT", people_day("2009-12-11")}};
-  person.education.military_courses = {"50-week-medical-laboratory", "advanced-blood-bank"};
-  person.education.experience_months = 84.5;
+  person.education.military_courses = {{"50-week-medical-laboratory", people_day("2008-06-13")},
+                                       {"advanced-blood-bank", std::nullopt}};
+  // Areas in the order given, not sorted; a period without areas; one continuing.
+  person.education.experience = {
+      {"Mercy core lab",
+       people_day("2009-01-05"),
+       people_day("2012-06-30"),
+       1,
+       {"urinalysis", "chemistry", "blood-banking"}},
+      {"Night clinic", people_day("2010-03-01"), people_day("2011-02-28"), 0.25, {}},
+      {"University hospital", people_day("2012-07-01"), std::nullopt, 0.8, {"microbiology"}}};
+  person.education.undated_experience_months = 84.5;
   return person;
 }
 
@@ -273,7 +298,9 @@ TEST_P(PeopleStoreConformanceTest, PuttingAPersonAgainReplacesEveryFieldAndList)
   replacement.education.degree = core::DegreeLevel::kAssociate;
   replacement.education.semester_hours_total = 60;
   replacement.education.semester_hours = {{"biology", 12}};
-  replacement.education.experience_months = 3;
+  replacement.education.undated_experience_months = 3;
+  replacement.education.experience = {
+      {"Clinic", people_day("2027-01-04"), std::nullopt, 1, {"hematology"}}};
   in_write([&](Transaction& tx) {
     const Result<void> put = tx.put_person(replacement);
     ASSERT_TRUE(put.has_value()) << put.error().message();

@@ -5,6 +5,7 @@ import {
   daysBetween,
   daysLeftText,
   debounce,
+  experienceLines,
   expiryWindow,
   flagLabel,
   formatDelta,
@@ -237,5 +238,30 @@ describe('the staff dashboard windows', () => {
     expect(daysBetween('2026-12-31', '2027-01-01')).toBe(1);
     expect(daysBetween('2026-11-23', '2026-11-22')).toBe(-1);
     expect(daysBetween('2026-11-23', 'soon')).toBeNull();
+  });
+});
+
+describe('experienceLines', () => {
+  it('gives each period with its share of full time and areas, and months known without dates', () => {
+    expect(
+      experienceLines({
+        degree: 'associate',
+        semester_hours_total: 64,
+        experience: [
+          { laboratory: 'County lab', from: '2021-08-02', to: '2023-01-31', full_time_share: 0.5, areas: ['chemistry', 'hematology'] },
+          { laboratory: 'Core lab', from: '2023-02-01', to: null, full_time_share: 0.8, areas: [] },
+          { laboratory: 'Clinic', from: '2024-01-01', to: null, full_time_share: 1, areas: ['urinalysis'] },
+        ],
+        undated_experience_months: 6,
+      }),
+    ).toEqual([
+      'County lab, 2021-08-02 to 2023-01-31, half time: chemistry, hematology',
+      'Core lab, 2023-02-01 to now, 80% of full time',
+      'Clinic, 2024-01-01 to now: urinalysis',
+      '6 months without dates',
+    ]);
+  });
+  it('is empty when nothing is recorded', () => {
+    expect(experienceLines({ degree: 'none', semester_hours_total: 0, experience: [], undated_experience_months: 0 })).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // Pure helpers: formatting, parsing of routes and scans, small computations. No DOM here, so
 // that format.test.ts runs them under node.
 
-import type { Flag, HoldReason, Patient, Priority } from './types';
+import type { Flag, HoldReason, Patient, PersonRecord, Priority } from './types';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -323,4 +323,19 @@ export function judgesQualification(role: string): boolean {
 // one who keeps the records.
 export function recordsCeFor(user: string, role: string, person: string): boolean {
   return user === person || keepsStaffRecords(role);
+}
+
+// A person's clinical experience, one line per period as the record keeps it:
+// "County lab, 2021-08-02 to 2023-01-31, half time: chemistry, hematology"; experience known
+// only as months says so.
+export function experienceLines(education: PersonRecord['education']): string[] {
+  const lines = education.experience.map((period) => {
+    const share = period.full_time_share === 1 ? '' : period.full_time_share === 0.5 ? ', half time' : `, ${Math.round(period.full_time_share * 100)}% of full time`;
+    const areas = period.areas.length > 0 ? `: ${period.areas.join(', ')}` : '';
+    return `${period.laboratory}, ${period.from} to ${period.to ?? 'now'}${share}${areas}`;
+  });
+  if (education.undated_experience_months > 0) {
+    lines.push(`${education.undated_experience_months} months without dates`);
+  }
+  return lines;
 }

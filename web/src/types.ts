@@ -425,7 +425,21 @@ export interface PersonRecord {
   employment_start: string | null;
   certifications: Certification[];
   licences: StateLicence[];
-  education: { degree: string; semester_hours_total: number; experience_months: number };
+  education: {
+    degree: string;
+    semester_hours_total: number;
+    experience: ExperiencePeriod[];
+    undated_experience_months: number;
+  };
+}
+
+// A time of clinical laboratory work; `to` null while it continues.
+export interface ExperiencePeriod {
+  laboratory: string;
+  from: string;
+  to: string | null;
+  full_time_share: number;
+  areas: string[];
 }
 
 export interface CompetencyEvent {
@@ -497,6 +511,8 @@ export interface EligibilityRoute {
   eligible: boolean;
   missing: string[];
   confirm: string[];
+  experience_months: number | null;
+  experience_met_on: string | null;
 }
 
 export interface QualificationPolicy {

@@ -618,7 +618,31 @@ DROP INDEX results_by_instrument;
 CREATE INDEX results_by_instrument ON results (instrument, measured_at, test_code);
 )sql";
 
-constexpr std::array<Migration, 11> kMigrations{{
+// Experience as periods of work and dated military courses, so that eligibility routes can ask
+// for experience within recent years and in named areas (core/person_record.h). The months kept
+// in people.experience_months are those recorded without dates.
+constexpr const char* kSchemaVersion12 = R"sql(
+ALTER TABLE person_military_courses ADD COLUMN completed TEXT;
+CREATE TABLE person_experience (
+  person           TEXT NOT NULL REFERENCES people (person),
+  position         INTEGER NOT NULL,
+  laboratory       TEXT NOT NULL,
+  first_day        TEXT NOT NULL,
+  last_day         TEXT,
+  full_time_share  REAL NOT NULL,
+  PRIMARY KEY (person, position)
+);
+CREATE TABLE person_experience_areas (
+  person    TEXT NOT NULL,
+  period    INTEGER NOT NULL,
+  position  INTEGER NOT NULL,
+  area      TEXT NOT NULL,
+  PRIMARY KEY (person, period, position),
+  FOREIGN KEY (person, period) REFERENCES person_experience (person, position)
+);
+)sql";
+
+constexpr std::array<Migration, 12> kMigrations{{
     {1, "initial schema", kSchemaVersion1},
     {2, "interfaces: placer order numbers, applied messages, quarantine, outbox", kSchemaVersion2},
     {3, "autoverification: rules versions, result holds", kSchemaVersion3},
@@ -630,6 +654,8 @@ constexpr std::array<Migration, 11> kMigrations{{
     {9, "who performed each test", kSchemaVersion9},
     {10, "comments on results", kSchemaVersion10},
     {11, "audit lookups kept up to date in bulk; results by instrument and time", kSchemaVersion11},
+    {12, "the lab's people: experience as dated periods with areas; dated military courses",
+     kSchemaVersion12},
 }};
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/enums.h"
+#include "core/person_record.h"
 #include "core/test_result.h"
 #include "core/time.h"
 #include "store/sqlite/connection.h"
@@ -102,6 +103,8 @@ TEST_F(MigrationsTest, NewDatabaseGetsEveryMigrationRecorded) {
                             "person_semester_hours",
                             "person_programs",
                             "person_military_courses",
+                            "person_experience",
+                            "person_experience_areas",
                             "competency_events",
                             "competency_elements",
                             "ce_activities",
@@ -225,6 +228,38 @@ TEST_F(MigrationsTest, AuditTrailOfAVersion10DatabaseIsIndexedByTheMigration) {
   ASSERT_TRUE(by_test.has_value()) << by_test.error().message();
   ASSERT_EQ(by_test->size(), 1U);
   EXPECT_EQ(by_test->front().sequence, 2);
+}
+
+TEST_F(MigrationsTest, PeopleOfAVersion11DatabaseKeepTheirMonthsAsUndatedExperience) {
+  const std::vector<Migration> version11(migrations().begin(), migrations().begin() + 11);
+  ASSERT_EQ(version11.back().version, 11);
+  {
+    auto connection = connect();
+    ASSERT_EQ(*apply_migrations(*connection, version11), 11);
+    ASSERT_TRUE(connection->execute_script(
+        "INSERT INTO users (username, display_name, role, active, created_at) VALUES"
+        " ('jdoe', 'Jane Doe', 'technician', 1, 1772438400000);"
+        "INSERT INTO people (person, name, role, employment_start, degree, semester_hours_total,"
+        " experience_months) VALUES ('jdoe', 'Jane Doe', 'technician', '2021-08-02', 'associate',"
+        " 64, 13);"
+        "INSERT INTO person_military_courses (person, position, course) VALUES"
+        " ('jdoe', 0, '50-week-medical-laboratory');",
+        "storing a person at version 11"));
+  }
+  Result<std::unique_ptr<Store>> store = open_sqlite_store(path_);
+  ASSERT_TRUE(store.has_value()) << store.error().message();
+  Result<std::unique_ptr<Transaction>> tx = (*store)->begin(TransactionMode::kRead);
+  ASSERT_TRUE(tx.has_value()) << tx.error().message();
+  Result<std::optional<core::PersonRecord>> person = (*tx)->find_person("jdoe");
+  ASSERT_TRUE(person.has_value()) << person.error().message();
+  ASSERT_TRUE(person->has_value());
+  const core::Education& education = (*person)->education;
+  // The months were kept without dates: they stay so, and no period is made up for them.
+  EXPECT_EQ(education.undated_experience_months, 13);
+  EXPECT_TRUE(education.experience.empty());
+  ASSERT_EQ(education.military_courses.size(), 1u);
+  EXPECT_EQ(education.military_courses[0].kind, "50-week-medical-laboratory");
+  EXPECT_FALSE(education.military_courses[0].completed.has_value());
 }
 
 TEST_F(MigrationsTest, FailingMigrationLeavesTheDatabaseAsItWas) {

@@ -37,12 +37,14 @@ namespace {
   "x.granted_by, x.granted_at"
 
 // A record's child tables, which put_person empties before writing the record's lists again.
-constexpr std::array<const char*, 5> kPersonDetailDeletes{
+constexpr std::array<const char*, 7> kPersonDetailDeletes{
     "DELETE FROM person_certifications WHERE person = ?",
     "DELETE FROM person_licences WHERE person = ?",
     "DELETE FROM person_semester_hours WHERE person = ?",
     "DELETE FROM person_programs WHERE person = ?",
     "DELETE FROM person_military_courses WHERE person = ?",
+    "DELETE FROM person_experience_areas WHERE person = ?",
+    "DELETE FROM person_experience WHERE person = ?",
 };
 
 std::string person_label(std::string_view person) { return "person '" + std::string(person) + "'"; }
@@ -63,7 +65,12 @@ Result<void> check_person_record_numbers(const core::PersonRecord& person) {
   ALIQUOT_RETURN_IF_ERROR(check_finite_people_number(
       education.semester_hours_total, [&] { return "the semester hours in total of " + label; }));
   ALIQUOT_RETURN_IF_ERROR(check_finite_people_number(
-      education.experience_months, [&] { return "the months of experience of " + label; }));
+      education.undated_experience_months, [&] { return "the months of experience of " + label; }));
+  for (const core::ExperiencePeriod& period : education.experience) {
+    ALIQUOT_RETURN_IF_ERROR(check_finite_people_number(period.full_time_share, [&] {
+      return "the share of full time at " + period.laboratory + " of " + label;
+    }));
+  }
   for (const auto& [subject, hours] : education.semester_hours) {
     ALIQUOT_RETURN_IF_ERROR(check_finite_people_number(
         hours, [&] { return "the semester hours in '" + subject + "' of " + label; }));
@@ -124,7 +131,7 @@ core::PersonRecord read_person_row(RowReader& row) {
   person.employment_start = read_people_optional_date(row);
   person.education.degree = row.code(core::degree_level_from_code, "degree level");
   person.education.semester_hours_total = row.real();
-  person.education.experience_months = row.real();
+  person.education.undated_experience_months = row.real();
   return person;
 }
 
@@ -151,6 +158,22 @@ core::ProgramCompletion read_program_row(RowReader& row) {
   program.kind = row.text();
   program.completed = row.date();
   return program;
+}
+
+core::MilitaryCourse read_military_course_row(RowReader& row) {
+  core::MilitaryCourse course;
+  course.kind = row.text();
+  course.completed = read_people_optional_date(row);
+  return course;
+}
+
+core::ExperiencePeriod read_experience_row(RowReader& row) {
+  core::ExperiencePeriod period;
+  period.laboratory = row.text();
+  period.from = row.date();
+  period.to = read_people_optional_date(row);
+  period.full_time_share = row.real();
+  return period;
 }
 
 core::CompetencyEvent read_competency_event_row(RowReader& row) {
@@ -279,14 +302,51 @@ Result<void> load_person_details(Connection& connection, core::PersonRecord& per
   }
   {
     ALIQUOT_ASSIGN_OR_RETURN(Statement statement,
-                             connection.prepare("SELECT m.course FROM person_military_courses m"
+                             connection.prepare("SELECT m.course, m.completed"
+                                                " FROM person_military_courses m"
                                                 " WHERE m.person = ? ORDER BY m.position"));
     statement.bind_text(person.person);
     ALIQUOT_ASSIGN_OR_RETURN(
         person.education.military_courses,
-        read_people_rows<std::string>(
+        read_people_rows<core::MilitaryCourse>(
             statement, "reading the military courses of " + label, "person_military_courses",
-            [](RowReader& row) { return row.text(); }, rows_of_person));
+            read_military_course_row, rows_of_person));
+  }
+  {
+    ALIQUOT_ASSIGN_OR_RETURN(
+        Statement statement,
+        connection.prepare("SELECT x.laboratory, x.first_day, x.last_day, x.full_time_share"
+                           " FROM person_experience x WHERE x.person = ? ORDER BY x.position"));
+    statement.bind_text(person.person);
+    ALIQUOT_ASSIGN_OR_RETURN(person.education.experience,
+                             read_people_rows<core::ExperiencePeriod>(
+                                 statement, "reading the experience of " + label,
+                                 "person_experience", read_experience_row, rows_of_person));
+  }
+  {
+    ALIQUOT_ASSIGN_OR_RETURN(
+        Statement statement,
+        connection.prepare("SELECT a.period, a.area FROM person_experience_areas a"
+                           " WHERE a.person = ? ORDER BY a.period, a.position"));
+    statement.bind_text(person.person);
+    ALIQUOT_ASSIGN_OR_RETURN(
+        const auto areas,
+        (read_people_rows<std::pair<std::int64_t, std::string>>(
+            statement, "reading the areas of experience of " + label, "person_experience_areas",
+            [](RowReader& row) {
+              const std::int64_t period = row.int64();
+              return std::pair<std::int64_t, std::string>(period, row.text());
+            },
+            rows_of_person)));
+    std::vector<core::ExperiencePeriod>& periods = person.education.experience;
+    for (const auto& [period, area] : areas) {
+      if (period < 0 || static_cast<std::size_t>(period) >= periods.size()) {
+        return data_loss("table person_experience_areas, " + rows_of_person(period) + ": area '" +
+                         area + "' belongs to experience " + std::to_string(period) +
+                         ", which the record does not have");
+      }
+      periods[static_cast<std::size_t>(period)].areas.push_back(area);
+    }
   }
   return ok();
 }
@@ -346,12 +406,38 @@ Result<void> insert_person_details(Connection& connection, const core::PersonRec
   for (std::size_t i = 0; i < education.military_courses.size(); ++i) {
     ALIQUOT_ASSIGN_OR_RETURN(
         Statement statement,
-        connection.prepare("INSERT INTO person_military_courses (person, position, course)"
-                           " VALUES (?, ?, ?)"));
+        connection.prepare("INSERT INTO person_military_courses (person, position, course,"
+                           " completed) VALUES (?, ?, ?, ?)"));
     statement.bind_text(person.person)
         .bind_int64(static_cast<std::int64_t>(i))
-        .bind_text(education.military_courses[i]);
+        .bind_text(education.military_courses[i].kind);
+    bind_people_optional_date(statement, education.military_courses[i].completed);
     ALIQUOT_RETURN_IF_ERROR(statement.run(doing));
+  }
+  for (std::size_t i = 0; i < education.experience.size(); ++i) {
+    const core::ExperiencePeriod& period = education.experience[i];
+    ALIQUOT_ASSIGN_OR_RETURN(
+        Statement statement,
+        connection.prepare("INSERT INTO person_experience (person, position, laboratory,"
+                           " first_day, last_day, full_time_share) VALUES (?, ?, ?, ?, ?, ?)"));
+    statement.bind_text(person.person)
+        .bind_int64(static_cast<std::int64_t>(i))
+        .bind_text(period.laboratory);
+    bind_people_date(statement, period.from);
+    bind_people_optional_date(statement, period.to);
+    statement.bind_double(period.full_time_share);
+    ALIQUOT_RETURN_IF_ERROR(statement.run(doing));
+    for (std::size_t a = 0; a < period.areas.size(); ++a) {
+      ALIQUOT_ASSIGN_OR_RETURN(
+          Statement area,
+          connection.prepare("INSERT INTO person_experience_areas (person, period, position, area)"
+                             " VALUES (?, ?, ?, ?)"));
+      area.bind_text(person.person)
+          .bind_int64(static_cast<std::int64_t>(i))
+          .bind_int64(static_cast<std::int64_t>(a))
+          .bind_text(period.areas[a]);
+      ALIQUOT_RETURN_IF_ERROR(area.run(doing));
+    }
   }
   return ok();
 }
@@ -402,7 +488,7 @@ Result<void> SqliteTransaction::put_person(const core::PersonRecord& person) {
     bind_people_optional_date(statement, person.employment_start);
     statement.bind_text(core::to_code(person.education.degree))
         .bind_double(person.education.semester_hours_total)
-        .bind_double(person.education.experience_months);
+        .bind_double(person.education.undated_experience_months);
     ALIQUOT_RETURN_IF_ERROR(statement.run(doing));
   }
   // The lists are replaced whole: positions are rewritten, and an entry no longer in the record

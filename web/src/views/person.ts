@@ -8,7 +8,7 @@
 import { get, post, seg } from '../api';
 import { app, type ViewContext } from '../app';
 import { button, field, h, replace } from '../dom';
-import { dateOf, daysBetween, daysLeftText, judgesQualification, keepsStaffRecords, recordsCeFor, routeHash } from '../format';
+import { dateOf, daysBetween, daysLeftText, experienceLines, judgesQualification, keepsStaffRecords, recordsCeFor, routeHash } from '../format';
 import type { CompetencyOnSystem, EligibilityRoute, PersonSummary } from '../types';
 import { formDialog, toast } from '../ui';
 import { definitionList, emptyRow } from './parts';
@@ -199,6 +199,7 @@ export async function personView(ctx: ViewContext): Promise<void> {
         )
       : null;
 
+  const experience = experienceLines(person.education);
   replace(
     ctx.main,
     h('h1', { tabindex: '-1' }, `${person.name || person.person} — qualifications`),
@@ -212,6 +213,7 @@ export async function personView(ctx: ViewContext): Promise<void> {
         ['Role', person.role],
         ['Employed since', person.employment_start ?? ''],
         ['Degree', person.education.degree],
+        ['Clinical experience', experience.length > 0 ? experience.map((line) => h('div', null, line)) : ''],
         ['Status on', on],
       ]),
     ),
